@@ -1,0 +1,2 @@
+//! Barrack sim binary.
+fn main() {}

@@ -1,0 +1,2 @@
+//! garrison-bench.
+fn main() {}

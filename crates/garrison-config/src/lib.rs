@@ -1,0 +1,1 @@
+//! Garrison's KDL v2 language: text to a typed, validated model.

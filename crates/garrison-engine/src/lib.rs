@@ -1,0 +1,1 @@
+//! Refresh and the parallel, resumable apply executor.

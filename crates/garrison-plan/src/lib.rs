@@ -1,0 +1,1 @@
+//! Pure planning: config + state + remote view to a Plan.

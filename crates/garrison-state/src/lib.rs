@@ -1,0 +1,1 @@
+//! Garrison state document, backends, locking and journal.

@@ -1,0 +1,2 @@
+//! The garrison CLI.
+fn main() {}

@@ -1,1 +1,29 @@
 //! Garrison state document, backends, locking and journal.
+//!
+//! This crate knows nothing of HTTP, configuration or plans. It stores what Garrison
+//! believes exists ([`StateDoc`]), guards it with a lock ([`Backend::lock`]), and keeps a
+//! per-operation journal ([`JournalRecord`]) so that a crash never loses a completed
+//! operation nor forgets an operation that may have started. [`Store`] ties these together
+//! for the engine. The on-disk format is described in `docs/state.md`.
+
+mod atomic;
+mod backend;
+mod codec;
+mod doc;
+mod error;
+mod journal;
+mod local;
+mod lock;
+mod process;
+mod replay;
+mod store;
+
+pub use backend::Backend;
+pub use codec::{checksum, decode, encode};
+pub use doc::{OutputState, ResourceState, StateDoc, FORMAT_VERSION};
+pub use error::Error;
+pub use journal::{Completed, Intent, JournalRead, JournalRecord, OpRef, Outcome, TornTail};
+pub use local::{LocalBackend, DEFAULT_STATE_PATH};
+pub use lock::{LockGuard, LockInfo};
+pub use replay::{replay, Replay};
+pub use store::{OpSpec, Recovery, Store};

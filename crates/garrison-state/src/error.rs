@@ -1,0 +1,150 @@
+//! The one error type of this crate: every IO failure names its path and what it was doing.
+
+use std::path::PathBuf;
+
+use crate::lock::LockInfo;
+
+/// Everything that can go wrong reading, writing or locking state.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    /// A filesystem operation failed.
+    #[error("could not {action} `{}`: {source}", path.display())]
+    #[diagnostic(code(garrison::state::io))]
+    Io {
+        /// What we were doing, e.g. "write the temporary state file".
+        action: &'static str,
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The state file is not a state document we can read.
+    #[error("state file `{}` is corrupt: {reason}", path.display())]
+    #[diagnostic(
+        code(garrison::state::corrupt),
+        help("Garrison never repairs state silently; restore `{}` (the previous serial) or fix the file by hand", backup.display())
+    )]
+    Corrupt {
+        /// The state file.
+        path: PathBuf,
+        /// Its backup.
+        backup: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// The stored checksum does not match the content.
+    #[error("state file `{}` failed its checksum: stored {stored}, content hashes to {actual}", path.display())]
+    #[diagnostic(
+        code(garrison::state::checksum_mismatch),
+        help("the file was edited or damaged; Garrison never repairs state silently. Restore `{}` (the previous serial), or undo the edit", backup.display())
+    )]
+    ChecksumMismatch {
+        /// The state file.
+        path: PathBuf,
+        /// Its backup.
+        backup: PathBuf,
+        /// The checksum recorded in the file.
+        stored: String,
+        /// The checksum of the content.
+        actual: String,
+    },
+
+    /// The state was written by a newer Garrison.
+    #[error("state file `{}` has format_version {found}; this Garrison reads up to {supported}", path.display())]
+    #[diagnostic(
+        code(garrison::state::future_version),
+        help("upgrade Garrison, or restore `{}` if a newer version should not have touched it", backup.display())
+    )]
+    FutureVersion {
+        /// The state file.
+        path: PathBuf,
+        /// Its backup.
+        backup: PathBuf,
+        /// The version in the file.
+        found: u64,
+        /// [`crate::FORMAT_VERSION`].
+        supported: u32,
+    },
+
+    /// The state file is gone but its backup exists: refuse rather than start from nothing.
+    #[error("state file `{}` is missing but its backup `{}` exists", path.display(), backup.display())]
+    #[diagnostic(
+        code(garrison::state::missing),
+        help("starting from an empty state would recreate every resource; copy `{}` to `{}` if it is the latest state", backup.display(), path.display())
+    )]
+    MissingState {
+        /// The state file.
+        path: PathBuf,
+        /// Its backup.
+        backup: PathBuf,
+    },
+
+    /// Someone else holds the lock.
+    #[error("state `{}` is locked by {holder}", path.display())]
+    #[diagnostic(
+        code(garrison::state::locked),
+        help("wait for that run to finish; if it is dead and on another host, run `garrison force-unlock`")
+    )]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// Who holds it.
+        holder: LockInfo,
+    },
+
+    /// The lock file exists but cannot be read.
+    #[error("lock file `{}` exists but cannot be read: {reason}", path.display())]
+    #[diagnostic(
+        code(garrison::state::lock_unreadable),
+        help("if no other Garrison is running, run `garrison force-unlock`")
+    )]
+    LockUnreadable {
+        /// The lock file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A journal line before the last one is damaged.
+    #[error("journal `{}` is corrupt at line {line}: {reason}", path.display())]
+    #[diagnostic(
+        code(garrison::state::journal_corrupt),
+        help("only the last line may be torn by a crash; inspect the file, and keep it: it records operations that may have created resources")
+    )]
+    JournalCorrupt {
+        /// The journal file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// Serializing a document failed (a bug).
+    #[error("could not encode {what}: {source}")]
+    #[diagnostic(code(garrison::state::encode), help("this is a bug, please report it"))]
+    Encode {
+        /// What we were encoding.
+        what: &'static str,
+        /// The serializer error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Journal records (one JSON object per line) and the tolerant parser of a journal file.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::doc::ResourceState;
+use crate::error::Error;
+
+/// Identifies one operation: the run that started it and its number within that run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OpRef {
+    /// The run (one `Store::open`) that issued the operation.
+    pub run_id: Uuid,
+    /// Sequence number within the run, from 1.
+    pub op_id: u64,
+}
+
+/// One journal line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "record", rename_all = "snake_case")]
+pub enum JournalRecord {
+    /// Written (and fsynced) BEFORE an operation is sent.
+    Intent(Intent),
+    /// Written after the operation's outcome is known.
+    Completed(Completed),
+}
+
+/// An operation about to be sent: enough to find its effect remotely by unique name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Intent {
+    /// Number within the run.
+    pub op_id: u64,
+    /// The run.
+    pub run_id: Uuid,
+    /// Config address.
+    pub address: String,
+    /// Resource kind.
+    pub kind: String,
+    /// `create`, `update`, `delete`, `replace`, ...
+    pub action: String,
+    /// The unique cloud name the operation uses.
+    pub name: String,
+    /// Region, empty for global kinds.
+    #[serde(default)]
+    pub region: String,
+    /// When it was recorded (RFC 3339).
+    pub at: String,
+}
+
+impl Intent {
+    /// The operation this intent announces.
+    pub fn op_ref(&self) -> OpRef {
+        OpRef {
+            run_id: self.run_id,
+            op_id: self.op_id,
+        }
+    }
+}
+
+/// The outcome of an operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completed {
+    /// Number within the run (matches its [`Intent`]).
+    pub op_id: u64,
+    /// The run.
+    pub run_id: Uuid,
+    /// Config address whose state changes.
+    pub address: String,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+impl Completed {
+    /// The operation this completes.
+    pub fn op_ref(&self) -> OpRef {
+        OpRef {
+            run_id: self.run_id,
+            op_id: self.op_id,
+        }
+    }
+}
+
+/// What an operation did to the state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The resource now exists with this state (created, updated or adopted).
+    Upserted(ResourceState),
+    /// The resource no longer exists.
+    Deleted,
+    /// The operation certainly had no effect remotely. Use this only when that is known;
+    /// when the effect is uncertain, write nothing and let the intent stay unresolved.
+    Failed {
+        /// The API's message.
+        message: String,
+    },
+}
+
+/// A torn last line: the process died while appending it. It was never acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TornTail {
+    /// 1-based line number.
+    pub line: usize,
+    /// Byte offset where it starts (everything before it is intact).
+    pub offset: u64,
+    /// Its length in bytes.
+    pub bytes: usize,
+    /// Why it was rejected.
+    pub reason: String,
+}
+
+/// A journal as read: every complete record, and the torn tail if any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JournalRead {
+    /// Complete records in order.
+    pub records: Vec<JournalRecord>,
+    /// The torn last line, reported and ignored.
+    pub torn: Option<TornTail>,
+}
+
+/// Encode one record as a line, newline included.
+pub(crate) fn encode_line(record: &JournalRecord) -> Result<Vec<u8>, Error> {
+    let mut line = serde_json::to_vec(record).map_err(|source| Error::Encode {
+        what: "a journal record",
+        source,
+    })?;
+    line.push(b'\n');
+    Ok(line)
+}
+
+/// Parse journal bytes. A record counts only if its line is newline-terminated and parses.
+/// The last line may be torn (unterminated or unparseable): it is reported, not fatal.
+/// A damaged line before the last is [`Error::JournalCorrupt`].
+pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<JournalRead, Error> {
+    let mut read = JournalRead::default();
+    let mut rest = bytes;
+    let mut line_no = 0;
+    let mut offset = 0u64;
+    while !rest.is_empty() {
+        line_no += 1;
+        let (line, terminated, next) = match rest.iter().position(|b| *b == b'\n') {
+            Some(i) => (&rest[..i], true, &rest[i + 1..]),
+            None => (rest, false, &rest[rest.len()..]),
+        };
+        let is_last = next.is_empty();
+        if !terminated {
+            read.torn = Some(TornTail {
+                line: line_no,
+                offset,
+                bytes: line.len(),
+                reason: "the line has no terminating newline".into(),
+            });
+            break;
+        }
+        let consumed = (rest.len() - next.len()) as u64;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            offset += consumed;
+            rest = next;
+            continue;
+        }
+        match serde_json::from_slice::<JournalRecord>(line) {
+            Ok(record) => read.records.push(record),
+            Err(e) if is_last => {
+                read.torn = Some(TornTail {
+                    line: line_no,
+                    offset,
+                    bytes: line.len(),
+                    reason: e.to_string(),
+                });
+            }
+            Err(e) => {
+                return Err(Error::JournalCorrupt {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    reason: e.to_string(),
+                })
+            }
+        }
+        offset += consumed;
+        rest = next;
+    }
+    Ok(read)
+}

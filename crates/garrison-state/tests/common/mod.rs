@@ -1,0 +1,53 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::BTreeMap;
+
+use garrison_state::{LocalBackend, OpSpec, ResourceState, StateDoc};
+
+/// A resource at `address` with a small attribute map.
+pub fn resource(address: &str) -> ResourceState {
+    let mut attributes = serde_json::Map::new();
+    attributes.insert("size".into(), serde_json::json!(100));
+    attributes.insert("status".into(), serde_json::json!("ACTIVE"));
+    ResourceState {
+        address: address.to_string(),
+        kind: address.split('.').next().unwrap_or("vm").to_string(),
+        remote_id: format!("id-{address}"),
+        name: format!("name-{}", address.replace('.', "-")),
+        region: "NORWAY-1".into(),
+        attributes,
+        input_hashes: BTreeMap::from([("cloud-init".to_string(), "ab".repeat(32))]),
+        dependencies: vec!["ssh_key.main".into()],
+        protect: false,
+        created_at: "2025-01-02T03:04:05Z".into(),
+    }
+}
+
+/// A document holding `addresses`, at `serial`.
+pub fn doc(serial: u64, addresses: &[&str]) -> StateDoc {
+    let mut d = StateDoc::fresh();
+    d.serial = serial;
+    for a in addresses {
+        d.resources.insert(a.to_string(), resource(a));
+    }
+    d
+}
+
+/// A create operation for `address`.
+pub fn create(address: &str) -> OpSpec {
+    OpSpec {
+        address: address.to_string(),
+        kind: "vm".into(),
+        action: "create".into(),
+        name: format!("name-{}", address.replace('.', "-")),
+        region: "NORWAY-1".into(),
+    }
+}
+
+/// A backend in a fresh temp dir (keep the dir alive).
+pub fn backend() -> (tempfile::TempDir, LocalBackend) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let backend = LocalBackend::in_config_dir(dir.path());
+    (dir, backend)
+}

@@ -1,0 +1,108 @@
+//! The plan's vocabulary: what happens to each resource, attribute by attribute.
+
+use garrison_config::model::Kind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What happens to one resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Nothing.
+    NoOp,
+    /// Created.
+    Create,
+    /// Changed in place.
+    Update,
+    /// Destroyed and created again (order per `create-before-destroy`).
+    Replace,
+    /// Destroyed.
+    Delete,
+    /// Already gone from the cloud and from the config: only dropped from state.
+    Forget,
+}
+
+impl Action {
+    /// A one-word verb for text output.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::NoOp => "unchanged",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Replace => "replace",
+            Action::Delete => "destroy",
+            Action::Forget => "forget",
+        }
+    }
+
+    /// The one-character marker of text plans.
+    pub fn marker(self) -> &'static str {
+        match self {
+            Action::NoOp => " ",
+            Action::Create => "+",
+            Action::Update => "~",
+            Action::Replace => "-/+",
+            Action::Delete => "-",
+            Action::Forget => "x",
+        }
+    }
+}
+
+/// A value after the change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", content = "value", rename_all = "kebab-case")]
+pub enum After {
+    /// Known now.
+    Known(Value),
+    /// Known only once applied (ids, addresses, links to resources being created).
+    Unknown,
+}
+
+/// One attribute that differs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttrChange {
+    pub name: String,
+    /// `None` on create.
+    pub before: Option<Value>,
+    /// `None` on delete.
+    pub after: Option<After>,
+    /// This change alone forces the resource to be replaced.
+    pub forces_replacement: bool,
+    /// Never print the values: show `(sensitive)`.
+    pub sensitive: bool,
+    /// Render as a unified diff.
+    pub multiline: bool,
+}
+
+/// An attribute changed outside Garrison since the last apply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Drift {
+    pub address: String,
+    /// The attribute, or `None` when the whole resource was deleted outside Garrison.
+    pub attr: Option<String>,
+    pub recorded: Option<Value>,
+    pub actual: Option<Value>,
+    pub sensitive: bool,
+}
+
+/// Everything that happens to one resource.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResourceChange {
+    pub address: String,
+    pub kind: Kind,
+    pub action: Action,
+    /// Cloud name.
+    pub name: String,
+    pub region: String,
+    /// Remote id, when it exists now.
+    pub remote_id: Option<String>,
+    /// Only the attributes that change (all non-computed ones on create and delete).
+    pub attrs: Vec<AttrChange>,
+    /// Why: e.g. "deleted outside Garrison", "`gpu-model` forces replacement".
+    pub reasons: Vec<String>,
+    /// Replacement order.
+    pub create_before_destroy: bool,
+    /// Hourly cost before and after, USD, when prices are known.
+    pub cost_before: Option<f64>,
+    pub cost_after: Option<f64>,
+}

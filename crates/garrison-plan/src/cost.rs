@@ -1,0 +1,153 @@
+//! Hourly cost from the pricing routes, and the GPU stock check done at plan time.
+
+use std::collections::BTreeMap;
+
+use garrison_config::model::{Kind, Resource};
+use serde_json::Value;
+
+use crate::action::{Action, ResourceChange};
+use crate::desired::{self, Attrs};
+use crate::error::PlanError;
+use crate::plan::Cost;
+use crate::planner::Current;
+use crate::remote::{Prices, RemoteView};
+use crate::schema::{vm, volume};
+
+/// USD per hour of a resource with these attributes (desired or observed).
+pub fn hourly(kind: Kind, attrs: &Attrs, prices: &Prices) -> f64 {
+    match kind {
+        Kind::Vm => {
+            let power = attrs
+                .get(vm::POWER)
+                .and_then(Value::as_str)
+                .unwrap_or("running");
+            if power == "hibernated" {
+                return prices.hibernated_per_hour;
+            }
+            let model = attrs
+                .get(vm::GPU_MODEL)
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let count = attrs
+                .get(vm::GPU_COUNT)
+                .and_then(Value::as_u64)
+                .unwrap_or_default();
+            prices.gpu_per_hour.get(model).copied().unwrap_or_default() * count as f64
+        }
+        Kind::Volume => {
+            let gb = attrs
+                .get(volume::SIZE_GB)
+                .and_then(Value::as_u64)
+                .unwrap_or_default();
+            gb as f64 / 1000.0 * prices.volume_per_tb_hour
+        }
+        _ => 0.0,
+    }
+}
+
+fn round(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// Fills each change's cost and returns the totals; `None` without prices.
+pub(crate) fn apply_costs(
+    changes: &mut BTreeMap<String, ResourceChange>,
+    current: &BTreeMap<&str, Current<'_>>,
+    wanted: &[&Resource],
+    remote: &RemoteView,
+) -> Option<Cost> {
+    let prices = remote.prices.as_ref()?;
+    let mut before = 0.0;
+    for (address, cur) in current {
+        let Ok(kind) = cur.state.kind.parse::<Kind>() else {
+            continue;
+        };
+        if let Some(observed) = &cur.observed {
+            let c = hourly(kind, observed, prices);
+            before += c;
+            if let Some(change) = changes.get_mut(*address) {
+                change.cost_before = Some(round(c));
+            }
+        }
+    }
+    let mut after = 0.0;
+    for r in wanted {
+        let c = hourly(r.address.kind, &desired::desired(r), prices);
+        after += c;
+        if let Some(change) = changes.get_mut(&r.address.to_string()) {
+            change.cost_after = Some(round(c));
+        }
+    }
+    Some(Cost {
+        before_per_hour: round(before),
+        after_per_hour: round(after),
+        delta_per_hour: round(after - before),
+    })
+}
+
+fn gpus(attrs: &Attrs) -> Option<(String, u32)> {
+    let model = attrs.get(vm::GPU_MODEL)?.as_str()?.to_string();
+    let count = attrs.get(vm::GPU_COUNT)?.as_u64()? as u32;
+    Some((model, count))
+}
+
+/// Refuses a plan that needs more GPUs than the region has in stock.
+pub(crate) fn check_stock(
+    changes: &BTreeMap<String, ResourceChange>,
+    current: &BTreeMap<&str, Current<'_>>,
+    remote: &RemoteView,
+    errors: &mut Vec<PlanError>,
+) {
+    let Some(stock) = &remote.stock else {
+        return;
+    };
+    let mut need: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut freed: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for change in changes.values().filter(|c| c.kind == Kind::Vm) {
+        if matches!(change.action, Action::Create | Action::Replace) {
+            let observed = current
+                .get(change.address.as_str())
+                .and_then(|c| c.observed.as_ref());
+            // After values: the changed attrs, else what exists now.
+            let mut attrs = observed.cloned().unwrap_or_default();
+            for a in &change.attrs {
+                if let Some(crate::action::After::Known(v)) = &a.after {
+                    attrs.insert(a.name.clone(), v.clone());
+                }
+            }
+            if let Some((model, count)) = gpus(&attrs) {
+                *need.entry((change.region.clone(), model)).or_default() += count;
+            }
+        }
+        if matches!(change.action, Action::Delete | Action::Replace)
+            && !change.create_before_destroy
+        {
+            if let Some((model, count)) = current
+                .get(change.address.as_str())
+                .and_then(|c| c.observed.as_ref())
+                .and_then(gpus)
+            {
+                *freed.entry((change.region.clone(), model)).or_default() += count;
+            }
+        }
+    }
+    for ((region, model), needed) in need {
+        let available = stock
+            .iter()
+            .filter(|s| s.region == region && s.gpu_model == model)
+            .map(|s| s.available)
+            .sum::<u32>();
+        let returned = freed
+            .get(&(region.clone(), model.clone()))
+            .copied()
+            .unwrap_or_default();
+        if needed > available + returned {
+            errors.push(PlanError::OutOfStock {
+                region,
+                gpu_model: model,
+                needed,
+                available: available + returned,
+            });
+        }
+    }
+}

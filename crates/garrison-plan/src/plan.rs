@@ -1,0 +1,83 @@
+//! The `Plan` document: changes, drift, cost, and the ordered steps that carry it out.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::action::{Action, Drift, ResourceChange};
+use crate::step::Step;
+
+/// Version of the plan's JSON schema (`docs/plan-json.md`).
+pub const PLAN_FORMAT_VERSION: u32 = 1;
+
+/// Counts for the summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub replace: usize,
+    pub destroy: usize,
+    pub forget: usize,
+    pub unchanged: usize,
+}
+
+impl Summary {
+    /// Anything to do at all.
+    pub fn has_changes(&self) -> bool {
+        self.add + self.change + self.replace + self.destroy + self.forget > 0
+    }
+}
+
+/// Hourly cost of everything managed, before and after, in USD.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    pub before_per_hour: f64,
+    pub after_per_hour: f64,
+    pub delta_per_hour: f64,
+}
+
+/// What the plan was made from, so a saved plan can refuse to apply once they moved on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Basis {
+    /// `Model::config_hash`.
+    pub config_hash: String,
+    /// State lineage, `None` before the first apply.
+    pub state_lineage: Option<Uuid>,
+    pub state_serial: u64,
+    /// Whether the cloud was read (`--refresh`).
+    pub refreshed: bool,
+}
+
+/// A plan: what would change, why, at what cost, and in which order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: u32,
+    pub basis: Basis,
+    /// Plans to destroy everything (`garrison destroy`).
+    pub destroy: bool,
+    pub summary: Summary,
+    /// Every resource that changes, sorted by address (no-ops left out).
+    pub changes: Vec<ResourceChange>,
+    /// Changes made outside Garrison since the last apply.
+    pub drift: Vec<Drift>,
+    /// `None` when prices were not read (`--refresh=false`).
+    pub cost: Option<Cost>,
+    /// Work for the executor, in a valid order; `after` holds the edges. Not serialized:
+    /// steps may hold sensitive values, and a saved plan is re-planned and compared on apply.
+    #[serde(skip)]
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// The change for `address`, if it changes.
+    pub fn change(&self, address: &str) -> Option<&ResourceChange> {
+        self.changes.iter().find(|c| c.address == address)
+    }
+
+    /// `(address, action)` pairs: what a saved plan promises.
+    pub fn actions(&self) -> Vec<(String, Action)> {
+        self.changes
+            .iter()
+            .map(|c| (c.address.clone(), c.action))
+            .collect()
+    }
+}

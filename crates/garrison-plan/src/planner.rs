@@ -1,0 +1,741 @@
+//! The planner: (model, state, remote view) -> `Plan`. Pure: no IO, same inputs, same plan.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use garrison_config::model::{Kind, Model, Power, Resource};
+use garrison_state::{ResourceState, StateDoc};
+use serde_json::{json, Value};
+
+use crate::action::{Action, After, AttrChange, Drift, ResourceChange};
+use crate::cost;
+use crate::desired::{self, Attrs};
+use crate::error::{PlanError, PlanFailure};
+use crate::graph;
+use crate::plan::{Basis, Plan, Summary, PLAN_FORMAT_VERSION};
+use crate::remote::{Observed, RemoteView};
+use crate::schema::{self, firewall, vm, volume, Link, Update};
+use crate::step::UpdateOp;
+
+/// Options of one planning run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlanOptions {
+    /// Plan to destroy every resource in the state.
+    pub destroy: bool,
+}
+
+/// A resource of the state with what the cloud says of it now.
+pub(crate) struct Current<'a> {
+    pub(crate) state: &'a ResourceState,
+    /// `None`: deleted outside Garrison.
+    pub(crate) observed: Option<Attrs>,
+}
+
+/// Per-address decisions the step builder needs besides the public change list.
+#[derive(Default)]
+pub(crate) struct Decision {
+    pub(crate) ops: Vec<UpdateOp>,
+}
+
+/// Makes the plan, or says every reason it cannot.
+pub fn plan(
+    model: &Model,
+    state: &StateDoc,
+    remote: &RemoteView,
+    options: PlanOptions,
+) -> Result<Plan, PlanFailure> {
+    let mut errors = Vec::new();
+    let ids = IdIndex::new(state);
+
+    let current: BTreeMap<&str, Current<'_>> = state
+        .resources
+        .iter()
+        .map(|(address, rs)| {
+            let observed = if remote.refreshed {
+                match remote.resources.get(address) {
+                    Some(Observed::Present { attrs }) => Some(attrs.clone()),
+                    Some(Observed::Gone) | None => None,
+                }
+            } else {
+                Some(rs.attributes.clone())
+            };
+            (
+                address.as_str(),
+                Current {
+                    state: rs,
+                    observed,
+                },
+            )
+        })
+        .collect();
+
+    let wanted: Vec<&Resource> = if options.destroy {
+        Vec::new()
+    } else {
+        model.resources.iter().collect()
+    };
+    let order = match graph::config_order(&wanted) {
+        Ok(order) => order,
+        Err(cycle) => {
+            return Err(PlanFailure {
+                errors: vec![PlanError::Cycle { path: cycle }],
+            })
+        }
+    };
+
+    let mut changes: BTreeMap<String, ResourceChange> = BTreeMap::new();
+    let mut decisions: BTreeMap<String, Decision> = BTreeMap::new();
+    let mut drift = Vec::new();
+    // Addresses whose remote id changes in this plan (created or replaced).
+    let mut renewed: BTreeSet<String> = BTreeSet::new();
+
+    for resource in order.iter().map(|&i| wanted[i]) {
+        let address = resource.address.to_string();
+        let desired = desired::desired(resource);
+        let cur = current.get(address.as_str());
+        let (change, decision) = match cur {
+            None => {
+                if let Some(id) = remote
+                    .unmanaged
+                    .get(&resource.address.kind)
+                    .and_then(|names| names.get(&resource.name))
+                {
+                    errors.push(PlanError::NameTaken {
+                        address: address.clone(),
+                        kind: resource.address.kind.to_string(),
+                        name: resource.name.clone(),
+                        remote_id: id.clone(),
+                    });
+                }
+                create_change(resource, &desired, Vec::new())
+            }
+            Some(Current {
+                observed: None,
+                state: rs,
+            }) => {
+                drift.push(Drift {
+                    address: address.clone(),
+                    attr: None,
+                    recorded: Some(json!(rs.remote_id)),
+                    actual: None,
+                    sensitive: false,
+                });
+                create_change(
+                    resource,
+                    &desired,
+                    vec!["deleted outside Garrison: it will be created again".into()],
+                )
+            }
+            Some(Current {
+                observed: Some(observed),
+                state: rs,
+            }) => {
+                if remote.refreshed {
+                    drift.extend(drift_of(&address, resource, rs, observed, &ids));
+                }
+                update_change(
+                    resource,
+                    &desired,
+                    rs,
+                    observed,
+                    &ids,
+                    &renewed,
+                    &mut errors,
+                )
+            }
+        };
+        if matches!(change.action, Action::Create | Action::Replace) {
+            renewed.insert(address.clone());
+        }
+        if change.action == Action::Replace && resource.protect {
+            errors.push(PlanError::Protected {
+                address: address.clone(),
+                verb: "replaced",
+                detail: format!(" ({})", change.reasons.join("; ")),
+            });
+        }
+        if change.action == Action::Replace && resource.lifecycle.create_before_destroy {
+            let old_name = cur.map(|c| c.state.name.as_str()).unwrap_or_default();
+            if old_name == resource.name {
+                errors.push(PlanError::CreateBeforeDestroyName {
+                    address: address.clone(),
+                    name: resource.name.clone(),
+                });
+            }
+        }
+        decisions.insert(address.clone(), decision);
+        changes.insert(address, redact(change));
+    }
+
+    // Everything in state that the config no longer wants.
+    for (address, cur) in &current {
+        if changes.contains_key(*address) {
+            continue;
+        }
+        let rs = cur.state;
+        let kind: Kind = match rs.kind.parse() {
+            Ok(kind) => kind,
+            Err(_) => continue,
+        };
+        let (action, reasons) = match &cur.observed {
+            None => (
+                Action::Forget,
+                vec!["removed from the config and already deleted outside Garrison".to_string()],
+            ),
+            Some(_) => (
+                Action::Delete,
+                vec![if options.destroy {
+                    "destroy requested".to_string()
+                } else {
+                    "no longer in the config".to_string()
+                }],
+            ),
+        };
+        if action == Action::Delete && rs.protect {
+            errors.push(PlanError::Protected {
+                address: address.to_string(),
+                verb: "destroyed",
+                detail: String::new(),
+            });
+        }
+        let before = cur.observed.as_ref().map(|o| ids.to_addresses(kind, o));
+        let attrs = before
+            .iter()
+            .flat_map(|b| {
+                schema::attrs(kind)
+                    .iter()
+                    .filter(|s| s.update != Update::Computed)
+                    .filter_map(|s| {
+                        b.get(s.name)
+                            .filter(|v| !v.is_null() && *v != &json!([]))
+                            .map(|v| AttrChange {
+                                name: s.name.to_string(),
+                                before: Some(v.clone()),
+                                after: None,
+                                forces_replacement: false,
+                                sensitive: false,
+                                multiline: s.multiline,
+                            })
+                    })
+            })
+            .collect();
+        let change = ResourceChange {
+            address: address.to_string(),
+            kind,
+            action,
+            name: rs.name.clone(),
+            region: rs.region.clone(),
+            remote_id: Some(rs.remote_id.clone()),
+            attrs,
+            reasons,
+            create_before_destroy: false,
+            cost_before: None,
+            cost_after: None,
+        };
+        decisions.insert(address.to_string(), Decision { ops: Vec::new() });
+        changes.insert(address.to_string(), change);
+    }
+
+    for d in &mut drift {
+        if d.sensitive {
+            d.recorded = d.recorded.as_ref().map(|_| json!(REDACTED));
+            d.actual = d.actual.as_ref().map(|_| json!(REDACTED));
+        }
+    }
+    cost::check_stock(&changes, &current, remote, &mut errors);
+    let cost = cost::apply_costs(&mut changes, &current, &wanted, remote);
+
+    if !errors.is_empty() {
+        return Err(PlanFailure { errors });
+    }
+
+    let steps = graph::steps(
+        model, &wanted, &current, &changes, &decisions, &ids, &renewed,
+    );
+
+    let mut summary = Summary::default();
+    for change in changes.values() {
+        match change.action {
+            Action::NoOp => summary.unchanged += 1,
+            Action::Create => summary.add += 1,
+            Action::Update => summary.change += 1,
+            Action::Replace => summary.replace += 1,
+            Action::Delete => summary.destroy += 1,
+            Action::Forget => summary.forget += 1,
+        }
+    }
+    Ok(Plan {
+        format_version: PLAN_FORMAT_VERSION,
+        basis: Basis {
+            config_hash: model.config_hash.clone(),
+            state_lineage: (state.serial > 0 || !state.resources.is_empty())
+                .then_some(state.lineage),
+            state_serial: state.serial,
+            refreshed: remote.refreshed,
+        },
+        destroy: options.destroy,
+        summary,
+        changes: changes
+            .into_values()
+            .filter(|c| c.action != Action::NoOp)
+            .collect(),
+        drift,
+        cost,
+        steps,
+    })
+}
+
+/// Remote id -> address, per kind, from the state.
+pub(crate) struct IdIndex {
+    by_id: BTreeMap<(String, String), String>,
+}
+
+impl IdIndex {
+    fn new(state: &StateDoc) -> Self {
+        IdIndex {
+            by_id: state
+                .resources
+                .values()
+                .map(|rs| ((rs.kind.clone(), rs.remote_id.clone()), rs.address.clone()))
+                .collect(),
+        }
+    }
+
+    /// The address a remote id of `kind` belongs to, or a placeholder naming the id.
+    pub(crate) fn address(&self, kind: Kind, id: &str) -> String {
+        self.by_id
+            .get(&(kind.to_string(), id.to_string()))
+            .cloned()
+            .unwrap_or_else(|| format!("{kind}(id {id}, unmanaged)"))
+    }
+
+    /// Observed attributes with link ids replaced by addresses.
+    pub(crate) fn to_addresses(&self, kind: Kind, observed: &Attrs) -> Attrs {
+        let mut out = observed.clone();
+        for spec in schema::attrs(kind) {
+            let Some(value) = out.get_mut(spec.name) else {
+                continue;
+            };
+            match spec.link {
+                Link::None => {}
+                Link::One(target) => {
+                    if let Some(id) = id_text(value) {
+                        *value = json!(self.address(target, &id));
+                    }
+                }
+                Link::Many(target) => {
+                    if let Value::Array(items) = value {
+                        let mut mapped: Vec<String> = items
+                            .iter()
+                            .filter_map(id_text)
+                            .map(|id| self.address(target, &id))
+                            .collect();
+                        mapped.sort();
+                        mapped.dedup();
+                        *value = json!(mapped);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn create_change(
+    resource: &Resource,
+    desired: &Attrs,
+    reasons: Vec<String>,
+) -> (ResourceChange, Decision) {
+    let kind = resource.address.kind;
+    let attrs = schema::attrs(kind)
+        .iter()
+        .filter_map(|spec| {
+            let after = if spec.update == Update::Computed {
+                After::Unknown
+            } else {
+                match desired.get(spec.name) {
+                    Some(v) if !v.is_null() && v != &json!([]) => After::Known(v.clone()),
+                    _ => return None,
+                }
+            };
+            Some(AttrChange {
+                name: spec.name.to_string(),
+                before: None,
+                after: Some(after),
+                forces_replacement: false,
+                sensitive: is_sensitive(resource, spec.name),
+                multiline: spec.multiline,
+            })
+        })
+        .collect();
+    (
+        ResourceChange {
+            address: resource.address.to_string(),
+            kind,
+            action: Action::Create,
+            name: resource.name.clone(),
+            region: resource.region.clone(),
+            remote_id: None,
+            attrs,
+            reasons,
+            create_before_destroy: resource.lifecycle.create_before_destroy,
+            cost_before: None,
+            cost_after: None,
+        },
+        Decision { ops: Vec::new() },
+    )
+}
+
+/// Attributes changed outside Garrison: observed now vs recorded at the last apply.
+fn drift_of(
+    address: &str,
+    resource: &Resource,
+    rs: &ResourceState,
+    observed: &Attrs,
+    ids: &IdIndex,
+) -> Vec<Drift> {
+    let kind = resource.address.kind;
+    let recorded_all = ids.to_addresses(kind, &rs.attributes);
+    let observed = ids.to_addresses(kind, observed);
+    schema::attrs(kind)
+        .iter()
+        .filter(|spec| spec.update != Update::Computed)
+        .filter_map(|spec| {
+            let recorded = recorded_all.get(spec.name);
+            let actual = observed.get(spec.name);
+            (recorded.is_some() && actual.is_some() && !same(recorded, actual)).then(|| Drift {
+                address: address.to_string(),
+                attr: Some(spec.name.to_string()),
+                recorded: recorded.cloned(),
+                actual: actual.cloned(),
+                sensitive: is_sensitive(resource, spec.name),
+            })
+        })
+        .collect()
+}
+
+fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
+    normalize(a) == normalize(b)
+}
+
+/// Null, absent, empty string and empty list are all "nothing"; rules lose their ids.
+fn normalize(v: Option<&Value>) -> Value {
+    match v {
+        None | Some(Value::Null) => Value::Null,
+        Some(Value::String(s)) if s.is_empty() => Value::Null,
+        Some(Value::Array(items)) if items.is_empty() => Value::Null,
+        Some(Value::Array(items)) => {
+            let mut items: Vec<Value> = items.iter().map(strip_rule_id).collect();
+            desired::sort_values(&mut items);
+            Value::Array(items)
+        }
+        Some(other) => other.clone(),
+    }
+}
+
+fn strip_rule_id(v: &Value) -> Value {
+    match v {
+        Value::Object(map) if map.contains_key("direction") => {
+            let mut map = map.clone();
+            map.remove("id");
+            Value::Object(map)
+        }
+        other => other.clone(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn update_change(
+    resource: &Resource,
+    desired: &Attrs,
+    rs: &ResourceState,
+    observed_raw: &Attrs,
+    ids: &IdIndex,
+    renewed: &BTreeSet<String>,
+    errors: &mut Vec<PlanError>,
+) -> (ResourceChange, Decision) {
+    let kind = resource.address.kind;
+    let address = resource.address.to_string();
+    let mut observed = ids.to_addresses(kind, observed_raw);
+    if kind == Kind::Vm {
+        // The API never returns cloud-init: compare with the hash recorded at create.
+        observed.insert(
+            vm::CLOUD_INIT.into(),
+            rs.input_hashes
+                .get(vm::CLOUD_INIT)
+                .map_or(Value::Null, |h| json!(h)),
+        );
+    }
+    let mut attrs = Vec::new();
+    let mut reasons = Vec::new();
+    let mut ops = Vec::new();
+    let mut replace = false;
+
+    if kind == Kind::Vm && observed_raw.get(schema::STATUS) == Some(&json!("ERROR")) {
+        replace = true;
+        reasons.push("the VM is in status ERROR: it will be replaced".to_string());
+    }
+
+    for spec in schema::attrs(kind) {
+        if spec.update == Update::Computed
+            || resource
+                .lifecycle
+                .ignore_changes
+                .iter()
+                .any(|i| i == spec.name)
+        {
+            continue;
+        }
+        let Some(want) = desired.get(spec.name) else {
+            continue; // not managed (e.g. a generated ssh public key)
+        };
+        let have = observed.get(spec.name);
+        // Links to resources that get a new id in this plan change even if the address is
+        // the same.
+        let relinked: Vec<String> = match spec.link {
+            Link::None => Vec::new(),
+            Link::One(_) => want
+                .as_str()
+                .filter(|a| renewed.contains(*a))
+                .map(|a| vec![a.to_string()])
+                .unwrap_or_default(),
+            Link::Many(_) => want
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter(|a| renewed.contains(*a))
+                .map(str::to_string)
+                .collect(),
+        };
+        if same(Some(want), have) && relinked.is_empty() {
+            continue;
+        }
+        let forces = spec.update == Update::Replace;
+        if forces {
+            replace = true;
+            reasons.push(format!("`{}` forces replacement", spec.name));
+        }
+        let after = if !relinked.is_empty() && spec.update == Update::Replace {
+            After::Unknown
+        } else {
+            After::Known(want.clone())
+        };
+        attrs.push(AttrChange {
+            name: spec.name.to_string(),
+            before: have.cloned(),
+            after: Some(after),
+            forces_replacement: forces,
+            sensitive: is_sensitive(resource, spec.name),
+            multiline: spec.multiline,
+        });
+        if spec.update == Update::InPlace {
+            in_place_ops(
+                kind,
+                spec.name,
+                want,
+                have,
+                observed_raw,
+                &relinked,
+                ids,
+                &address,
+                errors,
+                &mut ops,
+            );
+        }
+    }
+
+    let action = if replace {
+        Action::Replace
+    } else if attrs.is_empty() {
+        Action::NoOp
+    } else {
+        Action::Update
+    };
+    if action == Action::Replace {
+        ops.clear();
+    }
+    (
+        ResourceChange {
+            address,
+            kind,
+            action,
+            name: resource.name.clone(),
+            region: resource.region.clone(),
+            remote_id: Some(rs.remote_id.clone()),
+            attrs,
+            reasons,
+            create_before_destroy: resource.lifecycle.create_before_destroy,
+            cost_before: None,
+            cost_after: None,
+        },
+        Decision { ops },
+    )
+}
+
+fn string_set(v: Option<&Value>) -> BTreeSet<String> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string).or_else(|| id_text(x)))
+        .collect()
+}
+
+/// Rules in `want` not in `have` (to add) and the ids of rules in `have` not in `want`.
+fn rule_delta(want: &Value, have: Option<&Value>) -> (Vec<Value>, Vec<String>) {
+    let want_items: Vec<Value> = want.as_array().cloned().unwrap_or_default();
+    let have_items: Vec<Value> = have.and_then(Value::as_array).cloned().unwrap_or_default();
+    let want_set: BTreeSet<String> = want_items
+        .iter()
+        .map(|r| strip_rule_id(r).to_string())
+        .collect();
+    let have_set: BTreeSet<String> = have_items
+        .iter()
+        .map(|r| strip_rule_id(r).to_string())
+        .collect();
+    let add = want_items
+        .into_iter()
+        .filter(|r| !have_set.contains(&strip_rule_id(r).to_string()))
+        .collect();
+    let delete = have_items
+        .iter()
+        .filter(|r| !want_set.contains(&strip_rule_id(r).to_string()))
+        .filter_map(|r| r.get("id").and_then(id_text))
+        .collect();
+    (add, delete)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn in_place_ops(
+    kind: Kind,
+    name: &str,
+    want: &Value,
+    have: Option<&Value>,
+    observed_raw: &Attrs,
+    relinked: &[String],
+    ids: &IdIndex,
+    address: &str,
+    errors: &mut Vec<PlanError>,
+    ops: &mut Vec<UpdateOp>,
+) {
+    match (kind, name) {
+        (Kind::Volume, volume::SIZE_GB) => {
+            let to = want.as_u64().unwrap_or_default();
+            let from = have.and_then(Value::as_u64).unwrap_or_default();
+            if to < from {
+                errors.push(PlanError::VolumeShrink {
+                    address: address.to_string(),
+                    from,
+                    to,
+                });
+            } else {
+                ops.push(UpdateOp::ResizeVolume { size_gb: to });
+            }
+        }
+        (Kind::Script, _) => {
+            if !ops.contains(&UpdateOp::UpdateScript) {
+                ops.push(UpdateOp::UpdateScript);
+            }
+        }
+        (Kind::Firewall, firewall::RULES) => {
+            let (add, delete) = rule_delta(want, have);
+            if !delete.is_empty() {
+                ops.push(UpdateOp::DeleteFirewallRules { rule_ids: delete });
+            }
+            if !add.is_empty() {
+                ops.push(UpdateOp::AddFirewallRules { rules: add });
+            }
+        }
+        (Kind::Vm, vm::SECURITY_RULES) => {
+            let (add, delete) = rule_delta(want, have);
+            if !delete.is_empty() {
+                ops.push(UpdateOp::DeleteSecurityRules { rule_ids: delete });
+            }
+            if !add.is_empty() {
+                ops.push(UpdateOp::AddSecurityRules { rules: add });
+            }
+        }
+        (Kind::Vm, vm::VOLUMES) => {
+            let want_set = string_set(Some(want));
+            let have_set = string_set(have);
+            // Observed ids of volumes that leave (or are replaced): detach by id.
+            let raw_ids: Vec<String> = observed_raw
+                .get(vm::VOLUMES)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(id_text)
+                .collect();
+            let leaving: BTreeSet<&String> = have_set
+                .iter()
+                .filter(|a| !want_set.contains(*a) || relinked.contains(a))
+                .collect();
+            let detach: Vec<String> = raw_ids
+                .into_iter()
+                .filter(|id| leaving.contains(&ids.address(Kind::Volume, id)))
+                .collect();
+            if !detach.is_empty() {
+                ops.push(UpdateOp::DetachVolumes { volume_ids: detach });
+            }
+            let attach: Vec<String> = want_set
+                .iter()
+                .filter(|a| !have_set.contains(*a) || relinked.contains(a))
+                .cloned()
+                .collect();
+            if !attach.is_empty() {
+                ops.push(UpdateOp::AttachVolumes { volumes: attach });
+            }
+        }
+        (Kind::Vm, vm::PUBLIC_IP) => ops.push(UpdateOp::SetPublicIp {
+            enable: want.as_bool().unwrap_or(false),
+        }),
+        (Kind::Vm, vm::POWER) => {
+            let to = want
+                .as_str()
+                .and_then(|s| s.parse::<Power>().ok())
+                .unwrap_or_default();
+            let from = have
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse::<Power>().ok())
+                .unwrap_or_default();
+            ops.push(UpdateOp::SetPower { from, to });
+        }
+        // Firewalls on a VM are carried out by the firewall-attachment steps.
+        _ => {}
+    }
+}
+
+/// What a sensitive value is replaced with everywhere in a plan.
+pub const REDACTED: &str = "(sensitive)";
+
+/// Replaces sensitive values: a plan (and anything rendered or saved from it) never holds them.
+fn redact(mut change: ResourceChange) -> ResourceChange {
+    for attr in change.attrs.iter_mut().filter(|a| a.sensitive) {
+        attr.before = attr.before.as_ref().map(|_| json!(REDACTED));
+        attr.after = match &attr.after {
+            Some(After::Known(_)) => Some(After::Known(json!(REDACTED))),
+            other => other.clone(),
+        };
+    }
+    change
+}
+
+/// Whether an attribute's value came from a sensitive variable. The config records the node
+/// names it read (`rule`, `gpu`, ...); plan attributes are named per `schema.rs`.
+fn is_sensitive(resource: &Resource, attr: &str) -> bool {
+    let nodes: &[&str] = match attr {
+        firewall::RULES => &["rule", "rules"],
+        vm::SECURITY_RULES => &["security-rule", "security-rules"],
+        vm::GPU_MODEL | vm::GPU_COUNT => &["gpu"],
+        vm::BOOT_IMAGE => &["image"],
+        other => return resource.sensitive_attrs.contains(other),
+    };
+    nodes.iter().any(|n| resource.sensitive_attrs.contains(*n))
+}

@@ -1,0 +1,11 @@
+//! Plan rendering for people (text, Markdown) and machines (JSON).
+
+mod json;
+mod markdown;
+mod text;
+mod value;
+
+pub use json::to_json;
+pub use markdown::to_markdown;
+pub use text::{to_text, TextStyle};
+pub use value::format_value;

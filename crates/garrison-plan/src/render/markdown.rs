@@ -1,0 +1,62 @@
+//! The Markdown plan, for a pull-request comment: summary table, cost, collapsible details.
+
+use std::fmt::Write;
+
+use crate::action::Action;
+use crate::plan::Plan;
+use crate::render::text::{cost_line, summary_line, to_text, TextStyle};
+
+/// Renders the plan as GitHub-flavoured Markdown.
+pub fn to_markdown(plan: &Plan) -> String {
+    let s = &plan.summary;
+    let mut out = String::new();
+    let _ = writeln!(out, "### Garrison plan\n");
+    let _ = writeln!(out, "{}\n", summary_line(plan));
+    let _ = writeln!(out, "| add | change | replace | destroy |");
+    let _ = writeln!(out, "|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |\n",
+        s.add, s.change, s.replace, s.destroy
+    );
+    let _ = writeln!(out, "**{}**\n", cost_line(plan));
+    if !plan.changes.is_empty() {
+        let _ = writeln!(out, "| | resource | action | why |");
+        let _ = writeln!(out, "|---|---|---|---|");
+        for c in &plan.changes {
+            let icon = match c.action {
+                Action::Create => "🟢",
+                Action::Update => "🟡",
+                Action::Replace => "🟣",
+                Action::Delete | Action::Forget => "🔴",
+                Action::NoOp => "",
+            };
+            let why = c.reasons.join("; ").replace('|', "\\|");
+            let _ = writeln!(
+                out,
+                "| {icon} | `{}` | {} | {why} |",
+                c.address,
+                c.action.verb()
+            );
+        }
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "<details><summary>Details ({} resources)</summary>\n",
+            plan.changes.len()
+        );
+        let _ = writeln!(out, "```diff");
+        for line in to_text(plan, TextStyle { color: false }).lines() {
+            let _ = writeln!(out, "{line}");
+        }
+        let _ = writeln!(out, "```\n</details>");
+    }
+    if !plan.drift.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n> ⚠️ {} attribute(s) changed outside Garrison; see details.",
+            plan.drift.len()
+        );
+    }
+    out
+}

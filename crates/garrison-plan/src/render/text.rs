@@ -1,0 +1,257 @@
+//! The text plan: a summary first (counts, cost), then each resource with only what changes.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+use similar::{ChangeTag, TextDiff};
+
+use crate::action::{Action, After, AttrChange, ResourceChange};
+use crate::plan::Plan;
+use crate::render::value::format_value;
+
+/// How to render: colour only on a TTY without `NO_COLOR` (the CLI decides).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextStyle {
+    pub color: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
+const RED: &str = "\x1b[31m";
+const MAGENTA: &str = "\x1b[35m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+
+struct Painter(bool);
+
+impl Painter {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn action_color(action: Action) -> &'static str {
+    match action {
+        Action::Create => GREEN,
+        Action::Update => YELLOW,
+        Action::Replace => MAGENTA,
+        Action::Delete | Action::Forget => RED,
+        Action::NoOp => DIM,
+    }
+}
+
+/// `$1.2345/h`.
+pub(crate) fn money(x: f64) -> String {
+    format!("${x:.2}/h")
+}
+
+/// `+$1.00/h`, `-$2.00/h`.
+pub(crate) fn signed_money(x: f64) -> String {
+    if x < 0.0 {
+        format!("-${:.2}/h", -x)
+    } else {
+        format!("+${x:.2}/h")
+    }
+}
+
+/// The one-line summary: `2 to add, 1 to change, 0 to replace, 1 to destroy.`
+pub(crate) fn summary_line(plan: &Plan) -> String {
+    let s = &plan.summary;
+    if !s.has_changes() {
+        return "No changes. The cloud matches the configuration.".to_string();
+    }
+    let mut line = format!(
+        "Plan: {} to add, {} to change, {} to replace, {} to destroy",
+        s.add, s.change, s.replace, s.destroy
+    );
+    if s.forget > 0 {
+        let _ = write!(line, ", {} to forget", s.forget);
+    }
+    line.push('.');
+    line
+}
+
+/// The cost line, or why there is none.
+pub(crate) fn cost_line(plan: &Plan) -> String {
+    match &plan.cost {
+        Some(c) => format!(
+            "Cost: {} -> {} ({})",
+            money(c.before_per_hour),
+            money(c.after_per_hour),
+            signed_money(c.delta_per_hour)
+        ),
+        None => "Cost: unknown (prices are read with the refresh; run without `--refresh=false`)"
+            .to_string(),
+    }
+}
+
+/// Renders the plan for a terminal or a log.
+pub fn to_text(plan: &Plan, style: TextStyle) -> String {
+    let p = Painter(style.color);
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", p.paint(BOLD, &summary_line(plan)));
+    let _ = writeln!(out, "{}", cost_line(plan));
+    if !plan.basis.refreshed {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.paint(
+                DIM,
+                "Note: not refreshed (`--refresh=false`): the state stands in for the cloud."
+            )
+        );
+    }
+    if !plan.drift.is_empty() {
+        let _ = writeln!(out, "\nChanged outside Garrison since the last apply:");
+        for d in &plan.drift {
+            match &d.attr {
+                None => {
+                    let _ = writeln!(out, "  {} {}: deleted", p.paint(RED, "!"), d.address);
+                }
+                Some(attr) => {
+                    let show =
+                        |v: &Option<Value>| v.as_ref().map_or("(none)".to_string(), format_value);
+                    let _ = writeln!(
+                        out,
+                        "  {} {}: {attr} {} -> {}",
+                        p.paint(YELLOW, "!"),
+                        d.address,
+                        show(&d.recorded),
+                        show(&d.actual)
+                    );
+                }
+            }
+        }
+    }
+    for change in &plan.changes {
+        out.push('\n');
+        render_change(&mut out, change, &p);
+    }
+    out
+}
+
+pub(crate) fn headline(change: &ResourceChange) -> String {
+    let what = match change.action {
+        Action::Create => "will be created".to_string(),
+        Action::Update => "will be updated in place".to_string(),
+        Action::Replace if change.create_before_destroy => {
+            "will be replaced (new one created first)".to_string()
+        }
+        Action::Replace => "will be replaced".to_string(),
+        Action::Delete => "will be destroyed".to_string(),
+        Action::Forget => "will be removed from state".to_string(),
+        Action::NoOp => "unchanged".to_string(),
+    };
+    format!("{} {}", change.address, what)
+}
+
+fn render_change(out: &mut String, change: &ResourceChange, p: &Painter) {
+    let color = action_color(change.action);
+    let _ = writeln!(
+        out,
+        "{} {}",
+        p.paint(color, change.action.marker()),
+        p.paint(BOLD, &headline(change))
+    );
+    for reason in &change.reasons {
+        let _ = writeln!(out, "    # {reason}");
+    }
+    let width = change.attrs.iter().map(|a| a.name.len()).max().unwrap_or(0);
+    for attr in &change.attrs {
+        render_attr(out, change.action, attr, width, p);
+    }
+    match (change.cost_before, change.cost_after, change.action) {
+        (_, Some(after), Action::Create) if after > 0.0 => {
+            let _ = writeln!(out, "    {:width$}   {}", "cost", money(after));
+        }
+        (Some(before), Some(after), _) if (before - after).abs() > 1e-9 => {
+            let _ = writeln!(
+                out,
+                "    {:width$}   {} -> {}",
+                "cost",
+                money(before),
+                money(after)
+            );
+        }
+        (Some(before), None, Action::Delete) if before > 0.0 => {
+            let _ = writeln!(out, "    {:width$}   -{}", "cost", money(before));
+        }
+        _ => {}
+    }
+}
+
+fn show_after(after: &Option<After>) -> String {
+    match after {
+        Some(After::Known(v)) => format_value(v),
+        Some(After::Unknown) => "(known after apply)".to_string(),
+        None => "(none)".to_string(),
+    }
+}
+
+fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize, p: &Painter) {
+    let name = &attr.name;
+    let note = if attr.forces_replacement {
+        p.paint(MAGENTA, "  # forces replacement")
+    } else {
+        String::new()
+    };
+    if attr.sensitive {
+        let _ = writeln!(out, "    {name:width$} = (sensitive){note}");
+        return;
+    }
+    // Multi-line text: a unified diff.
+    let before_text = attr.before.as_ref().and_then(Value::as_str);
+    let after_text = match &attr.after {
+        Some(After::Known(Value::String(s))) => Some(s.as_str()),
+        _ => None,
+    };
+    if attr.multiline
+        && (before_text.is_some_and(|t| t.contains('\n'))
+            || after_text.is_some_and(|t| t.contains('\n')))
+    {
+        let _ = writeln!(out, "    {name}:{note}");
+        let diff = TextDiff::from_lines(before_text.unwrap_or(""), after_text.unwrap_or(""));
+        for hunk in diff.unified_diff().context_radius(2).iter_hunks() {
+            let _ = writeln!(out, "      {}", p.paint(DIM, &hunk.header().to_string()));
+            for change in hunk.iter_changes() {
+                let line = change.to_string_lossy();
+                let line = line.trim_end_matches('\n');
+                let (sign, color) = match change.tag() {
+                    ChangeTag::Delete => ("-", RED),
+                    ChangeTag::Insert => ("+", GREEN),
+                    ChangeTag::Equal => (" ", DIM),
+                };
+                let _ = writeln!(out, "      {}", p.paint(color, &format!("{sign}{line}")));
+            }
+        }
+        return;
+    }
+    match action {
+        Action::Create => {
+            let _ = writeln!(out, "    {name:width$} = {}", show_after(&attr.after));
+        }
+        Action::Delete | Action::Forget => {
+            let before = attr
+                .before
+                .as_ref()
+                .map_or("(none)".to_string(), format_value);
+            let _ = writeln!(out, "    {name:width$} = {before}");
+        }
+        _ => {
+            let before = attr
+                .before
+                .as_ref()
+                .map_or("(none)".to_string(), format_value);
+            let _ = writeln!(
+                out,
+                "    {name:width$}   {before} -> {}{note}",
+                show_after(&attr.after)
+            );
+        }
+    }
+}

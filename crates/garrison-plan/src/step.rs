@@ -1,0 +1,91 @@
+//! Executable steps: the API work a plan implies, and the order it must happen in.
+
+use garrison_config::model::{Kind, Power};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One unit of work for the executor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// Index in [`crate::Plan::steps`].
+    pub id: usize,
+    /// The resource the step works on.
+    pub address: String,
+    pub kind: Kind,
+    pub op: StepOp,
+    /// Steps that must finish first (ids).
+    pub after: Vec<usize>,
+}
+
+/// What a step does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum StepOp {
+    /// Create the resource from its config (the model resource at the step's address),
+    /// wait until it is ready, then bring it to the desired state (volumes attached, power).
+    Create,
+    /// Delete the resource and wait until it is gone (a firewall is detached first).
+    Delete { remote_id: String },
+    /// Change in place.
+    Update {
+        remote_id: String,
+        ops: Vec<UpdateOp>,
+    },
+    /// Drop from state only (already gone remotely).
+    Forget,
+    /// Set a firewall's attachment set (the API REPLACES the whole set) to these VMs.
+    SyncFirewallAttachments { vms: Vec<String> },
+}
+
+/// One in-place change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "update", rename_all = "kebab-case")]
+pub enum UpdateOp {
+    /// Grow a volume.
+    ResizeVolume {
+        size_gb: u64,
+    },
+    /// Rewrite a script (name, content, description from the config).
+    UpdateScript,
+    /// Add rules (canonical rule objects, see `desired::rule_value`).
+    AddFirewallRules {
+        rules: Vec<Value>,
+    },
+    /// Delete rules by remote rule id.
+    DeleteFirewallRules {
+        rule_ids: Vec<String>,
+    },
+    AddSecurityRules {
+        rules: Vec<Value>,
+    },
+    DeleteSecurityRules {
+        rule_ids: Vec<String>,
+    },
+    /// Attach volumes (addresses; ids resolved at execution time).
+    AttachVolumes {
+        volumes: Vec<String>,
+    },
+    /// Detach volumes (remote ids).
+    DetachVolumes {
+        volume_ids: Vec<String>,
+    },
+    SetPublicIp {
+        enable: bool,
+    },
+    SetPower {
+        from: Power,
+        to: Power,
+    },
+}
+
+impl UpdateOp {
+    /// Ops that must run BEFORE other resources are deleted (they stop referencing them).
+    pub fn is_release(&self) -> bool {
+        matches!(
+            self,
+            UpdateOp::DetachVolumes { .. }
+                | UpdateOp::DeleteSecurityRules { .. }
+                | UpdateOp::DeleteFirewallRules { .. }
+        )
+    }
+}

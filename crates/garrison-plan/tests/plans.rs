@@ -1,0 +1,248 @@
+//! Data-driven planner cases: `tests/plans/<case>/` holds `main.kdl`, optionally `state.json`
+//! and `remote.json`; the rendered plan (or its errors) and its steps are an insta snapshot.
+//!
+//! `state.json`: `{ "<address>": { "id": "10", "from_config": true, "override": {..} } }` or
+//! `{ "<address>": { "id": "5", "kind": "volume", "name": "..", "region": "..",
+//! "attributes": {..}, "dependencies": [..] } }`. `from_config` fills the attributes from the
+//! config's desired attributes (links as the ids of this state), as an apply would have.
+//! A top-level `"$config": "../noop"` takes `from_config` attributes from another case's
+//! config (the config as of the last apply).
+//! `remote.json`: `{ "resources": { "<address>": "gone" | { "override": {..} } },
+//! "stock": [..], "unmanaged": {..}, "prices": "seed" }`; absent = `--refresh=false`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use garrison_config::model::{Kind, Model};
+use garrison_config::{load_dir, VarInputs};
+use garrison_plan::desired::desired;
+use garrison_plan::schema::{self, Link};
+use garrison_plan::{plan, render, Observed, PlanOptions, Prices, RemoteView, Stock};
+use garrison_state::{ResourceState, StateDoc};
+use serde_json::{json, Map, Value};
+
+fn seed_prices() -> Prices {
+    Prices {
+        gpu_per_hour: [
+            ("H100-SXM5-80GB", 2.69),
+            ("A100-PCIe-80GB", 1.55),
+            ("L40", 1.19),
+            ("RTX-A6000", 0.69),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+        hibernated_per_hour: 0.01,
+        volume_per_tb_hour: 0.10,
+    }
+}
+
+fn build_state(model: &Model, spec: &Value) -> StateDoc {
+    // `"$config": "../noop"`: fill `from_config` entries from that case's config instead
+    // (the config as it was at the last apply).
+    let base;
+    let model = match spec.get("$config").and_then(Value::as_str) {
+        Some(rel) => {
+            base = load_dir(&model.dir.join(rel), &VarInputs::default())
+                .expect("$config loads")
+                .model;
+            &base
+        }
+        None => model,
+    };
+    let mut doc = StateDoc::fresh();
+    doc.lineage = uuid::Uuid::nil();
+    doc.serial = 3;
+    let Some(entries) = spec.as_object() else {
+        return doc;
+    };
+    let entries: Map<String, Value> = entries
+        .iter()
+        .filter(|(k, _)| !k.starts_with('$'))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let ids: BTreeMap<String, String> = entries
+        .iter()
+        .map(|(a, e)| (a.clone(), e["id"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    for (address, entry) in &entries {
+        let rs = if entry["from_config"].as_bool() == Some(true) {
+            let addr = address.parse().expect("fixture address");
+            let resource = model
+                .resource(&addr)
+                .expect("from_config: resource in config");
+            let mut attrs = desired(resource);
+            for spec in schema::attrs(addr.kind) {
+                let Some(v) = attrs.get_mut(spec.name) else {
+                    continue;
+                };
+                match spec.link {
+                    Link::None => {}
+                    Link::One(_) => {
+                        if let Some(a) = v.as_str() {
+                            *v = json!(ids.get(a).cloned().unwrap_or_default());
+                        }
+                    }
+                    Link::Many(_) => {
+                        let list: Vec<Value> = v
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .map(|a| json!(ids.get(a).cloned().unwrap_or_default()))
+                            .collect();
+                        *v = Value::Array(list);
+                    }
+                }
+            }
+            if addr.kind == Kind::Vm {
+                attrs.insert("status".into(), json!("ACTIVE"));
+            }
+            let mut input_hashes = BTreeMap::new();
+            if let Some(Value::String(h)) = attrs.remove("cloud-init") {
+                input_hashes.insert("cloud-init".to_string(), h);
+            }
+            if let Some(Value::Object(o)) = entry.get("override") {
+                for (k, v) in o {
+                    attrs.insert(k.clone(), v.clone());
+                }
+            }
+            ResourceState {
+                address: address.clone(),
+                kind: addr.kind.to_string(),
+                remote_id: ids[address].clone(),
+                name: resource.name.clone(),
+                region: resource.region.clone(),
+                attributes: attrs,
+                input_hashes,
+                dependencies: garrison_plan::graph::dependencies(resource)
+                    .into_iter()
+                    .collect(),
+                protect: resource.protect,
+                created_at: String::new(),
+            }
+        } else {
+            ResourceState {
+                address: address.clone(),
+                kind: entry["kind"].as_str().unwrap_or_default().to_string(),
+                remote_id: ids[address].clone(),
+                name: entry["name"].as_str().unwrap_or_default().to_string(),
+                region: entry["region"].as_str().unwrap_or_default().to_string(),
+                attributes: entry["attributes"].as_object().cloned().unwrap_or_default(),
+                input_hashes: BTreeMap::new(),
+                dependencies: serde_json::from_value(entry["dependencies"].clone())
+                    .unwrap_or_default(),
+                protect: entry["protect"].as_bool().unwrap_or(false),
+                created_at: String::new(),
+            }
+        };
+        doc.resources.insert(address.clone(), rs);
+    }
+    doc
+}
+
+fn build_remote(state: &StateDoc, spec: Option<Value>) -> RemoteView {
+    let Some(spec) = spec else {
+        return RemoteView::default();
+    };
+    let mut view = RemoteView {
+        refreshed: true,
+        prices: Some(seed_prices()),
+        ..RemoteView::default()
+    };
+    for (address, rs) in &state.resources {
+        let observed = match spec["resources"].get(address) {
+            Some(Value::String(s)) if s == "gone" => Observed::Gone,
+            Some(entry) => {
+                let mut attrs: Map<String, Value> = rs.attributes.clone();
+                if let Some(Value::Object(o)) = entry.get("override") {
+                    for (k, v) in o {
+                        attrs.insert(k.clone(), v.clone());
+                    }
+                }
+                Observed::Present { attrs }
+            }
+            None => Observed::Present {
+                attrs: rs.attributes.clone(),
+            },
+        };
+        view.resources.insert(address.clone(), observed);
+    }
+    if let Some(stock) = spec.get("stock") {
+        view.stock = Some(serde_json::from_value::<Vec<Stock>>(stock.clone()).expect("stock"));
+    }
+    if let Some(Value::Object(unmanaged)) = spec.get("unmanaged") {
+        for (kind, names) in unmanaged {
+            let kind: Kind = kind.parse().expect("kind");
+            let names: BTreeMap<String, String> =
+                serde_json::from_value(names.clone()).expect("names");
+            view.unmanaged.insert(kind, names);
+        }
+    }
+    view
+}
+
+fn check(dir: &Path) -> String {
+    let loaded = match load_dir(dir, &VarInputs::default()) {
+        Ok(l) => l,
+        Err(failure) => return format!("config failed: {failure:?}"),
+    };
+    let model = loaded.model;
+    let read = |name: &str| {
+        fs::read_to_string(dir.join(name))
+            .ok()
+            .map(|t| serde_json::from_str::<Value>(&t).expect("fixture json"))
+    };
+    let state = build_state(&model, &read("state.json").unwrap_or(json!({})));
+    let remote = build_remote(&state, read("remote.json"));
+    let destroy = dir.join("DESTROY").exists();
+    match plan(&model, &state, &remote, PlanOptions { destroy }) {
+        Err(failure) => {
+            let mut out = format!("{failure}\n");
+            for e in &failure.errors {
+                out.push_str(&format!("- {e}\n"));
+            }
+            out
+        }
+        Ok(plan) => {
+            let mut out = render::to_text(&plan, render::TextStyle { color: false });
+            out.push_str("\nSteps:\n");
+            for step in &plan.steps {
+                let op = serde_json::to_string(&step.op).unwrap_or_default();
+                out.push_str(&format!(
+                    "  {} {} {} after {:?}\n",
+                    step.id, step.address, op, step.after
+                ));
+            }
+            if dir.join("MARKDOWN").exists() {
+                out.push_str("\nMarkdown:\n");
+                out.push_str(&render::to_markdown(&plan));
+            }
+            if dir.join("JSON").exists() {
+                out.push_str("\nJSON:\n");
+                out.push_str(&render::to_json(&plan));
+            }
+            out
+        }
+    }
+}
+
+#[test]
+fn plan_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/plans");
+    let mut cases: Vec<_> = fs::read_dir(&root)
+        .expect("tests/plans")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .collect();
+    cases.sort_by_key(|e| e.file_name());
+    assert!(!cases.is_empty());
+    for case in cases {
+        let name = case.file_name().to_string_lossy().into_owned();
+        let output = check(&case.path());
+        insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!("plan", output);
+        });
+    }
+}

@@ -2,10 +2,26 @@
 //!
 //! This crate knows nothing of configs, plans or state. [`wire`] holds every JSON shape,
 //! [`routes`] every operation's method and path; both are shared with `barrack-sim`.
+//! [`Client`] has one typed method per operation, all going through [`Client::send`].
 
+mod client;
+mod config;
+mod create;
+mod error;
 pub mod id;
+mod ops;
+mod paginate;
+pub mod retry;
 pub mod routes;
+pub mod wait;
 pub mod wire;
 
+pub use client::{Client, Response};
+pub use config::{ApiKey, AuthStyle, ClientConfig, DEFAULT_BASE_URL};
+pub use create::{Created, Named};
+pub use error::Error;
 pub use id::Id;
+pub use paginate::Listing;
+pub use retry::RetryPolicy;
 pub use routes::{Method, Op, Route, ROUTES};
+pub use wait::{wait_until, Poll, PollPolicy};

@@ -25,6 +25,12 @@ impl Method {
     }
 }
 
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Every operation of the Barrack API contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Op {
@@ -361,6 +367,84 @@ impl Op {
             .iter()
             .find(|route| route.op == self)
             .unwrap_or_else(|| unreachable!("every Op has a row in ROUTES (checked by a test)"))
+    }
+}
+
+impl Op {
+    /// The envelope key the success body carries this operation's result under
+    /// (see [`crate::wire::keys`]); `None` when the body has no resource (deletes) or when
+    /// the whole body is the result (`DeployInstances` -> [`crate::wire::Deployment`]).
+    /// Shared with the emulator so both sides agree; GUESSED like the paths.
+    pub fn response_key(self) -> Option<&'static str> {
+        use crate::wire::keys as k;
+        Some(match self {
+            Op::GetBalance => k::BALANCE,
+            Op::ListRegions => k::REGIONS,
+            Op::ListGpuStocks => k::STOCKS,
+            Op::ListGpuSpecs => k::GPUS,
+            Op::GetPricing => k::PRICING,
+            Op::QuotePricing => k::QUOTE,
+            Op::ListOsImages => k::IMAGES,
+            Op::ListInstances
+            | Op::ListFirewallAvailableInstances
+            | Op::ListSnapshotEligibleInstances => k::INSTANCES,
+            Op::GetInstance
+            | Op::StartInstance
+            | Op::StopInstance
+            | Op::RebootInstance
+            | Op::HibernateInstance
+            | Op::RestoreInstance
+            | Op::SetInstancePublicIp
+            | Op::AttachInstanceVolumes
+            | Op::DetachInstanceVolumes
+            | Op::RestoreSnapshot => k::INSTANCE,
+            Op::CountHibernatedInstances => k::COUNT,
+            Op::AddInstanceSecurityRule => k::SECURITY_RULE,
+            Op::ListInstanceFirewalls | Op::ListFirewalls => k::FIREWALLS,
+            Op::GetInstanceBilling | Op::GetVolumeBilling | Op::GetSnapshotBilling => k::BILLING,
+            Op::ListSshKeys => k::SSH_KEYS,
+            Op::CreateSshKey | Op::GetSshKey => k::SSH_KEY,
+            Op::ListScripts => k::SCRIPTS,
+            Op::CreateScript | Op::GetScript | Op::UpdateScript => k::SCRIPT,
+            Op::CreateFirewall | Op::GetFirewall | Op::AttachFirewall => k::FIREWALL,
+            Op::AddFirewallRule => k::FIREWALL_RULE,
+            Op::ListFirewallProtocols => k::PROTOCOLS,
+            Op::ListVolumes => k::VOLUMES,
+            Op::CreateVolume | Op::GetVolume | Op::ResizeVolume | Op::CloneVolume => k::VOLUME,
+            Op::ListVolumeTypes => k::VOLUME_TYPES,
+            Op::ListSnapshots => k::SNAPSHOTS,
+            Op::CreateSnapshot | Op::GetSnapshot => k::SNAPSHOT,
+            Op::CreateImageFromSnapshot | Op::GetImage => k::IMAGE,
+            Op::GetSnapshotImageRelationship => k::RELATIONSHIP,
+            Op::ListSnapshotImageRelationships => k::RELATIONSHIPS,
+            Op::ListImages => k::IMAGES,
+            Op::DeployInstances
+            | Op::DeleteInstance
+            | Op::DeleteInstanceSecurityRule
+            | Op::DeleteSshKey
+            | Op::DeleteScript
+            | Op::BulkDeleteScripts
+            | Op::DeleteFirewall
+            | Op::DeleteFirewallRule
+            | Op::DeleteVolume
+            | Op::DeleteSnapshot
+            | Op::DeleteImage => return None,
+        })
+    }
+
+    /// True for list operations that take `?page=&page_size=` and answer with `count`.
+    /// The client's paginator also copes with a list that ignores the parameters.
+    pub fn is_paginated(self) -> bool {
+        matches!(
+            self,
+            Op::ListInstances
+                | Op::ListSshKeys
+                | Op::ListScripts
+                | Op::ListFirewalls
+                | Op::ListVolumes
+                | Op::ListSnapshots
+                | Op::ListImages
+        )
     }
 }
 

@@ -1,1 +1,32 @@
 //! Garrison's KDL v2 language: text to a typed, validated model.
+//!
+//! [`load_dir`] reads every `*.kdl` file of a directory and returns the [`Model`] the
+//! planner uses, or a [`Failure`] holding every error at once (miette diagnostics with
+//! stable codes, labelled spans and help). [`format_source`] backs `garrison fmt`.
+//! This crate knows nothing of HTTP or state.
+
+mod build;
+pub mod catalog;
+mod checks;
+mod collect;
+mod cycle;
+mod diagnostic;
+mod eval;
+mod fmt;
+mod literal;
+mod load;
+pub mod model;
+mod refs;
+mod resources;
+mod rules;
+pub mod schema;
+mod source;
+mod timeouts;
+mod vars;
+
+pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
+pub use fmt::{format_dir, format_source, Formatted};
+pub use load::{load_dir, load_str, Loaded};
+pub use model::*;
+pub use timeouts::{default_for as default_timeouts, parse_duration};
+pub use vars::{VarArgError, VarInputs, ENV_PREFIX};

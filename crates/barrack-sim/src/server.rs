@@ -1,0 +1,156 @@
+//! Starting and stopping a server: `spawn`, `spawn_on` and the handle.
+
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::middleware::from_fn_with_state;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::admin::{self, ADMIN_PREFIX};
+use crate::api::{self, API_PREFIX};
+use crate::config::SimConfig;
+use crate::conn::{Conn, KillableListener};
+use crate::counters::Counters;
+use crate::faults::Faults;
+use crate::gate::api_gate;
+use crate::log::request_log;
+use crate::persist::{self, Persister};
+use crate::ratelimit::RateLimiter;
+use crate::shared::Shared;
+use crate::sim::Sim;
+
+/// A running emulator. Dropping it stops the server (gracefully, in the background).
+pub struct SimHandle {
+    addr: SocketAddr,
+    api_key: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SimHandle {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API's base URL, e.g. `http://127.0.0.1:PORT/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{API_PREFIX}", self.addr)
+    }
+
+    /// The admin surface's URL, e.g. `http://127.0.0.1:PORT/_sim`.
+    pub fn admin_url(&self) -> String {
+        format!("http://{}{ADMIN_PREFIX}", self.addr)
+    }
+
+    /// The API key the server accepts.
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits for the server to end.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("addr", &self.addr)
+            .field("api_key", &"(redacted)")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts an emulator on `127.0.0.1` on a free port.
+pub async fn spawn(config: SimConfig) -> io::Result<SimHandle> {
+    spawn_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+}
+
+/// Starts an emulator on `addr`. Fails if the address cannot be bound, the configuration
+/// is invalid, or the state file cannot be read.
+pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHandle> {
+    let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
+    if !config.time_scale.is_finite() || config.time_scale < 0.0 {
+        return Err(invalid(format!(
+            "time_scale must be a non-negative number, got {}",
+            config.time_scale
+        )));
+    }
+    if config.api_key.is_empty() {
+        return Err(invalid("api_key must not be empty".to_owned()));
+    }
+    let world = match &config.state_file {
+        Some(path) => persist::load(path)?,
+        None => None,
+    };
+    let sim = match world {
+        Some(world) => Sim::new(world, config.time_scale, config.seed),
+        None => Sim::fresh(config.time_scale, config.seed),
+    };
+    let listener = TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    let shared = Arc::new(Shared {
+        sim: Mutex::new(sim),
+        faults: Mutex::new(Faults::new(config.faults.clone(), config.seed)),
+        counters: Mutex::new(Counters::default()),
+        limiter: Mutex::new(RateLimiter::new(
+            config.rate_limit_per_minute.filter(|n| *n > 0),
+        )),
+        api_key: config.api_key.clone(),
+        latency: Duration::from_millis(config.latency_ms),
+        persister: config.state_file.clone().map(Persister::new),
+        next_request: AtomicU64::new(1),
+    });
+    let app = router(shared).into_make_service_with_connect_info::<Conn>();
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(KillableListener(listener), app).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "server stopped");
+        }
+    });
+    Ok(SimHandle {
+        addr: local,
+        api_key: config.api_key,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+/// `/v1` (the table's routes behind the gate) and `/_sim`, both with request ids and logs.
+fn router(shared: Arc<Shared>) -> Router {
+    let api_routes = api::router()
+        .route_layer(from_fn_with_state(shared.clone(), api_gate))
+        .fallback(api::no_route)
+        .method_not_allowed_fallback(api::wrong_method);
+    Router::new()
+        .nest(API_PREFIX, api_routes)
+        .nest(ADMIN_PREFIX, admin::router())
+        .fallback(api::no_route)
+        .layer(from_fn_with_state(shared.clone(), request_log))
+        .with_state(shared)
+}

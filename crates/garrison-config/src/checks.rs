@@ -1,0 +1,122 @@
+//! Checks across resources: unique cloud names, account limits, and regions that must
+//! match between linked resources.
+
+use std::collections::BTreeMap;
+
+use crate::catalog;
+use crate::collect::Diags;
+use crate::diagnostic::{Code, Label};
+use crate::model::{Address, BootSource, Edge, Kind, Resource, Spec};
+
+/// Runs every cross-resource check.
+pub(crate) fn check(resources: &[Resource], diags: &mut Diags) {
+    unique_names(resources, diags);
+    limits(resources, diags);
+    regions(resources, diags);
+}
+
+fn unique_names(resources: &[Resource], diags: &mut Diags) {
+    let mut seen: BTreeMap<(Kind, &str), &Resource> = BTreeMap::new();
+    for r in resources {
+        if let Some(first) = seen.get(&(r.address.kind, r.name.as_str())) {
+            diags.error_labels(
+                Code::Duplicate,
+                format!("`{}` and `{}` are both named `{}`", first.address, r.address, r.name),
+                vec![
+                    Label { span: r.span.clone(), text: format!("`{}` is named `{}`", r.address, r.name) },
+                    Label { span: first.span.clone(), text: format!("so is `{}`", first.address) },
+                ],
+                Some(format!("{} names are unique per account; set distinct `name`s (with `count`, use `${{count.index}}`)", r.address.kind)),
+            );
+        } else {
+            seen.insert((r.address.kind, r.name.as_str()), r);
+        }
+    }
+}
+
+fn limits(resources: &[Resource], diags: &mut Diags) {
+    let firewalls: Vec<&Resource> = resources
+        .iter()
+        .filter(|r| r.address.kind == Kind::Firewall)
+        .collect();
+    if let Some(over) = firewalls.get(catalog::FIREWALLS_PER_ACCOUNT) {
+        diags.error(
+            Code::Limit,
+            &over.span,
+            format!(
+                "{} firewalls; an account holds at most {}",
+                firewalls.len(),
+                catalog::FIREWALLS_PER_ACCOUNT
+            ),
+            format!("firewall number {}", catalog::FIREWALLS_PER_ACCOUNT + 1),
+            Some("share firewalls between VMs, or use inline `security-rule`s".to_owned()),
+        );
+    }
+    let mut per_region: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
+    for r in resources.iter().filter(|r| r.address.kind == Kind::SshKey) {
+        per_region.entry(r.region.as_str()).or_default().push(r);
+    }
+    for (region, keys) in per_region {
+        if let Some(over) = keys.get(catalog::SSH_KEYS_PER_REGION) {
+            diags.error(
+                Code::Limit,
+                &over.span,
+                format!(
+                    "{} SSH keys in {region}; a region holds at most {}",
+                    keys.len(),
+                    catalog::SSH_KEYS_PER_REGION
+                ),
+                format!("key number {}", catalog::SSH_KEYS_PER_REGION + 1),
+                None,
+            );
+        }
+    }
+}
+
+fn regions(resources: &[Resource], diags: &mut Diags) {
+    let region_of: BTreeMap<&Address, &Resource> =
+        resources.iter().map(|r| (&r.address, r)).collect();
+    let edge_to = |r: &Resource, a: &Address| -> Option<Edge> {
+        r.refs.iter().find(|e| &e.target == a).cloned()
+    };
+    for r in resources {
+        let linked: Vec<&Address> = match &r.spec {
+            Spec::Vm(vm) => {
+                let mut v: Vec<&Address> = vm.volumes.iter().chain(&vm.firewalls).collect();
+                match &vm.boot {
+                    BootSource::Image(a) | BootSource::Volume(a) => v.push(a),
+                    BootSource::OsImage(_) => {}
+                }
+                v
+            }
+            Spec::Snapshot(s) => vec![&s.vm],
+            Spec::Image(i) => vec![&i.snapshot],
+            _ => vec![],
+        };
+        for a in linked {
+            let Some(other) = region_of.get(a) else {
+                continue;
+            };
+            if other.region == r.region {
+                continue;
+            }
+            let mut labels = Vec::new();
+            if let Some(e) = edge_to(r, a) {
+                labels.push(Label {
+                    span: e.span,
+                    text: format!("`{a}` is in {}", other.region),
+                });
+            }
+            labels.push(Label {
+                span: r.span.clone(),
+                text: format!("`{}` is in {}", r.address, r.region),
+            });
+            diags.error_labels(
+                Code::RegionMismatch,
+                format!("`{}` ({}) uses `{a}` ({})", r.address, r.region, other.region),
+                labels,
+                Some(format!("linked resources must be in the same region; set `region \"{}\"` on one of them", r.region)),
+            );
+        }
+    }
+}

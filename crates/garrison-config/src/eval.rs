@@ -1,0 +1,998 @@
+//! The evaluator: entries, `(ref)`s, `${...}` templates, `(file)`s, locals and statically
+//! known attributes of other resource instances. Records every resource reference as an
+//! [`Edge`] of the instance being built.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kdl::{KdlEntry, KdlNode, KdlValue};
+use serde_json::Value;
+
+use crate::collect::{did_you_mean, span, suggest, Diags};
+use crate::diagnostic::Code;
+use crate::literal::{scalar, type_name};
+use crate::model::{Address, Edge, Expr, Index, Kind, Span, TemplatePart, VarValue};
+use crate::refs::{is_template, parse_ref, parse_template, Piece, Seg};
+use crate::schema;
+
+/// An evaluated value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Val {
+    /// Known now.
+    Json(Value),
+    /// A whole resource instance (`(ref)"ssh-key.k"`).
+    Link(Address),
+    /// Several instances (`[*]` splat, or several `Link`s).
+    Links(Vec<Address>),
+    /// Known only after apply.
+    After(Expr),
+    /// An error was already reported: stay quiet.
+    Poison,
+}
+
+/// A value and whether it derives from a sensitive variable.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Ev {
+    pub(crate) val: Val,
+    pub(crate) sensitive: bool,
+}
+
+impl Ev {
+    pub(crate) fn json(v: Value) -> Self {
+        Ev {
+            val: Val::Json(v),
+            sensitive: false,
+        }
+    }
+    pub(crate) fn poison() -> Self {
+        Ev {
+            val: Val::Poison,
+            sensitive: false,
+        }
+    }
+}
+
+/// The instance context: `count.index`, `each.key`, `each.value`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scope {
+    pub(crate) count_index: Option<u32>,
+    pub(crate) each: Option<(String, Value)>,
+}
+
+impl Scope {
+    /// The scope of the instance with `index`.
+    pub(crate) fn for_index(index: &Option<Index>, each_value: Option<Value>) -> Self {
+        match index {
+            None => Scope::default(),
+            Some(Index::Int(i)) => Scope {
+                count_index: Some(*i),
+                each: None,
+            },
+            Some(Index::Key(k)) => Scope {
+                count_index: None,
+                each: Some((
+                    k.clone(),
+                    each_value.unwrap_or_else(|| Value::String(k.clone())),
+                )),
+            },
+        }
+    }
+}
+
+/// How a resource block expands.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Expansion {
+    /// No `count` / `for-each`.
+    Single,
+    /// `count=N`.
+    Count(u32),
+    /// `for-each=`: key -> each.value.
+    Each(BTreeMap<String, Value>),
+    /// Expansion failed (reported).
+    Failed,
+    /// Not evaluated yet (only seen while evaluating `count` / `for-each`).
+    Pending,
+}
+
+impl Expansion {
+    /// (index, each.value) of every instance.
+    pub(crate) fn instances(&self) -> Vec<(Option<Index>, Option<Value>)> {
+        match self {
+            Expansion::Single => vec![(None, None)],
+            Expansion::Count(n) => (0..*n).map(|i| (Some(Index::Int(i)), None)).collect(),
+            Expansion::Each(m) => m
+                .iter()
+                .map(|(k, v)| (Some(Index::Key(k.clone())), Some(v.clone())))
+                .collect(),
+            Expansion::Failed | Expansion::Pending => vec![],
+        }
+    }
+}
+
+/// A resource block as written.
+#[derive(Debug)]
+pub(crate) struct Block<'a> {
+    pub(crate) kind: Kind,
+    pub(crate) label: String,
+    pub(crate) node: &'a KdlNode,
+    pub(crate) file: &'a Path,
+    pub(crate) expansion: Expansion,
+}
+
+/// The evaluator state.
+pub(crate) struct Eval<'a> {
+    pub(crate) dir: Option<&'a Path>,
+    pub(crate) vars: BTreeMap<String, VarValue>,
+    pub(crate) locals: BTreeMap<String, (&'a KdlNode, &'a Path)>,
+    local_cache: BTreeMap<String, Option<(Ev, Vec<Edge>)>>,
+    pub(crate) blocks: BTreeMap<(Kind, String), Block<'a>>,
+    attr_cache: HashMap<(Address, String), Option<Ev>>,
+    pub(crate) provider_region: Option<String>,
+    pub(crate) files_read: BTreeMap<PathBuf, Arc<String>>,
+    pub(crate) diags: Diags,
+    pub(crate) used_vars: BTreeSet<String>,
+    pub(crate) declared_vars: BTreeSet<String>,
+    collectors: Vec<Vec<Edge>>,
+}
+
+const ROOTS: &[&str] = &[
+    "var", "local", "count", "each", "vm", "volume", "firewall", "ssh-key", "script", "snapshot",
+    "image",
+];
+
+impl<'a> Eval<'a> {
+    pub(crate) fn new(dir: Option<&'a Path>, diags: Diags) -> Self {
+        Eval {
+            dir,
+            vars: BTreeMap::new(),
+            locals: BTreeMap::new(),
+            local_cache: BTreeMap::new(),
+            blocks: BTreeMap::new(),
+            attr_cache: HashMap::new(),
+            provider_region: None,
+            files_read: BTreeMap::new(),
+            diags,
+            used_vars: BTreeSet::new(),
+            declared_vars: BTreeSet::new(),
+            collectors: Vec::new(),
+        }
+    }
+
+    /// Starts collecting resource references.
+    pub(crate) fn begin_refs(&mut self) {
+        self.collectors.push(Vec::new());
+    }
+
+    /// Stops collecting and returns the references seen since [`Self::begin_refs`].
+    pub(crate) fn end_refs(&mut self) -> Vec<Edge> {
+        self.collectors.pop().unwrap_or_default()
+    }
+
+    fn edge(&mut self, target: Address, sp: &Span) {
+        if let Some(c) = self.collectors.last_mut() {
+            c.push(Edge {
+                target,
+                span: sp.clone(),
+            });
+        }
+    }
+
+    /// Evaluates one entry (argument or property value).
+    pub(crate) fn entry(&mut self, file: &Path, e: &KdlEntry, scope: &Scope) -> Ev {
+        let sp = span(file, e.span());
+        let value = e.value();
+        match e.ty().map(|t| t.value()) {
+            None => match value {
+                KdlValue::String(s) if is_template(s) => self.template(s, &sp, scope),
+                other => Ev::json(scalar(other)),
+            },
+            Some("ref") => match value.as_string() {
+                Some(s) => self.reference(s, &sp, scope),
+                None => {
+                    self.diags.error(
+                        Code::WrongType,
+                        &sp,
+                        "`(ref)` takes a string",
+                        "not a string",
+                        Some("write `(ref)\"var.NAME\"` or `(ref)\"KIND.NAME\"`".to_owned()),
+                    );
+                    Ev::poison()
+                }
+            },
+            Some("file") => match value.as_string() {
+                Some(s) => self.file(s, &sp),
+                None => {
+                    self.diags.error(
+                        Code::WrongType,
+                        &sp,
+                        "`(file)` takes a path string",
+                        "not a string",
+                        None,
+                    );
+                    Ev::poison()
+                }
+            },
+            Some(other) => {
+                self.diags.error(
+                    Code::UnknownAnnotation,
+                    &sp,
+                    format!("unknown value annotation `({other})`"),
+                    "unknown annotation",
+                    suggest(other, &["ref", "file"]),
+                );
+                Ev::poison()
+            }
+        }
+    }
+
+    fn file(&mut self, path: &str, sp: &Span) -> Ev {
+        let Some(dir) = self.dir else {
+            self.diags.error(
+                Code::MissingFile,
+                sp,
+                format!("cannot read `{path}`: this config has no directory"),
+                "file not found",
+                Some("`(file)` paths are relative to the config directory; load the config with `load_dir`".to_owned()),
+            );
+            return Ev::poison();
+        };
+        match std::fs::read_to_string(dir.join(path)) {
+            Ok(text) => {
+                self.files_read
+                    .insert(PathBuf::from(path), Arc::new(text.clone()));
+                Ev::json(Value::String(text))
+            }
+            Err(e) => {
+                let label = if e.kind() == std::io::ErrorKind::NotFound {
+                    "file not found".to_owned()
+                } else {
+                    format!("cannot read: {e}")
+                };
+                self.diags.error(
+                    Code::MissingFile,
+                    sp,
+                    format!("cannot read `{path}`"),
+                    label,
+                    Some("`(file)` paths are relative to the config directory".to_owned()),
+                );
+                Ev::poison()
+            }
+        }
+    }
+
+    fn template(&mut self, s: &str, sp: &Span, scope: &Scope) -> Ev {
+        let pieces = match parse_template(s) {
+            Ok(p) => p,
+            Err(msg) => {
+                self.diags.error(
+                    Code::BadReference,
+                    sp,
+                    msg,
+                    "in this template",
+                    Some("close it with `}`; write `$${` for a literal `${`".to_owned()),
+                );
+                return Ev::poison();
+            }
+        };
+        let mut parts: Vec<TemplatePart> = Vec::new();
+        let mut after = false;
+        let mut sensitive = false;
+        let mut poison = false;
+        for piece in pieces {
+            match piece {
+                Piece::Text(t) => parts.push(TemplatePart::Text(t)),
+                Piece::Ref(r) => {
+                    let ev = self.reference(&r, sp, scope);
+                    sensitive |= ev.sensitive;
+                    match ev.val {
+                        Val::Json(Value::String(s)) => parts.push(TemplatePart::Text(s)),
+                        Val::Json(v @ (Value::Number(_) | Value::Bool(_))) => {
+                            parts.push(TemplatePart::Text(v.to_string()))
+                        }
+                        Val::Json(v) => {
+                            self.diags.error(
+                                Code::WrongType,
+                                sp,
+                                format!("`${{{r}}}` is a {}, which cannot be put in a string", type_name(&v)),
+                                "in this template",
+                                Some("interpolate a string, number or bool; use `(ref)` for a whole list or map".to_owned()),
+                            );
+                            poison = true;
+                        }
+                        Val::Link(_) | Val::Links(_) => {
+                            self.diags.error(
+                                Code::WrongType,
+                                sp,
+                                format!("`${{{r}}}` is a resource, not a value"),
+                                "in this template",
+                                Some(format!("name an attribute, e.g. `${{{r}.name}}`")),
+                            );
+                            poison = true;
+                        }
+                        Val::After(e) => {
+                            after = true;
+                            parts.push(TemplatePart::Expr(e));
+                        }
+                        Val::Poison => poison = true,
+                    }
+                }
+            }
+        }
+        if poison {
+            return Ev::poison();
+        }
+        let val = if after {
+            Val::After(Expr::Template(parts))
+        } else {
+            Val::Json(Value::String(
+                parts
+                    .into_iter()
+                    .map(|p| match p {
+                        TemplatePart::Text(t) => t,
+                        TemplatePart::Expr(_) => String::new(),
+                    })
+                    .collect(),
+            ))
+        };
+        Ev { val, sensitive }
+    }
+
+    /// Resolves a reference string at `sp`.
+    pub(crate) fn reference(&mut self, s: &str, sp: &Span, scope: &Scope) -> Ev {
+        let path = match parse_ref(s) {
+            Ok(p) => p,
+            Err(msg) => {
+                self.diags.error(
+                    Code::BadReference,
+                    sp,
+                    format!("malformed reference: {msg}"),
+                    "this reference",
+                    Some("references look like `var.NAME`, `local.NAME`, `KIND.NAME[0].ATTR` or `KIND.NAME[*]`".to_owned()),
+                );
+                return Ev::poison();
+            }
+        };
+        let mut segs = path.segs.into_iter();
+        match path.root.as_str() {
+            "var" => {
+                let Some(Seg::Field(name)) = segs.next() else {
+                    return self.bad(sp, "`var` needs a name: `var.NAME`");
+                };
+                let Some(v) = self.vars.get(&name).cloned() else {
+                    if self.diags_has_var_error(&name) {
+                        self.used_vars.insert(name);
+                        return Ev::poison();
+                    }
+                    let help = did_you_mean(&name, self.vars.keys().map(String::as_str))
+                        .map(|c| format!("did you mean `var.{c}`?"))
+                        .or_else(|| {
+                            Some(format!("declare it: `variable \"{name}\" type=\"string\"`"))
+                        });
+                    self.diags.error(
+                        Code::UnknownReference,
+                        sp,
+                        format!("unknown variable `var.{name}`"),
+                        "not declared",
+                        help,
+                    );
+                    return Ev::poison();
+                };
+                self.used_vars.insert(name.clone());
+                let ev = Ev {
+                    val: Val::Json(v.value),
+                    sensitive: v.sensitive,
+                };
+                self.access(ev, segs.collect(), sp, &format!("var.{name}"))
+            }
+            "local" => {
+                let Some(Seg::Field(name)) = segs.next() else {
+                    return self.bad(sp, "`local` needs a name: `local.NAME`");
+                };
+                let ev = self.local(&name, sp);
+                self.access(ev, segs.collect(), sp, &format!("local.{name}"))
+            }
+            "count" => {
+                if !matches!(segs.next(), Some(Seg::Field(f)) if f == "index")
+                    || segs.next().is_some()
+                {
+                    return self.bad(sp, "the only `count` value is `count.index`");
+                }
+                match scope.count_index {
+                    Some(i) => Ev::json(Value::from(i)),
+                    None => {
+                        self.diags.error(
+                            Code::UnknownReference,
+                            sp,
+                            "`count.index` is used outside a resource with `count`",
+                            "no `count` here",
+                            Some(
+                                "add `count=N` to the resource, or remove `count.index`".to_owned(),
+                            ),
+                        );
+                        Ev::poison()
+                    }
+                }
+            }
+            "each" => {
+                let field = match segs.next() {
+                    Some(Seg::Field(f)) if f == "key" || f == "value" => f,
+                    _ => return self.bad(sp, "`each` has `each.key` and `each.value`"),
+                };
+                let Some((k, v)) = scope.each.clone() else {
+                    self.diags.error(
+                        Code::UnknownReference,
+                        sp,
+                        format!("`each.{field}` is used outside a resource with `for-each`"),
+                        "no `for-each` here",
+                        Some("add `for-each=(ref)\"var.LIST\"` to the resource".to_owned()),
+                    );
+                    return Ev::poison();
+                };
+                let ev = Ev::json(if field == "key" { Value::String(k) } else { v });
+                self.access(ev, segs.collect(), sp, &format!("each.{field}"))
+            }
+            root => match root.parse::<Kind>() {
+                Ok(kind) => self.resource_ref(kind, segs.collect(), sp, s),
+                Err(_) => {
+                    let help = suggest(root, ROOTS);
+                    self.diags.error(
+                        Code::UnknownReference,
+                        sp,
+                        format!("unknown reference `{s}`"),
+                        format!("`{root}` is not a variable, local or resource kind"),
+                        help,
+                    );
+                    Ev::poison()
+                }
+            },
+        }
+    }
+
+    fn diags_has_var_error(&self, name: &str) -> bool {
+        // a declared variable that failed to resolve was already reported
+        self.declared_vars.contains(name)
+    }
+
+    fn bad(&mut self, sp: &Span, msg: &str) -> Ev {
+        self.diags.error(
+            Code::BadReference,
+            sp,
+            msg.to_owned(),
+            "this reference",
+            None,
+        );
+        Ev::poison()
+    }
+
+    /// `.field`, `[N]`, `["k"]` into a JSON value.
+    fn access(&mut self, ev: Ev, segs: Vec<Seg>, sp: &Span, what: &str) -> Ev {
+        let mut cur = ev;
+        let mut path = what.to_owned();
+        for seg in segs {
+            let Val::Json(v) = &cur.val else {
+                return cur;
+            };
+            let next = match (&seg, v) {
+                (Seg::Field(f) | Seg::Key(f), Value::Object(m)) => m.get(f).cloned(),
+                (Seg::Index(i), Value::Array(a)) => a.get(*i as usize).cloned(),
+                _ => {
+                    self.diags.error(
+                        Code::WrongType,
+                        sp,
+                        format!(
+                            "`{path}` is a {}; it cannot be indexed like that",
+                            type_name(v)
+                        ),
+                        "this reference",
+                        None,
+                    );
+                    return Ev::poison();
+                }
+            };
+            let shown = match &seg {
+                Seg::Field(f) => format!(".{f}"),
+                Seg::Key(k) => format!("[\"{k}\"]"),
+                Seg::Index(i) => format!("[{i}]"),
+                Seg::Splat => "[*]".to_owned(),
+            };
+            let Some(n) = next else {
+                self.diags.error(
+                    Code::UnknownReference,
+                    sp,
+                    format!("`{path}` has no element `{shown}`"),
+                    "not found",
+                    None,
+                );
+                return Ev::poison();
+            };
+            path.push_str(&shown);
+            cur = Ev {
+                val: Val::Json(n),
+                sensitive: cur.sensitive,
+            };
+        }
+        cur
+    }
+
+    fn local(&mut self, name: &str, sp: &Span) -> Ev {
+        match self.local_cache.get(name) {
+            Some(Some((ev, edges))) => {
+                let (ev, edges) = (ev.clone(), edges.clone());
+                for e in edges {
+                    self.edge(e.target, &e.span);
+                }
+                return ev;
+            }
+            Some(None) => {
+                self.diags.error(
+                    Code::Cycle,
+                    sp,
+                    format!("`local.{name}` depends on itself"),
+                    "this reference closes the cycle",
+                    Some(
+                        "a local cannot refer back to itself, directly or through other locals"
+                            .to_owned(),
+                    ),
+                );
+                return Ev::poison();
+            }
+            None => {}
+        }
+        let Some((node, file)) = self.locals.get(name).copied() else {
+            let help = did_you_mean(name, self.locals.keys().map(String::as_str))
+                .map(|c| format!("did you mean `local.{c}`?"))
+                .or_else(|| Some(format!("define it: `locals {{ {name} \"value\" }}`")));
+            self.diags.error(
+                Code::UnknownReference,
+                sp,
+                format!("unknown local `local.{name}`"),
+                "not defined",
+                help,
+            );
+            return Ev::poison();
+        };
+        self.local_cache.insert(name.to_owned(), None);
+        self.begin_refs();
+        let ev = self.node_value(file, node, &Scope::default());
+        let edges = self.end_refs();
+        for e in &edges {
+            self.edge(e.target.clone(), &e.span);
+        }
+        self.local_cache
+            .insert(name.to_owned(), Some((ev.clone(), edges)));
+        ev
+    }
+
+    /// The value of a local-like node: one argument, several (a list), or children (a map).
+    pub(crate) fn node_value(&mut self, file: &Path, node: &KdlNode, scope: &Scope) -> Ev {
+        let args: Vec<&KdlEntry> = node
+            .entries()
+            .iter()
+            .filter(|e| e.name().is_none())
+            .collect();
+        if let Some(p) = node.entries().iter().find(|e| e.name().is_some()) {
+            self.diags.error(
+                Code::UnknownAttribute,
+                &span(file, p.span()),
+                "unexpected property",
+                "not allowed here",
+                None,
+            );
+        }
+        if let Some(children) = node.children() {
+            let mut map = serde_json::Map::new();
+            let mut sensitive = false;
+            for c in children.nodes() {
+                let ev = self.node_value(file, c, scope);
+                sensitive |= ev.sensitive;
+                match ev.val {
+                    Val::Json(v) => {
+                        map.insert(c.name().value().to_owned(), v);
+                    }
+                    Val::Poison => return Ev::poison(),
+                    _ => {
+                        self.diags.error(
+                            Code::WrongType,
+                            &span(file, c.span()),
+                            "a map holds plain values only",
+                            "not a plain value",
+                            None,
+                        );
+                        return Ev::poison();
+                    }
+                }
+            }
+            return Ev {
+                val: Val::Json(Value::Object(map)),
+                sensitive,
+            };
+        }
+        let evs: Vec<Ev> = args.iter().map(|e| self.entry(file, e, scope)).collect();
+        self.combine(evs, &span(file, node.span()))
+    }
+
+    fn resource_ref(&mut self, kind: Kind, segs: Vec<Seg>, sp: &Span, text: &str) -> Ev {
+        let mut segs = segs.into_iter();
+        let Some(Seg::Field(name)) = segs.next() else {
+            return self.bad(sp, &format!("`{kind}` needs a name: `{kind}.NAME`"));
+        };
+        let Some(block) = self.blocks.get(&(kind, name.clone())) else {
+            let same_kind: Vec<&str> = self
+                .blocks
+                .keys()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, n)| n.as_str())
+                .collect();
+            let other_kind = self
+                .blocks
+                .keys()
+                .find(|(k, n)| *n == name && *k != kind)
+                .map(|(k, _)| *k);
+            let help = match (did_you_mean(&name, same_kind), other_kind) {
+                (Some(c), _) => Some(format!("did you mean `{kind}.{c}`?")),
+                (None, Some(k)) => Some(format!("there is a `{k}` named `{name}`: `{k}.{name}`")),
+                (None, None) => None,
+            };
+            self.diags.error(
+                Code::UnknownReference,
+                sp,
+                format!("unknown resource `{kind}.{name}`"),
+                "no such resource",
+                help,
+            );
+            return Ev::poison();
+        };
+        let expansion = block.expansion.clone();
+        let mut rest: Vec<Seg> = segs.collect();
+        let index_seg = match rest.first() {
+            Some(Seg::Index(_) | Seg::Key(_) | Seg::Splat) => Some(rest.remove(0)),
+            _ => None,
+        };
+        let attr = match rest.first() {
+            Some(Seg::Field(f)) => Some(f.clone()),
+            Some(_) => return self.bad(sp, "an attribute name was expected after the index"),
+            None => None,
+        };
+        if rest.len() > 1 {
+            return self.bad(
+                sp,
+                "references stop at the attribute: `KIND.NAME[INDEX].ATTR`",
+            );
+        }
+        let block_addr = Address::new(kind, name.clone());
+        let mut splat = false;
+        let targets: Vec<Address> = match (&expansion, index_seg) {
+            (Expansion::Failed, _) => {
+                self.edge(block_addr, sp);
+                return Ev::poison();
+            }
+            (Expansion::Pending, _) => {
+                // a count/for-each refers to a resource: the caller reports it
+                self.edge(block_addr, sp);
+                return Ev::poison();
+            }
+            (_, Some(Seg::Splat)) => {
+                splat = true;
+                expansion
+                    .instances()
+                    .into_iter()
+                    .map(|(i, _)| block_addr.clone().with_index(i))
+                    .collect()
+            }
+            (Expansion::Single, None) => vec![block_addr.clone()],
+            (Expansion::Single, Some(seg)) => {
+                self.diags.error(
+                    Code::BadIndex,
+                    sp,
+                    format!("`{block_addr}` has no `count` or `for-each`, so it takes no index"),
+                    format!("index `{}` on a single resource", seg_text(&seg)),
+                    Some(format!("write `{block_addr}`")),
+                );
+                return Ev::poison();
+            }
+            (Expansion::Count(n), None) | (Expansion::Count(n), Some(Seg::Key(_))) => {
+                let n = *n;
+                self.diags.error(
+                    Code::BadIndex,
+                    sp,
+                    format!("`{block_addr}` has `count`; say which instance"),
+                    "needs an index",
+                    Some(format!("write `{block_addr}[0]` .. `{block_addr}[{}]`, or `{block_addr}[*]` for every instance", n.saturating_sub(1))),
+                );
+                return Ev::poison();
+            }
+            (Expansion::Count(n), Some(Seg::Index(i))) => {
+                if i >= *n {
+                    let n = *n;
+                    self.diags.error(
+                        Code::BadIndex,
+                        sp,
+                        format!("`{block_addr}[{i}]` is out of range: `{block_addr}` has {n} instance{}", if n == 1 { "" } else { "s" }),
+                        "out of range",
+                        Some(if n == 0 { "count is 0: there is no instance".to_owned() } else { format!("indexes go from 0 to {}", n - 1) }),
+                    );
+                    return Ev::poison();
+                }
+                vec![block_addr.clone().with_index(Some(Index::Int(i)))]
+            }
+            (Expansion::Each(m), Some(Seg::Key(k))) => {
+                if !m.contains_key(&k) {
+                    let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+                    let help = did_you_mean(&k, keys.iter().copied())
+                        .map(|c| format!("did you mean `{block_addr}[\"{c}\"]`?"))
+                        .or_else(|| {
+                            Some(format!(
+                                "keys are: {}",
+                                keys.iter()
+                                    .map(|k| format!("\"{k}\""))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ))
+                        });
+                    self.diags.error(
+                        Code::BadIndex,
+                        sp,
+                        format!("`{block_addr}` has no instance `[\"{k}\"]`"),
+                        "unknown key",
+                        help,
+                    );
+                    return Ev::poison();
+                }
+                vec![block_addr.clone().with_index(Some(Index::Key(k)))]
+            }
+            (Expansion::Each(_), _) => {
+                self.diags.error(
+                    Code::BadIndex,
+                    sp,
+                    format!("`{block_addr}` has `for-each`; say which instance by key"),
+                    "needs a key",
+                    Some(format!(
+                        "write `{block_addr}[\"KEY\"]`, or `{block_addr}[*]` for every instance"
+                    )),
+                );
+                return Ev::poison();
+            }
+            (_, Some(_)) => return Ev::poison(),
+        };
+        for t in &targets {
+            self.edge(t.clone(), sp);
+        }
+        let Some(attr) = attr else {
+            return Ev {
+                val: if splat {
+                    Val::Links(targets)
+                } else {
+                    targets.into_iter().next().map_or(Val::Poison, Val::Link)
+                },
+                sensitive: false,
+            };
+        };
+        if schema::after_apply_attrs(kind).contains(&attr.as_str()) {
+            let val = if splat {
+                Val::After(Expr::Splat { kind, name, attr })
+            } else {
+                targets.into_iter().next().map_or(Val::Poison, |target| {
+                    Val::After(Expr::Attr { target, attr })
+                })
+            };
+            return Ev {
+                val,
+                sensitive: false,
+            };
+        }
+        if !schema::static_attrs(kind).contains(&attr.as_str()) {
+            let all: Vec<&str> = schema::static_attrs(kind)
+                .iter()
+                .chain(schema::after_apply_attrs(kind))
+                .copied()
+                .collect();
+            self.diags.error(
+                Code::UnknownReferenceAttribute,
+                sp,
+                format!("`{kind}` has no attribute `{attr}` (in `{text}`)"),
+                "unknown attribute",
+                suggest(&attr, &all),
+            );
+            return Ev::poison();
+        }
+        let mut values = Vec::new();
+        let mut sensitive = false;
+        for t in &targets {
+            let ev = self.static_attr(t, &attr);
+            sensitive |= ev.sensitive;
+            match ev.val {
+                Val::Json(v) => values.push(v),
+                _ => {
+                    return Ev {
+                        val: Val::Poison,
+                        sensitive,
+                    }
+                }
+            }
+        }
+        let val = if splat {
+            Value::Array(values)
+        } else {
+            values.into_iter().next().unwrap_or(Value::Null)
+        };
+        Ev {
+            val: Val::Json(val),
+            sensitive,
+        }
+    }
+
+    /// A plan-time attribute of instance `target` (evaluated once, lazily).
+    pub(crate) fn static_attr(&mut self, target: &Address, attr: &str) -> Ev {
+        let key = (target.clone(), attr.to_owned());
+        match self.attr_cache.get(&key) {
+            Some(Some(ev)) => return ev.clone(),
+            Some(None) => return Ev::poison(), // a cycle: reported from the resource graph
+            None => {}
+        }
+        self.attr_cache.insert(key.clone(), None);
+        self.begin_refs();
+        let ev = self.compute_attr(target, attr);
+        self.end_refs();
+        self.attr_cache.insert(key, Some(ev.clone()));
+        ev
+    }
+
+    fn compute_attr(&mut self, target: &Address, attr: &str) -> Ev {
+        let Some(block) = self.blocks.get(&(target.kind, target.name.clone())) else {
+            return Ev::poison();
+        };
+        let (file, label, node) = (block.file, block.label.clone(), block.node);
+        let each_value = match (&block.expansion, &target.index) {
+            (Expansion::Each(m), Some(Index::Key(k))) => m.get(k).cloned(),
+            _ => None,
+        };
+        let scope = Scope::for_index(&target.index, each_value);
+        let (node_name, prop) = match attr {
+            "gpu-count" => ("gpu", Some("count")),
+            other => (other, None),
+        };
+        let child = child_of(node, node_name);
+        match (attr, child) {
+            ("name", None) => Ev::json(Value::String(default_name(&label, &target.index))),
+            ("region", None) => match target.kind {
+                Kind::Snapshot => self.linked_region(child_of(node, "vm"), file, &scope),
+                Kind::Image => self.linked_region(child_of(node, "snapshot"), file, &scope),
+                _ => self
+                    .provider_region
+                    .clone()
+                    .map_or(Ev::poison(), |r| Ev::json(Value::String(r))),
+            },
+            ("gpu-count", None) => Ev::poison(),
+            ("type", None) if target.kind == Kind::Volume => Ev::json(Value::String(
+                crate::catalog::DEFAULT_VOLUME_TYPE.to_owned(),
+            )),
+            ("power", None) => Ev::json(Value::String("running".to_owned())),
+            ("bootable", None) => Ev::json(Value::Bool(false)),
+            ("description", None) => Ev::json(Value::String(String::new())),
+            (_, None) => Ev::json(Value::Null),
+            (_, Some(node)) => {
+                let entry = match prop {
+                    Some(p) => node
+                        .entries()
+                        .iter()
+                        .find(|e| e.name().is_some_and(|n| n.value() == p)),
+                    None => node.entries().iter().find(|e| e.name().is_none()),
+                };
+                match (entry, prop) {
+                    (Some(e), _) => self.entry(file, e, &scope),
+                    (None, Some(_)) => Ev::json(Value::from(1)),
+                    (None, None) => Ev::poison(),
+                }
+            }
+        }
+    }
+
+    /// The region of the resource a link node points to (snapshot -> vm, image -> snapshot).
+    fn linked_region(&mut self, node: Option<&KdlNode>, file: &Path, scope: &Scope) -> Ev {
+        let Some(e) = node.and_then(|n| n.entries().iter().find(|e| e.name().is_none())) else {
+            return self
+                .provider_region
+                .clone()
+                .map_or(Ev::poison(), |r| Ev::json(Value::String(r)));
+        };
+        let ev = self.entry(file, e, scope);
+        match ev.val {
+            Val::Link(a) => self.static_attr(&a, "region"),
+            _ => Ev::poison(),
+        }
+    }
+}
+
+fn child_of<'n>(node: &'n KdlNode, name: &str) -> Option<&'n KdlNode> {
+    node.children()?
+        .nodes()
+        .iter()
+        .find(|n| n.name().value() == name)
+}
+
+/// The default cloud-side name: NAME, NAME-<index>, or NAME-<key>.
+pub(crate) fn default_name(label: &str, index: &Option<Index>) -> String {
+    match index {
+        None => label.to_owned(),
+        Some(Index::Int(i)) => format!("{label}-{i}"),
+        Some(Index::Key(k)) => format!("{label}-{k}"),
+    }
+}
+
+fn seg_text(seg: &Seg) -> String {
+    match seg {
+        Seg::Field(f) => format!(".{f}"),
+        Seg::Index(i) => format!("[{i}]"),
+        Seg::Key(k) => format!("[\"{k}\"]"),
+        Seg::Splat => "[*]".to_owned(),
+    }
+}
+
+impl Eval<'_> {
+    /// Several argument values as one: one stays itself; several make a list (of values, of
+    /// links, or of known-after-apply expressions).
+    pub(crate) fn combine(&mut self, evs: Vec<Ev>, sp: &Span) -> Ev {
+        if evs.len() == 1 {
+            return evs.into_iter().next().unwrap_or_else(Ev::poison);
+        }
+        let sensitive = evs.iter().any(|e| e.sensitive);
+        if evs.iter().any(|e| e.val == Val::Poison) {
+            return Ev {
+                val: Val::Poison,
+                sensitive,
+            };
+        }
+        if evs
+            .iter()
+            .all(|e| matches!(e.val, Val::Link(_) | Val::Links(_)))
+        {
+            let mut all = Vec::new();
+            for e in evs {
+                match e.val {
+                    Val::Link(a) => all.push(a),
+                    Val::Links(v) => all.extend(v),
+                    _ => {}
+                }
+            }
+            return Ev {
+                val: Val::Links(all),
+                sensitive,
+            };
+        }
+        if evs.iter().all(|e| matches!(e.val, Val::Json(_))) {
+            let items = evs.into_iter().filter_map(|e| match e.val {
+                Val::Json(v) => Some(v),
+                _ => None,
+            });
+            return Ev {
+                val: Val::Json(Value::Array(items.collect())),
+                sensitive,
+            };
+        }
+        let mut exprs = Vec::new();
+        for e in evs {
+            match e.val {
+                Val::Json(v) => exprs.push(Expr::Value(v)),
+                Val::After(x) => exprs.push(x),
+                _ => {
+                    self.diags.error(
+                        Code::WrongType,
+                        sp,
+                        "a list mixes resource references and values",
+                        "mixed list",
+                        Some("list either resources (`(ref)\"KIND.NAME\"`) or values".to_owned()),
+                    );
+                    return Ev {
+                        val: Val::Poison,
+                        sensitive,
+                    };
+                }
+            }
+        }
+        Ev {
+            val: Val::After(Expr::List(exprs)),
+            sensitive,
+        }
+    }
+}

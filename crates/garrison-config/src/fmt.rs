@@ -1,0 +1,189 @@
+//! `garrison fmt`: canonical formatting through the kdl crate, comments kept, idempotent.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kdl::KdlDocument;
+
+use crate::collect::Diags;
+use crate::diagnostic::{ConfigDiagnostic, Failure, Sources};
+
+/// Formats one file's text. Syntax errors come back as diagnostics naming `name`.
+pub fn format_source(name: &str, text: &str) -> Result<String, Failure> {
+    let mut diags = Diags::default();
+    let rel = PathBuf::from(name);
+    match crate::source::parse(&rel, text, &mut diags) {
+        Some(doc) => Ok(format_doc(doc)),
+        None => {
+            let mut sources = Sources::new();
+            sources.insert(rel, Arc::new(text.to_owned()));
+            let (errors, warnings) = diags.finish(&sources);
+            Err(Failure { errors, warnings })
+        }
+    }
+}
+
+/// What kdl's autoformat would lose, per node in document order.
+struct Kept {
+    /// The comments and blank lines before the node, as written.
+    leading: String,
+    /// A `// comment` after the node on its line.
+    line_comment: Option<String>,
+    /// Each entry's value as written (quotes, raw strings, number spelling) and any comment
+    /// or slashdash before it.
+    entries: Vec<(String, Option<String>)>,
+}
+
+fn save(doc: &KdlDocument, out: &mut Vec<Kept>) {
+    for node in doc.nodes() {
+        let line_comment = node.format().and_then(|f| {
+            let t = f.terminator.trim();
+            (t.starts_with("//") || t.starts_with("/*")).then(|| t.to_owned())
+        });
+        let entries = node
+            .entries()
+            .iter()
+            .map(|e| {
+                let f = e.format();
+                let repr = f.map(|f| f.value_repr.clone()).filter(|r| !r.is_empty());
+                let lead = f
+                    .map(|f| f.leading.trim().to_owned())
+                    .filter(|l| l.starts_with("/*") || l.starts_with("/-"));
+                (repr.unwrap_or_else(|| e.value().to_string()), lead)
+            })
+            .collect();
+        let leading = node.format().map(|f| f.leading.clone()).unwrap_or_default();
+        out.push(Kept {
+            leading,
+            line_comment,
+            entries,
+        });
+        if let Some(children) = node.children() {
+            save(children, out);
+        }
+    }
+}
+
+/// Comment lines re-indented, blank lines collapsed to one, none at the top of a block.
+fn leading(original: &str, depth: usize, first: bool) -> String {
+    let indent = "    ".repeat(depth);
+    let mut segments: Vec<&str> = original.split('\n').map(str::trim).collect();
+    segments.pop(); // the indentation before the node itself
+    let mut out = String::new();
+    let mut blank = false;
+    let mut any = false;
+    for seg in segments {
+        if seg.is_empty() {
+            blank = true;
+            continue;
+        }
+        if blank && (any || !first) {
+            out.push('\n');
+        }
+        blank = false;
+        any = true;
+        out.push_str(&indent);
+        out.push_str(seg);
+        out.push('\n');
+    }
+    if blank && (any || !first) {
+        out.push('\n');
+    }
+    out.push_str(&indent);
+    out
+}
+
+fn restore(doc: &mut KdlDocument, kept: &mut std::vec::IntoIter<Kept>, depth: usize) {
+    for (i, node) in doc.nodes_mut().iter_mut().enumerate() {
+        let Some(k) = kept.next() else { return };
+        if let Some(f) = node.format_mut() {
+            f.leading = leading(&k.leading, depth, i == 0);
+        }
+        if let (Some(c), Some(f)) = (k.line_comment, node.format_mut()) {
+            f.before_terminator = format!(" {c}");
+            f.terminator = "\n".to_owned();
+        }
+        for (e, (repr, lead)) in node.entries_mut().iter_mut().zip(k.entries) {
+            let leading = match lead {
+                Some(l) => format!(" {l} "),
+                None => " ".to_owned(),
+            };
+            e.set_format(kdl::KdlEntryFormat {
+                value_repr: repr,
+                leading,
+                ..Default::default()
+            });
+        }
+        if let Some(children) = node.children_mut() {
+            restore(children, kept, depth + 1);
+        }
+    }
+}
+
+fn format_doc(mut doc: KdlDocument) -> String {
+    // autoformat fixes layout and indentation, but drops end-of-line comments and respells
+    // strings as bare identifiers; keep what the user wrote for both.
+    let mut kept = Vec::new();
+    save(&doc, &mut kept);
+    doc.autoformat();
+    restore(&mut doc, &mut kept.into_iter(), 0);
+    let mut out = doc.to_string();
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+/// One file of a directory, formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formatted {
+    /// Path relative to the directory.
+    pub path: PathBuf,
+    /// The text now.
+    pub original: String,
+    /// The canonical text.
+    pub formatted: String,
+}
+
+impl Formatted {
+    /// Whether formatting changes the file.
+    pub fn changed(&self) -> bool {
+        self.original != self.formatted
+    }
+}
+
+/// Formats every `*.kdl` file in `dir` (nothing is written: the CLI writes or, with
+/// `--check`, lists the changed files). Every file's syntax errors are returned together.
+pub fn format_dir(dir: &Path) -> Result<Vec<Formatted>, Failure> {
+    let files = crate::source::read_dir(dir).map_err(|e| Failure {
+        errors: vec![ConfigDiagnostic::build(
+            crate::diagnostic::Code::Io,
+            crate::diagnostic::Level::Error,
+            e.to_string(),
+            vec![],
+            None,
+            &Sources::new(),
+        )],
+        warnings: vec![],
+    })?;
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (path, text) in files {
+        match format_source(&path.to_string_lossy(), &text) {
+            Ok(formatted) => out.push(Formatted {
+                path,
+                original: text,
+                formatted,
+            }),
+            Err(f) => errors.extend(f.errors),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Failure {
+            errors,
+            warnings: vec![],
+        })
+    }
+}

@@ -1,0 +1,696 @@
+//! Loading a config: files to top-level declarations, variables, expansion, resources,
+//! outputs, cross checks, and the final model or the list of every error.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kdl::KdlNode;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::collect::{name_span, span, suggest, Diags};
+use crate::diagnostic::{Code, ConfigDiagnostic, Failure, Label, Sources};
+use crate::eval::{Block, Eval, Expansion, Scope, Val};
+use crate::model::*;
+use crate::vars::{VarDecl, VarInputs};
+use crate::{catalog, source};
+
+/// A loaded config: the model and its warnings.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated model.
+    pub model: Model,
+    /// Warnings (the config is valid).
+    pub warnings: Vec<ConfigDiagnostic>,
+}
+
+const TOP_LEVEL: &[&str] = &[
+    "provider", "variable", "locals", "state", "timeouts", "output", "vm", "volume", "firewall",
+    "ssh-key", "script", "snapshot", "image",
+];
+
+/// Loads every `*.kdl` file in `dir`.
+pub fn load_dir(dir: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
+    match source::read_dir(dir) {
+        Ok(files) => load_files(Some(dir), files, inputs),
+        Err(e) => Err(Failure {
+            errors: vec![ConfigDiagnostic::build(
+                Code::Io,
+                crate::diagnostic::Level::Error,
+                e.to_string(),
+                vec![],
+                Some("a config is a directory of `*.kdl` files".to_owned()),
+                &Sources::new(),
+            )],
+            warnings: vec![],
+        }),
+    }
+}
+
+/// Loads one file's text as a whole config (for tests and tools). `(file)` values cannot be
+/// read (there is no directory).
+pub fn load_str(name: &str, text: &str, inputs: &VarInputs) -> Result<Loaded, Failure> {
+    load_files(None, vec![(PathBuf::from(name), text.to_owned())], inputs)
+}
+
+struct Top<'a> {
+    providers: Vec<(&'a KdlNode, &'a Path)>,
+    states: Vec<(&'a KdlNode, &'a Path)>,
+    timeouts: Vec<(&'a KdlNode, &'a Path)>,
+    outputs: BTreeMap<String, (&'a KdlNode, &'a Path)>,
+    decls: BTreeMap<String, VarDecl>,
+}
+
+fn load_files(
+    dir: Option<&Path>,
+    files: Vec<(PathBuf, String)>,
+    inputs: &VarInputs,
+) -> Result<Loaded, Failure> {
+    let mut diags = Diags::default();
+    let mut sources: Sources = BTreeMap::new();
+    let mut parsed = Vec::new();
+    for (rel, text) in files {
+        let doc = source::parse(&rel, &text, &mut diags);
+        sources.insert(rel.clone(), Arc::new(text));
+        parsed.push(source::SourceFile { rel, doc });
+    }
+    let mut ev = Eval::new(dir, diags);
+    let mut top = Top {
+        providers: vec![],
+        states: vec![],
+        timeouts: vec![],
+        outputs: BTreeMap::new(),
+        decls: BTreeMap::new(),
+    };
+    let mut decl_spans: BTreeMap<String, Span> = BTreeMap::new();
+    let mut local_spans: BTreeMap<String, Span> = BTreeMap::new();
+    for f in &parsed {
+        let Some(doc) = &f.doc else { continue };
+        let file = f.rel.as_path();
+        for node in doc.nodes() {
+            let name = node.name().value();
+            match name {
+                "provider" => top.providers.push((node, file)),
+                "state" => top.states.push((node, file)),
+                "timeouts" => {
+                    no_entries(node, file, &mut ev.diags);
+                    top.timeouts.push((node, file));
+                }
+                "variable" => {
+                    if let Some(d) = crate::vars::parse_decl(file, node, &mut ev.diags) {
+                        if let Some(first) = decl_spans.get(&d.name) {
+                            duplicate(
+                                &mut ev.diags,
+                                &format!("variable `{}`", d.name),
+                                &d.span,
+                                first,
+                            );
+                        } else {
+                            decl_spans.insert(d.name.clone(), d.span.clone());
+                            top.decls.insert(d.name.clone(), d);
+                        }
+                    }
+                }
+                "locals" => {
+                    no_entries(node, file, &mut ev.diags);
+                    for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+                        let ln = c.name().value().to_owned();
+                        let sp = name_span(file, c);
+                        if let Some(first) = local_spans.get(&ln) {
+                            duplicate(&mut ev.diags, &format!("local `{ln}`"), &sp, first);
+                        } else {
+                            local_spans.insert(ln.clone(), sp);
+                            ev.locals.insert(ln, (c, file));
+                        }
+                    }
+                }
+                "output" => {
+                    let Some((oname, osp)) = label(node, file, &mut ev.diags, "output") else {
+                        continue;
+                    };
+                    if let Some((first, ffile)) = top.outputs.get(&oname) {
+                        let fsp = span(ffile, first.span());
+                        duplicate(&mut ev.diags, &format!("output `{oname}`"), &osp, &fsp);
+                    } else {
+                        top.outputs.insert(oname, (node, file));
+                    }
+                }
+                other => match other.parse::<Kind>() {
+                    Ok(kind) => {
+                        let Some((lbl, lsp)) = label(node, file, &mut ev.diags, kind.as_str())
+                        else {
+                            continue;
+                        };
+                        if !lbl.chars().all(crate::schema::is_label_char) {
+                            ev.diags.error(
+                                Code::InvalidName,
+                                &lsp,
+                                format!("`{lbl}` cannot be used in an address"),
+                                "invalid label",
+                                Some("labels use letters, digits, `_` and `-`; set the cloud-side name with `name \"...\"`".to_owned()),
+                            );
+                            continue;
+                        }
+                        let key = (kind, lbl.clone());
+                        if let Some(first) = ev.blocks.get(&key) {
+                            let fsp = crate::collect::header_span(first.file, first.node);
+                            duplicate(
+                                &mut ev.diags,
+                                &format!("resource `{kind}.{lbl}`"),
+                                &crate::collect::header_span(file, node),
+                                &fsp,
+                            );
+                            continue;
+                        }
+                        ev.blocks.insert(
+                            key,
+                            Block {
+                                kind,
+                                label: lbl,
+                                node,
+                                file,
+                                expansion: Expansion::Pending,
+                            },
+                        );
+                    }
+                    Err(_) => ev.diags.error(
+                        Code::UnknownKind,
+                        &name_span(file, node),
+                        format!("unknown node `{other}`"),
+                        "not a resource kind or setting",
+                        suggest(other, TOP_LEVEL),
+                    ),
+                },
+            }
+        }
+    }
+    ev.provider_region = provider(&mut ev, &top.providers);
+    ev.declared_vars = top.decls.keys().cloned().collect();
+    ev.vars = crate::vars::resolve(&top.decls, inputs, &mut sources, &mut ev.diags);
+
+    // expansion
+    let keys: Vec<(Kind, String)> = ev.blocks.keys().cloned().collect();
+    for key in &keys {
+        let Some(b) = ev.blocks.get(key) else {
+            continue;
+        };
+        let tmp = Block {
+            kind: b.kind,
+            label: b.label.clone(),
+            node: b.node,
+            file: b.file,
+            expansion: Expansion::Pending,
+        };
+        let exp = crate::resources::expand(&mut ev, &tmp);
+        if let Some(b) = ev.blocks.get_mut(key) {
+            b.expansion = exp;
+        }
+    }
+    // resources
+    let mut resources = Vec::new();
+    for key in &keys {
+        let Some(b) = ev.blocks.get(key) else {
+            continue;
+        };
+        for (index, each) in b.expansion.instances() {
+            if let Some(r) = crate::resources::build(&mut ev, key, index, each) {
+                resources.push(r);
+            }
+        }
+    }
+    resources.sort_by(|a, b| a.address.cmp(&b.address));
+    let outputs = outputs(&mut ev, &top.outputs);
+    let state = state(&mut ev, &top.states);
+    let timeouts = timeouts(&mut ev, &top.timeouts);
+    crate::checks::check(&resources, &mut ev.diags);
+    crate::cycle::check(&resources, &mut ev.diags);
+    for (name, d) in &top.decls {
+        if !ev.used_vars.contains(name) {
+            ev.diags.warning(
+                Code::UnusedVariable,
+                &d.span,
+                format!("variable `{name}` is never used"),
+                "declared here",
+                Some(format!("use it as `(ref)\"var.{name}\"`, or remove it")),
+            );
+        }
+    }
+    // locals are evaluated lazily; evaluate the unused ones too so their errors show
+    for name in ev.locals.keys().cloned().collect::<Vec<_>>() {
+        if let Some(sp) = local_spans.get(&name) {
+            ev.begin_refs();
+            let _ = ev.reference(&format!("local.{name}"), sp, &Scope::default());
+            ev.end_refs();
+        }
+    }
+    let config_hash = hash(&sources, &ev.files_read, &ev.vars);
+    let variables = std::mem::take(&mut ev.vars);
+    let provider_region = ev.provider_region.clone();
+    let diags = std::mem::take(&mut ev.diags);
+    let has_errors = diags.has_errors();
+    let (errors, warnings) = diags.finish(&sources);
+    if has_errors {
+        return Err(Failure { errors, warnings });
+    }
+    Ok(Loaded {
+        model: Model {
+            dir: dir.map(Path::to_path_buf).unwrap_or_default(),
+            provider_region,
+            state,
+            timeouts,
+            variables,
+            resources,
+            outputs,
+            config_hash,
+        },
+        warnings,
+    })
+}
+
+/// `locals` and `timeouts` take children only.
+fn no_entries(node: &KdlNode, file: &Path, diags: &mut Diags) {
+    for e in node.entries() {
+        let name = node.name().value();
+        diags.error(
+            Code::UnknownAttribute,
+            &span(file, e.span()),
+            format!("`{name}` takes no arguments or properties"),
+            "unexpected",
+            Some(format!(
+                "write `{name} {{ ... }}` with one child node per entry"
+            )),
+        );
+    }
+}
+
+fn duplicate(diags: &mut Diags, what: &str, again: &Span, first: &Span) {
+    diags.error_labels(
+        Code::Duplicate,
+        format!("{what} is defined twice"),
+        vec![
+            Label {
+                span: again.clone(),
+                text: "defined again here".to_owned(),
+            },
+            Label {
+                span: first.clone(),
+                text: "first defined here".to_owned(),
+            },
+        ],
+        Some("names are shared by every file in the directory; rename or remove one".to_owned()),
+    );
+}
+
+/// The string label of `KIND "LABEL"` / `output "NAME"`.
+fn label(node: &KdlNode, file: &Path, diags: &mut Diags, what: &str) -> Option<(String, Span)> {
+    match node.entries().iter().find(|e| e.name().is_none()) {
+        Some(e) => match e.value().as_string() {
+            Some(s) if e.ty().is_none() => Some((s.to_owned(), span(file, e.span()))),
+            _ => {
+                diags.error(
+                    Code::WrongType,
+                    &span(file, e.span()),
+                    format!("a `{what}` label is a plain string"),
+                    "not a string",
+                    Some(format!("write `{what} \"NAME\"`")),
+                );
+                None
+            }
+        },
+        None => {
+            diags.error(
+                Code::MissingAttribute,
+                &name_span(file, node),
+                format!("this `{what}` has no name"),
+                "name missing",
+                Some(format!("write `{what} \"NAME\" {{ ... }}`")),
+            );
+            None
+        }
+    }
+}
+
+fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String> {
+    let mut region = None;
+    for (i, (node, file)) in providers.iter().enumerate() {
+        if i > 0 {
+            let first = span(providers[0].1, providers[0].0.span());
+            duplicate(
+                &mut ev.diags,
+                "the provider",
+                &span(file, node.span()),
+                &first,
+            );
+            continue;
+        }
+        let Some((pname, psp)) = label(node, file, &mut ev.diags, "provider") else {
+            continue;
+        };
+        if pname != "barrack" {
+            ev.diags.error(
+                Code::InvalidValue,
+                &psp,
+                format!("unknown provider `{pname}`"),
+                "not a provider",
+                Some("the only provider is `barrack`".to_owned()),
+            );
+        }
+        for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+            let sp = name_span(file, c);
+            match c.name().value() {
+                "region" => {
+                    let arg = c.entries().iter().find(|e| e.name().is_none());
+                    let Some(e) = arg else {
+                        ev.diags.error(
+                            Code::MissingAttribute,
+                            &sp,
+                            "`region` needs a value",
+                            "value missing",
+                            None,
+                        );
+                        continue;
+                    };
+                    let esp = span(file, e.span());
+                    let v = ev.entry(file, e, &Scope::default());
+                    match v.val {
+                        Val::Json(Value::String(r)) if catalog::REGIONS.contains(&r.as_str()) => {
+                            region = Some(r)
+                        }
+                        Val::Json(Value::String(r)) => ev.diags.error(
+                            Code::InvalidValue,
+                            &esp,
+                            format!("unknown region `{r}`"),
+                            "not a known region",
+                            suggest(&r, catalog::REGIONS),
+                        ),
+                        Val::Poison => {}
+                        _ => ev.diags.error(
+                            Code::WrongType,
+                            &esp,
+                            "`region` is a string",
+                            "not a string",
+                            None,
+                        ),
+                    }
+                }
+                other => ev.diags.error(
+                    Code::UnknownAttribute,
+                    &sp,
+                    format!("the provider has no setting `{other}`"),
+                    "unknown setting",
+                    suggest(other, &["region"]),
+                ),
+            }
+        }
+    }
+    region
+}
+
+fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec<Output> {
+    let mut result = Vec::new();
+    for (name, (node, file)) in outs {
+        let node_span = crate::collect::header_span(file, node);
+        let mut sensitive = false;
+        for e in node.entries() {
+            match e.name().map(|n| n.value()) {
+                Some("sensitive") => match e.value().as_bool() {
+                    Some(b) => sensitive = b,
+                    None => ev.diags.error(
+                        Code::WrongType,
+                        &span(file, e.span()),
+                        "`sensitive` is `#true` or `#false`",
+                        "not a bool",
+                        None,
+                    ),
+                },
+                Some("description") => {}
+                Some(other) => ev.diags.error(
+                    Code::UnknownAttribute,
+                    &span(file, e.span()),
+                    format!("outputs have no property `{other}`"),
+                    "unknown property",
+                    suggest(other, &["sensitive", "description"]),
+                ),
+                None => {}
+            }
+        }
+        let args: Vec<_> = node
+            .entries()
+            .iter()
+            .filter(|e| e.name().is_none())
+            .skip(1)
+            .collect();
+        ev.begin_refs();
+        let value = if !args.is_empty() {
+            let evs = args
+                .iter()
+                .map(|e| ev.entry(file, e, &Scope::default()))
+                .collect();
+            Some(ev.combine(evs, &node_span))
+        } else if let Some(children) = node.children() {
+            let mut v = None;
+            for c in children.nodes() {
+                match c.name().value() {
+                    "value" => v = Some(ev.node_value(file, c, &Scope::default())),
+                    "sensitive" => {
+                        sensitive = c
+                            .entries()
+                            .first()
+                            .and_then(|e| e.value().as_bool())
+                            .unwrap_or(false);
+                    }
+                    "description" => {}
+                    other => ev.diags.error(
+                        Code::UnknownAttribute,
+                        &name_span(file, c),
+                        format!("outputs have no setting `{other}`"),
+                        "unknown setting",
+                        suggest(other, &["value", "sensitive", "description"]),
+                    ),
+                }
+            }
+            v
+        } else {
+            None
+        };
+        ev.end_refs();
+        let Some(value) = value else {
+            ev.diags.error(
+                Code::MissingAttribute,
+                &node_span,
+                format!("output `{name}` has no value"),
+                "value missing",
+                Some(format!(
+                    "write `output \"{name}\" (ref)\"vm.NAME.public-ip\"`"
+                )),
+            );
+            continue;
+        };
+        if value.sensitive && !sensitive {
+            ev.diags.error(
+                Code::SensitiveOutput,
+                &node_span,
+                format!("output `{name}` shows a sensitive value"),
+                "derives from a sensitive variable",
+                Some("add `sensitive=#true` to the output".to_owned()),
+            );
+        }
+        let expr = match value.val {
+            Val::Json(v) => Expr::Value(v),
+            Val::After(e) => e,
+            Val::Poison => continue,
+            Val::Link(a) => {
+                ev.diags.error(
+                    Code::WrongType,
+                    &node_span,
+                    format!("output `{name}` is a whole resource"),
+                    "not a value",
+                    Some(format!("name an attribute, e.g. `(ref)\"{a}.id\"`")),
+                );
+                continue;
+            }
+            Val::Links(_) => {
+                ev.diags.error(
+                    Code::WrongType,
+                    &node_span,
+                    format!("output `{name}` is a list of resources"),
+                    "not a value",
+                    Some("name an attribute, e.g. `(ref)\"vm.NAME[*].public-ip\"`".to_owned()),
+                );
+                continue;
+            }
+        };
+        result.push(Output {
+            name: name.clone(),
+            value: expr,
+            sensitive,
+            span: node_span,
+        });
+    }
+    result
+}
+
+fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {
+    let mut backend = StateBackend::default();
+    for (i, (node, file)) in states.iter().enumerate() {
+        if i > 0 {
+            duplicate(
+                &mut ev.diags,
+                "the `state` node",
+                &span(file, node.span()),
+                &span(states[0].1, states[0].0.span()),
+            );
+            continue;
+        }
+        let Some((kind, ksp)) = label(node, file, &mut ev.diags, "state") else {
+            continue;
+        };
+        let props: BTreeMap<&str, (&kdl::KdlValue, Span)> = node
+            .entries()
+            .iter()
+            .filter_map(|e| {
+                e.name()
+                    .map(|n| (n.value(), (e.value(), span(file, e.span()))))
+            })
+            .collect();
+        let allowed: &[&str] = match kind.as_str() {
+            "local" => &["path"],
+            "postgres" => &["url-env"],
+            _ => {
+                ev.diags.error(
+                    Code::InvalidValue,
+                    &ksp,
+                    format!("unknown state backend `{kind}`"),
+                    "not a backend",
+                    suggest(&kind, &["local", "postgres"]),
+                );
+                continue;
+            }
+        };
+        for (k, (_, sp)) in &props {
+            if !allowed.contains(k) {
+                ev.diags.error(
+                    Code::UnknownAttribute,
+                    sp,
+                    format!("`state \"{kind}\"` has no property `{k}`"),
+                    "unknown property",
+                    suggest(k, allowed),
+                );
+            }
+        }
+        let string_prop = |ev: &mut Eval<'_>, key: &str| -> Option<String> {
+            let (v, sp) = props.get(key)?;
+            match v.as_string() {
+                Some(s) if !s.is_empty() => Some(s.to_owned()),
+                _ => {
+                    ev.diags.error(
+                        Code::WrongType,
+                        sp,
+                        format!("`{key}` is a non-empty string"),
+                        "not a string",
+                        None,
+                    );
+                    None
+                }
+            }
+        };
+        backend = match kind.as_str() {
+            "local" => StateBackend::Local {
+                path: string_prop(ev, "path")
+                    .map_or_else(|| PathBuf::from(".garrison/state.json"), PathBuf::from),
+            },
+            _ => StateBackend::Postgres {
+                url_env: string_prop(ev, "url-env").unwrap_or_else(|| "GARRISON_PG_URL".to_owned()),
+            },
+        };
+    }
+    backend
+}
+
+fn timeouts(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) -> Timeouts {
+    let mut t = Timeouts::default();
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    for (node, file) in nodes {
+        for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+            let kname = c.name().value();
+            let Ok(kind) = kname.parse::<Kind>() else {
+                ev.diags.error(
+                    Code::UnknownAttribute,
+                    &name_span(file, c),
+                    format!("`timeouts` has no kind `{kname}`"),
+                    "not a resource kind",
+                    suggest(kname, &kinds),
+                );
+                continue;
+            };
+            let entry = t
+                .per_kind
+                .entry(kind)
+                .or_insert_with(|| crate::timeouts::default_for(kind));
+            for e in c.entries() {
+                let sp = span(file, e.span());
+                let Some(op) = e.name().map(|n| n.value()) else {
+                    ev.diags.error(
+                        Code::WrongType,
+                        &sp,
+                        "timeouts are properties",
+                        "unexpected argument",
+                        Some(format!("write `{kname} create=\"20m\" delete=\"10m\"`")),
+                    );
+                    continue;
+                };
+                let Some(d) = e
+                    .value()
+                    .as_string()
+                    .and_then(crate::timeouts::parse_duration)
+                else {
+                    ev.diags.error(
+                        Code::InvalidValue,
+                        &sp,
+                        format!("`{op}` is not a duration"),
+                        "expected e.g. \"10m\", \"90s\", \"1h30m\"",
+                        None,
+                    );
+                    continue;
+                };
+                match op {
+                    "create" => entry.create = d,
+                    "update" => entry.update = d,
+                    "delete" => entry.delete = d,
+                    other => ev.diags.error(
+                        Code::UnknownAttribute,
+                        &sp,
+                        format!("no timeout `{other}`"),
+                        "unknown operation",
+                        suggest(other, &["create", "update", "delete"]),
+                    ),
+                }
+            }
+        }
+    }
+    t
+}
+
+fn hash(
+    sources: &Sources,
+    read: &BTreeMap<PathBuf, Arc<String>>,
+    vars: &BTreeMap<String, VarValue>,
+) -> String {
+    let mut h = Sha256::new();
+    let mut all: BTreeMap<&PathBuf, &Arc<String>> = sources.iter().collect();
+    all.extend(read.iter());
+    for (path, text) in all {
+        h.update(path.to_string_lossy().as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    for (name, v) in vars {
+        h.update(name.as_bytes());
+        h.update(b"=");
+        h.update(v.value.to_string().as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}

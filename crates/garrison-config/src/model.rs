@@ -1,0 +1,664 @@
+//! The typed, validated model a config directory turns into: the planner's input.
+//!
+//! Every value here is resolved: variables, locals, `count.index`, `each.*` and references to
+//! statically known attributes are already substituted. Only values known after apply (ids,
+//! IPs, statuses) survive, as [`Expr`] inside [`Output`]s.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of Barrack resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A GPU virtual machine.
+    Vm,
+    /// A block-storage volume.
+    Volume,
+    /// A firewall with rules, attached to VMs.
+    Firewall,
+    /// An SSH public key.
+    SshKey,
+    /// A startup script.
+    Script,
+    /// A snapshot of a VM.
+    Snapshot,
+    /// A custom image made from a snapshot.
+    Image,
+}
+
+impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 7] = [
+        Kind::Vm,
+        Kind::Volume,
+        Kind::Firewall,
+        Kind::SshKey,
+        Kind::Script,
+        Kind::Snapshot,
+        Kind::Image,
+    ];
+
+    /// The config spelling: `vm`, `volume`, `firewall`, `ssh-key`, `script`, `snapshot`, `image`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Vm => "vm",
+            Kind::Volume => "volume",
+            Kind::Firewall => "firewall",
+            Kind::SshKey => "ssh-key",
+            Kind::Script => "script",
+            Kind::Snapshot => "snapshot",
+            Kind::Image => "image",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of parsing a [`Kind`] or an [`Address`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseAddressError {
+    /// Not one of the seven kinds.
+    #[error("unknown resource kind `{0}`")]
+    UnknownKind(String),
+    /// Not of the form `KIND.NAME`, `KIND.NAME[N]` or `KIND.NAME["key"]`.
+    #[error(
+        "malformed address `{0}`: expected `KIND.NAME`, `KIND.NAME[N]` or `KIND.NAME[\"key\"]`"
+    )]
+    Malformed(String),
+}
+
+impl FromStr for Kind {
+    type Err = ParseAddressError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| ParseAddressError::UnknownKind(s.to_owned()))
+    }
+}
+
+/// The instance key of an expanded resource: `count` gives `Int`, `for-each` gives `Key`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Index {
+    /// `[N]`, from `count`.
+    Int(u32),
+    /// `["key"]`, from `for-each`.
+    Key(String),
+}
+
+impl fmt::Display for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Index::Int(i) => write!(f, "[{i}]"),
+            Index::Key(k) => write!(f, "[\"{}\"]", k.replace('\\', "\\\\").replace('"', "\\\"")),
+        }
+    }
+}
+
+/// The address of one resource instance: `vm.trainer`, `vm.trainer[0]`, `vm.x["k"]`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Address {
+    /// The resource kind.
+    pub kind: Kind,
+    /// The config-side name (the label in `KIND "NAME" { }`).
+    pub name: String,
+    /// The instance key, for `count` and `for-each` resources.
+    pub index: Option<Index>,
+}
+
+impl Address {
+    /// An address without index.
+    pub fn new(kind: Kind, name: impl Into<String>) -> Self {
+        Address {
+            kind,
+            name: name.into(),
+            index: None,
+        }
+    }
+
+    /// The same address with the given index.
+    pub fn with_index(mut self, index: Option<Index>) -> Self {
+        self.index = index;
+        self
+    }
+
+    /// The block address (`KIND.NAME`) this instance was expanded from.
+    pub fn block(&self) -> Address {
+        Address::new(self.kind, self.name.clone())
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.kind, self.name)?;
+        if let Some(index) = &self.index {
+            write!(f, "{index}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Address {
+    type Err = ParseAddressError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let malformed = || ParseAddressError::Malformed(s.to_owned());
+        let (kind, rest) = s.split_once('.').ok_or_else(malformed)?;
+        let kind: Kind = kind.parse()?;
+        let (name, index) = match rest.find('[') {
+            None => (rest, None),
+            Some(open) => {
+                let inner = rest[open..]
+                    .strip_prefix('[')
+                    .and_then(|r| r.strip_suffix(']'))
+                    .ok_or_else(malformed)?;
+                let index =
+                    if let Some(key) = inner.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
+                        Index::Key(key.replace("\\\"", "\"").replace("\\\\", "\\"))
+                    } else {
+                        Index::Int(inner.parse().map_err(|_| malformed())?)
+                    };
+                (&rest[..open], Some(index))
+            }
+        };
+        if name.is_empty() || !name.chars().all(crate::schema::is_label_char) {
+            return Err(malformed());
+        }
+        Ok(Address {
+            kind,
+            name: name.to_owned(),
+            index,
+        })
+    }
+}
+
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A place in a config file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// The file, relative to the config directory.
+    pub file: PathBuf,
+    /// Byte offset.
+    pub offset: usize,
+    /// Byte length.
+    pub len: usize,
+}
+
+/// Where the state lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "backend", rename_all = "kebab-case")]
+pub enum StateBackend {
+    /// A JSON file, relative to the config directory.
+    Local {
+        /// Default `.garrison/state.json`.
+        path: PathBuf,
+    },
+    /// A Postgres database (reserved: the connection string comes from an environment
+    /// variable, never from the config).
+    Postgres {
+        /// Name of the environment variable holding the connection string.
+        url_env: String,
+    },
+}
+
+impl Default for StateBackend {
+    fn default() -> Self {
+        StateBackend::Local {
+            path: PathBuf::from(".garrison/state.json"),
+        }
+    }
+}
+
+/// An operation a timeout applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Op {
+    /// Creating (until the resource is ready).
+    Create,
+    /// Updating in place.
+    Update,
+    /// Deleting (until it is gone).
+    Delete,
+}
+
+/// Create/update/delete timeouts of one kind (serialized as whole seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpTimeouts {
+    /// How long a create may take.
+    #[serde(with = "secs")]
+    pub create: Duration,
+    /// How long an update may take.
+    #[serde(with = "secs")]
+    pub update: Duration,
+    /// How long a delete may take.
+    #[serde(with = "secs")]
+    pub delete: Duration,
+}
+
+mod secs {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_secs())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_secs)
+    }
+}
+
+/// Per-kind operation timeouts: defaults, overridden by the `timeouts` node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeouts {
+    /// One entry per kind (every kind is present).
+    pub per_kind: BTreeMap<Kind, OpTimeouts>,
+}
+
+impl Timeouts {
+    /// The timeout of `op` on a resource of `kind`.
+    pub fn get(&self, kind: Kind, op: Op) -> Duration {
+        let t = self
+            .per_kind
+            .get(&kind)
+            .copied()
+            .unwrap_or_else(|| crate::timeouts::default_for(kind));
+        match op {
+            Op::Create => t.create,
+            Op::Update => t.update,
+            Op::Delete => t.delete,
+        }
+    }
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            per_kind: Kind::ALL
+                .into_iter()
+                .map(|k| (k, crate::timeouts::default_for(k)))
+                .collect(),
+        }
+    }
+}
+
+/// The resolved value of a variable. Its `Debug` hides sensitive values.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct VarValue {
+    /// The value, typed per the declaration.
+    pub value: serde_json::Value,
+    /// Declared `sensitive=#true`: never print it.
+    pub sensitive: bool,
+}
+
+impl fmt::Debug for VarValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("VarValue");
+        if self.sensitive {
+            d.field("value", &"<sensitive>");
+        } else {
+            d.field("value", &self.value);
+        }
+        d.field("sensitive", &self.sensitive).finish()
+    }
+}
+
+/// The whole config, resolved and validated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// The config directory.
+    pub dir: PathBuf,
+    /// `provider "barrack" { region ... }`.
+    pub provider_region: Option<String>,
+    /// The `state` node (default: local `.garrison/state.json`).
+    pub state: StateBackend,
+    /// Operation timeouts per kind.
+    pub timeouts: Timeouts,
+    /// Every declared variable with its resolved value.
+    pub variables: BTreeMap<String, VarValue>,
+    /// Resource instances (count / for-each expanded), sorted by address.
+    pub resources: Vec<Resource>,
+    /// Outputs, sorted by name.
+    pub outputs: Vec<Output>,
+    /// sha256 hex over every file read (sorted by path) and the resolved variable values.
+    pub config_hash: String,
+}
+
+impl Model {
+    /// The resource instance at `address`.
+    pub fn resource(&self, address: &Address) -> Option<&Resource> {
+        self.resources
+            .binary_search_by(|r| r.address.cmp(address))
+            .ok()
+            .and_then(|i| self.resources.get(i))
+    }
+}
+
+/// An output value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Output {
+    /// The output name.
+    pub name: String,
+    /// Its value, possibly known only after apply.
+    pub value: Expr,
+    /// Declared sensitive (required when the value comes from a sensitive variable).
+    pub sensitive: bool,
+    /// The `output` node.
+    pub span: Span,
+}
+
+/// Lifecycle settings of a resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifecycle {
+    /// Create the replacement before destroying the old one.
+    pub create_before_destroy: bool,
+    /// Attribute names whose drift or change is ignored.
+    pub ignore_changes: Vec<String>,
+}
+
+/// One resource instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// `KIND.NAME[index]`.
+    pub address: Address,
+    /// Cloud-side name, templates resolved; default NAME or NAME-<index>.
+    pub name: String,
+    /// Resolved region (resource `region`, else provider region).
+    pub region: String,
+    /// Refuse to destroy or replace.
+    pub protect: bool,
+    /// Lifecycle settings.
+    pub lifecycle: Lifecycle,
+    /// Explicit `depends-on`.
+    pub depends_on: Vec<Edge>,
+    /// Every reference from this resource to another resource instance, with its span.
+    pub refs: Vec<Edge>,
+    /// Attribute names whose value came from a sensitive variable.
+    pub sensitive_attrs: BTreeSet<String>,
+    /// Kind-specific settings.
+    pub spec: Spec,
+    /// The resource node.
+    pub span: Span,
+}
+
+/// A dependency on another resource instance, and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Edge {
+    /// The instance depended on.
+    pub target: Address,
+    /// The reference in the config.
+    pub span: Span,
+}
+
+/// Kind-specific settings of a resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Spec {
+    /// `vm`.
+    Vm(VmSpec),
+    /// `volume`.
+    Volume(VolumeSpec),
+    /// `firewall`.
+    Firewall(FirewallSpec),
+    /// `ssh-key`.
+    SshKey(SshKeySpec),
+    /// `script`.
+    Script(ScriptSpec),
+    /// `snapshot`.
+    Snapshot(SnapshotSpec),
+    /// `image`.
+    Image(ImageSpec),
+}
+
+impl Spec {
+    /// The kind of this spec.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Spec::Vm(_) => Kind::Vm,
+            Spec::Volume(_) => Kind::Volume,
+            Spec::Firewall(_) => Kind::Firewall,
+            Spec::SshKey(_) => Kind::SshKey,
+            Spec::Script(_) => Kind::Script,
+            Spec::Snapshot(_) => Kind::Snapshot,
+            Spec::Image(_) => Kind::Image,
+        }
+    }
+}
+
+/// A GPU virtual machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VmSpec {
+    /// GPU model, e.g. `H100-SXM5-80GB`.
+    pub gpu_model: String,
+    /// 1, 2, 4 or 8.
+    pub gpu_count: u32,
+    /// What the VM boots from.
+    pub boot: BootSource,
+    /// One or more ssh-key instances.
+    pub ssh_keys: Vec<Address>,
+    /// A script instance run at first boot.
+    pub startup_script: Option<Address>,
+    /// Cloud-init user data (<= 16 KB).
+    pub cloud_init: Option<String>,
+    /// Attached firewall instances.
+    pub firewalls: Vec<Address>,
+    /// Attached volume instances.
+    pub volumes: Vec<Address>,
+    /// Assign a public IP.
+    pub public_ip: bool,
+    /// Desired power state.
+    pub power: Power,
+    /// Inline security rules.
+    pub security_rules: Vec<RuleSpec>,
+}
+
+/// What a VM boots from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BootSource {
+    /// A public OS image, by name.
+    OsImage(String),
+    /// A custom image resource instance.
+    Image(Address),
+    /// A bootable volume resource instance.
+    Volume(Address),
+}
+
+/// Desired power state of a VM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Power {
+    /// ACTIVE.
+    #[default]
+    Running,
+    /// SHUTOFF (billed at full rate).
+    Stopped,
+    /// HIBERNATED (billed at $0.01/h).
+    Hibernated,
+}
+
+impl Power {
+    /// The config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Power::Running => "running",
+            Power::Stopped => "stopped",
+            Power::Hibernated => "hibernated",
+        }
+    }
+}
+
+impl fmt::Display for Power {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Power {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "running" => Ok(Power::Running),
+            "stopped" => Ok(Power::Stopped),
+            "hibernated" => Ok(Power::Hibernated),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Traffic direction of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// Incoming.
+    Ingress,
+    /// Outgoing.
+    Egress,
+}
+
+/// IP version of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Ethertype {
+    /// IPv4 (default).
+    IPv4,
+    /// IPv6.
+    IPv6,
+}
+
+/// A firewall rule or an inline VM security rule.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RuleSpec {
+    /// Ingress or egress.
+    pub direction: Direction,
+    /// `tcp`, `udp`, `icmp`, `any`, ...
+    pub protocol: String,
+    /// IPv4 or IPv6.
+    pub ethertype: Ethertype,
+    /// First port (none for icmp or "all ports").
+    pub port_min: Option<u16>,
+    /// Last port.
+    pub port_max: Option<u16>,
+    /// Remote CIDR, normalized (host bits cleared).
+    pub remote: String,
+}
+
+/// A block-storage volume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolumeSpec {
+    /// Size in GB (10..=1048576; bootable >= 100).
+    pub size_gb: u64,
+    /// Volume type (default `Cloud-SSD`).
+    pub volume_type: String,
+    /// Bootable (needs an OS image).
+    pub bootable: bool,
+    /// OS image name, for bootable volumes.
+    pub image: Option<String>,
+    /// Free text.
+    pub description: String,
+}
+
+/// A firewall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirewallSpec {
+    /// Free text (<= 255).
+    pub description: String,
+    /// Its rules.
+    pub rules: Vec<RuleSpec>,
+}
+
+/// An SSH key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SshKeySpec {
+    /// The public key; without it the cloud generates one.
+    pub public_key: Option<String>,
+    /// Where to write a generated private key (relative to the config dir), mode 0600.
+    pub private_key_file: Option<PathBuf>,
+}
+
+/// A startup script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScriptSpec {
+    /// The script body.
+    pub content: String,
+    /// Free text.
+    pub description: String,
+}
+
+/// A snapshot of a VM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotSpec {
+    /// The VM instance snapshotted.
+    pub vm: Address,
+    /// Free text.
+    pub description: String,
+}
+
+/// A custom image made from a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageSpec {
+    /// The snapshot instance.
+    pub snapshot: Address,
+    /// Free text.
+    pub description: String,
+}
+
+/// A value in an output: static, or known only after apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expr {
+    /// Known now.
+    Value(serde_json::Value),
+    /// An attribute of one instance known after apply, e.g. `vm.x.public-ip`.
+    Attr {
+        /// The instance.
+        target: Address,
+        /// The attribute, e.g. `public-ip`.
+        attr: String,
+    },
+    /// The attribute of every instance of a resource, in instance order: `vm.x[*].public-ip`.
+    Splat {
+        /// The kind.
+        kind: Kind,
+        /// The config-side name.
+        name: String,
+        /// The attribute.
+        attr: String,
+    },
+    /// A list of values.
+    List(Vec<Expr>),
+    /// A string template with parts known after apply.
+    Template(Vec<TemplatePart>),
+}
+
+/// One piece of an [`Expr::Template`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TemplatePart {
+    /// Literal text.
+    Text(String),
+    /// An interpolated value.
+    Expr(Expr),
+}

@@ -1,0 +1,224 @@
+//! Reading a config directory and parsing each file as KDL v2, with KDL v1 detection.
+
+use std::path::{Path, PathBuf};
+
+use kdl::KdlDocument;
+
+use crate::collect::{Diags, Raw};
+use crate::diagnostic::{Code, Label, Level};
+use crate::model::Span;
+
+/// One parsed config file.
+#[derive(Debug)]
+pub(crate) struct SourceFile {
+    /// Relative to the config dir.
+    pub(crate) rel: PathBuf,
+    /// `None` when it did not parse (diagnostics already reported).
+    pub(crate) doc: Option<KdlDocument>,
+}
+
+/// Errors listing or reading the directory itself (not its content).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ReadError {
+    #[error("cannot read config directory `{dir}`: {source}")]
+    Dir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read config file `{file}`: {source}")]
+    File {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no `*.kdl` files in `{0}`")]
+    Empty(PathBuf),
+}
+
+/// Every `*.kdl` file directly in `dir`, sorted by name: (relative path, text).
+pub(crate) fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, ReadError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| ReadError::Dir {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| ReadError::Dir {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "kdl") && path.is_file() {
+            names.push(PathBuf::from(entry.file_name()));
+        }
+    }
+    names.sort();
+    if names.is_empty() {
+        return Err(ReadError::Empty(dir.to_path_buf()));
+    }
+    names
+        .into_iter()
+        .map(|rel| {
+            let file = dir.join(&rel);
+            std::fs::read_to_string(&file)
+                .map(|text| (rel, text))
+                .map_err(|source| ReadError::File { file, source })
+        })
+        .collect()
+}
+
+/// Parses one file, reporting syntax errors (or one KDL v1 diagnostic) into `diags`.
+pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocument> {
+    match KdlDocument::parse_v2(text) {
+        Ok(doc) => Some(doc),
+        Err(err) => {
+            if let Some(v1) = detect_v1(rel, text) {
+                diags.items.push(v1);
+                return None;
+            }
+            for d in err.diagnostics {
+                let span = Span {
+                    file: rel.to_path_buf(),
+                    offset: d.span.offset(),
+                    len: d.span.len(),
+                };
+                diags.error(
+                    Code::Syntax,
+                    &span,
+                    d.message.unwrap_or_else(|| "invalid KDL".to_owned()),
+                    d.label.unwrap_or_else(|| "here".to_owned()),
+                    d.help,
+                );
+            }
+            None
+        }
+    }
+}
+
+/// If `text` uses KDL v1 spellings (bare `true`/`false`/`null`, `r"raw"` strings), one
+/// diagnostic labelling each, with the v2 spelling of the first line as help.
+fn detect_v1(rel: &Path, text: &str) -> Option<Raw> {
+    let hits = v1_tokens(text);
+    let (first_off, first_len, first_v2) = hits.first().cloned()?;
+    let labels = hits
+        .iter()
+        .map(|(off, len, v2)| Label {
+            span: Span {
+                file: rel.to_path_buf(),
+                offset: *off,
+                len: *len,
+            },
+            text: format!("KDL v1; v2 writes `{v2}`"),
+        })
+        .collect();
+    let line_start = text[..first_off].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[first_off..]
+        .find('\n')
+        .map_or(text.len(), |i| first_off + i);
+    let fixed = format!(
+        "{}{}{}",
+        &text[line_start..first_off],
+        first_v2,
+        &text[first_off + first_len..line_end]
+    );
+    Some(Raw {
+        code: Code::KdlV1,
+        level: Level::Error,
+        message: "this file is KDL v1; Garrison reads KDL v2".to_owned(),
+        labels,
+        help: Some(format!(
+            "in KDL v2, keywords start with `#`: `{}`",
+            fixed.trim()
+        )),
+    })
+}
+
+/// (offset, len, v2 spelling) of each v1-only token outside strings and comments.
+fn v1_tokens(text: &str) -> Vec<(usize, usize, String)> {
+    let bytes = text.as_bytes();
+    let mut hits = Vec::new();
+    let mut i = 0;
+    let boundary = |b: u8| b.is_ascii_whitespace() || matches!(b, b'=' | b';' | b'{' | b'}' | b')');
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < bytes.len() && !(bytes[i] == b'*' && bytes[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'r' if (i == 0 || boundary(bytes[i - 1]))
+                && matches!(bytes.get(i + 1), Some(b'"') | Some(b'#')) =>
+            {
+                let hashes = bytes[i + 1..].iter().take_while(|c| **c == b'#').count();
+                if bytes.get(i + 1 + hashes) == Some(&b'"') {
+                    let fixed = format!("{}\"", "#".repeat(hashes.max(1)));
+                    hits.push((i, 2 + hashes, fixed));
+                    // skip to the closing quote + hashes
+                    let close = format!("\"{}", "#".repeat(hashes));
+                    let start = i + 2 + hashes;
+                    i = text[start..]
+                        .find(&close)
+                        .map_or(bytes.len(), |p| start + p + close.len());
+                } else {
+                    i += 1;
+                }
+            }
+            _ if b.is_ascii_alphabetic() && (i == 0 || boundary(bytes[i - 1])) => {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')))
+                    .map_or(bytes.len(), |p| i + p);
+                let word = &text[i..end];
+                let prev = text[..i].trim_end_matches([' ', '\t']);
+                let is_value = prev.ends_with('=')
+                    || !prev.ends_with('\n')
+                        && !prev.is_empty()
+                        && !prev.ends_with('{')
+                        && !prev.ends_with(';');
+                if matches!(word, "true" | "false" | "null")
+                    && is_value
+                    && (end == bytes.len() || boundary(bytes[end]))
+                {
+                    hits.push((i, word.len(), format!("#{word}")));
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_v1_keywords_not_in_strings() {
+        let t = "vm \"x\" {\n  public-ip true // true\n  name \"true\"\n  a b=false\n}\n";
+        let hits: Vec<String> = v1_tokens(t).into_iter().map(|h| h.2).collect();
+        assert_eq!(hits, vec!["#true", "#false"]);
+    }
+
+    #[test]
+    fn v2_text_has_no_v1_tokens() {
+        assert!(v1_tokens("a #true b=#false\nc \"null\"\n").is_empty());
+    }
+}

@@ -1,0 +1,560 @@
+//! Variables: declarations (`variable "x" type=... default=...`), the inputs that set them
+//! (`--var`, `--var-file`, `GARRISON_VAR_<name>`) and their resolution and validation.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kdl::{KdlDocument, KdlNode};
+use serde_json::Value;
+
+use crate::collect::{name_span, span, suggest, Diags};
+use crate::diagnostic::{Code, Sources};
+use crate::literal::{node_value, scalar, show, type_name};
+use crate::model::{Span, VarValue};
+
+/// The environment variable prefix: `GARRISON_VAR_trainers=4` sets `var.trainers`.
+pub const ENV_PREFIX: &str = "GARRISON_VAR_";
+
+/// Values given to variables from outside the config. Precedence, highest first:
+/// `vars`, then `var_files` (later files win), then `env`, then the declared default.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct VarInputs {
+    /// `--var name=value`, in command-line order (a later one wins).
+    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE.kdl` paths (each node `NAME VALUE`), in order.
+    pub var_files: Vec<PathBuf>,
+    /// The process environment (the CLI passes it; only `GARRISON_VAR_*` is read).
+    pub env: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for VarInputs {
+    // Values may be secrets: show names only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VarInputs")
+            .field(
+                "vars",
+                &self
+                    .vars
+                    .iter()
+                    .map(|(k, _)| format!("{k}=<redacted>"))
+                    .collect::<Vec<_>>(),
+            )
+            .field("var_files", &self.var_files)
+            .field(
+                "env",
+                &self
+                    .env
+                    .keys()
+                    .filter(|k| k.starts_with(ENV_PREFIX))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// A malformed `--var` argument.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`--var` expects `NAME=VALUE`, got `{0}`")]
+pub struct VarArgError(pub String);
+
+impl VarInputs {
+    /// Parses one `--var NAME=VALUE` argument.
+    pub fn parse_var_arg(arg: &str) -> Result<(String, String), VarArgError> {
+        match arg.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+            _ => Err(VarArgError(arg.split('=').next().unwrap_or("").to_owned())),
+        }
+    }
+
+    /// Keeps the `GARRISON_VAR_*` entries of an environment iterator.
+    pub fn with_env(mut self, env: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.env = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+            .collect();
+        self
+    }
+}
+
+/// A variable type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VarType {
+    String,
+    Int,
+    Bool,
+    List,
+    Map,
+}
+
+const TYPES: &[&str] = &["string", "int", "bool", "list", "map"];
+
+impl VarType {
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "string" => VarType::String,
+            "int" => VarType::Int,
+            "bool" => VarType::Bool,
+            "list" => VarType::List,
+            "map" => VarType::Map,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            VarType::String => "string",
+            VarType::Int => "int",
+            VarType::Bool => "bool",
+            VarType::List => "list",
+            VarType::Map => "map",
+        }
+    }
+
+    fn accepts(self, v: &Value) -> bool {
+        match self {
+            VarType::String => v.is_string(),
+            VarType::Int => v.is_i64(),
+            VarType::Bool => v.is_boolean(),
+            VarType::List => v.is_array(),
+            VarType::Map => v.is_object(),
+        }
+    }
+
+    /// Converts a command-line / environment string.
+    fn parse_text(self, s: &str) -> Option<Value> {
+        match self {
+            VarType::String => Some(Value::String(s.to_owned())),
+            VarType::Int => s.trim().parse::<i64>().ok().map(Value::from),
+            VarType::Bool => match s.trim() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            VarType::List => serde_json::from_str::<Value>(s)
+                .ok()
+                .filter(Value::is_array),
+            VarType::Map => serde_json::from_str::<Value>(s)
+                .ok()
+                .filter(Value::is_object),
+        }
+    }
+}
+
+/// A `variable` declaration.
+#[derive(Debug, Clone)]
+pub(crate) struct VarDecl {
+    pub(crate) name: String,
+    pub(crate) ty: VarType,
+    pub(crate) default: Option<Value>,
+    pub(crate) sensitive: bool,
+    pub(crate) allowed: Vec<Value>,
+    pub(crate) min: Option<i64>,
+    pub(crate) max: Option<i64>,
+    /// The name argument.
+    pub(crate) span: Span,
+}
+
+const VAR_SETTINGS: &[&str] = &[
+    "type",
+    "default",
+    "description",
+    "sensitive",
+    "allowed",
+    "min",
+    "max",
+];
+
+/// Parses a `variable "NAME" ...` node.
+pub(crate) fn parse_decl(file: &Path, node: &KdlNode, diags: &mut Diags) -> Option<VarDecl> {
+    let mut args = node.entries().iter().filter(|e| e.name().is_none());
+    let Some(name_entry) = args.next() else {
+        diags.error(
+            Code::MissingAttribute,
+            &name_span(file, node),
+            "a variable needs a name",
+            "name missing",
+            Some("write `variable \"NAME\" type=\"string\"`".to_owned()),
+        );
+        return None;
+    };
+    let name_sp = span(file, name_entry.span());
+    let Some(name) = name_entry.value().as_string().map(str::to_owned) else {
+        diags.error(
+            Code::WrongType,
+            &name_sp,
+            "a variable name is a string",
+            "not a string",
+            None,
+        );
+        return None;
+    };
+    if let Some(extra) = args.next() {
+        diags.error(
+            Code::UnknownAttribute,
+            &span(file, extra.span()),
+            format!("unexpected argument in `variable \"{name}\"`"),
+            "extra argument",
+            Some("settings are properties, e.g. `type=\"int\" default=2`".to_owned()),
+        );
+    }
+    // settings from properties and from children
+    let mut settings: Vec<(String, Value, Span)> = Vec::new();
+    for e in node.entries() {
+        if let Some(k) = e.name() {
+            settings.push((
+                k.value().to_owned(),
+                scalar(e.value()),
+                span(file, e.span()),
+            ));
+        }
+    }
+    if let Some(children) = node.children() {
+        for c in children.nodes() {
+            let key = c.name().value().to_owned();
+            match node_value(file, c) {
+                Ok(mut v) => {
+                    if key == "allowed" && !v.is_array() {
+                        v = Value::Array(vec![v]);
+                    }
+                    settings.push((key, v, span(file, c.span())));
+                }
+                Err((sp, msg)) => diags.error(Code::WrongType, &sp, msg, "here", None),
+            }
+        }
+    }
+    let mut decl = VarDecl {
+        name: name.clone(),
+        ty: VarType::String,
+        default: None,
+        sensitive: false,
+        allowed: Vec::new(),
+        min: None,
+        max: None,
+        span: name_sp,
+    };
+    let mut seen = BTreeSet::new();
+    let mut ty_given = false;
+    let mut default_span = None;
+    for (key, value, sp) in settings {
+        if !seen.insert(key.clone()) {
+            diags.error(
+                Code::DuplicateAttribute,
+                &sp,
+                format!("`{key}` given twice for `var.{name}`"),
+                "again here",
+                None,
+            );
+            continue;
+        }
+        match key.as_str() {
+            "type" => match value.as_str().and_then(VarType::parse) {
+                Some(t) => {
+                    decl.ty = t;
+                    ty_given = true;
+                }
+                None => diags.error(
+                    Code::InvalidValue,
+                    &sp,
+                    format!("unknown variable type {}", show(&value)),
+                    "not a type",
+                    suggest(value.as_str().unwrap_or(""), TYPES),
+                ),
+            },
+            "default" => {
+                decl.default = Some(value);
+                default_span = Some(sp);
+            }
+            "description" => {
+                if !value.is_string() {
+                    diags.error(
+                        Code::WrongType,
+                        &sp,
+                        "`description` is a string",
+                        "not a string",
+                        None,
+                    );
+                }
+            }
+            "sensitive" => match value.as_bool() {
+                Some(b) => decl.sensitive = b,
+                None => diags.error(
+                    Code::WrongType,
+                    &sp,
+                    "`sensitive` is `#true` or `#false`",
+                    "not a bool",
+                    None,
+                ),
+            },
+            "allowed" => decl.allowed = value.as_array().cloned().unwrap_or_default(),
+            "min" | "max" => match value.as_i64() {
+                Some(n) if key == "min" => decl.min = Some(n),
+                Some(n) => decl.max = Some(n),
+                None => diags.error(
+                    Code::WrongType,
+                    &sp,
+                    format!("`{key}` is an integer"),
+                    "not an int",
+                    None,
+                ),
+            },
+            other => diags.error(
+                Code::UnknownAttribute,
+                &sp,
+                format!("unknown variable setting `{other}`"),
+                "unknown",
+                suggest(other, VAR_SETTINGS),
+            ),
+        }
+    }
+    if !ty_given {
+        // infer from the default, else string
+        if let Some(d) = &decl.default {
+            decl.ty = match d {
+                Value::Bool(_) => VarType::Bool,
+                Value::Number(_) => VarType::Int,
+                Value::Array(_) => VarType::List,
+                Value::Object(_) => VarType::Map,
+                _ => VarType::String,
+            };
+        }
+    }
+    if let (Some(d), Some(sp)) = (&decl.default, &default_span) {
+        if let Some(msg) = check(&decl, d) {
+            diags.error(
+                Code::VariableValue,
+                sp,
+                format!("the default of `var.{name}` {msg}"),
+                "this default",
+                None,
+            );
+        }
+    }
+    Some(decl)
+}
+
+/// Why `v` is not a valid value of `decl`, if it is not.
+fn check(decl: &VarDecl, v: &Value) -> Option<String> {
+    if !decl.ty.accepts(v) {
+        return Some(format!(
+            "is a {}, but the variable's type is `{}`",
+            type_name(v),
+            decl.ty.name()
+        ));
+    }
+    if !decl.allowed.is_empty() && !decl.allowed.contains(v) {
+        let shown = if decl.sensitive {
+            "the value".to_owned()
+        } else {
+            show(v)
+        };
+        return Some(format!(
+            "is not allowed: {shown} is not one of {}",
+            decl.allowed.iter().map(show).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if let Some(n) = v.as_i64() {
+        let shown = if decl.sensitive {
+            "the value".to_owned()
+        } else {
+            n.to_string()
+        };
+        if decl.min.is_some_and(|m| n < m) {
+            return Some(format!(
+                "is below the minimum: {shown} < {}",
+                decl.min.unwrap_or(0)
+            ));
+        }
+        if decl.max.is_some_and(|m| n > m) {
+            return Some(format!(
+                "is above the maximum: {shown} > {}",
+                decl.max.unwrap_or(0)
+            ));
+        }
+    }
+    None
+}
+
+/// Where a value came from, for messages.
+fn origin_text(o: &Origin) -> String {
+    match o {
+        Origin::Cli => "`--var`".to_owned(),
+        Origin::File(p) => format!("var-file `{}`", p.display()),
+        Origin::Env => "the environment".to_owned(),
+        Origin::Default => "the default".to_owned(),
+    }
+}
+
+enum Origin {
+    Cli,
+    File(PathBuf),
+    Env,
+    Default,
+}
+
+/// Resolves every declared variable from `inputs`; var-file sources are added to `sources`.
+pub(crate) fn resolve(
+    decls: &BTreeMap<String, VarDecl>,
+    inputs: &VarInputs,
+    sources: &mut Sources,
+    diags: &mut Diags,
+) -> BTreeMap<String, VarValue> {
+    // name -> (value, origin, span of the value if it is in a file)
+    let mut given: BTreeMap<String, (Value, Origin)> = BTreeMap::new();
+    for (key, raw) in &inputs.env {
+        let Some(name) = key.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        if let Some(d) = decls.get(name) {
+            match d.ty.parse_text(raw) {
+                Some(v) => {
+                    given.insert(name.to_owned(), (v, Origin::Env));
+                }
+                None => diags.error(
+                    Code::VariableValue,
+                    &d.span,
+                    format!("`{key}` is not a valid {}", d.ty.name()),
+                    "declared here",
+                    Some(type_help(d.ty)),
+                ),
+            }
+        }
+    }
+    for file in &inputs.var_files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.error_labels(
+                    Code::MissingFile,
+                    format!("cannot read var-file `{}`: {e}", file.display()),
+                    vec![],
+                    None,
+                );
+                continue;
+            }
+        };
+        sources.insert(file.clone(), Arc::new(text.clone()));
+        let Some(doc) = crate::source::parse(file, &text, diags) else {
+            continue;
+        };
+        read_var_file(file, &doc, decls, &mut given, diags);
+    }
+    for (name, raw) in &inputs.vars {
+        match decls.get(name) {
+            Some(d) => match d.ty.parse_text(raw) {
+                Some(v) => {
+                    given.insert(name.clone(), (v, Origin::Cli));
+                }
+                None => diags.error(
+                    Code::VariableValue,
+                    &d.span,
+                    format!("`--var {name}=...` is not a valid {}", d.ty.name()),
+                    "declared here",
+                    Some(type_help(d.ty)),
+                ),
+            },
+            None => diags.error_labels(
+                Code::UnknownVariable,
+                format!("`--var {name}=...` sets a variable that is not declared"),
+                vec![],
+                crate::collect::did_you_mean(name, decls.keys().map(String::as_str))
+                    .map(|c| format!("did you mean `{c}`?")),
+            ),
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, d) in decls {
+        let (value, origin) = match given.remove(name) {
+            Some(g) => g,
+            None => match &d.default {
+                Some(v) => (v.clone(), Origin::Default),
+                None => {
+                    diags.error(
+                        Code::MissingVariable,
+                        &d.span,
+                        format!("variable `{name}` has no value"),
+                        "no default",
+                        Some(format!(
+                            "give it a `default=`, or set it with `--var {name}=...`, a `--var-file`, or `{ENV_PREFIX}{name}`"
+                        )),
+                    );
+                    continue;
+                }
+            },
+        };
+        if !matches!(origin, Origin::Default) {
+            if let Some(msg) = check(d, &value) {
+                diags.error(
+                    Code::VariableValue,
+                    &d.span,
+                    format!(
+                        "the value of `var.{name}` from {} {msg}",
+                        origin_text(&origin)
+                    ),
+                    "declared here",
+                    None,
+                );
+                continue;
+            }
+        }
+        out.insert(
+            name.clone(),
+            VarValue {
+                value,
+                sensitive: d.sensitive,
+            },
+        );
+    }
+    out
+}
+
+fn type_help(t: VarType) -> String {
+    match t {
+        VarType::String => "any text is a string".to_owned(),
+        VarType::Int => "write a whole number, e.g. `4`".to_owned(),
+        VarType::Bool => "write `true` or `false`".to_owned(),
+        VarType::List => "write a JSON list, e.g. `[\"a\",\"b\"]`".to_owned(),
+        VarType::Map => "write a JSON object, e.g. `{\"k\":\"v\"}`".to_owned(),
+    }
+}
+
+fn read_var_file(
+    file: &Path,
+    doc: &KdlDocument,
+    decls: &BTreeMap<String, VarDecl>,
+    given: &mut BTreeMap<String, (Value, Origin)>,
+    diags: &mut Diags,
+) {
+    for node in doc.nodes() {
+        let name = node.name().value();
+        let Some(d) = decls.get(name) else {
+            diags.error(
+                Code::UnknownVariable,
+                &name_span(file, node),
+                format!("var-file sets `{name}`, which is not declared"),
+                "not declared",
+                crate::collect::did_you_mean(name, decls.keys().map(String::as_str))
+                    .map(|c| format!("did you mean `{c}`?")),
+            );
+            continue;
+        };
+        match node_value(file, node) {
+            Ok(v) if d.ty.accepts(&v) => {
+                given.insert(name.to_owned(), (v, Origin::File(file.to_path_buf())));
+            }
+            Ok(v) => diags.error(
+                Code::VariableValue,
+                &span(file, node.span()),
+                format!(
+                    "`{name}` is a {}, but this is a {}",
+                    d.ty.name(),
+                    type_name(&v)
+                ),
+                "wrong type",
+                None,
+            ),
+            Err((sp, msg)) => diags.error(Code::WrongType, &sp, msg, "here", None),
+        }
+    }
+}

@@ -1,1 +1,34 @@
 //! Refresh and the parallel, resumable apply executor.
+//!
+//! The CLI calls [`prepare`] (lock the state, replay its journal, refresh with one list per
+//! kind, resolve interrupted operations, plan), shows [`Prepared::plan`], asks, then calls
+//! [`Prepared::execute`]; or [`plan_only`] for `garrison plan`. Progress comes back as
+//! [`Event`]s through an [`EventSink`]; this crate never prints.
+
+mod apply;
+mod cancel;
+mod error;
+mod event;
+mod executor;
+mod fsutil;
+pub mod observe;
+mod outputs;
+pub mod record;
+pub mod recover;
+pub mod refresh;
+pub mod remote;
+mod saved;
+pub mod schedule;
+mod steps;
+
+pub use apply::{plan_only, prepare, ApplyReport, ExecuteOptions, PrepareOptions, Prepared};
+pub use cancel::CancelToken;
+pub use error::EngineError;
+pub use event::{no_events, Event, EventSink};
+pub use executor::describe;
+pub use observe::observe;
+pub use outputs::evaluate_outputs;
+pub use refresh::{refresh, remote_view, Refreshed};
+pub use remote::{Inventory, RemoteObject};
+pub use saved::{SavedPlan, SAVED_PLAN_FORMAT_VERSION};
+pub use schedule::Scheduling;

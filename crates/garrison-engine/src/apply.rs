@@ -1,0 +1,426 @@
+//! The flows the CLI calls: [`prepare`] (lock, refresh, recover, plan) then
+//! [`Prepared::execute`]; [`plan_only`] for `plan` without the lock.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use barrack_api::Client;
+use garrison_config::model::{Kind, Model};
+use garrison_plan::{Plan, PlanOptions, RemoteView};
+use garrison_state::{Backend, LockInfo, Outcome, OutputState, StateDoc, Store};
+
+use crate::cancel::CancelToken;
+use crate::error::EngineError;
+use crate::event::{Event, EventSink};
+use crate::executor::{self, StepEnd};
+use crate::outputs::evaluate_outputs;
+use crate::record::resource_state;
+use crate::recover::{apply_in_memory, resolve, Resolution};
+use crate::refresh::{refresh, Refreshed};
+use crate::saved::SavedPlan;
+use crate::schedule::Scheduling;
+use crate::steps::Ctx;
+
+/// Options of [`prepare`].
+#[derive(Clone, Debug, Default)]
+pub struct PrepareOptions {
+    /// Plan to destroy everything in the state (`garrison destroy`).
+    pub destroy: bool,
+    /// The command holding the lock, e.g. `garrison apply` (shown to whoever finds it locked).
+    pub command: String,
+    /// Apply this reviewed plan: refuse when the config, state or cloud moved on.
+    pub expected: Option<SavedPlan>,
+}
+
+/// Options of [`Prepared::execute`].
+#[derive(Clone, Copy, Debug)]
+pub struct ExecuteOptions {
+    /// Operations at once (default 10).
+    pub parallelism: usize,
+    /// Which ready step goes first.
+    pub scheduling: Scheduling,
+}
+
+impl Default for ExecuteOptions {
+    fn default() -> Self {
+        ExecuteOptions {
+            parallelism: 10,
+            scheduling: Scheduling::CriticalPath,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApplyReport {
+    /// Addresses of steps that succeeded (an address appears twice for a replace).
+    pub succeeded: Vec<String>,
+    /// `(address, message)` of steps that failed.
+    pub failed: Vec<(String, String)>,
+    /// `(address, because)`: the failed dependency's address, or `cancelled`.
+    pub skipped: Vec<(String, String)>,
+    /// Cancelled before every step ran.
+    pub interrupted: bool,
+    /// Bytes written to state and journal during the run.
+    pub bytes_written: u64,
+    pub elapsed: Duration,
+    /// Step indexes in the order they started.
+    pub started_order: Vec<usize>,
+    /// The outputs as stored (sensitive ones redacted).
+    pub outputs: BTreeMap<String, OutputState>,
+}
+
+impl ApplyReport {
+    /// Nothing failed and nothing was skipped.
+    pub fn is_success(&self) -> bool {
+        self.failed.is_empty() && self.skipped.is_empty()
+    }
+}
+
+/// A locked state, refreshed, recovered and planned: show `plan()`, ask, then `execute`.
+/// Dropping it without executing releases the lock and changes nothing (recovery already
+/// recorded is kept).
+pub struct Prepared {
+    model: Arc<Model>,
+    client: Client,
+    store: Arc<Mutex<Store>>,
+    plan: Plan,
+    view: RemoteView,
+    refreshed: Refreshed,
+    recovered: Vec<Event>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("plan_summary", &self.plan.summary)
+            .field("steps", &self.plan.steps.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Takes the lock (replaying the journal), refreshes, resolves interrupted operations and
+/// plans (`destroy` plans to delete everything). With `expected`, refuses when the plan to
+/// apply no longer matches (config hash, state lineage or serial, or the actions).
+pub async fn prepare(
+    model: Model,
+    client: Client,
+    backend: Box<dyn Backend>,
+    options: PrepareOptions,
+) -> Result<Prepared, EngineError> {
+    let command = if options.command.is_empty() {
+        "garrison apply".to_string()
+    } else {
+        options.command.clone()
+    };
+    let store = Store::open(backend, LockInfo::new(command))?;
+    let opened = store.state().clone();
+    let store = Arc::new(Mutex::new(store));
+    let refreshed = refresh(&client).await?;
+    let recovered = recover_into(&store, &refreshed, &model)?;
+    let (plan, view) = {
+        let store = lock(&store)?;
+        let view = refreshed.view(store.state());
+        let plan = garrison_plan::plan(
+            &model,
+            store.state(),
+            &view,
+            PlanOptions {
+                destroy: options.destroy,
+            },
+        )?;
+        (plan, view)
+    };
+    if let Some(expected) = &options.expected {
+        check_saved(expected, &plan, &model, &opened)?;
+    }
+    Ok(Prepared {
+        model: Arc::new(model),
+        client,
+        store,
+        plan,
+        view,
+        refreshed,
+        recovered,
+    })
+}
+
+fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, EngineError> {
+    store
+        .lock()
+        .map_err(|_| EngineError::Internal("the state store lock is poisoned".into()))
+}
+
+/// Resolves the store's unresolved intents against the inventory, records them and
+/// checkpoints; returns the events to show.
+fn recover_into(
+    store: &Mutex<Store>,
+    refreshed: &Refreshed,
+    model: &Model,
+) -> Result<Vec<Event>, EngineError> {
+    let mut store = lock(store)?;
+    let intents = store.unresolved().to_vec();
+    if intents.is_empty() {
+        return Ok(Vec::new());
+    }
+    let resolutions = resolve(&intents, &refreshed.inventory, store.state(), Some(model));
+    let mut events = Vec::new();
+    for r in resolutions {
+        events.push(resolution_event(&r));
+        store.record_completion(r.intent.op_ref(), &r.intent.address, r.outcome)?;
+    }
+    store.checkpoint()?;
+    Ok(events)
+}
+
+fn resolution_event(r: &Resolution) -> Event {
+    match (&r.outcome, r.adopted) {
+        (Outcome::Upserted(rs), true) => Event::Adopted {
+            address: r.intent.address.clone(),
+            kind: r.intent.kind.parse().unwrap_or(Kind::Vm),
+            name: rs.name.clone(),
+            remote_id: rs.remote_id.clone(),
+        },
+        (outcome, _) => Event::Resolved {
+            address: r.intent.address.clone(),
+            action: r.intent.action.clone(),
+            outcome: match outcome {
+                Outcome::Upserted(_) => "re-read".into(),
+                Outcome::Deleted => "deleted".into(),
+                Outcome::Failed { .. } => "did not happen".into(),
+            },
+        },
+    }
+}
+
+/// Refuses a saved plan whose inputs moved on, saying which.
+fn check_saved(
+    saved: &SavedPlan,
+    plan: &Plan,
+    model: &Model,
+    opened: &StateDoc,
+) -> Result<(), EngineError> {
+    let basis = &saved.plan.basis;
+    let stale = |reason: String| Err(EngineError::StalePlan { reason });
+    if basis.config_hash != model.config_hash {
+        return stale(format!(
+            "the config changed since the plan was made (config hash {} -> {})",
+            short(&basis.config_hash),
+            short(&model.config_hash)
+        ));
+    }
+    let lineage = (opened.serial > 0 || !opened.resources.is_empty()).then_some(opened.lineage);
+    if basis.state_lineage.is_some() && basis.state_lineage != lineage {
+        return stale(format!(
+            "the state is a different one (lineage {} -> {})",
+            basis
+                .state_lineage
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
+            lineage
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| "none".into())
+        ));
+    }
+    if basis.state_serial != opened.serial {
+        return stale(format!(
+            "the state changed since the plan was made (serial {} -> {})",
+            basis.state_serial, opened.serial
+        ));
+    }
+    if saved.plan.destroy != plan.destroy {
+        return stale("the saved plan and this command disagree on `destroy`".into());
+    }
+    let want = saved.plan.actions();
+    let have = plan.actions();
+    if want != have {
+        let first = want
+            .iter()
+            .zip(have.iter())
+            .find(|(a, b)| a != b)
+            .map(|((wa, wx), (ha, hx))| {
+                format!(
+                    "`{wa}` was to {}, now `{ha}` would {}",
+                    wx.verb(),
+                    hx.verb()
+                )
+            })
+            .unwrap_or_else(|| format!("{} changes were planned, now {}", want.len(), have.len()));
+        return stale(format!(
+            "the cloud changed since the plan was made: {first}"
+        ));
+    }
+    Ok(())
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+impl Prepared {
+    /// The plan to show before asking.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// What refresh saw (for `garrison refresh` and tests).
+    pub fn view(&self) -> &RemoteView {
+        &self.view
+    }
+
+    /// Interrupted operations resolved while preparing (adoptions first to show).
+    pub fn recovered(&self) -> &[Event] {
+        &self.recovered
+    }
+
+    /// The state as of now (after recovery).
+    pub fn state(&self) -> Result<StateDoc, EngineError> {
+        Ok(lock(&self.store)?.state().clone())
+    }
+
+    /// Records the refreshed attributes and outputs without changing anything remotely
+    /// (`garrison refresh`), then checkpoints and releases the lock.
+    pub fn refresh_only(self) -> Result<ApplyReport, EngineError> {
+        let started = Instant::now();
+        let mut store = lock(&self.store)?;
+        reconcile(&mut store, &self.refreshed, &self.model)?;
+        let outputs = evaluate_outputs(&self.model, store.state());
+        store.set_outputs(outputs.clone());
+        store.checkpoint()?;
+        Ok(ApplyReport {
+            bytes_written: store.bytes_written(),
+            elapsed: started.elapsed(),
+            outputs,
+            ..ApplyReport::default()
+        })
+    }
+
+    /// Carries the plan out. Returns `Err` only when the run could not happen or finish
+    /// recording (state IO); failed steps are in the report.
+    pub async fn execute(
+        self,
+        options: ExecuteOptions,
+        sink: EventSink,
+        cancel: CancelToken,
+    ) -> Result<ApplyReport, EngineError> {
+        let started = Instant::now();
+        let bytes_before = lock(&self.store)?.bytes_written();
+        let ctx = Arc::new(Ctx::new(
+            self.client.clone(),
+            self.model.clone(),
+            self.store.clone(),
+            sink.clone(),
+        ));
+        let steps = self.plan.steps.clone();
+        let (ends, started_order) = executor::run(
+            ctx,
+            &steps,
+            options.parallelism,
+            options.scheduling,
+            &cancel,
+        )
+        .await;
+        let mut report = ApplyReport {
+            started_order,
+            ..ApplyReport::default()
+        };
+        for (step, end) in steps.iter().zip(ends) {
+            match end {
+                StepEnd::Succeeded => report.succeeded.push(step.address.clone()),
+                StepEnd::Failed(message) => report.failed.push((step.address.clone(), message)),
+                StepEnd::Skipped(because) => {
+                    if because == "cancelled" {
+                        report.interrupted = true;
+                    }
+                    report.skipped.push((step.address.clone(), because));
+                }
+            }
+        }
+        // Operations change their neighbours too (attachments): read everything once more
+        // so the recorded attributes are what the cloud holds, then outputs.
+        if !steps.is_empty() {
+            match refresh(&self.client).await {
+                Ok(after) => {
+                    let mut store = lock(&self.store)?;
+                    reconcile(&mut store, &after, &self.model)?;
+                }
+                Err(e) => sink(Event::Warning {
+                    address: String::new(),
+                    message: format!("the final refresh failed ({e}); the next plan re-reads"),
+                }),
+            }
+        }
+        let mut store = lock(&self.store)?;
+        let outputs = evaluate_outputs(&self.model, store.state());
+        store.set_outputs(outputs.clone());
+        store.checkpoint()?;
+        report.outputs = outputs;
+        report.bytes_written = store.bytes_written().saturating_sub(bytes_before);
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+}
+
+/// Records, for every state resource the inventory still holds and no intent is pending
+/// on, the attributes as read now (when they differ from the recorded ones).
+fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<(), EngineError> {
+    let pending: Vec<String> = store
+        .unresolved()
+        .iter()
+        .map(|i| i.address.clone())
+        .collect();
+    let updates: Vec<_> = store
+        .state()
+        .resources
+        .iter()
+        .filter(|(address, _)| !pending.contains(address))
+        .filter_map(|(address, rs)| {
+            let kind: Kind = rs.kind.parse().ok()?;
+            let object = refreshed.inventory.by_id(kind, &rs.remote_id)?;
+            let resource = address.parse().ok().and_then(|a| model.resource(&a));
+            let next = resource_state(address, &object, resource, Some(rs));
+            (next.attributes != rs.attributes).then(|| (address.clone(), next))
+        })
+        .collect();
+    for (address, next) in updates {
+        let op = store.next_op();
+        store.record_completion(op, &address, Outcome::Upserted(next))?;
+    }
+    Ok(())
+}
+
+/// A plan without the lock (`garrison plan`): the state is only read (journal replayed in
+/// memory). With a client, the cloud is refreshed and interrupted operations are resolved
+/// in memory; with `None` (`--refresh=false`) no API call is made at all.
+pub async fn plan_only(
+    model: &Model,
+    backend: &dyn Backend,
+    client: Option<&Client>,
+    destroy: bool,
+) -> Result<Plan, EngineError> {
+    let replay = Store::peek(backend)?;
+    let mut state = replay.state;
+    let view = match client {
+        Some(client) => {
+            let refreshed = refresh(client).await?;
+            if !replay.unresolved.is_empty() {
+                let resolutions = resolve(
+                    &replay.unresolved,
+                    &refreshed.inventory,
+                    &state,
+                    Some(model),
+                );
+                apply_in_memory(&mut state, &resolutions);
+            }
+            refreshed.view(&state)
+        }
+        None => RemoteView::default(),
+    };
+    Ok(garrison_plan::plan(
+        model,
+        &state,
+        &view,
+        PlanOptions { destroy },
+    )?)
+}

@@ -1,0 +1,348 @@
+//! Wire objects -> observed attributes, named exactly as in `garrison_plan::schema`.
+//!
+//! Links are remote ids as strings, sets are sorted, rules are the canonical objects of
+//! `desired::rule_value` plus `"id"`. A resource's `desired()` equals `observe()` of the
+//! object the API returns after creating it, computed attributes and cloud-init (never
+//! returned; tracked by hash) aside, so a plan right after an apply is empty.
+
+use barrack_api::wire::{self, instance_status as st, Rule, RuleRequest};
+use barrack_api::Id;
+use garrison_config::model::{Direction, Ethertype, Power, RuleSpec};
+use garrison_plan::desired::{normalize_public_key, sort_values, Attrs};
+use garrison_plan::schema::{self, firewall, image, script, snapshot, ssh_key, vm, volume};
+use serde_json::{json, Value};
+
+use crate::remote::RemoteObject;
+
+/// The observed attributes of `object`. `fallback_region` stands in when the API does not
+/// return a region (scripts): pass the region recorded in state or the config's.
+pub fn observe(object: &RemoteObject, fallback_region: &str) -> Attrs {
+    let mut out = Attrs::new();
+    out.insert(schema::NAME.into(), json!(object.name()));
+    let region = if object.region().is_empty() {
+        fallback_region
+    } else {
+        object.region()
+    };
+    out.insert(schema::REGION.into(), json!(region));
+    out.insert(schema::ID.into(), json!(object.id().as_str()));
+    match object {
+        RemoteObject::Vm(i) => {
+            out.insert(vm::GPU_MODEL.into(), json!(i.gpu_model));
+            out.insert(vm::GPU_COUNT.into(), json!(i.gpu_count));
+            let from_os_image = i.boot_volume_id.is_none() && i.image.id.is_none();
+            out.insert(
+                vm::IMAGE.into(),
+                if from_os_image && !i.image.name.is_empty() {
+                    json!(i.image.name)
+                } else {
+                    Value::Null
+                },
+            );
+            out.insert(vm::BOOT_IMAGE.into(), id_or_null(i.image.id.as_ref()));
+            out.insert(
+                vm::BOOT_VOLUME.into(),
+                id_or_null(i.boot_volume_id.as_ref()),
+            );
+            out.insert(vm::SSH_KEYS.into(), id_set(i.ssh_key_ids.iter()));
+            out.insert(
+                vm::STARTUP_SCRIPT.into(),
+                id_or_null(i.startup_script_id.as_ref()),
+            );
+            out.insert(vm::FIREWALLS.into(), id_set(i.firewall_ids.iter()));
+            out.insert(
+                vm::VOLUMES.into(),
+                id_set(
+                    i.volume_attachments
+                        .iter()
+                        .map(|a| &a.volume_id)
+                        .filter(|v| Some(*v) != i.boot_volume_id.as_ref()),
+                ),
+            );
+            out.insert(
+                vm::PUBLIC_IP.into(),
+                json!(i.public_ip_enabled || i.public_ip.is_some()),
+            );
+            out.insert(
+                vm::POWER.into(),
+                power_of(&i.status).map_or(Value::Null, |p| json!(p.as_str())),
+            );
+            out.insert(vm::SECURITY_RULES.into(), rules(&i.security_rules));
+            out.insert(schema::STATUS.into(), json!(i.status));
+            out.insert(vm::PUBLIC_IP_ADDRESS.into(), json!(i.public_ip));
+            out.insert(vm::FIXED_IP.into(), json!(i.fixed_ip));
+        }
+        RemoteObject::Volume(v) => {
+            out.insert(volume::SIZE_GB.into(), json!(v.size));
+            out.insert(volume::TYPE.into(), json!(v.volume_type));
+            out.insert(volume::BOOTABLE.into(), json!(v.bootable));
+            out.insert(
+                volume::IMAGE.into(),
+                v.image_name
+                    .as_deref()
+                    .filter(|n| !n.is_empty())
+                    .map_or(Value::Null, |n| json!(n)),
+            );
+            out.insert(volume::DESCRIPTION.into(), json!(v.description));
+            out.insert(schema::STATUS.into(), json!(v.status));
+            out.insert(
+                volume::ATTACHED_TO.into(),
+                id_or_null(v.instance_id.as_ref()),
+            );
+        }
+        RemoteObject::Firewall(f) => {
+            out.insert(firewall::DESCRIPTION.into(), json!(f.description));
+            out.insert(firewall::RULES.into(), rules(&f.rules));
+            out.insert(schema::STATUS.into(), json!(f.status));
+            out.insert(
+                firewall::ATTACHED_VMS.into(),
+                id_set(f.attachments.iter().map(|a| &a.instance_id)),
+            );
+        }
+        RemoteObject::SshKey(k) => {
+            out.insert(
+                ssh_key::PUBLIC_KEY.into(),
+                json!(normalize_public_key(&k.public_key)),
+            );
+            out.insert(ssh_key::FINGERPRINT.into(), json!(k.fingerprint));
+        }
+        RemoteObject::Script(s) => {
+            out.insert(script::CONTENT.into(), json!(s.content));
+            out.insert(script::DESCRIPTION.into(), json!(s.description));
+        }
+        RemoteObject::Snapshot(s) => {
+            out.insert(snapshot::VM.into(), id_or_null(s.instance_id.as_ref()));
+            out.insert(snapshot::DESCRIPTION.into(), json!(s.description));
+            out.insert(schema::STATUS.into(), json!(s.status));
+            out.insert(snapshot::SIZE_GB.into(), json!(s.size_gb));
+        }
+        RemoteObject::Image(i) => {
+            out.insert(image::SNAPSHOT.into(), id_or_null(i.snapshot_id.as_ref()));
+            out.insert(image::DESCRIPTION.into(), json!(i.description));
+            out.insert(schema::STATUS.into(), json!(i.status));
+        }
+    }
+    out
+}
+
+/// The power a VM status means; `None` for ERROR and unknown statuses.
+pub fn power_of(status: &str) -> Option<Power> {
+    match status {
+        st::ACTIVE | st::STARTING | st::REBOOTING | st::RESTORING => Some(Power::Running),
+        // A VM being built will be running.
+        st::CREATING | st::BUILD => Some(Power::Running),
+        st::SHUTOFF | st::STOPPING => Some(Power::Stopped),
+        st::HIBERNATED | st::HIBERNATING => Some(Power::Hibernated),
+        _ => None,
+    }
+}
+
+fn id_or_null(id: Option<&Id>) -> Value {
+    id.map_or(Value::Null, |id| json!(id.as_str()))
+}
+
+fn id_set<'a>(ids: impl Iterator<Item = &'a Id>) -> Value {
+    let mut items: Vec<String> = ids.map(|i| i.as_str().to_string()).collect();
+    items.sort();
+    items.dedup();
+    json!(items)
+}
+
+/// A wire rule as the canonical rule object of `desired::rule_value`, plus its `"id"`.
+pub fn rule_value(rule: &Rule) -> Value {
+    let mut value = canonical(&rule.request());
+    if let Value::Object(map) = &mut value {
+        map.insert("id".into(), json!(rule.id.as_str()));
+    }
+    value
+}
+
+fn rules(list: &[Rule]) -> Value {
+    let mut values: Vec<Value> = list.iter().map(rule_value).collect();
+    sort_values(&mut values);
+    Value::Array(values)
+}
+
+/// A rule request as the canonical rule object (no id).
+fn canonical(rule: &RuleRequest) -> Value {
+    let direction = if rule.direction.eq_ignore_ascii_case("egress") {
+        "egress"
+    } else {
+        "ingress"
+    };
+    let ethertype = if rule.ethertype.eq_ignore_ascii_case("ipv6") {
+        "IPv6"
+    } else {
+        "IPv4"
+    };
+    json!({
+        "direction": direction,
+        "protocol": rule.protocol.to_ascii_lowercase(),
+        "ethertype": ethertype,
+        "port-min": rule.port_range_min,
+        "port-max": rule.port_range_max,
+        "remote": rule.remote_ip_prefix,
+    })
+}
+
+/// A config rule as the API's request body.
+pub fn rule_request(rule: &RuleSpec) -> RuleRequest {
+    RuleRequest {
+        direction: match rule.direction {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+        .into(),
+        ethertype: match rule.ethertype {
+            Ethertype::IPv4 => "IPv4",
+            Ethertype::IPv6 => "IPv6",
+        }
+        .into(),
+        protocol: rule.protocol.clone(),
+        port_range_min: rule.port_min,
+        port_range_max: rule.port_max,
+        remote_ip_prefix: rule.remote.clone(),
+    }
+}
+
+/// A canonical rule object (from a plan step) as the API's request body.
+pub fn rule_request_from_value(value: &Value) -> RuleRequest {
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let port = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_u64)
+            .and_then(|p| u16::try_from(p).ok())
+    };
+    RuleRequest {
+        direction: text("direction"),
+        ethertype: text("ethertype"),
+        protocol: text("protocol"),
+        port_range_min: port("port-min"),
+        port_range_max: port("port-max"),
+        remote_ip_prefix: text("remote"),
+    }
+}
+
+/// Whether the wire object is in a state that the executor waits through.
+pub fn is_transitional(object: &RemoteObject) -> bool {
+    match object {
+        RemoteObject::Vm(i) => st::is_transitional(&i.status),
+        RemoteObject::Volume(v) => v.status == wire::volume_status::CREATING,
+        RemoteObject::Firewall(f) => f.status == wire::firewall_status::CREATING,
+        RemoteObject::Snapshot(s) => s.status == wire::snapshot_status::CREATING,
+        RemoteObject::Image(i) => i.status == wire::snapshot_status::CREATING,
+        RemoteObject::SshKey(_) | RemoteObject::Script(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use barrack_api::wire::{ImageRef, Instance, VolumeAttachment};
+    use garrison_plan::desired;
+
+    use super::*;
+
+    fn rule_spec() -> RuleSpec {
+        RuleSpec {
+            direction: Direction::Ingress,
+            protocol: "tcp".into(),
+            ethertype: Ethertype::IPv4,
+            port_min: Some(22),
+            port_max: Some(22),
+            remote: "10.0.0.0/8".into(),
+        }
+    }
+
+    #[test]
+    fn power_follows_status() {
+        let cases = [
+            ("ACTIVE", Some(Power::Running)),
+            ("RESTORING", Some(Power::Running)),
+            ("STOPPING", Some(Power::Stopped)),
+            ("SHUTOFF", Some(Power::Stopped)),
+            ("HIBERNATING", Some(Power::Hibernated)),
+            ("HIBERNATED", Some(Power::Hibernated)),
+            ("ERROR", None),
+        ];
+        for (status, want) in cases {
+            assert_eq!(power_of(status), want, "{status}");
+        }
+    }
+
+    #[test]
+    fn a_wire_rule_is_the_desired_rule_plus_its_id() {
+        let spec = rule_spec();
+        let wire_rule = Rule {
+            id: Id::new(7),
+            direction: "INGRESS".into(),
+            ethertype: "ipv4".into(),
+            protocol: "TCP".into(),
+            port_range_min: Some(22),
+            port_range_max: Some(22),
+            remote_ip_prefix: "10.0.0.0/8".into(),
+            status: "ACTIVE".into(),
+        };
+        let mut observed = rule_value(&wire_rule);
+        assert_eq!(observed["id"], json!("7"));
+        if let Value::Object(map) = &mut observed {
+            map.remove("id");
+        }
+        assert_eq!(observed, desired::rule_value(&spec));
+        assert_eq!(
+            rule_request_from_value(&desired::rule_value(&spec)),
+            rule_request(&spec)
+        );
+    }
+
+    #[test]
+    fn boot_volume_is_not_an_attached_volume_and_hides_the_image_name() {
+        let instance = Instance {
+            id: Id::new(1),
+            name: "box".into(),
+            region: "NORWAY-1".into(),
+            status: "SHUTOFF".into(),
+            image: ImageRef {
+                name: "Ubuntu".into(),
+                id: None,
+            },
+            boot_volume_id: Some(Id::new(9)),
+            volume_attachments: vec![
+                VolumeAttachment {
+                    volume_id: Id::new(9),
+                    ..VolumeAttachment::default()
+                },
+                VolumeAttachment {
+                    volume_id: Id::new(3),
+                    ..VolumeAttachment::default()
+                },
+            ],
+            ssh_key_ids: vec![Id::new(5), Id::new(4)],
+            ..Instance::default()
+        };
+        let attrs = observe(&RemoteObject::Vm(instance), "");
+        assert_eq!(attrs[vm::VOLUMES], json!(["3"]));
+        assert_eq!(attrs[vm::BOOT_VOLUME], json!("9"));
+        assert_eq!(attrs[vm::IMAGE], Value::Null);
+        assert_eq!(attrs[vm::SSH_KEYS], json!(["4", "5"]));
+        assert_eq!(attrs[vm::POWER], json!("stopped"));
+        assert_eq!(attrs[vm::PUBLIC_IP], json!(false));
+    }
+
+    #[test]
+    fn scripts_take_the_fallback_region() {
+        let script = wire::Script {
+            id: Id::new(2),
+            name: "boot".into(),
+            ..wire::Script::default()
+        };
+        let attrs = observe(&RemoteObject::Script(script), "CANADA-1");
+        assert_eq!(attrs[schema::REGION], json!("CANADA-1"));
+    }
+}

@@ -1,0 +1,79 @@
+//! Output values: the model's expressions evaluated against the state's attributes.
+
+use std::collections::BTreeMap;
+
+use garrison_config::model::{Expr, Kind, Model, TemplatePart};
+use garrison_plan::schema::vm;
+use garrison_plan::REDACTED;
+use garrison_state::{OutputState, StateDoc};
+use serde_json::{json, Value};
+
+/// Every output of `model`; sensitive ones are stored as [`REDACTED`].
+pub fn evaluate_outputs(model: &Model, state: &StateDoc) -> BTreeMap<String, OutputState> {
+    model
+        .outputs
+        .iter()
+        .map(|o| {
+            let value = if o.sensitive {
+                json!(REDACTED)
+            } else {
+                eval(&o.value, model, state)
+            };
+            (
+                o.name.clone(),
+                OutputState {
+                    value,
+                    sensitive: o.sensitive,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The state attribute an output attribute name reads.
+fn attribute_name(kind: Kind, attr: &str) -> &str {
+    match (kind, attr) {
+        (Kind::Vm, "public-ip") => vm::PUBLIC_IP_ADDRESS,
+        (Kind::Vm, "power-state") => vm::POWER,
+        _ => attr,
+    }
+}
+
+fn read(state: &StateDoc, address: &str, kind: Kind, attr: &str) -> Value {
+    state
+        .resources
+        .get(address)
+        .and_then(|r| r.attributes.get(attribute_name(kind, attr)))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+fn eval(expr: &Expr, model: &Model, state: &StateDoc) -> Value {
+    match expr {
+        Expr::Value(v) => v.clone(),
+        Expr::Attr { target, attr } => read(state, &target.to_string(), target.kind, attr),
+        Expr::Splat { kind, name, attr } => Value::Array(
+            model
+                .resources
+                .iter()
+                .filter(|r| r.address.kind == *kind && r.address.name == *name)
+                .map(|r| read(state, &r.address.to_string(), *kind, attr))
+                .collect(),
+        ),
+        Expr::List(items) => Value::Array(items.iter().map(|e| eval(e, model, state)).collect()),
+        Expr::Template(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                match part {
+                    TemplatePart::Text(t) => text.push_str(t),
+                    TemplatePart::Expr(e) => match eval(e, model, state) {
+                        Value::String(s) => text.push_str(&s),
+                        Value::Null => {}
+                        other => text.push_str(&other.to_string()),
+                    },
+                }
+            }
+            Value::String(text)
+        }
+    }
+}

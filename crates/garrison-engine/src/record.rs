@@ -1,0 +1,61 @@
+//! Building the [`ResourceState`] recorded for a resource from what the API returned.
+
+use garrison_config::model::{Resource, Spec};
+use garrison_plan::desired::hash_text;
+use garrison_plan::graph::dependencies;
+use garrison_plan::schema::vm;
+use garrison_state::ResourceState;
+
+use crate::observe::observe;
+use crate::remote::RemoteObject;
+
+/// The state of `object` at `address`: observed attributes, plus what only the config knows
+/// (cloud-init hash, dependencies, protect) from `resource`, falling back to `previous`.
+pub fn resource_state(
+    address: &str,
+    object: &RemoteObject,
+    resource: Option<&Resource>,
+    previous: Option<&ResourceState>,
+) -> ResourceState {
+    let fallback_region = resource
+        .map(|r| r.region.as_str())
+        .or(previous.map(|p| p.region.as_str()))
+        .unwrap_or_default();
+    let attributes = observe(object, fallback_region);
+    let region = if object.region().is_empty() {
+        fallback_region.to_string()
+    } else {
+        object.region().to_string()
+    };
+    let mut input_hashes = previous.map(|p| p.input_hashes.clone()).unwrap_or_default();
+    let mut dependencies_list = previous.map(|p| p.dependencies.clone()).unwrap_or_default();
+    let mut protect = previous.is_some_and(|p| p.protect);
+    if let Some(resource) = resource {
+        if let Spec::Vm(spec) = &resource.spec {
+            match &spec.cloud_init {
+                Some(text) => {
+                    input_hashes.insert(vm::CLOUD_INIT.to_string(), hash_text(text));
+                }
+                None => {
+                    input_hashes.remove(vm::CLOUD_INIT);
+                }
+            }
+        }
+        dependencies_list = dependencies(resource).into_iter().collect();
+        protect = resource.protect;
+    }
+    ResourceState {
+        address: address.to_string(),
+        kind: object.kind().to_string(),
+        remote_id: object.id().as_str().to_string(),
+        name: object.name().to_string(),
+        region,
+        attributes,
+        input_hashes,
+        dependencies: dependencies_list,
+        protect,
+        created_at: previous.map(|p| p.created_at.clone()).unwrap_or_else(|| {
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        }),
+    }
+}

@@ -1,0 +1,131 @@
+//! Which ready step goes first: the one with the longest remaining path (critical path), or
+//! plan order (FIFO, the benchmark baseline). Weights are estimated seconds per kind and op.
+
+use garrison_config::model::Kind;
+use garrison_plan::{Step, StepOp};
+
+/// How ready steps are ordered when more are ready than may run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scheduling {
+    /// Longest remaining path (by estimated seconds) first.
+    #[default]
+    CriticalPath,
+    /// Lowest step id first.
+    Fifo,
+}
+
+/// Estimated seconds a step takes (from the contract's life-cycle delays).
+pub fn weight(step: &Step) -> u64 {
+    match (&step.op, step.kind) {
+        (StepOp::Create, Kind::Vm) => 35,
+        (StepOp::Create, Kind::Snapshot | Kind::Image) => 32,
+        (StepOp::Create, Kind::Volume | Kind::Firewall) => 6,
+        (StepOp::Create, Kind::SshKey | Kind::Script) => 1,
+        (StepOp::Delete { .. }, Kind::Vm) => 12,
+        (StepOp::Delete { .. }, _) => 2,
+        (StepOp::Update { .. }, Kind::Vm) => 20,
+        (StepOp::Update { .. }, _) => 2,
+        (StepOp::SyncFirewallAttachments { .. }, _) => 11,
+        (StepOp::Forget, _) => 0,
+    }
+}
+
+/// Per step (by index in `steps`): its weight plus the heaviest path of steps that wait on
+/// it. Steps must be in topological order (`after` ids smaller), as plans are.
+pub fn remaining_path(steps: &[Step], weights: &[u64]) -> Vec<u64> {
+    let index: std::collections::HashMap<usize, usize> =
+        steps.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
+    for (i, step) in steps.iter().enumerate() {
+        for before in &step.after {
+            if let Some(&b) = index.get(before) {
+                dependents[b].push(i);
+            }
+        }
+    }
+    let mut memo: Vec<Option<u64>> = vec![None; steps.len()];
+    fn visit(
+        i: usize,
+        deps: &[Vec<usize>],
+        w: &[u64],
+        memo: &mut [Option<u64>],
+        depth: usize,
+    ) -> u64 {
+        if let Some(v) = memo[i] {
+            return v;
+        }
+        // Depth guard: a cycle (planner bug) must not overflow the stack.
+        let tail = if depth > deps.len() {
+            0
+        } else {
+            deps[i]
+                .iter()
+                .map(|&d| visit(d, deps, w, memo, depth + 1))
+                .max()
+                .unwrap_or(0)
+        };
+        let v = w[i] + tail;
+        memo[i] = Some(v);
+        v
+    }
+    (0..steps.len())
+        .map(|i| visit(i, &dependents, weights, &mut memo, 0))
+        .collect()
+}
+
+/// Picks the next step to start among `ready` (indexes into the plan's steps).
+pub fn pick(ready: &[usize], scheduling: Scheduling, priority: &[u64]) -> Option<usize> {
+    match scheduling {
+        Scheduling::Fifo => ready.iter().copied().min(),
+        Scheduling::CriticalPath => ready
+            .iter()
+            .copied()
+            .max_by(|&a, &b| priority[a].cmp(&priority[b]).then(b.cmp(&a))),
+    }
+}
+
+/// A dry run of the executor's scheduling with each step taking its [`weight`] in
+/// seconds: the order steps start in and the total time. For benchmarks and tests.
+pub fn simulate(steps: &[Step], parallelism: usize, scheduling: Scheduling) -> (Vec<usize>, u64) {
+    let n = steps.len();
+    let index: std::collections::HashMap<usize, usize> =
+        steps.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let weights: Vec<u64> = steps.iter().map(weight).collect();
+    let priority = remaining_path(steps, &weights);
+    let mut missing: Vec<usize> = steps
+        .iter()
+        .map(|s| s.after.iter().filter(|a| index.contains_key(a)).count())
+        .collect();
+    let mut ready: Vec<usize> = (0..n).filter(|&i| missing[i] == 0).collect();
+    let mut running: Vec<(u64, usize)> = Vec::new();
+    let mut order = Vec::new();
+    let mut now = 0;
+    loop {
+        while running.len() < parallelism.max(1) {
+            let Some(i) = pick(&ready, scheduling, &priority) else {
+                break;
+            };
+            ready.retain(|&r| r != i);
+            order.push(i);
+            running.push((now + weights[i], i));
+        }
+        let Some(end) = running.iter().map(|(end, _)| *end).min() else {
+            break;
+        };
+        now = end;
+        // Everything finishing at this instant completes before anything new starts.
+        let (finished, still): (Vec<_>, Vec<_>) = running.into_iter().partition(|(e, _)| *e == end);
+        running = still;
+        for (_, done) in finished {
+            for (j, step) in steps.iter().enumerate() {
+                if step.after.iter().any(|a| index.get(a) == Some(&done)) {
+                    missing[j] -= 1;
+                    if missing[j] == 0 {
+                        ready.push(j);
+                    }
+                }
+            }
+        }
+    }
+    (order, now)
+}

@@ -1,0 +1,864 @@
+//! The API work of one plan step, journaled: INTENT (fsynced) before any call that changes
+//! the cloud, COMPLETION after, with the object re-read and observed. `Failed` is recorded
+//! only when the operation certainly had no effect; an unknown outcome leaves the intent
+//! for the next run's recovery.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use barrack_api::wire::{
+    self, instance_status as st, CreateFirewallRequest, CreateImageRequest, CreateSnapshotRequest,
+    CreateSshKeyRequest, CreateVolumeRequest, DeploymentRequest, ScriptRequest,
+};
+use barrack_api::{Client, Id, Poll};
+use garrison_config::model::{Address, BootSource, Kind, Model, Op, Power, Resource, Spec};
+use garrison_plan::{Step, StepOp, UpdateOp};
+use garrison_state::{OpRef, OpSpec, Outcome, Store};
+
+use crate::event::{Event, EventSink};
+use crate::fsutil::write_private;
+use crate::observe::{power_of, rule_request, rule_request_from_value};
+use crate::record::resource_state;
+use crate::remote::RemoteObject;
+
+/// Everything a step needs.
+pub(crate) struct Ctx {
+    pub(crate) client: Client,
+    pub(crate) model: Arc<Model>,
+    pub(crate) store: Arc<Mutex<Store>>,
+    pub(crate) sink: EventSink,
+    /// Serializes read-modify-write of a firewall's attachment set (the API replaces it).
+    firewall_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// How a create went wrong.
+enum CreateFailure {
+    /// Certainly nothing was created.
+    NotCreated(String),
+    /// We cannot know: leave the intent for recovery.
+    Unknown(String),
+    /// The resource exists (with this id) but a later stage failed.
+    Exists { id: Id, message: String },
+}
+
+fn classify(e: barrack_api::Error) -> CreateFailure {
+    if e.outcome_unknown() {
+        CreateFailure::Unknown(e.to_string())
+    } else {
+        CreateFailure::NotCreated(e.to_string())
+    }
+}
+
+fn exists(id: &Id) -> impl Fn(barrack_api::Error) -> CreateFailure + '_ {
+    move |e| CreateFailure::Exists {
+        id: id.clone(),
+        message: e.to_string(),
+    }
+}
+
+impl Ctx {
+    pub(crate) fn new(
+        client: Client,
+        model: Arc<Model>,
+        store: Arc<Mutex<Store>>,
+        sink: EventSink,
+    ) -> Self {
+        Ctx {
+            client,
+            model,
+            store,
+            sink,
+            firewall_locks: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Runs one step to its recorded end; `Err` is the message for the report.
+    pub(crate) async fn run(&self, step: &Step) -> Result<(), String> {
+        match &step.op {
+            StepOp::Create => self.create(step).await,
+            StepOp::Delete { remote_id } => self.delete(step, remote_id).await,
+            StepOp::Update { remote_id, ops } => self.update(step, remote_id, ops).await,
+            StepOp::Forget => {
+                let op = self.with_store(|s| Ok(s.next_op()))?;
+                self.record(op, &step.address, Outcome::Deleted)
+            }
+            StepOp::SyncFirewallAttachments { vms } => self.sync_firewall(step, vms).await,
+        }
+    }
+
+    // ---------------------------------------------------------------- state helpers
+
+    fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, garrison_state::Error>,
+    ) -> Result<T, String> {
+        let mut store = self
+            .store
+            .lock()
+            .map_err(|_| "the state store is poisoned (a step panicked)".to_string())?;
+        f(&mut store).map_err(|e| format!("recording state: {e}"))
+    }
+
+    fn intent(
+        &self,
+        address: &str,
+        kind: Kind,
+        action: &str,
+        name: &str,
+        region: &str,
+    ) -> Result<OpRef, String> {
+        self.with_store(|s| {
+            s.record_intent(OpSpec {
+                address: address.to_string(),
+                kind: kind.to_string(),
+                action: action.to_string(),
+                name: name.to_string(),
+                region: region.to_string(),
+            })
+        })
+    }
+
+    fn record(&self, op: OpRef, address: &str, outcome: Outcome) -> Result<(), String> {
+        self.with_store(|s| s.record_completion(op, address, outcome))
+    }
+
+    /// The remote id the state holds for `address` now.
+    fn id_of(&self, address: &str) -> Result<Id, String> {
+        self.with_store(|s| {
+            Ok(s.state()
+                .resources
+                .get(address)
+                .map(|r| r.remote_id.clone()))
+        })?
+        .map(Id::new)
+        .ok_or_else(|| format!("`{address}` has no remote id in the state (was it created?)"))
+    }
+
+    fn ids_of(&self, addresses: &[Address]) -> Result<Vec<Id>, String> {
+        addresses
+            .iter()
+            .map(|a| self.id_of(&a.to_string()))
+            .collect()
+    }
+
+    fn previous(&self, address: &str) -> Option<garrison_state::ResourceState> {
+        self.store
+            .lock()
+            .ok()
+            .and_then(|s| s.state().resources.get(address).cloned())
+    }
+
+    fn resource(&self, address: &str) -> Option<&Resource> {
+        address
+            .parse::<Address>()
+            .ok()
+            .and_then(|a| self.model.resource(&a))
+    }
+
+    fn timeout(&self, kind: Kind, op: Op) -> Duration {
+        self.model.timeouts.get(kind, op)
+    }
+
+    fn waiting(&self, step: &Step, status: &str) {
+        (self.sink)(Event::Waiting {
+            step: step.id,
+            address: step.address.clone(),
+            status: status.to_string(),
+        });
+    }
+
+    fn warn(&self, address: &str, message: String) {
+        (self.sink)(Event::Warning {
+            address: address.to_string(),
+            message,
+        });
+    }
+
+    /// Reads one object by id.
+    pub(crate) async fn fetch(
+        &self,
+        kind: Kind,
+        id: &Id,
+    ) -> Result<RemoteObject, barrack_api::Error> {
+        let c = &self.client;
+        Ok(match kind {
+            Kind::Vm => RemoteObject::Vm(c.get_instance(id).await?),
+            Kind::Volume => RemoteObject::Volume(c.get_volume(id).await?),
+            Kind::Firewall => RemoteObject::Firewall(c.get_firewall(id).await?),
+            Kind::SshKey => {
+                let mut key = c.get_ssh_key(id).await?;
+                key.private_key = None;
+                RemoteObject::SshKey(key)
+            }
+            Kind::Script => RemoteObject::Script(c.get_script(id).await?),
+            Kind::Snapshot => RemoteObject::Snapshot(c.get_snapshot(id).await?),
+            Kind::Image => RemoteObject::Image(c.get_image(id).await?),
+        })
+    }
+
+    /// Re-reads the object and records it as the state of `address`; when the re-read
+    /// fails the intent stays unresolved (recovery re-reads it next run).
+    async fn record_truth(
+        &self,
+        op: OpRef,
+        address: &str,
+        kind: Kind,
+        id: &Id,
+    ) -> Result<(), String> {
+        match self.fetch(kind, id).await {
+            Ok(object) => {
+                let rs = resource_state(
+                    address,
+                    &object,
+                    self.resource(address),
+                    self.previous(address).as_ref(),
+                );
+                self.record(op, address, Outcome::Upserted(rs))
+            }
+            Err(e) if e.is_not_found() => self.record(op, address, Outcome::Deleted),
+            Err(e) => Err(format!(
+                "could not re-read {kind} {id} to record it ({e}); the next run resolves it"
+            )),
+        }
+    }
+
+    // ---------------------------------------------------------------- create
+
+    async fn create(&self, step: &Step) -> Result<(), String> {
+        let resource = self
+            .resource(&step.address)
+            .ok_or_else(|| format!("`{}` is not in the config", step.address))?;
+        let op = self.intent(
+            &step.address,
+            step.kind,
+            "create",
+            &resource.name,
+            &resource.region,
+        )?;
+        match self.create_remote(step, resource).await {
+            Ok(object) => {
+                let rs = resource_state(&step.address, &object, Some(resource), None);
+                self.record(op, &step.address, Outcome::Upserted(rs))
+            }
+            Err(CreateFailure::NotCreated(message)) => {
+                self.record(
+                    op,
+                    &step.address,
+                    Outcome::Failed {
+                        message: message.clone(),
+                    },
+                )?;
+                Err(message)
+            }
+            Err(CreateFailure::Unknown(message)) => Err(format!(
+                "{message} (the outcome is unknown; the next run finds `{}` by name and adopts it)",
+                resource.name
+            )),
+            Err(CreateFailure::Exists { id, message }) => {
+                match self.fetch(step.kind, &id).await {
+                    Ok(object) => {
+                        let rs = resource_state(&step.address, &object, Some(resource), None);
+                        self.record(op, &step.address, Outcome::Upserted(rs))?;
+                    }
+                    Err(e) => {
+                        return Err(format!(
+                            "{message}; {} {id} exists but could not be re-read ({e}); the next run adopts it",
+                            step.kind
+                        ))
+                    }
+                }
+                Err(message)
+            }
+        }
+    }
+
+    async fn create_remote(
+        &self,
+        step: &Step,
+        resource: &Resource,
+    ) -> Result<RemoteObject, CreateFailure> {
+        let c = &self.client;
+        let timeout = self.timeout(step.kind, Op::Create);
+        let name = resource.name.clone();
+        let region = resource.region.clone();
+        match &resource.spec {
+            Spec::SshKey(spec) => {
+                let request = CreateSshKeyRequest {
+                    name,
+                    region,
+                    public_key: spec.public_key.clone(),
+                };
+                let created = c.create_ssh_key(&request).await.map_err(classify)?;
+                let mut key = created.value;
+                let private = key.private_key.take();
+                match (private, &spec.private_key_file) {
+                    (Some(private), Some(file)) => {
+                        let path = self.model.dir.join(file);
+                        write_private(&path, private.as_bytes()).map_err(|e| CreateFailure::Exists {
+                            id: key.id.clone(),
+                            message: format!(
+                                "the key was created but its private key could not be written to `{}`: {e}; delete the key and apply again",
+                                path.display()
+                            ),
+                        })?;
+                    }
+                    (Some(_), None) => self.warn(
+                        &step.address,
+                        "the cloud generated a private key but `private-key-file` is not set: it was discarded".into(),
+                    ),
+                    (None, _) if spec.public_key.is_none() && created.adopted => self.warn(
+                        &step.address,
+                        "the create's answer was lost and the key was adopted: its generated private key is gone; delete the key and apply again".into(),
+                    ),
+                    (None, _) => {}
+                }
+                Ok(RemoteObject::SshKey(key))
+            }
+            Spec::Script(spec) => {
+                let request = ScriptRequest {
+                    name,
+                    content: spec.content.clone(),
+                    description: spec.description.clone(),
+                };
+                let created = c.create_script(&request).await.map_err(classify)?;
+                Ok(RemoteObject::Script(created.value))
+            }
+            Spec::Volume(spec) => {
+                let request = CreateVolumeRequest {
+                    name,
+                    region,
+                    size: spec.size_gb,
+                    volume_type: spec.volume_type.clone(),
+                    bootable: spec.bootable,
+                    image_name: spec.image.clone(),
+                    description: spec.description.clone(),
+                };
+                let created = c.create_volume(&request).await.map_err(classify)?;
+                let id = created.value.id.clone();
+                self.waiting(step, wire::volume_status::AVAILABLE);
+                let volume = c
+                    .wait_volume_status(&id, &[wire::volume_status::AVAILABLE], timeout)
+                    .await
+                    .map_err(exists(&id))?;
+                Ok(RemoteObject::Volume(volume))
+            }
+            Spec::Firewall(spec) => {
+                let request = CreateFirewallRequest {
+                    name,
+                    region,
+                    description: spec.description.clone(),
+                };
+                let created = c.create_firewall(&request).await.map_err(classify)?;
+                let id = created.value.id.clone();
+                self.waiting(step, wire::firewall_status::SUCCESS);
+                c.wait_firewall_ready(&id, timeout)
+                    .await
+                    .map_err(exists(&id))?;
+                for rule in &spec.rules {
+                    c.add_firewall_rule(&id, &rule_request(rule))
+                        .await
+                        .map_err(exists(&id))?;
+                }
+                let firewall = c.get_firewall(&id).await.map_err(exists(&id))?;
+                Ok(RemoteObject::Firewall(firewall))
+            }
+            Spec::Snapshot(spec) => {
+                let vm = self
+                    .id_of(&spec.vm.to_string())
+                    .map_err(CreateFailure::NotCreated)?;
+                let request = CreateSnapshotRequest {
+                    instance_id: vm,
+                    name,
+                    description: spec.description.clone(),
+                };
+                let created = c.create_snapshot(&request).await.map_err(classify)?;
+                let id = created.value.id.clone();
+                self.waiting(step, wire::snapshot_status::SUCCESS);
+                let snapshot = c
+                    .wait_snapshot_ready(&id, timeout)
+                    .await
+                    .map_err(exists(&id))?;
+                Ok(RemoteObject::Snapshot(snapshot))
+            }
+            Spec::Image(spec) => {
+                let snapshot = self
+                    .id_of(&spec.snapshot.to_string())
+                    .map_err(CreateFailure::NotCreated)?;
+                let request = CreateImageRequest {
+                    name,
+                    description: spec.description.clone(),
+                };
+                let created = c
+                    .create_image_from_snapshot(&snapshot, &request)
+                    .await
+                    .map_err(classify)?;
+                let id = created.value.id.clone();
+                self.waiting(step, wire::snapshot_status::SUCCESS);
+                let image = c
+                    .wait_image_ready(&id, timeout)
+                    .await
+                    .map_err(exists(&id))?;
+                Ok(RemoteObject::Image(image))
+            }
+            Spec::Vm(spec) => {
+                let ssh_key_ids = self
+                    .ids_of(&spec.ssh_keys)
+                    .map_err(CreateFailure::NotCreated)?;
+                let startup_script_id = spec
+                    .startup_script
+                    .as_ref()
+                    .map(|a| self.id_of(&a.to_string()))
+                    .transpose()
+                    .map_err(CreateFailure::NotCreated)?;
+                let (image_name, image_id, boot_volume_id) = match &spec.boot {
+                    BootSource::OsImage(n) => (Some(n.clone()), None, None),
+                    BootSource::Image(a) => (
+                        None,
+                        Some(
+                            self.id_of(&a.to_string())
+                                .map_err(CreateFailure::NotCreated)?,
+                        ),
+                        None,
+                    ),
+                    BootSource::Volume(a) => (
+                        None,
+                        None,
+                        Some(
+                            self.id_of(&a.to_string())
+                                .map_err(CreateFailure::NotCreated)?,
+                        ),
+                    ),
+                };
+                let volume_ids = self
+                    .ids_of(&spec.volumes)
+                    .map_err(CreateFailure::NotCreated)?;
+                let request = DeploymentRequest {
+                    name,
+                    region,
+                    gpu_model: spec.gpu_model.clone(),
+                    gpu_count: spec.gpu_count,
+                    image_name,
+                    image_id,
+                    boot_volume_id,
+                    ssh_key_ids,
+                    startup_script_id,
+                    cloud_init: spec.cloud_init.clone(),
+                    public_ip: spec.public_ip,
+                    security_rules: spec.security_rules.iter().map(rule_request).collect(),
+                    count: Some(1),
+                };
+                let created = c.deploy_instance(&request).await.map_err(classify)?;
+                let Some(instance) = created.value.instances.into_iter().next() else {
+                    return Err(CreateFailure::Unknown(
+                        "the deployment answer named no instance".into(),
+                    ));
+                };
+                let id = instance.id.clone();
+                self.waiting(step, st::ACTIVE);
+                c.wait_instance_status(&id, &[st::ACTIVE], timeout)
+                    .await
+                    .map_err(exists(&id))?;
+                if !volume_ids.is_empty() {
+                    c.attach_instance_volumes(&id, &volume_ids)
+                        .await
+                        .map_err(exists(&id))?;
+                }
+                if spec.power != Power::Running {
+                    // Firewalls attach only to ACTIVE VMs: join them before powering down.
+                    for fw in &spec.firewalls {
+                        self.join_firewall(&fw.to_string(), &id, timeout)
+                            .await
+                            .map_err(|message| CreateFailure::Exists {
+                                id: id.clone(),
+                                message,
+                            })?;
+                    }
+                    self.set_power(step, &id, spec.power, timeout)
+                        .await
+                        .map_err(|message| CreateFailure::Exists {
+                            id: id.clone(),
+                            message,
+                        })?;
+                }
+                let instance = c.get_instance(&id).await.map_err(exists(&id))?;
+                Ok(RemoteObject::Vm(instance))
+            }
+        }
+    }
+
+    fn firewall_lock(&self, address: &str) -> Arc<tokio::sync::Mutex<()>> {
+        match self.firewall_locks.lock() {
+            Ok(mut locks) => locks.entry(address.to_string()).or_default().clone(),
+            Err(_) => Arc::default(),
+        }
+    }
+
+    /// Adds `vm` to the firewall's attachment set (read, add, write the whole set).
+    async fn join_firewall(
+        &self,
+        firewall: &str,
+        vm: &Id,
+        timeout: Duration,
+    ) -> Result<(), String> {
+        let fw_id = self.id_of(firewall)?;
+        let lock = self.firewall_lock(firewall);
+        let _held = lock.lock().await;
+        let current = self
+            .client
+            .get_firewall(&fw_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut ids: Vec<Id> = current
+            .attachments
+            .iter()
+            .map(|a| a.instance_id.clone())
+            .collect();
+        if !ids.contains(vm) {
+            ids.push(vm.clone());
+        }
+        self.client
+            .attach_firewall(&fw_id, &ids)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.client
+            .wait_firewall_ready(&fw_id, timeout)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- power
+
+    /// Brings a VM to `to` from whatever stable power it has now (two hops where needed:
+    /// stopped <-> hibernated goes through running).
+    async fn set_power(
+        &self,
+        step: &Step,
+        id: &Id,
+        to: Power,
+        timeout: Duration,
+    ) -> Result<(), String> {
+        let c = &self.client;
+        let stable = [st::ACTIVE, st::SHUTOFF, st::HIBERNATED];
+        let mut instance = c.get_instance(id).await.map_err(|e| e.to_string())?;
+        if !stable.contains(&instance.status.as_str()) {
+            self.waiting(step, "a stable status");
+            instance = c
+                .wait_instance_status(id, &stable, timeout)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let mut from = power_of(&instance.status).unwrap_or(Power::Running);
+        while from != to {
+            let (next, target) = match (from, to) {
+                (Power::Running, Power::Stopped) => {
+                    c.stop_instance(id).await.map_err(|e| e.to_string())?;
+                    (Power::Stopped, st::SHUTOFF)
+                }
+                (Power::Running, Power::Hibernated) => {
+                    c.hibernate_instance(id).await.map_err(|e| e.to_string())?;
+                    (Power::Hibernated, st::HIBERNATED)
+                }
+                (Power::Stopped, _) => {
+                    c.start_instance(id).await.map_err(|e| e.to_string())?;
+                    (Power::Running, st::ACTIVE)
+                }
+                (Power::Hibernated, _) => {
+                    c.restore_instance(id).await.map_err(|e| e.to_string())?;
+                    (Power::Running, st::ACTIVE)
+                }
+                (Power::Running, Power::Running) => break,
+            };
+            self.waiting(step, target);
+            c.wait_instance_status(id, &[target], timeout)
+                .await
+                .map_err(|e| e.to_string())?;
+            from = next;
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- delete
+
+    async fn delete(&self, step: &Step, remote_id: &str) -> Result<(), String> {
+        let previous = self.previous(&step.address);
+        let (name, region) = previous
+            .as_ref()
+            .filter(|p| p.remote_id == remote_id)
+            .map(|p| (p.name.clone(), p.region.clone()))
+            .unwrap_or_else(|| (remote_id.to_string(), String::new()));
+        let op = self.intent(&step.address, step.kind, "delete", &name, &region)?;
+        let id = Id::new(remote_id);
+        let c = &self.client;
+        let timeout = self.timeout(step.kind, Op::Delete);
+        // `touched`: something already changed (detach) before the delete call.
+        let mut touched = false;
+        let result: Result<(), barrack_api::Error> = async {
+            match step.kind {
+                Kind::Vm => {
+                    c.delete_instance(&id).await?;
+                    self.waiting(step, "deleted");
+                    c.wait_instance_deleted(&id, timeout).await
+                }
+                Kind::Firewall => {
+                    let fw = c.get_firewall(&id).await?;
+                    if !fw.attachments.is_empty() {
+                        touched = true;
+                        c.attach_firewall(&id, &[]).await?;
+                        c.wait_firewall_ready(&id, timeout).await?;
+                    }
+                    c.delete_firewall(&id).await
+                }
+                Kind::Volume => {
+                    c.delete_volume(&id).await?;
+                    self.wait_gone(step, Kind::Volume, &id, timeout).await
+                }
+                Kind::SshKey => c.delete_ssh_key(&id).await,
+                Kind::Script => c.delete_script(&id).await,
+                Kind::Snapshot => {
+                    c.delete_snapshot(&id).await?;
+                    self.wait_gone(step, Kind::Snapshot, &id, timeout).await
+                }
+                Kind::Image => {
+                    c.delete_image(&id).await?;
+                    self.wait_gone(step, Kind::Image, &id, timeout).await
+                }
+            }
+        }
+        .await;
+        // The state may meanwhile hold a replacement at this address (create before
+        // destroy): only then is the deleted object not this address's state.
+        let replaced = self
+            .previous(&step.address)
+            .is_some_and(|p| p.remote_id != remote_id);
+        match result {
+            Ok(()) => self.complete_delete(op, &step.address, replaced),
+            Err(e) if e.is_not_found() => self.complete_delete(op, &step.address, replaced),
+            Err(e)
+                if e.outcome_unknown()
+                    || touched
+                    || matches!(
+                        e,
+                        barrack_api::Error::WaitTimeout { .. }
+                            | barrack_api::Error::WaitFailed { .. }
+                    ) =>
+            {
+                if !replaced {
+                    // Best effort: record what is there now; otherwise recovery does.
+                    let _ = self.record_truth(op, &step.address, step.kind, &id).await;
+                }
+                Err(e.to_string())
+            }
+            Err(e) => {
+                self.record(
+                    op,
+                    &step.address,
+                    Outcome::Failed {
+                        message: e.to_string(),
+                    },
+                )?;
+                Err(e.to_string())
+            }
+        }
+    }
+
+    fn complete_delete(&self, op: OpRef, address: &str, replaced: bool) -> Result<(), String> {
+        if replaced {
+            self.record(
+                op,
+                address,
+                Outcome::Failed {
+                    message: "deleted the replaced object; the address keeps its replacement"
+                        .into(),
+                },
+            )
+        } else {
+            self.record(op, address, Outcome::Deleted)
+        }
+    }
+
+    async fn wait_gone(
+        &self,
+        step: &Step,
+        kind: Kind,
+        id: &Id,
+        timeout: Duration,
+    ) -> Result<(), barrack_api::Error> {
+        self.waiting(step, "deleted");
+        let what = format!("{kind} {id} to be deleted");
+        self.client
+            .wait_until(
+                &what,
+                timeout,
+                || async {
+                    match self.fetch(kind, id).await {
+                        Ok(_) => Ok(false),
+                        Err(e) if e.is_not_found() => Ok(true),
+                        Err(e) => Err(e),
+                    }
+                },
+                |gone: &bool| {
+                    if *gone {
+                        Poll::Done
+                    } else {
+                        Poll::Pending("present".into())
+                    }
+                },
+            )
+            .await
+            .map(drop)
+    }
+
+    // ---------------------------------------------------------------- update
+
+    async fn update(&self, step: &Step, remote_id: &str, ops: &[UpdateOp]) -> Result<(), String> {
+        let previous = self.previous(&step.address);
+        let (name, region) = previous
+            .as_ref()
+            .map(|p| (p.name.clone(), p.region.clone()))
+            .unwrap_or_else(|| (remote_id.to_string(), String::new()));
+        let op = self.intent(&step.address, step.kind, "update", &name, &region)?;
+        let id = Id::new(remote_id);
+        // Power up first (attachments need ACTIVE), power down last.
+        let mut ordered: Vec<&UpdateOp> = ops.iter().collect();
+        ordered.sort_by_key(|o| match o {
+            UpdateOp::SetPower {
+                to: Power::Running, ..
+            } => 0,
+            UpdateOp::SetPower { .. } => 2,
+            _ => 1,
+        });
+        let mut failure = None;
+        for update in ordered {
+            if let Err(e) = self.update_op(step, &id, update).await {
+                failure = Some(e);
+                break;
+            }
+        }
+        let recorded = self.record_truth(op, &step.address, step.kind, &id).await;
+        match (failure, recorded) {
+            (Some(e), _) => Err(e),
+            (None, Err(e)) => Err(e),
+            (None, Ok(())) => Ok(()),
+        }
+    }
+
+    async fn update_op(&self, step: &Step, id: &Id, update: &UpdateOp) -> Result<(), String> {
+        let c = &self.client;
+        let timeout = self.timeout(step.kind, Op::Update);
+        let s = |e: barrack_api::Error| e.to_string();
+        match update {
+            UpdateOp::ResizeVolume { size_gb } => {
+                c.resize_volume(id, *size_gb).await.map_err(s)?;
+                c.wait_volume_status(
+                    id,
+                    &[wire::volume_status::AVAILABLE, wire::volume_status::IN_USE],
+                    timeout,
+                )
+                .await
+                .map_err(s)?;
+            }
+            UpdateOp::UpdateScript => {
+                let Some(Resource {
+                    spec: Spec::Script(spec),
+                    name,
+                    ..
+                }) = self.resource(&step.address)
+                else {
+                    return Err(format!("`{}` is not a script in the config", step.address));
+                };
+                let request = ScriptRequest {
+                    name: name.clone(),
+                    content: spec.content.clone(),
+                    description: spec.description.clone(),
+                };
+                c.update_script(id, &request).await.map_err(s)?;
+            }
+            UpdateOp::AddFirewallRules { rules } => {
+                for rule in rules {
+                    c.add_firewall_rule(id, &rule_request_from_value(rule))
+                        .await
+                        .map_err(s)?;
+                }
+            }
+            UpdateOp::DeleteFirewallRules { rule_ids } => {
+                for rule in rule_ids {
+                    match c.delete_firewall_rule(id, &Id::new(rule)).await {
+                        Err(e) if !e.is_not_found() => return Err(e.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+            UpdateOp::AddSecurityRules { rules } => {
+                for rule in rules {
+                    c.add_instance_security_rule(id, &rule_request_from_value(rule))
+                        .await
+                        .map_err(s)?;
+                }
+            }
+            UpdateOp::DeleteSecurityRules { rule_ids } => {
+                for rule in rule_ids {
+                    match c.delete_instance_security_rule(id, &Id::new(rule)).await {
+                        Err(e) if !e.is_not_found() => return Err(e.to_string()),
+                        _ => {}
+                    }
+                }
+            }
+            UpdateOp::AttachVolumes { volumes } => {
+                let ids: Vec<Id> = volumes
+                    .iter()
+                    .map(|a| self.id_of(a))
+                    .collect::<Result<_, _>>()?;
+                c.attach_instance_volumes(id, &ids).await.map_err(s)?;
+            }
+            UpdateOp::DetachVolumes { volume_ids } => {
+                let ids: Vec<Id> = volume_ids.iter().map(Id::new).collect();
+                c.detach_instance_volumes(id, &ids).await.map_err(s)?;
+            }
+            UpdateOp::SetPublicIp { enable } => {
+                c.set_instance_public_ip(id, *enable).await.map_err(s)?;
+            }
+            UpdateOp::SetPower { to, .. } => {
+                self.set_power(step, id, *to, timeout).await?;
+            }
+        }
+        Ok(())
+    }
+
+    // ---------------------------------------------------------------- firewall attachments
+
+    async fn sync_firewall(&self, step: &Step, vms: &[String]) -> Result<(), String> {
+        let fw_id = self.id_of(&step.address)?;
+        let vm_ids: Vec<Id> = vms
+            .iter()
+            .map(|a| self.id_of(a))
+            .collect::<Result<_, _>>()?;
+        let previous = self.previous(&step.address);
+        let (name, region) = previous
+            .as_ref()
+            .map(|p| (p.name.clone(), p.region.clone()))
+            .unwrap_or_default();
+        let op = self.intent(&step.address, Kind::Firewall, "update", &name, &region)?;
+        let timeout = self.timeout(Kind::Firewall, Op::Update);
+        let lock = self.firewall_lock(&step.address);
+        let result = {
+            let _held = lock.lock().await;
+            match self.client.attach_firewall(&fw_id, &vm_ids).await {
+                Ok(_) => {
+                    self.waiting(step, wire::firewall_status::SUCCESS);
+                    self.client
+                        .wait_firewall_ready(&fw_id, timeout)
+                        .await
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        let recorded = self
+            .record_truth(op, &step.address, Kind::Firewall, &fw_id)
+            .await;
+        result.and(recorded)
+    }
+}

@@ -1,2 +1,75 @@
-//! garrison-bench.
-fn main() {}
+//! `garrison-bench`: benchmarks against the emulator, baselines measured in the same run.
+//!
+//! `cargo run --release -p garrison-bench [-- --json] [--only b1,b2,...]`. Each scenario
+//! prints `name value unit baseline ratio`; see `docs/performance.md`.
+
+mod b1;
+mod report;
+mod synth;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(name = "garrison-bench", about = "Garrison benchmarks (B1-B4)")]
+struct Args {
+    /// Print one JSON document instead of lines.
+    #[arg(long)]
+    json: bool,
+    /// Scenarios to run (comma separated): b1, b2, b3, b4.
+    #[arg(long, value_delimiter = ',', default_value = "b1,b2,b3,b4")]
+    only: Vec<String>,
+    /// Internal: measure one size in this process (used for per-size peak RSS).
+    #[arg(hide = true)]
+    internal: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if args.internal.first().map(String::as_str) == Some("internal-b1") {
+        let n = args.internal.get(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        return match b1::measure(n) {
+            Ok((secs, rss, _)) => {
+                println!("{secs} {rss}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let mut lines = Vec::new();
+    let mut failed = false;
+    for scenario in &args.only {
+        let result = match scenario.as_str() {
+            "b1" => b1::run(&[1_000, 10_000]),
+            other => Err(format!("scenario `{other}` is not available in this build")),
+        };
+        match result {
+            Ok(mut l) => {
+                if !args.json {
+                    for line in &l {
+                        println!("{}", line.text());
+                    }
+                }
+                lines.append(&mut l);
+            }
+            Err(e) => {
+                eprintln!("{scenario}: error: {e}");
+                failed = true;
+            }
+        }
+    }
+    if args.json {
+        let doc = serde_json::json!({ "format_version": 1, "results": lines });
+        let _ = writeln!(std::io::stdout(), "{doc:#}");
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

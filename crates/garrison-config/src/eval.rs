@@ -340,6 +340,17 @@ impl<'a> Eval<'a> {
 
     /// Resolves a reference string at `sp`.
     pub(crate) fn reference(&mut self, s: &str, sp: &Span, scope: &Scope) -> Ev {
+        // `[count.index]` and `[each.key]` pick this instance's partner in another counted
+        // resource: `volumes (ref)"volume.scratch[count.index]"`.
+        let mut owned = s.to_owned();
+        if let Some(i) = scope.count_index {
+            owned = owned.replace("[count.index]", &format!("[{i}]"));
+        }
+        if let Some((key, _)) = &scope.each {
+            let quoted = format!("[\"{}\"]", key.replace('\\', "\\\\").replace('"', "\\\""));
+            owned = owned.replace("[each.key]", &quoted);
+        }
+        let s = owned.as_str();
         let path = match parse_ref(s) {
             Ok(p) => p,
             Err(msg) => {
@@ -348,7 +359,7 @@ impl<'a> Eval<'a> {
                     sp,
                     format!("malformed reference: {msg}"),
                     "this reference",
-                    Some("references look like `var.NAME`, `local.NAME`, `KIND.NAME[0].ATTR` or `KIND.NAME[*]`".to_owned()),
+                    Some("references look like `var.NAME`, `local.NAME`, `KIND.NAME[0].ATTR`, `KIND.NAME[count.index]` or `KIND.NAME[*]`".to_owned()),
                 );
                 return Ev::poison();
             }

@@ -604,9 +604,14 @@ fn rule_delta(want: &Value, have: Option<&Value>) -> (Vec<Value>, Vec<String>) {
         .into_iter()
         .filter(|r| !have_set.contains(&strip_rule_id(r).to_string()))
         .collect();
+    // Rules not wanted, and duplicates of wanted ones (a retried create may have made two).
+    let mut kept = BTreeSet::new();
     let delete = have_items
         .iter()
-        .filter(|r| !want_set.contains(&strip_rule_id(r).to_string()))
+        .filter(|r| {
+            let key = strip_rule_id(r).to_string();
+            !(want_set.contains(&key) && kept.insert(key))
+        })
         .filter_map(|r| r.get("id").and_then(id_text))
         .collect();
     (add, delete)
@@ -639,10 +644,8 @@ fn in_place_ops(
                 ops.push(UpdateOp::ResizeVolume { size_gb: to });
             }
         }
-        (Kind::Script, _) => {
-            if !ops.contains(&UpdateOp::UpdateScript) {
-                ops.push(UpdateOp::UpdateScript);
-            }
+        (Kind::Script, _) if !ops.contains(&UpdateOp::UpdateScript) => {
+            ops.push(UpdateOp::UpdateScript);
         }
         (Kind::Firewall, firewall::RULES) => {
             let (add, delete) = rule_delta(want, have);

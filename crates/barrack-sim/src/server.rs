@@ -123,6 +123,7 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
         persister: config.state_file.clone().map(Persister::new),
         next_request: AtomicU64::new(1),
     });
+    let last = shared.clone();
     let app = router(shared).into_make_service_with_connect_info::<Conn>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -132,6 +133,10 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
         if let Err(error) = serve.await {
             tracing::error!(%error, "server stopped");
         }
+        // A last save records the clock at shutdown, so transitions that completed while
+        // the server ran are still complete when it starts again from the state file.
+        crate::shared::lock(&last.sim).dirty = true;
+        last.persist().await;
     });
     Ok(SimHandle {
         addr: local,

@@ -13,6 +13,55 @@ pub(crate) fn check(resources: &[Resource], diags: &mut Diags) {
     unique_names(resources, diags);
     limits(resources, diags);
     regions(resources, diags);
+    single_attachment(resources, diags);
+}
+
+/// A volume attaches to one VM at a time (the API's `available -> in-use`), and a boot
+/// volume boots one VM.
+fn single_attachment(resources: &[Resource], diags: &mut Diags) {
+    let mut users: BTreeMap<&Address, Vec<&Resource>> = BTreeMap::new();
+    for r in resources {
+        if let Spec::Vm(vm) = &r.spec {
+            let boot = match &vm.boot {
+                BootSource::Volume(a) => Some(a),
+                _ => None,
+            };
+            for a in vm.volumes.iter().chain(boot) {
+                users.entry(a).or_default().push(r);
+            }
+        }
+    }
+    for (volume, vms) in users {
+        if vms.len() < 2 {
+            continue;
+        }
+        // Instances of one counted VM share a span: one label per place in the config.
+        let mut by_span: Vec<(crate::model::Span, Vec<String>)> = Vec::new();
+        for vm in &vms {
+            let span = vm
+                .refs
+                .iter()
+                .find(|e| &e.target == volume)
+                .map_or_else(|| vm.span.clone(), |e| e.span.clone());
+            match by_span.iter_mut().find(|(s, _)| *s == span) {
+                Some((_, names)) => names.push(vm.address.to_string()),
+                None => by_span.push((span, vec![vm.address.to_string()])),
+            }
+        }
+        let labels = by_span
+            .into_iter()
+            .map(|(span, names)| Label {
+                span,
+                text: format!("attached by `{}`", names.join("`, `")),
+            })
+            .collect();
+        diags.error_labels(
+            Code::Limit,
+            format!("`{volume}` is attached to {} VMs; a volume attaches to one VM at a time", vms.len()),
+            labels,
+            Some("give each VM its own volume: `volume \"data\" count=N` and `volumes (ref)\"volume.data[count.index]\"`".to_owned()),
+        );
+    }
 }
 
 fn unique_names(resources: &[Resource], diags: &mut Diags) {

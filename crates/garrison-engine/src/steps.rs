@@ -597,6 +597,27 @@ impl Ctx {
         let result: Result<(), barrack_api::Error> = async {
             match step.kind {
                 Kind::Vm => {
+                    // An instance mid-transition (e.g. HIBERNATING) refuses a delete: let it
+                    // settle first.
+                    let current = c.get_instance(&id).await?;
+                    if barrack_api::wire::instance_status::is_transitional(&current.status)
+                        && current.status != barrack_api::wire::instance_status::DELETING
+                    {
+                        self.waiting(step, "a stable status");
+                        c.wait_until(
+                            &format!("instance {id} to settle before delete"),
+                            timeout,
+                            || c.get_instance(&id),
+                            |i: &barrack_api::wire::Instance| {
+                                if barrack_api::wire::instance_status::is_transitional(&i.status) {
+                                    barrack_api::Poll::Pending(i.status.clone())
+                                } else {
+                                    barrack_api::Poll::Done
+                                }
+                            },
+                        )
+                        .await?;
+                    }
                     c.delete_instance(&id).await?;
                     self.waiting(step, "deleted");
                     c.wait_instance_deleted(&id, timeout).await

@@ -60,4 +60,119 @@ pub(crate) enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Show what `apply` would change, and what it costs per hour.
+    Plan {
+        /// Config directory (default: the current directory).
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        vars: VarArgs,
+        /// Save the plan for `garrison apply FILE` (refused later if the config, the state or
+        /// the cloud moved on).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Print the plan as JSON (schema: docs/plan-json.md).
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// Print the plan as Markdown, for a pull-request comment.
+        #[arg(long)]
+        markdown: bool,
+        /// Exit 2 when there are changes, 0 when there are none.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        /// Read the cloud first (`--refresh=false`: plan from the state alone, no API call).
+        #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+        refresh: bool,
+        /// Plan to destroy everything in the state.
+        #[arg(long)]
+        destroy: bool,
+    },
+    /// Make the cloud match the configuration (or apply a saved plan file).
+    Apply {
+        /// Config directory, or a plan file saved by `garrison plan --out`.
+        target: Option<PathBuf>,
+        #[command(flatten)]
+        vars: VarArgs,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        auto_approve: bool,
+        /// Operations at once.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
+        parallelism: u16,
+    },
+    /// Destroy everything this configuration's state manages.
+    Destroy {
+        /// Config directory (default: the current directory).
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        vars: VarArgs,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        auto_approve: bool,
+        /// Operations at once.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
+        parallelism: u16,
+    },
+    /// Read the cloud and record what changed outside Garrison in the state.
+    Refresh {
+        /// Config directory (default: the current directory).
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        vars: VarArgs,
+    },
+    /// Print outputs recorded by the last apply.
+    Output {
+        /// One output (default: all).
+        name: Option<String>,
+        /// Config directory (default: the current directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Inspect the state.
+    State {
+        #[command(subcommand)]
+        command: StateCommand,
+    },
+    /// Remove a stale state lock (only when no other garrison is running).
+    ForceUnlock {
+        /// Config directory (default: the current directory).
+        dir: Option<PathBuf>,
+    },
+    /// Run the Barrack emulator in the foreground (Ctrl-C stops it).
+    Sim {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8780")]
+        addr: std::net::SocketAddr,
+        /// Persist the emulator's account in this file.
+        #[arg(long)]
+        state_file: Option<PathBuf>,
+        /// Multiplies life-cycle delays (1.0 = realistic, 0 = instant).
+        #[arg(long, default_value_t = 1.0)]
+        time_scale: f64,
+        /// Probability of each injected fault.
+        #[arg(long, default_value_t = 0.0)]
+        fault_rate: f64,
+        /// Seed of the fault RNG.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum StateCommand {
+    /// List every resource in the state.
+    List {
+        /// Config directory (default: the current directory).
+        dir: Option<PathBuf>,
+    },
+    /// Show one resource as recorded.
+    Show {
+        /// Its address, e.g. `vm.trainer[0]`.
+        address: String,
+        /// Config directory (default: the current directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }

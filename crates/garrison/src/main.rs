@@ -2,13 +2,16 @@
 
 mod cli;
 mod commands;
+mod context;
 mod exit;
+mod progress;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    exit::install_panic_hook();
     let args = cli::Cli::parse();
     exit::run(args)
 }

@@ -50,18 +50,74 @@ fn every_member_is_in_architecture_md() {
         .into_iter()
         .filter(|m| !doc.contains(&format!("`{m}`")))
         .collect();
-    assert!(missing.is_empty(), "not named in ARCHITECTURE.md: {missing:?}");
-    assert!(doc.contains("`garrison-e2e`"), "the tests/ package is not named");
+    assert!(
+        missing.is_empty(),
+        "not named in ARCHITECTURE.md: {missing:?}"
+    );
+    assert!(
+        doc.contains("`garrison-e2e`"),
+        "the tests/ package is not named"
+    );
 }
 
 #[test]
 fn no_forbidden_dependencies() {
     let forbidden: &[(&str, &[&str])] = &[
-        ("barrack-api", &["garrison-config", "garrison-state", "garrison-plan", "garrison-engine", "barrack-sim", "anyhow"]),
-        ("barrack-sim", &["garrison-config", "garrison-state", "garrison-plan", "garrison-engine", "reqwest", "anyhow"]),
-        ("garrison-config", &["barrack-api", "garrison-state", "garrison-plan", "garrison-engine", "reqwest", "tokio", "anyhow"]),
-        ("garrison-state", &["barrack-api", "garrison-config", "garrison-plan", "garrison-engine", "reqwest", "anyhow"]),
-        ("garrison-plan", &["barrack-api", "garrison-engine", "reqwest", "tokio", "anyhow"]),
+        (
+            "barrack-api",
+            &[
+                "garrison-config",
+                "garrison-state",
+                "garrison-plan",
+                "garrison-engine",
+                "barrack-sim",
+                "anyhow",
+            ],
+        ),
+        (
+            "barrack-sim",
+            &[
+                "garrison-config",
+                "garrison-state",
+                "garrison-plan",
+                "garrison-engine",
+                "reqwest",
+                "anyhow",
+            ],
+        ),
+        (
+            "garrison-config",
+            &[
+                "barrack-api",
+                "garrison-state",
+                "garrison-plan",
+                "garrison-engine",
+                "reqwest",
+                "tokio",
+                "anyhow",
+            ],
+        ),
+        (
+            "garrison-state",
+            &[
+                "barrack-api",
+                "garrison-config",
+                "garrison-plan",
+                "garrison-engine",
+                "reqwest",
+                "anyhow",
+            ],
+        ),
+        (
+            "garrison-plan",
+            &[
+                "barrack-api",
+                "garrison-engine",
+                "reqwest",
+                "tokio",
+                "anyhow",
+            ],
+        ),
         ("garrison-engine", &["barrack-sim", "garrison", "anyhow"]),
     ];
     let mut bad = Vec::new();
@@ -83,7 +139,10 @@ fn every_source_file_has_a_module_doc() {
         for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
             if path.is_dir() {
-                if !path.ends_with("fixtures") && !path.ends_with("snapshots") && !path.ends_with("target") {
+                if !path.ends_with("fixtures")
+                    && !path.ends_with("snapshots")
+                    && !path.ends_with("target")
+                {
                     stack.push(path);
                 }
             } else if path.extension().is_some_and(|e| e == "rs") {
@@ -94,5 +153,8 @@ fn every_source_file_has_a_module_doc() {
             }
         }
     }
-    assert!(missing.is_empty(), "files without a `//!` module doc: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` module doc: {missing:?}"
+    );
 }

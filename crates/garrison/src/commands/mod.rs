@@ -1,15 +1,97 @@
 //! One module per subcommand; each loads, calls one library function and prints.
 
+mod apply;
 mod fmt;
-mod validate;
+mod force_unlock;
+mod output;
+mod plan;
+mod refresh;
+mod sim;
+mod state;
+pub(crate) mod validate;
 
-use crate::cli::{Cli, Command};
+use miette::miette;
+
+use crate::cli::{Cli, Command, StateCommand};
 
 /// Runs the chosen command; `Ok` carries the exit code.
 pub(crate) fn dispatch(cli: Cli) -> miette::Result<u8> {
-    let no_color = cli.global.no_color;
+    let global = cli.global;
+    let no_color = global.no_color;
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| miette!("could not start the async runtime: {e}"))
+    };
     match cli.command {
         Command::Validate { dir, vars, json } => validate::run(dir, &vars, json, no_color),
         Command::Fmt { dir, check } => fmt::run(dir, check, no_color),
+        Command::Plan {
+            dir,
+            vars,
+            out,
+            json,
+            markdown,
+            detailed_exitcode,
+            refresh,
+            destroy,
+        } => runtime()?.block_on(plan::run(
+            &global,
+            plan::PlanArgs {
+                dir,
+                vars,
+                out,
+                json,
+                markdown,
+                detailed_exitcode,
+                refresh,
+                destroy,
+            },
+        )),
+        Command::Apply {
+            target,
+            vars,
+            auto_approve,
+            parallelism,
+        } => runtime()?.block_on(apply::run(
+            &global,
+            apply::ApplyArgs {
+                target,
+                vars,
+                auto_approve,
+                parallelism: usize::from(parallelism),
+                destroy: false,
+            },
+        )),
+        Command::Destroy {
+            dir,
+            vars,
+            auto_approve,
+            parallelism,
+        } => runtime()?.block_on(apply::run(
+            &global,
+            apply::ApplyArgs {
+                target: dir,
+                vars,
+                auto_approve,
+                parallelism: usize::from(parallelism),
+                destroy: true,
+            },
+        )),
+        Command::Refresh { dir, vars } => runtime()?.block_on(refresh::run(&global, dir, &vars)),
+        Command::Output { name, dir, json } => output::run(name, dir, json),
+        Command::State { command } => match command {
+            StateCommand::List { dir } => state::list(dir),
+            StateCommand::Show { address, dir } => state::show(&address, dir),
+        },
+        Command::ForceUnlock { dir } => force_unlock::run(dir),
+        Command::Sim {
+            addr,
+            state_file,
+            time_scale,
+            fault_rate,
+            seed,
+        } => runtime()?.block_on(sim::run(addr, state_file, time_scale, fault_rate, seed)),
     }
 }

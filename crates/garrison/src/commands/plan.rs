@@ -1,0 +1,77 @@
+//! `garrison plan`: refresh (one list per kind), diff, print text / JSON / Markdown.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use garrison_engine::{plan_only, SavedPlan};
+use garrison_plan::render;
+use miette::miette;
+
+use crate::cli::{Global, VarArgs};
+use crate::context;
+use crate::exit::codes;
+
+/// What `plan` prints and where it saves.
+pub(crate) struct PlanArgs {
+    pub(crate) dir: Option<PathBuf>,
+    pub(crate) vars: VarArgs,
+    pub(crate) out: Option<PathBuf>,
+    pub(crate) json: bool,
+    pub(crate) markdown: bool,
+    pub(crate) detailed_exitcode: bool,
+    pub(crate) refresh: bool,
+    pub(crate) destroy: bool,
+}
+
+pub(crate) async fn run(global: &Global, args: PlanArgs) -> miette::Result<u8> {
+    let dir = context::dir_or_cwd(args.dir);
+    let model = match context::load_model(&dir, &args.vars, global.no_color) {
+        Ok(model) => model,
+        Err(code) => return Ok(code),
+    };
+    let backend = context::backend(&model)?;
+    let remote = if args.refresh {
+        Some(context::connect(global, &dir).await?)
+    } else {
+        None
+    };
+    let plan = plan_only(
+        &model,
+        backend.as_ref(),
+        remote.as_ref().map(|r| &r.client),
+        args.destroy,
+    )
+    .await;
+    if let Some(remote) = remote {
+        remote.close().await;
+    }
+    let plan = plan?;
+    let text = if args.json {
+        render::to_json(&plan)
+    } else if args.markdown {
+        render::to_markdown(&plan)
+    } else {
+        render::to_text(
+            &plan,
+            render::TextStyle {
+                color: context::stdout_color(global),
+            },
+        )
+    };
+    let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());
+    if let Some(out) = &args.out {
+        let dir = std::fs::canonicalize(&dir)
+            .map_err(|e| miette!("resolving `{}`: {e}", dir.display()))?;
+        SavedPlan::new(dir, plan.clone()).write(out)?;
+        eprintln!(
+            "Saved the plan to `{}`; apply it with `garrison apply {}`.",
+            out.display(),
+            out.display()
+        );
+    }
+    Ok(if args.detailed_exitcode && plan.summary.has_changes() {
+        codes::CHANGES
+    } else {
+        codes::OK
+    })
+}

@@ -1,0 +1,152 @@
+//! What most commands need: the model, the state backend, and an API client (real, or an
+//! embedded emulator with `--sim`).
+
+use std::path::{Path, PathBuf};
+
+use barrack_api::{ApiKey, Client, ClientConfig, DEFAULT_BASE_URL};
+use garrison_config::{load_dir, Model, StateBackend};
+use garrison_state::{Backend, LocalBackend};
+use miette::{miette, IntoDiagnostic};
+
+use crate::cli::{Global, VarArgs};
+use crate::commands::validate;
+
+/// The API base URL used when neither `--endpoint` nor `BARRACK_ENDPOINT` is set (GUESSED).
+pub(crate) const DEFAULT_ENDPOINT: &str = DEFAULT_BASE_URL;
+
+/// Where `--sim` keeps the emulator's account, relative to the config directory.
+pub(crate) const SIM_STATE_FILE: &str = ".garrison/sim.json";
+
+/// Delay scale of the embedded emulator: fast enough for a demo, slow enough to see the
+/// life-cycles (`GARRISON_SIM_TIME_SCALE` overrides).
+const SIM_TIME_SCALE: f64 = 0.02;
+
+/// The config directory argument, defaulting to `.`.
+pub(crate) fn dir_or_cwd(dir: Option<PathBuf>) -> PathBuf {
+    dir.unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Loads the config; on failure prints every diagnostic and returns `Err(exit code 1)`.
+pub(crate) fn load_model(dir: &Path, vars: &VarArgs, no_color: bool) -> Result<Model, u8> {
+    let inputs = match validate::var_inputs(vars) {
+        Ok(inputs) => inputs,
+        Err(report) => {
+            eprintln!("{report:?}");
+            return Err(crate::exit::codes::ERROR);
+        }
+    };
+    match load_dir(dir, &inputs) {
+        Ok(loaded) => {
+            if !loaded.warnings.is_empty() {
+                eprint!("{}", validate::render(&loaded.warnings, no_color));
+            }
+            Ok(loaded.model)
+        }
+        Err(failure) => {
+            eprint!("{}", validate::render(&failure.errors, no_color));
+            eprint!("{}", validate::render(&failure.warnings, no_color));
+            eprintln!(
+                "error: the configuration in `{}` is invalid ({} error{})",
+                dir.display(),
+                failure.errors.len(),
+                if failure.errors.len() == 1 { "" } else { "s" }
+            );
+            Err(crate::exit::codes::ERROR)
+        }
+    }
+}
+
+/// The state backend the config names.
+pub(crate) fn backend(model: &Model) -> miette::Result<Box<dyn Backend>> {
+    backend_for(&model.dir, &model.state)
+}
+
+/// The state backend for a directory whose config may not load (state commands).
+pub(crate) fn backend_for(dir: &Path, state: &StateBackend) -> miette::Result<Box<dyn Backend>> {
+    match state {
+        StateBackend::Local { path } => Ok(Box::new(LocalBackend::new(dir.join(path)))),
+        StateBackend::Postgres { .. } => Err(miette!(
+            help = "use `state \"local\"` for now; the PostgreSQL backend is planned",
+            "the `postgres` state backend is not available in this version"
+        )),
+    }
+}
+
+/// A client, and the embedded emulator it talks to when `--sim` is given (keep it alive).
+pub(crate) struct Remote {
+    pub(crate) client: Client,
+    pub(crate) sim: Option<barrack_sim::SimHandle>,
+}
+
+impl Remote {
+    /// Stops the embedded emulator, if any, after its last write.
+    pub(crate) async fn close(self) {
+        if let Some(sim) = self.sim {
+            sim.shutdown().await;
+        }
+    }
+}
+
+/// Connects: `--sim` starts an emulator on loopback persisting in `DIR/.garrison/sim.json`;
+/// otherwise `--endpoint`/`BARRACK_ENDPOINT` with the key from `BARRACK_API_KEY`.
+pub(crate) async fn connect(global: &Global, dir: &Path) -> miette::Result<Remote> {
+    if global.sim {
+        let state_file = dir.join(SIM_STATE_FILE);
+        if let Some(parent) = state_file.parent() {
+            std::fs::create_dir_all(parent)
+                .into_diagnostic()
+                .map_err(|e| miette!("creating `{}`: {e}", parent.display()))?;
+        }
+        let time_scale = std::env::var("GARRISON_SIM_TIME_SCALE")
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v >= 0.0)
+            .unwrap_or(SIM_TIME_SCALE);
+        let config = barrack_sim::SimConfig {
+            time_scale,
+            state_file: Some(state_file.clone()),
+            rate_limit_per_minute: None,
+            ..barrack_sim::SimConfig::default()
+        };
+        let sim = barrack_sim::spawn(config).await.map_err(|e| {
+            miette!(
+                help = format!(
+                    "delete `{}` to start the emulator from an empty account",
+                    state_file.display()
+                ),
+                "could not start the embedded emulator: {e}"
+            )
+        })?;
+        let client = Client::new(ClientConfig::new(
+            sim.base_url(),
+            ApiKey::new(sim.api_key()),
+        ))
+        .map_err(|e| miette!("{e}"))?;
+        return Ok(Remote {
+            client,
+            sim: Some(sim),
+        });
+    }
+    let endpoint = global
+        .endpoint
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_string());
+    let key = std::env::var("BARRACK_API_KEY")
+        .ok()
+        .filter(|k| !k.trim().is_empty());
+    let Some(key) = key else {
+        return Err(miette!(
+            help = "export BARRACK_API_KEY=... (it is read from the environment only), or try `--sim` to use the local emulator",
+            "no API key: `BARRACK_API_KEY` is not set"
+        ));
+    };
+    let client = Client::new(ClientConfig::new(endpoint, ApiKey::new(key.trim())))
+        .map_err(|e| miette!("{e}"))?;
+    Ok(Remote { client, sim: None })
+}
+
+/// Colour on stdout: a terminal, no `NO_COLOR`, no `--no-color`.
+pub(crate) fn stdout_color(global: &Global) -> bool {
+    use std::io::IsTerminal;
+    !global.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
+}

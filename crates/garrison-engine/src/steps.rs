@@ -367,6 +367,10 @@ impl Ctx {
                 let vm = self
                     .id_of(&spec.vm.to_string())
                     .map_err(CreateFailure::NotCreated)?;
+                // The VM may still be settling (e.g. adopted from an interrupted run).
+                self.settle_instance(step, &vm, self.timeout(Kind::Vm, Op::Update))
+                    .await
+                    .map_err(classify)?;
                 let request = CreateSnapshotRequest {
                     instance_id: vm,
                     name,
@@ -597,27 +601,8 @@ impl Ctx {
         let result: Result<(), barrack_api::Error> = async {
             match step.kind {
                 Kind::Vm => {
-                    // An instance mid-transition (e.g. HIBERNATING) refuses a delete: let it
-                    // settle first.
-                    let current = c.get_instance(&id).await?;
-                    if barrack_api::wire::instance_status::is_transitional(&current.status)
-                        && current.status != barrack_api::wire::instance_status::DELETING
-                    {
-                        self.waiting(step, "a stable status");
-                        c.wait_until(
-                            &format!("instance {id} to settle before delete"),
-                            timeout,
-                            || c.get_instance(&id),
-                            |i: &barrack_api::wire::Instance| {
-                                if barrack_api::wire::instance_status::is_transitional(&i.status) {
-                                    barrack_api::Poll::Pending(i.status.clone())
-                                } else {
-                                    barrack_api::Poll::Done
-                                }
-                            },
-                        )
-                        .await?;
-                    }
+                    // An instance mid-transition (e.g. HIBERNATING) refuses a delete.
+                    self.settle_instance(step, &id, timeout).await?;
                     c.delete_instance(&id).await?;
                     self.waiting(step, "deleted");
                     c.wait_instance_deleted(&id, timeout).await
@@ -733,6 +718,38 @@ impl Ctx {
 
     // ---------------------------------------------------------------- update
 
+    /// Waits while an instance is in a transitional status (CREATING, HIBERNATING, ...):
+    /// the API refuses actions until it settles. An instance adopted from an interrupted
+    /// run is typically still CREATING.
+    async fn settle_instance(
+        &self,
+        step: &Step,
+        id: &Id,
+        timeout: std::time::Duration,
+    ) -> Result<wire::Instance, barrack_api::Error> {
+        let c = &self.client;
+        let current = c.get_instance(id).await?;
+        if !wire::instance_status::is_transitional(&current.status)
+            || current.status == wire::instance_status::DELETING
+        {
+            return Ok(current);
+        }
+        self.waiting(step, "a stable status");
+        c.wait_until(
+            &format!("instance {id} to settle"),
+            timeout,
+            || c.get_instance(id),
+            |i: &wire::Instance| {
+                if wire::instance_status::is_transitional(&i.status) {
+                    barrack_api::Poll::Pending(i.status.clone())
+                } else {
+                    barrack_api::Poll::Done
+                }
+            },
+        )
+        .await
+    }
+
     async fn update(&self, step: &Step, remote_id: &str, ops: &[UpdateOp]) -> Result<(), String> {
         let previous = self.previous(&step.address);
         let (name, region) = previous
@@ -741,6 +758,13 @@ impl Ctx {
             .unwrap_or_else(|| (remote_id.to_string(), String::new()));
         let op = self.intent(&step.address, step.kind, "update", &name, &region)?;
         let id = Id::new(remote_id);
+        if step.kind == Kind::Vm {
+            let timeout = self.timeout(step.kind, Op::Update);
+            if let Err(e) = self.settle_instance(step, &id, timeout).await {
+                let _ = self.record_truth(op, &step.address, step.kind, &id).await;
+                return Err(e.to_string());
+            }
+        }
         // Power up first (attachments need ACTIVE), power down last.
         let mut ordered: Vec<&UpdateOp> = ops.iter().collect();
         ordered.sort_by_key(|o| match o {
@@ -860,6 +884,11 @@ impl Ctx {
             .as_ref()
             .map(|p| (p.name.clone(), p.region.clone()))
             .unwrap_or_default();
+        for vm in &vm_ids {
+            self.settle_instance(step, vm, self.timeout(Kind::Vm, Op::Update))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         let op = self.intent(&step.address, Kind::Firewall, "update", &name, &region)?;
         let timeout = self.timeout(Kind::Firewall, Op::Update);
         let lock = self.firewall_lock(&step.address);

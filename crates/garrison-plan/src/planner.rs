@@ -190,7 +190,14 @@ pub fn plan(
                 }],
             ),
         };
-        if action == Action::Delete && rs.protect {
+        // The config's word wins while the resource is still in it (`destroy` with
+        // `protect #false` just written); otherwise the state's, as of the last apply.
+        let protect = address
+            .parse()
+            .ok()
+            .and_then(|a| model.resource(&a))
+            .map_or(rs.protect, |r| r.protect);
+        if action == Action::Delete && protect {
             errors.push(PlanError::Protected {
                 address: address.to_string(),
                 verb: "destroyed",

@@ -1,0 +1,82 @@
+//! Every example, end to end through the binary: apply -> the emulator holds exactly the
+//! declared resources -> plan is clean -> destroy -> the emulator holds nothing.
+
+mod support;
+
+use support::Env;
+
+async fn round_trip(example: &str, expected: &[(&str, usize)]) {
+    let env = Env::new(0.002).await;
+    env.copy_example(example);
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+
+    let names = env.sim_names().await;
+    for (kind, count) in expected {
+        let n = names.iter().filter(|(k, _)| k == kind).count();
+        assert_eq!(n, *count, "{example}: {kind} in the emulator: {names:?}");
+    }
+    assert_eq!(
+        names.len(),
+        expected.iter().map(|(_, n)| n).sum::<usize>(),
+        "{names:?}"
+    );
+    let mut unique = names.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "duplicates: {names:?}");
+
+    let plan = env
+        .run(&["plan", "--detailed-exitcode"])
+        .await
+        .expect_code(0);
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+
+    // Protected resources must be unprotected before a destroy (that is the point).
+    for file in ["main.kdl", "resources.kdl"] {
+        if env.path().join(file).exists() {
+            env.edit(file, |t| t.replace("protect #true", "protect #false"));
+        }
+    }
+    env.run(&["destroy", "--auto-approve"]).await.expect_code(0);
+    assert_eq!(env.sim_names().await, Vec::<(String, String)>::new());
+    let state = env.state();
+    assert_eq!(
+        state["resources"].as_object().map(|m| m.len()),
+        Some(0),
+        "{state}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_box() {
+    round_trip("dev-box", &[("ssh_keys", 1), ("instances", 1)]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn training_cluster() {
+    round_trip(
+        "training-cluster",
+        &[
+            ("ssh_keys", 1),
+            ("scripts", 1),
+            ("firewalls", 1),
+            ("volumes", 4),
+            ("instances", 4),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn golden_image() {
+    round_trip(
+        "golden-image",
+        &[
+            ("ssh_keys", 1),
+            ("scripts", 1),
+            ("instances", 4),
+            ("snapshots", 1),
+            ("images", 1),
+        ],
+    )
+    .await;
+}

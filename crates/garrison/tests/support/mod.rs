@@ -1,0 +1,185 @@
+//! Shared harness of the end-to-end tests: an emulator on 127.0.0.1, a config in a temp dir,
+//! and the `garrison` binary run against both.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use barrack_sim::{SimConfig, SimHandle};
+use serde_json::Value;
+
+/// A distinctive key: tests grep every artefact for it.
+pub const API_KEY: &str = "e2e-secret-key-5f1d9c7a";
+
+/// An emulator, a config directory and the binary.
+pub struct Env {
+    pub sim: SimHandle,
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    /// A fresh emulator (rate limit off, small delays) and an empty config directory.
+    pub async fn new(time_scale: f64) -> Env {
+        let sim = barrack_sim::spawn(SimConfig {
+            api_key: API_KEY.to_string(),
+            time_scale,
+            rate_limit_per_minute: None,
+            ..SimConfig::default()
+        })
+        .await
+        .expect("emulator starts");
+        Env {
+            sim,
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    /// The config directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Copies an example (`examples/NAME`) into the config directory.
+    pub fn copy_example(&self, name: &str) {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples")
+            .join(name);
+        copy_dir(&src, self.path());
+    }
+
+    /// Writes `main.kdl`.
+    pub fn write(&self, text: &str) {
+        std::fs::write(self.path().join("main.kdl"), text).expect("write config");
+    }
+
+    /// Rewrites a file of the config with `edit`.
+    pub fn edit(&self, file: &str, edit: impl FnOnce(String) -> String) {
+        let path = self.path().join(file);
+        let text = std::fs::read_to_string(&path).expect("read config");
+        std::fs::write(&path, edit(text)).expect("write config");
+    }
+
+    /// A `garrison` command against this emulator, in the config directory.
+    pub fn command(&self, args: &[&str]) -> tokio::process::Command {
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_garrison"));
+        cmd.args(args)
+            .current_dir(self.path())
+            .env("BARRACK_API_KEY", API_KEY)
+            .env("BARRACK_ENDPOINT", self.sim.base_url())
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_LOG")
+            .stdin(std::process::Stdio::null())
+            .kill_on_drop(true);
+        cmd
+    }
+
+    /// Runs `garrison ARGS` to completion.
+    pub async fn run(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().await.expect("garrison runs");
+        Run::from(output)
+    }
+
+    /// The emulator's whole account.
+    pub async fn sim_state(&self) -> Value {
+        reqwest::get(format!("{}/state", self.sim.admin_url()))
+            .await
+            .expect("admin reachable")
+            .json()
+            .await
+            .expect("admin json")
+    }
+
+    /// `(kind key, name)` of every resource in the emulator, sorted.
+    pub async fn sim_names(&self) -> Vec<(String, String)> {
+        let state = self.sim_state().await;
+        let mut names = Vec::new();
+        for kind in [
+            "instances",
+            "volumes",
+            "firewalls",
+            "ssh_keys",
+            "scripts",
+            "snapshots",
+            "images",
+        ] {
+            for r in state[kind].as_array().into_iter().flatten() {
+                names.push((
+                    kind.to_string(),
+                    r["name"].as_str().unwrap_or_default().to_string(),
+                ));
+            }
+        }
+        names.sort();
+        names
+    }
+
+    /// Changes a resource behind Garrison's back.
+    pub async fn drift(&self, kind: &str, id: &str, patch: Value) {
+        let status = reqwest::Client::new()
+            .patch(format!("{}/resources/{kind}/{id}", self.sim.admin_url()))
+            .json(&patch)
+            .send()
+            .await
+            .expect("admin reachable")
+            .status();
+        assert!(status.is_success(), "drift PATCH answered {status}");
+    }
+
+    /// The state file as text ("" when absent).
+    pub fn state_text(&self) -> String {
+        std::fs::read_to_string(self.path().join(".garrison/state.json")).unwrap_or_default()
+    }
+
+    /// The state document.
+    pub fn state(&self) -> Value {
+        serde_json::from_str(&self.state_text()).unwrap_or(Value::Null)
+    }
+}
+
+/// A finished run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts the exit code, showing both streams when it differs.
+    pub fn expect_code(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "exit code {} (wanted {code})\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for entry in std::fs::read_dir(src).expect("read example") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name();
+        if name == ".garrison" {
+            continue;
+        }
+        let to: PathBuf = dst.join(&name);
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+}

@@ -3,7 +3,9 @@
 use garrison_config::model::{Resource, Spec};
 use garrison_plan::desired::hash_text;
 use garrison_plan::graph::dependencies;
+use garrison_plan::is_sensitive;
 use garrison_plan::schema::vm;
+use garrison_plan::seal::{is_sealed, seal};
 use garrison_state::ResourceState;
 
 use crate::observe::observe;
@@ -21,7 +23,20 @@ pub fn resource_state(
         .map(|r| r.region.as_str())
         .or(previous.map(|p| p.region.as_str()))
         .unwrap_or_default();
-    let attributes = observe(object, fallback_region);
+    let mut attributes = observe(object, fallback_region);
+    // Values from sensitive variables are sealed: the state never holds the secret, and a
+    // plan still sees whether it changed.
+    for (name, value) in attributes.iter_mut() {
+        let sensitive = match resource {
+            Some(resource) => is_sensitive(resource, name),
+            None => previous
+                .and_then(|p| p.attributes.get(name))
+                .is_some_and(is_sealed),
+        };
+        if sensitive {
+            *value = seal(value);
+        }
+    }
     let region = if object.region().is_empty() {
         fallback_region.to_string()
     } else {

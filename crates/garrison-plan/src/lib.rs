@@ -11,11 +11,12 @@ mod planner;
 pub mod remote;
 pub mod render;
 pub mod schema;
+pub mod seal;
 pub mod step;
 
 pub use action::{Action, After, AttrChange, Drift, ResourceChange};
 pub use error::{PlanError, PlanFailure};
 pub use plan::{Basis, Cost, Plan, Summary, PLAN_FORMAT_VERSION};
-pub use planner::{plan, PlanOptions, REDACTED};
+pub use planner::{is_sensitive, plan, PlanOptions, REDACTED};
 pub use remote::{Observed, Prices, RemoteView, Stock};
 pub use step::{Step, StepOp, UpdateOp};

@@ -14,6 +14,7 @@ use crate::graph;
 use crate::plan::{Basis, Plan, Summary, PLAN_FORMAT_VERSION};
 use crate::remote::{Observed, RemoteView};
 use crate::schema::{self, firewall, vm, volume, Link, Update};
+use crate::seal::{same, strip_rule_id};
 use crate::step::UpdateOp;
 
 /// Options of one planning run.
@@ -219,7 +220,10 @@ pub fn plan(
                                 before: Some(v.clone()),
                                 after: None,
                                 forces_replacement: false,
-                                sensitive: false,
+                                sensitive: rs
+                                    .attributes
+                                    .get(s.name)
+                                    .is_some_and(crate::seal::is_sealed),
                                 multiline: s.multiline,
                             })
                     })
@@ -239,7 +243,7 @@ pub fn plan(
             cost_after: None,
         };
         decisions.insert(address.to_string(), Decision { ops: Vec::new() });
-        changes.insert(address.to_string(), change);
+        changes.insert(address.to_string(), redact(change));
     }
 
     for d in &mut drift {
@@ -426,36 +430,6 @@ fn drift_of(
             })
         })
         .collect()
-}
-
-fn same(a: Option<&Value>, b: Option<&Value>) -> bool {
-    normalize(a) == normalize(b)
-}
-
-/// Null, absent, empty string and empty list are all "nothing"; rules lose their ids.
-fn normalize(v: Option<&Value>) -> Value {
-    match v {
-        None | Some(Value::Null) => Value::Null,
-        Some(Value::String(s)) if s.is_empty() => Value::Null,
-        Some(Value::Array(items)) if items.is_empty() => Value::Null,
-        Some(Value::Array(items)) => {
-            let mut items: Vec<Value> = items.iter().map(strip_rule_id).collect();
-            desired::sort_values(&mut items);
-            Value::Array(items)
-        }
-        Some(other) => other.clone(),
-    }
-}
-
-fn strip_rule_id(v: &Value) -> Value {
-    match v {
-        Value::Object(map) if map.contains_key("direction") => {
-            let mut map = map.clone();
-            map.remove("id");
-            Value::Object(map)
-        }
-        other => other.clone(),
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -739,7 +713,7 @@ fn redact(mut change: ResourceChange) -> ResourceChange {
 
 /// Whether an attribute's value came from a sensitive variable. The config records the node
 /// names it read (`rule`, `gpu`, ...); plan attributes are named per `schema.rs`.
-fn is_sensitive(resource: &Resource, attr: &str) -> bool {
+pub fn is_sensitive(resource: &Resource, attr: &str) -> bool {
     let nodes: &[&str] = match attr {
         firewall::RULES => &["rule", "rules"],
         vm::SECURITY_RULES => &["security-rule", "security-rules"],

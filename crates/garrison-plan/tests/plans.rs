@@ -108,6 +108,12 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                     attrs.insert(k.clone(), v.clone());
                 }
             }
+            // `"seal": ["rules"]`: recorded sealed, as the engine records sensitive values.
+            for name in entry["seal"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                if let Some(v) = attrs.get_mut(name) {
+                    *v = garrison_plan::seal::seal(v);
+                }
+            }
             ResourceState {
                 address: address.clone(),
                 kind: addr.kind.to_string(),
@@ -129,7 +135,15 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                 remote_id: ids[address].clone(),
                 name: entry["name"].as_str().unwrap_or_default().to_string(),
                 region: entry["region"].as_str().unwrap_or_default().to_string(),
-                attributes: entry["attributes"].as_object().cloned().unwrap_or_default(),
+                attributes: {
+                    let mut attrs = entry["attributes"].as_object().cloned().unwrap_or_default();
+                    for name in entry["seal"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                        if let Some(v) = attrs.get_mut(name) {
+                            *v = garrison_plan::seal::seal(v);
+                        }
+                    }
+                    attrs
+                },
                 input_hashes: BTreeMap::new(),
                 dependencies: serde_json::from_value(entry["dependencies"].clone())
                     .unwrap_or_default(),

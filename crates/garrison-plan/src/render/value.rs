@@ -13,6 +13,7 @@ pub fn format_value(value: &Value) -> String {
             format!("[{}]", parts.join(", "))
         }
         Value::Object(map) if map.contains_key("direction") => format_rule(value),
+        v if crate::seal::is_sealed(v) => crate::REDACTED.to_string(),
         other => other.to_string(),
     }
 }

@@ -311,6 +311,7 @@ impl Prepared {
             self.model.clone(),
             self.store.clone(),
             sink.clone(),
+            &self.plan.steps,
         ));
         let steps = self.plan.steps.clone();
         let (ends, started_order) = executor::run(

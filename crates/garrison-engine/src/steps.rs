@@ -30,6 +30,8 @@ pub(crate) struct Ctx {
     pub(crate) sink: EventSink,
     /// Serializes read-modify-write of a firewall's attachment set (the API replaces it).
     firewall_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Addresses replaced create-before-destroy: their create deposes the old object.
+    create_before_destroy: std::collections::HashSet<String>,
 }
 
 /// How a create went wrong.
@@ -63,12 +65,27 @@ impl Ctx {
         model: Arc<Model>,
         store: Arc<Mutex<Store>>,
         sink: EventSink,
+        steps: &[Step],
     ) -> Self {
+        // A create that a delete of the same address waits for: create-before-destroy.
+        let create_before_destroy = steps
+            .iter()
+            .filter(|d| matches!(d.op, StepOp::Delete { .. }))
+            .filter(|d| {
+                d.after.iter().any(|&c| {
+                    steps
+                        .get(c)
+                        .is_some_and(|c| c.address == d.address && matches!(c.op, StepOp::Create))
+                })
+            })
+            .map(|d| d.address.clone())
+            .collect();
         Ctx {
             client,
             model,
             store,
             sink,
+            create_before_destroy,
             firewall_locks: Mutex::new(HashMap::new()),
         }
     }
@@ -229,6 +246,19 @@ impl Ctx {
         let resource = self
             .resource(&step.address)
             .ok_or_else(|| format!("`{}` is not in the config", step.address))?;
+        // Create-before-destroy: the object being replaced still exists. Move it to its
+        // deposed address first, so that whatever happens next (a crash, a failed delete)
+        // the state still knows it and the next plan destroys it.
+        if let Some(previous) = self
+            .previous(&step.address)
+            .filter(|_| self.create_before_destroy.contains(&step.address))
+        {
+            let deposed = deposed_address(&step.address, &previous.remote_id);
+            let mut old = previous;
+            old.address = deposed.clone();
+            let op = self.with_store(|s| Ok(s.next_op()))?;
+            self.record(op, &deposed, Outcome::Upserted(old))?;
+        }
         let op = self.intent(
             &step.address,
             step.kind,
@@ -586,13 +616,17 @@ impl Ctx {
     // ---------------------------------------------------------------- delete
 
     async fn delete(&self, step: &Step, remote_id: &str) -> Result<(), String> {
-        let previous = self.previous(&step.address);
-        let (name, region) = previous
+        // The object lives at the step's address, or (create-before-destroy) at its deposed
+        // address once the replacement took the address over.
+        let holder = self.holder_of(&step.address, remote_id);
+        let (name, region) = holder
             .as_ref()
-            .filter(|p| p.remote_id == remote_id)
             .map(|p| (p.name.clone(), p.region.clone()))
             .unwrap_or_else(|| (remote_id.to_string(), String::new()));
-        let op = self.intent(&step.address, step.kind, "delete", &name, &region)?;
+        let at = holder
+            .as_ref()
+            .map_or_else(|| step.address.clone(), |h| h.address.clone());
+        let op = self.intent(&at, step.kind, "delete", &name, &region)?;
         let id = Id::new(remote_id);
         let c = &self.client;
         let timeout = self.timeout(step.kind, Op::Delete);
@@ -633,14 +667,11 @@ impl Ctx {
             }
         }
         .await;
-        // The state may meanwhile hold a replacement at this address (create before
-        // destroy): only then is the deleted object not this address's state.
-        let replaced = self
-            .previous(&step.address)
-            .is_some_and(|p| p.remote_id != remote_id);
+        // Nothing in the state holds this object any more (already replaced and dropped).
+        let replaced = holder.is_none() && self.previous(&step.address).is_some();
         match result {
-            Ok(()) => self.complete_delete(op, &step.address, replaced),
-            Err(e) if e.is_not_found() => self.complete_delete(op, &step.address, replaced),
+            Ok(()) => self.complete_delete(op, &at, replaced),
+            Err(e) if e.is_not_found() => self.complete_delete(op, &at, replaced),
             Err(e)
                 if e.outcome_unknown()
                     || touched
@@ -652,14 +683,14 @@ impl Ctx {
             {
                 if !replaced {
                     // Best effort: record what is there now; otherwise recovery does.
-                    let _ = self.record_truth(op, &step.address, step.kind, &id).await;
+                    let _ = self.record_truth(op, &at, step.kind, &id).await;
                 }
                 Err(e.to_string())
             }
             Err(e) => {
                 self.record(
                     op,
-                    &step.address,
+                    &at,
                     Outcome::Failed {
                         message: e.to_string(),
                     },
@@ -667,6 +698,20 @@ impl Ctx {
                 Err(e.to_string())
             }
         }
+    }
+
+    /// The state entry holding `remote_id` for `address`: the address itself, or its
+    /// deposed entry (create-before-destroy).
+    fn holder_of(&self, address: &str, remote_id: &str) -> Option<garrison_state::ResourceState> {
+        let deposed = deposed_address(address, remote_id);
+        self.store.lock().ok().and_then(|s| {
+            let resources = &s.state().resources;
+            resources
+                .get(address)
+                .filter(|p| p.remote_id == remote_id)
+                .or_else(|| resources.get(&deposed))
+                .cloned()
+        })
     }
 
     fn complete_delete(&self, op: OpRef, address: &str, replaced: bool) -> Result<(), String> {
@@ -911,4 +956,10 @@ impl Ctx {
             .await;
         result.and(recorded)
     }
+}
+
+/// Where a replaced object waits for its delete under create-before-destroy:
+/// `vm.x (deposed 42)`. Not a config address, so a plan destroys whatever is left there.
+pub(crate) fn deposed_address(address: &str, remote_id: &str) -> String {
+    format!("{address} (deposed {remote_id})")
 }

@@ -51,12 +51,22 @@ async fn no_secret_reaches_any_artefact() {
         vec!["output", "--json"],
     ] {
         let run = env.run(&args).await;
-        assert_eq!(run.code, if args.contains(&"--detailed-exitcode") { 0 } else { run.code });
+        assert_eq!(
+            run.code,
+            if args.contains(&"--detailed-exitcode") {
+                0
+            } else {
+                run.code
+            }
+        );
         transcripts.push(format!("{}\n{}", run.stdout, run.stderr));
     }
     // The apply worked: the rule holds the secret in the cloud, and the key file exists.
     let sim = env.sim_state().await;
-    assert!(sim["firewalls"].to_string().contains(SECRET_CIDR), "the rule was not applied");
+    assert!(
+        sim["firewalls"].to_string().contains(SECRET_CIDR),
+        "the rule was not applied"
+    );
     let private_key = std::fs::read_to_string(env.path().join("keys/generated.pem"))
         .expect("the generated private key was written");
     assert!(private_key.len() > 100);
@@ -81,7 +91,13 @@ async fn no_secret_reaches_any_artefact() {
     assert!(artefacts.iter().any(|(n, _)| n == ".garrison/state.json"));
     for (name, text) in &artefacts {
         assert!(!text.contains(API_KEY), "the API key leaked into {name}");
-        assert!(!text.contains(SECRET_CIDR), "the sensitive variable leaked into {name}:\n{text}");
-        assert!(!text.contains(&key_body), "the private key leaked into {name}");
+        assert!(
+            !text.contains(SECRET_CIDR),
+            "the sensitive variable leaked into {name}:\n{text}"
+        );
+        assert!(
+            !text.contains(&key_body),
+            "the private key leaked into {name}"
+        );
     }
 }

@@ -109,7 +109,12 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                 }
             }
             // `"seal": ["rules"]`: recorded sealed, as the engine records sensitive values.
-            for name in entry["seal"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for name in entry["seal"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 if let Some(v) = attrs.get_mut(name) {
                     *v = garrison_plan::seal::seal(v);
                 }
@@ -137,7 +142,12 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                 region: entry["region"].as_str().unwrap_or_default().to_string(),
                 attributes: {
                     let mut attrs = entry["attributes"].as_object().cloned().unwrap_or_default();
-                    for name in entry["seal"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                    for name in entry["seal"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                    {
                         if let Some(v) = attrs.get_mut(name) {
                             *v = garrison_plan::seal::seal(v);
                         }

@@ -231,6 +231,43 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
         }
         return;
     }
+    // Sets (rules, links): only what is added and removed.
+    if let (Some(Value::Array(before)), Some(After::Known(Value::Array(after)))) =
+        (&attr.before, &attr.after)
+    {
+        if matches!(action, Action::Update | Action::Replace) {
+            let key = |v: &Value| crate::seal::strip_rule_id(v).to_string();
+            let before_keys: Vec<String> = before.iter().map(key).collect();
+            let after_keys: Vec<String> = after.iter().map(key).collect();
+            let _ = writeln!(out, "    {name}:{note}");
+            for item in after.iter().filter(|v| !before_keys.contains(&key(v))) {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    p.paint(GREEN, &format!("+ {}", format_value(item)))
+                );
+            }
+            for item in before.iter().filter(|v| !after_keys.contains(&key(v))) {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    p.paint(RED, &format!("- {}", format_value(item)))
+                );
+            }
+            let kept = after
+                .iter()
+                .filter(|v| before_keys.contains(&key(v)))
+                .count();
+            if kept > 0 {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    p.paint(DIM, &format!("  ({kept} unchanged)"))
+                );
+            }
+            return;
+        }
+    }
     match action {
         Action::Create => {
             let _ = writeln!(out, "    {name:width$} = {}", show_after(&attr.after));

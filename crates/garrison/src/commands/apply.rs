@@ -57,9 +57,13 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
             return Err(e.into());
         }
     };
-    let sink = progress::stderr_sink(global.no_color);
-    for event in prepared.recovered() {
-        sink(event.clone());
+    {
+        // Operations from an interrupted run resolved while preparing (no live line yet).
+        let recovered = progress::Progress::new(global.no_color, 0);
+        let sink = recovered.sink();
+        for event in prepared.recovered() {
+            sink(event.clone());
+        }
     }
     let plan = prepared.plan().clone();
     let text = render::to_text(
@@ -91,6 +95,8 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
         }
     }
 
+    let progress = progress::Progress::new(global.no_color, plan.steps.len());
+    let sink = progress.sink();
     let cancel = CancelToken::new();
     let watcher = tokio::spawn(ctrl_c(cancel.clone()));
     if plan.summary.has_changes() {
@@ -107,6 +113,7 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
         )
         .await;
     watcher.abort();
+    progress.finish();
     remote.close().await;
     let report = report?;
 

@@ -32,6 +32,8 @@ struct Kept {
     /// Each entry's value as written (quotes, raw strings, number spelling) and any comment
     /// or slashdash before it.
     entries: Vec<(String, Option<String>)>,
+    /// Comment lines after the last child, before the closing `}`.
+    children_trailing: Vec<String>,
 }
 
 fn save(doc: &KdlDocument, out: &mut Vec<Kept>) {
@@ -53,10 +55,23 @@ fn save(doc: &KdlDocument, out: &mut Vec<Kept>) {
             })
             .collect();
         let leading = node.format().map(|f| f.leading.clone()).unwrap_or_default();
+        let children_trailing = node
+            .children()
+            .and_then(|c| c.format())
+            .map(|f| {
+                f.trailing
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         out.push(Kept {
             leading,
             line_comment,
             entries,
+            children_trailing,
         });
         if let Some(children) = node.children() {
             save(children, out);
@@ -116,6 +131,19 @@ fn restore(doc: &mut KdlDocument, kept: &mut std::vec::IntoIter<Kept>, depth: us
         }
         if let Some(children) = node.children_mut() {
             restore(children, kept, depth + 1);
+            if !k.children_trailing.is_empty() {
+                if let Some(f) = children.format_mut() {
+                    let inner = "    ".repeat(depth + 1);
+                    let mut trailing = String::new();
+                    for line in &k.children_trailing {
+                        trailing.push_str(&inner);
+                        trailing.push_str(line);
+                        trailing.push('\n');
+                    }
+                    trailing.push_str(&"    ".repeat(depth));
+                    f.trailing = trailing;
+                }
+            }
         }
     }
 }

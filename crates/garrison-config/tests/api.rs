@@ -260,6 +260,12 @@ fn fmt_is_canonical_keeps_comments_and_is_idempotent() {
         "// top comment\nvm \"a\" {\n    gpu \"L40\" count=1 // inline\n    image \"x\" /* why */ (ref)\"y\"\n}\n\nvolume \"v\" {\n    size-gb 0x10\n}\n"
     );
     assert_eq!(format_source("m.kdl", &once).ok(), Some(once.clone()));
+    // Comment lines after the last child keep their place and indentation.
+    let trailing = "vm \"x\" {\n  gpu \"L40\"\n  lifecycle {\n    ignore-changes \"power\"\n        // why\n  }\n // end of vm\n}\n";
+    assert_eq!(
+        format_source("m.kdl", trailing).ok().as_deref(),
+        Some("vm \"x\" {\n    gpu \"L40\"\n    lifecycle {\n        ignore-changes \"power\"\n        // why\n    }\n    // end of vm\n}\n")
+    );
     let err = format_source("m.kdl", "vm \"a\" {\n");
     assert!(matches!(err, Err(f) if f.errors[0].code == Code::Syntax));
 }

@@ -385,7 +385,7 @@ impl Ctx {
                 c.wait_firewall_ready(&id, timeout)
                     .await
                     .map_err(exists(&id))?;
-                for rule in &spec.rules {
+                for rule in unique_rules(&spec.rules) {
                     c.add_firewall_rule(&id, &rule_request(rule))
                         .await
                         .map_err(exists(&id))?;
@@ -419,6 +419,9 @@ impl Ctx {
                 let snapshot = self
                     .id_of(&spec.snapshot.to_string())
                     .map_err(CreateFailure::NotCreated)?;
+                c.wait_snapshot_ready(&snapshot, timeout)
+                    .await
+                    .map_err(|e| CreateFailure::NotCreated(e.to_string()))?;
                 let request = CreateImageRequest {
                     name,
                     description: spec.description.clone(),
@@ -467,6 +470,17 @@ impl Ctx {
                 let volume_ids = self
                     .ids_of(&spec.volumes)
                     .map_err(CreateFailure::NotCreated)?;
+                // What the VM uses may still be settling (adopted from an interrupted run).
+                if let Some(image) = &image_id {
+                    c.wait_image_ready(image, timeout)
+                        .await
+                        .map_err(|e| CreateFailure::NotCreated(e.to_string()))?;
+                }
+                for volume in boot_volume_id.iter().chain(&volume_ids) {
+                    self.volume_ready(volume, timeout)
+                        .await
+                        .map_err(|e| CreateFailure::NotCreated(e.to_string()))?;
+                }
                 let request = DeploymentRequest {
                     name,
                     region,
@@ -479,7 +493,9 @@ impl Ctx {
                     startup_script_id,
                     cloud_init: spec.cloud_init.clone(),
                     public_ip: spec.public_ip,
-                    security_rules: spec.security_rules.iter().map(rule_request).collect(),
+                    security_rules: unique_rules(&spec.security_rules)
+                        .map(rule_request)
+                        .collect(),
                     count: Some(1),
                 };
                 let created = c.deploy_instance(&request).await.map_err(classify)?;
@@ -763,6 +779,19 @@ impl Ctx {
 
     // ---------------------------------------------------------------- update
 
+    /// Waits until a volume is out of `creating` (available, or in-use elsewhere: the
+    /// attach then fails with the API's own message).
+    async fn volume_ready(&self, id: &Id, timeout: Duration) -> Result<(), barrack_api::Error> {
+        self.client
+            .wait_volume_status(
+                id,
+                &[wire::volume_status::AVAILABLE, wire::volume_status::IN_USE],
+                timeout,
+            )
+            .await
+            .map(|_| ())
+    }
+
     /// Waits while an instance is in a transitional status (CREATING, HIBERNATING, ...):
     /// the API refuses actions until it settles. An instance adopted from an interrupted
     /// run is typically still CREATING.
@@ -900,6 +929,9 @@ impl Ctx {
                     .iter()
                     .map(|a| self.id_of(a))
                     .collect::<Result<_, _>>()?;
+                for volume in &ids {
+                    self.volume_ready(volume, timeout).await.map_err(s)?;
+                }
                 c.attach_instance_volumes(id, &ids).await.map_err(s)?;
             }
             UpdateOp::DetachVolumes { volume_ids } => {
@@ -962,4 +994,13 @@ impl Ctx {
 /// `vm.x (deposed 42)`. Not a config address, so a plan destroys whatever is left there.
 pub(crate) fn deposed_address(address: &str, remote_id: &str) -> String {
     format!("{address} (deposed {remote_id})")
+}
+
+/// Each distinct rule once, in config order (a rule written twice is one rule, as the plan
+/// sees it).
+fn unique_rules(
+    rules: &[garrison_config::model::RuleSpec],
+) -> impl Iterator<Item = &garrison_config::model::RuleSpec> {
+    let mut seen = std::collections::HashSet::new();
+    rules.iter().filter(move |r| seen.insert(*r))
 }

@@ -31,8 +31,10 @@ pub fn rule_value(rule: &RuleSpec) -> Value {
 
 /// A sorted JSON list of canonical rules.
 pub fn rules_value(rules: &[RuleSpec]) -> Value {
+    // A rule written twice is one rule (the cloud would hold it twice, to no effect).
     let mut values: Vec<Value> = rules.iter().map(rule_value).collect();
     sort_values(&mut values);
+    values.dedup();
     Value::Array(values)
 }
 

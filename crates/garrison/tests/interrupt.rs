@@ -57,16 +57,24 @@ async fn ctrl_c_stops_cleanly_and_the_next_apply_finishes() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("Interrupted"), "{stderr}");
-    assert!(stderr.contains("skipped"), "some operations should not have started: {stderr}");
+    assert!(
+        stderr.contains("skipped"),
+        "some operations should not have started: {stderr}"
+    );
 
     // Everything that was created is recorded; nothing is pending.
     let names = env.sim_names().await;
     let state = env.state();
     let recorded = state["resources"].as_object().map_or(0, |m| m.len());
     assert_eq!(recorded, names.len(), "state {state:#}\nemulator {names:?}");
-    assert!(names.len() < 7, "the interrupt came too late to test anything: {names:?}");
+    assert!(
+        names.len() < 7,
+        "the interrupt came too late to test anything: {names:?}"
+    );
 
     env.run(&["apply", "--auto-approve"]).await.expect_code(0);
-    env.run(&["plan", "--detailed-exitcode"]).await.expect_code(0);
+    env.run(&["plan", "--detailed-exitcode"])
+        .await
+        .expect_code(0);
     assert_eq!(env.sim_names().await.len(), 7);
 }

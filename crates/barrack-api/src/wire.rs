@@ -741,6 +741,7 @@ pub const PROTOCOLS: &[&str] = &[
     "esp",
     "gre",
     "igmp",
+    "ipip",
     "ipv6-encap",
     "ipv6-frag",
     "ipv6-icmp",

@@ -12,40 +12,54 @@ use garrison_state::StateDoc;
 use crate::report::Line;
 use crate::synth;
 
-/// Measured in the child: seconds to load + validate + plan, and peak RSS in MB.
-pub fn measure(n: usize) -> Result<(f64, f64, usize), String> {
+/// Measured in the child: seconds to load + validate + plan, peak RSS in MB, and the
+/// seconds of each phase (load: read + parse + validate; plan).
+pub(crate) fn measure(n: usize) -> Result<(f64, f64, f64, f64), String> {
     let dir = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
     std::fs::write(dir.path().join("main.kdl"), synth::config(n))
         .map_err(|e| format!("writing config: {e}"))?;
     let start = Instant::now();
-    let changes = run_plan(dir.path())?;
+    let (load_secs, adds) = run_plan(dir.path())?;
     let secs = start.elapsed().as_secs_f64();
-    Ok((secs, peak_rss_mb(), changes))
+    if adds != n {
+        return Err(format!("planned {adds} creates, wanted {n}"));
+    }
+    Ok((secs, peak_rss_mb(), load_secs, secs - load_secs))
 }
 
-fn run_plan(dir: &Path) -> Result<usize, String> {
+/// Seconds spent loading, and the creates planned.
+fn run_plan(dir: &Path) -> Result<(f64, usize), String> {
+    let start = Instant::now();
     let loaded = load_dir(dir, &VarInputs::default())
         .map_err(|f| format!("config invalid: {} errors", f.errors.len()))?;
+    let load_secs = start.elapsed().as_secs_f64();
     let state = StateDoc::fresh();
-    let plan = plan(&loaded.model, &state, &RemoteView::default(), PlanOptions::default())
-        .map_err(|f| f.to_string())?;
-    Ok(plan.summary.add)
+    let plan = plan(
+        &loaded.model,
+        &state,
+        &RemoteView::default(),
+        PlanOptions::default(),
+    )
+    .map_err(|f| f.to_string())?;
+    Ok((load_secs, plan.summary.add))
 }
 
 /// Peak resident set size of this process (Linux `VmHWM`), MB.
-pub fn peak_rss_mb() -> f64 {
+pub(crate) fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
 /// Runs the children and returns the result lines.
-pub fn run(sizes: &[usize]) -> Result<Vec<Line>, String> {
+pub(crate) fn run(sizes: &[usize]) -> Result<Vec<Line>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
     let mut lines = Vec::new();
     for &n in sizes {
@@ -54,12 +68,22 @@ pub fn run(sizes: &[usize]) -> Result<Vec<Line>, String> {
             .output()
             .map_err(|e| format!("running child: {e}"))?;
         if !out.status.success() {
-            return Err(format!("b1 child failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "b1 child failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         let text = String::from_utf8_lossy(&out.stdout);
-        let mut it = text.split_whitespace().filter_map(|x| x.parse::<f64>().ok());
-        let (secs, rss) = (it.next().unwrap_or(f64::NAN), it.next().unwrap_or(f64::NAN));
-        let label = if n >= 1000 { format!("{}k", n / 1000) } else { n.to_string() };
+        let mut it = text
+            .split_whitespace()
+            .filter_map(|x| x.parse::<f64>().ok());
+        let mut next = || it.next().unwrap_or(f64::NAN);
+        let (secs, rss, load, plan) = (next(), next(), next(), next());
+        let label = if n >= 1000 {
+            format!("{}k", n / 1000)
+        } else {
+            n.to_string()
+        };
         let big = n >= 10_000;
         lines.push(Line {
             name: format!("b1_offline_plan_{label}_wall"),
@@ -79,6 +103,17 @@ pub fn run(sizes: &[usize]) -> Result<Vec<Line>, String> {
             target: if big { "<= 150 MB".into() } else { "-".into() },
             met: big.then_some(rss <= 150.0),
         });
+        for (phase, value) in [("load", load), ("plan", plan)] {
+            lines.push(Line {
+                name: format!("b1_phase_{phase}_{label}"),
+                value,
+                unit: "s".into(),
+                baseline: None,
+                ratio: None,
+                target: "-".into(),
+                met: None,
+            });
+        }
     }
     Ok(lines)
 }

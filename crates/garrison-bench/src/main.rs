@@ -4,6 +4,10 @@
 //! prints `name value unit baseline ratio`; see `docs/performance.md`.
 
 mod b1;
+mod b2;
+mod b3;
+mod b4;
+mod env;
 mod report;
 mod synth;
 
@@ -29,14 +33,18 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     if args.internal.first().map(String::as_str) == Some("internal-b1") {
-        let n = args.internal.get(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        let n = args
+            .internal
+            .get(1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
         return match b1::measure(n) {
-            Ok((secs, rss, _)) => {
-                println!("{secs} {rss}");
+            Ok((secs, rss, load, plan)) => {
+                let _ = writeln!(std::io::stdout(), "{secs} {rss} {load} {plan}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                let _ = writeln!(std::io::stderr(), "error: {e}");
                 ExitCode::FAILURE
             }
         };
@@ -46,19 +54,22 @@ fn main() -> ExitCode {
     for scenario in &args.only {
         let result = match scenario.as_str() {
             "b1" => b1::run(&[1_000, 10_000]),
+            "b2" => b2::run(10_000),
+            "b3" => b3::run(500),
+            "b4" => b4::run(&[250, 500, 1_000]),
             other => Err(format!("scenario `{other}` is not available in this build")),
         };
         match result {
             Ok(mut l) => {
                 if !args.json {
                     for line in &l {
-                        println!("{}", line.text());
+                        let _ = writeln!(std::io::stdout(), "{}", line.text());
                     }
                 }
                 lines.append(&mut l);
             }
             Err(e) => {
-                eprintln!("{scenario}: error: {e}");
+                let _ = writeln!(std::io::stderr(), "{scenario}: error: {e}");
                 failed = true;
             }
         }

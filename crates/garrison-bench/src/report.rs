@@ -4,20 +4,20 @@ use serde::Serialize;
 
 /// One measured number, with its same-run baseline when the scenario has one.
 #[derive(Clone, Debug, Serialize)]
-pub struct Line {
-    pub name: String,
-    pub value: f64,
-    pub unit: String,
-    pub baseline: Option<f64>,
+pub(crate) struct Line {
+    pub(crate) name: String,
+    pub(crate) value: f64,
+    pub(crate) unit: String,
+    pub(crate) baseline: Option<f64>,
     /// `baseline / value` for times (higher is better), as documented per scenario.
-    pub ratio: Option<f64>,
-    pub target: String,
-    pub met: Option<bool>,
+    pub(crate) ratio: Option<f64>,
+    pub(crate) target: String,
+    pub(crate) met: Option<bool>,
 }
 
 impl Line {
     /// The text form: `name value unit baseline ratio  (target; met)`.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let fmt = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.4}"));
         let met = match self.met {
             Some(true) => "met",

@@ -371,6 +371,7 @@ fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<
         .iter()
         .map(|i| i.address.clone())
         .collect();
+    let index = refreshed.inventory.index();
     let updates: Vec<_> = store
         .state()
         .resources
@@ -378,9 +379,9 @@ fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<
         .filter(|(address, _)| !pending.contains(address))
         .filter_map(|(address, rs)| {
             let kind: Kind = rs.kind.parse().ok()?;
-            let object = refreshed.inventory.by_id(kind, &rs.remote_id)?;
+            let object = index.get(&(kind, rs.remote_id.clone()))?;
             let resource = address.parse().ok().and_then(|a| model.resource(&a));
-            let next = resource_state(address, &object, resource, Some(rs));
+            let next = resource_state(address, object, resource, Some(rs));
             (next.attributes != rs.attributes).then(|| (address.clone(), next))
         })
         .collect();

@@ -117,15 +117,16 @@ pub fn remote_view(
 ) -> RemoteView {
     let mut resources = BTreeMap::new();
     let mut known: BTreeSet<(String, String)> = BTreeSet::new();
+    let index = inventory.index();
     for (address, rs) in &state.resources {
         known.insert((rs.kind.clone(), rs.remote_id.clone()));
         let observed = rs
             .kind
             .parse::<Kind>()
             .ok()
-            .and_then(|kind| inventory.by_id(kind, &rs.remote_id))
+            .and_then(|kind| index.get(&(kind, rs.remote_id.clone())))
             .map_or(Observed::Gone, |object| Observed::Present {
-                attrs: observe(&object, &rs.region),
+                attrs: observe(object, &rs.region),
             });
         resources.insert(address.clone(), observed);
     }

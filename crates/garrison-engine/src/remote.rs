@@ -4,6 +4,7 @@
 use barrack_api::wire::{Firewall, Image, Instance, Script, Snapshot, SshKey, Volume};
 use barrack_api::Id;
 use garrison_config::model::Kind;
+use std::collections::HashMap;
 
 /// One resource as the API returned it. (Unboxed: these are few and short-lived.)
 #[allow(clippy::large_enum_variant)]
@@ -134,11 +135,50 @@ impl Inventory {
         }
     }
 
-    /// The object of `kind` with remote id `id`.
+    /// The object of `kind` with remote id `id` (a scan of that kind; for many look-ups
+    /// build [`Inventory::index`] once).
     pub fn by_id(&self, kind: Kind, id: &str) -> Option<RemoteObject> {
-        self.objects(kind)
+        fn find<T: Clone>(
+            items: &[T],
+            id: impl Fn(&T) -> bool,
+            wrap: fn(T) -> RemoteObject,
+        ) -> Option<RemoteObject> {
+            items.iter().find(|o| id(o)).cloned().map(wrap)
+        }
+        match kind {
+            Kind::Vm => find(&self.instances, |o| o.id.as_str() == id, RemoteObject::Vm),
+            Kind::Volume => find(&self.volumes, |o| o.id.as_str() == id, RemoteObject::Volume),
+            Kind::Firewall => find(
+                &self.firewalls,
+                |o| o.id.as_str() == id,
+                RemoteObject::Firewall,
+            ),
+            Kind::SshKey => find(
+                &self.ssh_keys,
+                |o| o.id.as_str() == id,
+                RemoteObject::SshKey,
+            ),
+            Kind::Script => find(&self.scripts, |o| o.id.as_str() == id, RemoteObject::Script),
+            Kind::Snapshot => find(
+                &self.snapshots,
+                |o| o.id.as_str() == id,
+                RemoteObject::Snapshot,
+            ),
+            Kind::Image => find(&self.images, |o| o.id.as_str() == id, RemoteObject::Image),
+        }
+    }
+
+    /// Every object by `(kind, remote id)`: one pass, for code that looks up many ids
+    /// (a refresh of 10k resources must not scan the inventory 10k times).
+    pub fn index(&self) -> HashMap<(Kind, String), RemoteObject> {
+        Kind::ALL
             .into_iter()
-            .find(|o| o.id().as_str() == id)
+            .flat_map(|kind| {
+                self.objects(kind)
+                    .into_iter()
+                    .map(move |o| ((kind, o.id().as_str().to_string()), o))
+            })
+            .collect()
     }
 
     /// Every object of `kind` named `name` (names are unique, so at most one in practice).

@@ -14,9 +14,14 @@ use crate::synth;
 
 /// Measured in the child: seconds to load + validate + plan, peak RSS in MB, and the
 /// seconds of each phase (load: read + parse + validate; plan).
-pub(crate) fn measure(n: usize) -> Result<(f64, f64, f64, f64), String> {
+pub(crate) fn measure(n: usize, counted: bool) -> Result<(f64, f64, f64, f64), String> {
     let dir = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
-    std::fs::write(dir.path().join("main.kdl"), synth::config(n))
+    let text = if counted {
+        synth::counted(n)
+    } else {
+        synth::config(n)
+    };
+    std::fs::write(dir.path().join("main.kdl"), text)
         .map_err(|e| format!("writing config: {e}"))?;
     let start = Instant::now();
     let (load_secs, adds) = run_plan(dir.path())?;
@@ -59,12 +64,18 @@ pub(crate) fn peak_rss_mb() -> f64 {
 }
 
 /// Runs the children and returns the result lines.
+///
+/// Each size twice: every resource written out (`explicit`, 1.5 MB of KDL at 10k), and
+/// written with `count` blocks as large fleets are (`counted`).
 pub(crate) fn run(sizes: &[usize]) -> Result<Vec<Line>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
     let mut lines = Vec::new();
-    for &n in sizes {
+    for (n, style) in sizes
+        .iter()
+        .flat_map(|&n| [(n, "explicit"), (n, "counted")])
+    {
         let out = std::process::Command::new(&exe)
-            .args(["internal-b1", &n.to_string()])
+            .args(["internal-b1", &n.to_string(), style])
             .output()
             .map_err(|e| format!("running child: {e}"))?;
         if !out.status.success() {
@@ -80,9 +91,9 @@ pub(crate) fn run(sizes: &[usize]) -> Result<Vec<Line>, String> {
         let mut next = || it.next().unwrap_or(f64::NAN);
         let (secs, rss, load, plan) = (next(), next(), next(), next());
         let label = if n >= 1000 {
-            format!("{}k", n / 1000)
+            format!("{}k_{style}", n / 1000)
         } else {
-            n.to_string()
+            format!("{n}_{style}")
         };
         let big = n >= 10_000;
         lines.push(Line {

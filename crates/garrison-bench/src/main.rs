@@ -38,7 +38,8 @@ fn main() -> ExitCode {
             .get(1)
             .and_then(|n| n.parse().ok())
             .unwrap_or(1000);
-        return match b1::measure(n) {
+        let counted = args.internal.get(2).map(String::as_str) == Some("counted");
+        return match b1::measure(n, counted) {
             Ok((secs, rss, load, plan)) => {
                 let _ = writeln!(std::io::stdout(), "{secs} {rss} {load} {plan}");
                 ExitCode::SUCCESS

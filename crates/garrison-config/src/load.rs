@@ -681,7 +681,12 @@ fn hash(
     let mut all: BTreeMap<&PathBuf, &Arc<String>> = sources.iter().collect();
     all.extend(read.iter());
     for (path, text) in all {
-        h.update(path.to_string_lossy().as_bytes());
+        // Paths inside the config directory are relative and part of the config; a path
+        // outside it (a `--var-file`) depends on where the checkout lives: its content counts,
+        // not its location, so a plan saved in one clone is the same plan in another.
+        if path.is_relative() {
+            h.update(path.to_string_lossy().as_bytes());
+        }
         h.update([0]);
         h.update(text.as_bytes());
         h.update([0]);

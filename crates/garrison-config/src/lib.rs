@@ -12,6 +12,8 @@ mod collect;
 mod cycle;
 mod diagnostic;
 mod eval;
+#[doc(hidden)]
+pub mod fastkdl;
 mod fmt;
 mod literal;
 mod load;

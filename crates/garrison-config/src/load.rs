@@ -71,7 +71,7 @@ fn load_files(
     let mut sources: Sources = BTreeMap::new();
     let mut parsed = Vec::new();
     for (rel, text) in files {
-        let doc = source::parse(&rel, &text, &mut diags);
+        let doc = source::parse_for_load(&rel, &text, &mut diags);
         sources.insert(rel.clone(), Arc::new(text));
         parsed.push(source::SourceFile { rel, doc });
     }

@@ -66,6 +66,12 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, ReadError> 
         .collect()
 }
 
+/// Parses one file for loading: the fast path when the file is within its subset, else
+/// [`parse`]. (The nodes carry no formatting details: `fmt` uses [`parse`].)
+pub(crate) fn parse_for_load(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocument> {
+    crate::fastkdl::parse(text).or_else(|| parse(rel, text, diags))
+}
+
 /// Parses one file, reporting syntax errors (or one KDL v1 diagnostic) into `diags`.
 pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocument> {
     match KdlDocument::parse_v2(text) {

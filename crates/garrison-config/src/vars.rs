@@ -435,7 +435,7 @@ pub(crate) fn resolve(
             }
         };
         sources.insert(file.clone(), Arc::new(text.clone()));
-        let Some(doc) = crate::source::parse(file, &text, diags) else {
+        let Some(doc) = crate::source::parse_for_load(file, &text, diags) else {
             continue;
         };
         read_var_file(file, &doc, decls, &mut given, diags);

@@ -556,7 +556,7 @@ fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {
             .collect();
         let allowed: &[&str] = match kind.as_str() {
             "local" => &["path"],
-            "postgres" => &["url-env"],
+            "postgres" => &["url-env", "workspace"],
             _ => {
                 ev.diags.error(
                     Code::InvalidValue,
@@ -602,6 +602,7 @@ fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {
             },
             _ => StateBackend::Postgres {
                 url_env: string_prop(ev, "url-env").unwrap_or_else(|| "GARRISON_PG_URL".to_owned()),
+                workspace: string_prop(ev, "workspace").unwrap_or_else(|| "default".to_owned()),
             },
         };
     }

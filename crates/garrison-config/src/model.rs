@@ -220,6 +220,8 @@ pub enum StateBackend {
     Postgres {
         /// Name of the environment variable holding the connection string.
         url_env: String,
+        /// Which state in that database (several configs can share one); default `default`.
+        workspace: String,
     },
 }
 

@@ -201,8 +201,17 @@ fn state_backends() {
     assert_eq!(
         m.state,
         garrison_config::StateBackend::Postgres {
-            url_env: "PG".into()
+            url_env: "PG".into(),
+            workspace: "default".into(),
         }
+    );
+    let m = check_ok(
+        &format!("{BASE}\nstate \"postgres\" url-env=\"PG\" workspace=\"team-a/prod\"\n"),
+        &VarInputs::default(),
+    )
+    .model;
+    assert!(
+        matches!(m.state, garrison_config::StateBackend::Postgres { ref workspace, .. } if workspace == "team-a/prod")
     );
     assert_eq!(
         check_err(&format!("{BASE}\nstate \"s3\"\n"), &VarInputs::default()),

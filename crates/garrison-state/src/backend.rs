@@ -1,4 +1,4 @@
-//! The storage interface every state backend implements (local files now, PostgreSQL later).
+//! The storage interface every state backend implements (local files, PostgreSQL).
 
 use crate::doc::StateDoc;
 use crate::error::Error;

@@ -123,6 +123,21 @@ pub enum Error {
         reason: String,
     },
 
+    /// A PostgreSQL state backend operation failed. Never contains the password.
+    #[error("could not {action} in PostgreSQL state `{location}`: {message}")]
+    #[diagnostic(
+        code(garrison::state::postgres),
+        help("check that the server is reachable, the URL (shown with its password redacted) is right, and the role may create tables in that database; `docs/state.md` describes the tables")
+    )]
+    Postgres {
+        /// What we were doing, e.g. "connect", "write the state".
+        action: &'static str,
+        /// `postgres:<workspace>`, or the redacted URL when connecting.
+        location: String,
+        /// The driver's or server's message (passwords redacted).
+        message: String,
+    },
+
     /// Serializing a document failed (a bug).
     #[error("could not encode {what}: {source}")]
     #[diagnostic(code(garrison::state::encode), help("this is a bug, please report it"))]

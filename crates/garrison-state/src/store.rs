@@ -70,6 +70,14 @@ impl std::fmt::Debug for Store {
     }
 }
 
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Release the lock while the backend (for PostgreSQL, its session) is still alive:
+        // fields drop in declaration order, and `backend` comes first.
+        drop(self.guard.take());
+    }
+}
+
 impl Store {
     /// Lock the backend, read the state and bring it up to date with any journal left by an
     /// interrupted run (persisting the result and clearing the journal). Intents that never

@@ -1,0 +1,400 @@
+//! The PostgreSQL session behind [`crate::PostgresBackend`]: schema, SQL and the advisory
+//! lock, run on the backend's own thread (see `postgres.rs`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use tokio_postgres::Client;
+
+use crate::error::Error;
+use crate::lock::LockInfo;
+use crate::pg_url::scrub;
+
+/// Created idempotently on connect, under a transaction-scoped advisory lock so that
+/// concurrent first connections do not race on the catalog.
+const SCHEMA: &str = "
+BEGIN;
+SELECT pg_advisory_xact_lock(7306086707425436013);
+CREATE TABLE IF NOT EXISTS garrison_state (
+    workspace       text PRIMARY KEY,
+    serial          bigint NOT NULL,
+    doc             bytea NOT NULL,
+    previous_serial bigint,
+    previous        bytea,
+    updated_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS garrison_journal (
+    seq       bigserial PRIMARY KEY,
+    workspace text NOT NULL,
+    record    bytea NOT NULL,
+    at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS garrison_journal_workspace_seq ON garrison_journal (workspace, seq);
+CREATE TABLE IF NOT EXISTS garrison_lock (
+    workspace text PRIMARY KEY,
+    lock_id   text NOT NULL,
+    info      text NOT NULL,
+    locked_at timestamptz NOT NULL DEFAULT now()
+);
+COMMIT;
+";
+
+/// How long a locker waits for a holder row when the advisory lock is held without one
+/// (the holder is between taking the lock and writing its row, or between the reverse).
+const ROWLESS_RETRIES: u32 = 20;
+const ROWLESS_PAUSE: Duration = Duration::from_millis(25);
+
+/// How long `force_unlock` waits for the terminated holder session to end (milliseconds).
+const TERMINATE_TIMEOUT_MS: i64 = 5_000;
+
+/// The stable 64-bit advisory lock key of a workspace: the first 8 bytes of
+/// `sha256("garrison-state:" + workspace)`, big-endian.
+pub(crate) fn lock_key(workspace: &str) -> i64 {
+    let digest = Sha256::digest(format!("garrison-state:{workspace}").as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+/// One connected session for one workspace. Only its own thread touches it.
+pub(crate) struct Session {
+    client: Client,
+    workspace: String,
+    location: String,
+    key: i64,
+    secret: Option<String>,
+    /// Our lock, while held on this session.
+    held: Option<LockInfo>,
+}
+
+impl Session {
+    pub(crate) fn new(
+        client: Client,
+        workspace: &str,
+        location: &str,
+        secret: Option<String>,
+    ) -> Self {
+        Self {
+            client,
+            workspace: workspace.to_string(),
+            location: location.to_string(),
+            key: lock_key(workspace),
+            secret,
+            held: None,
+        }
+    }
+
+    fn err(&self, action: &'static str, e: &tokio_postgres::Error) -> Error {
+        let message = match e.as_db_error() {
+            Some(db) => format!("{}: {}", db.severity(), db.message()),
+            None => e.to_string(),
+        };
+        Error::Postgres {
+            action,
+            location: self.location.clone(),
+            message: scrub(&message, self.secret.as_deref()),
+        }
+    }
+
+    fn other(&self, action: &'static str, message: impl Into<String>) -> Error {
+        Error::Postgres {
+            action,
+            location: self.location.clone(),
+            message: message.into(),
+        }
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        PathBuf::from(&self.location)
+    }
+
+    pub(crate) async fn create_schema(&self) -> Result<(), Error> {
+        self.client
+            .batch_execute(SCHEMA)
+            .await
+            .map_err(|e| self.err("create the state tables", &e))
+    }
+
+    /// The stored document bytes (`previous`: the backup instead), if any.
+    pub(crate) async fn read(&self, previous: bool) -> Result<Option<Vec<u8>>, Error> {
+        let sql = if previous {
+            "SELECT previous FROM garrison_state WHERE workspace = $1"
+        } else {
+            "SELECT doc FROM garrison_state WHERE workspace = $1"
+        };
+        let row = self
+            .client
+            .query_opt(sql, &[&self.workspace])
+            .await
+            .map_err(|e| self.err("read the state", &e))?;
+        match row {
+            None => Ok(None),
+            Some(row) => row
+                .try_get::<_, Option<Vec<u8>>>(0)
+                .map_err(|e| self.err("read the state", &e)),
+        }
+    }
+
+    /// Move the current document to `previous` and store `bytes`, in one statement.
+    pub(crate) async fn write(&self, bytes: &[u8], serial: u64) -> Result<(), Error> {
+        let serial = i64::try_from(serial).map_err(|_| {
+            self.other("write the state", format!("serial {serial} exceeds bigint"))
+        })?;
+        self.client
+            .execute(
+                "INSERT INTO garrison_state (workspace, serial, doc) VALUES ($1, $2, $3)
+                 ON CONFLICT (workspace) DO UPDATE SET
+                     previous_serial = garrison_state.serial,
+                     previous = garrison_state.doc,
+                     serial = EXCLUDED.serial,
+                     doc = EXCLUDED.doc,
+                     updated_at = now()",
+                &[&self.workspace, &serial, &bytes],
+            )
+            .await
+            .map_err(|e| self.err("write the state", &e))?;
+        Ok(())
+    }
+
+    async fn read_lock_row(&self) -> Result<Option<Result<LockInfo, String>>, Error> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT info FROM garrison_lock WHERE workspace = $1",
+                &[&self.workspace],
+            )
+            .await
+            .map_err(|e| self.err("read the lock holder", &e))?;
+        let Some(row) = row else { return Ok(None) };
+        let text: String = row
+            .try_get(0)
+            .map_err(|e| self.err("read the lock holder", &e))?;
+        Ok(Some(
+            serde_json::from_str::<LockInfo>(&text).map_err(|e| e.to_string()),
+        ))
+    }
+
+    async fn try_advisory_lock(&self) -> Result<bool, Error> {
+        let row = self
+            .client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&self.key])
+            .await
+            .map_err(|e| self.err("take the advisory lock", &e))?;
+        row.try_get(0)
+            .map_err(|e| self.err("take the advisory lock", &e))
+    }
+
+    async fn advisory_unlock(&self) -> Result<(), Error> {
+        self.client
+            .query_one("SELECT pg_advisory_unlock($1)", &[&self.key])
+            .await
+            .map_err(|e| self.err("release the advisory lock", &e))?;
+        Ok(())
+    }
+
+    /// Take the lock; returns the stale holder taken over, if any.
+    pub(crate) async fn lock(&mut self, info: LockInfo) -> Result<Option<LockInfo>, Error> {
+        if let Some(held) = &self.held {
+            // Advisory locks are re-entrant per session: refuse a second acquisition here.
+            return Err(Error::Locked {
+                path: self.lock_path(),
+                holder: held.clone(),
+            });
+        }
+        let mut attempts = 0;
+        while !self.try_advisory_lock().await? {
+            match self.read_lock_row().await? {
+                Some(Ok(holder)) => {
+                    return Err(Error::Locked {
+                        path: self.lock_path(),
+                        holder,
+                    })
+                }
+                Some(Err(reason)) => {
+                    return Err(Error::LockUnreadable {
+                        path: self.lock_path(),
+                        reason,
+                    })
+                }
+                None if attempts < ROWLESS_RETRIES => {
+                    attempts += 1;
+                    tokio::time::sleep(ROWLESS_PAUSE).await;
+                }
+                None => {
+                    return Err(Error::LockUnreadable {
+                        path: self.lock_path(),
+                        reason: format!(
+                            "advisory lock {} is held by another session but no holder row exists; another program may use that key",
+                            self.key
+                        ),
+                    })
+                }
+            }
+        }
+        // We hold the advisory lock: any row left is from a holder whose session died.
+        let result = self.claim(&info).await;
+        match result {
+            Ok(took_over) => {
+                self.held = Some(info);
+                Ok(took_over)
+            }
+            Err(e) => {
+                let _ = self.advisory_unlock().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn claim(&self, info: &LockInfo) -> Result<Option<LockInfo>, Error> {
+        let took_over = match self.read_lock_row().await? {
+            Some(Ok(stale)) => Some(stale),
+            // Unreadable and certainly stale (its advisory lock was free): overwrite it.
+            Some(Err(_)) | None => None,
+        };
+        let text = serde_json::to_string(info).map_err(|source| Error::Encode {
+            what: "the lock holder",
+            source,
+        })?;
+        self.client
+            .execute(
+                "INSERT INTO garrison_lock (workspace, lock_id, info) VALUES ($1, $2, $3)
+                 ON CONFLICT (workspace) DO UPDATE SET
+                     lock_id = EXCLUDED.lock_id, info = EXCLUDED.info, locked_at = now()",
+                &[&self.workspace, &info.id.to_string(), &text],
+            )
+            .await
+            .map_err(|e| self.err("record the lock holder", &e))?;
+        Ok(took_over)
+    }
+
+    /// Release our lock `id`: delete its row, then the advisory lock. A no-op if not held.
+    pub(crate) async fn unlock(&mut self, id: uuid::Uuid) -> Result<(), Error> {
+        if self.held.as_ref().map(|h| h.id) != Some(id) {
+            return Ok(());
+        }
+        self.client
+            .execute(
+                "DELETE FROM garrison_lock WHERE workspace = $1 AND lock_id = $2",
+                &[&self.workspace, &id.to_string()],
+            )
+            .await
+            .map_err(|e| self.err("remove the lock holder", &e))?;
+        self.advisory_unlock().await?;
+        self.held = None;
+        Ok(())
+    }
+
+    /// Remove the holder row and end the session holding the advisory lock.
+    pub(crate) async fn force_unlock(&mut self) -> Result<Option<LockInfo>, Error> {
+        let holder = self.read_lock_row().await?.and_then(Result::ok);
+        let classid = (self.key >> 32) as u32;
+        let objid = self.key as u32;
+        let row = self
+            .client
+            .query_opt(
+                "SELECT l.pid, l.pid = pg_backend_pid() FROM pg_locks l
+                 JOIN pg_database d ON d.oid = l.database AND d.datname = current_database()
+                 WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2
+                   AND l.objsubid = 1 AND l.granted",
+                &[&classid, &objid],
+            )
+            .await
+            .map_err(|e| self.err("find the session holding the lock", &e))?;
+        self.client
+            .execute(
+                "DELETE FROM garrison_lock WHERE workspace = $1",
+                &[&self.workspace],
+            )
+            .await
+            .map_err(|e| self.err("remove the lock holder", &e))?;
+        let Some(row) = row else { return Ok(holder) };
+        let pid: i32 = row
+            .try_get(0)
+            .map_err(|e| self.err("find the session holding the lock", &e))?;
+        let ours: bool = row
+            .try_get(1)
+            .map_err(|e| self.err("find the session holding the lock", &e))?;
+        if ours {
+            self.client
+                .query_one("SELECT pg_advisory_unlock_all()", &[])
+                .await
+                .map_err(|e| self.err("release the advisory lock", &e))?;
+            self.held = None;
+            return Ok(holder);
+        }
+        let row = self
+            .client
+            .query_one(
+                "SELECT pg_terminate_backend($1, $2)",
+                &[&pid, &TERMINATE_TIMEOUT_MS],
+            )
+            .await
+            .map_err(|e| self.err("terminate the session holding the lock", &e))?;
+        let ended: bool = row
+            .try_get(0)
+            .map_err(|e| self.err("terminate the session holding the lock", &e))?;
+        if !ended {
+            return Err(self.other(
+                "terminate the session holding the lock",
+                format!("session pid {pid} did not end within {TERMINATE_TIMEOUT_MS} ms"),
+            ));
+        }
+        Ok(holder)
+    }
+
+    pub(crate) async fn journal_append(&self, bytes: &[u8]) -> Result<(), Error> {
+        self.client
+            .execute(
+                "INSERT INTO garrison_journal (workspace, record) VALUES ($1, $2)",
+                &[&self.workspace, &bytes],
+            )
+            .await
+            .map_err(|e| self.err("append to the journal", &e))?;
+        Ok(())
+    }
+
+    /// Every record of the workspace as `(seq, bytes)`, in append order.
+    pub(crate) async fn journal_read(&self) -> Result<Vec<(i64, Vec<u8>)>, Error> {
+        let rows = self
+            .client
+            .query(
+                "SELECT seq, record FROM garrison_journal WHERE workspace = $1 ORDER BY seq",
+                &[&self.workspace],
+            )
+            .await
+            .map_err(|e| self.err("read the journal", &e))?;
+        rows.iter()
+            .map(|row| {
+                let seq: i64 = row
+                    .try_get(0)
+                    .map_err(|e| self.err("read the journal", &e))?;
+                let bytes: Vec<u8> = row
+                    .try_get(1)
+                    .map_err(|e| self.err("read the journal", &e))?;
+                Ok((seq, bytes))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn journal_clear(&self) -> Result<(), Error> {
+        self.client
+            .execute(
+                "DELETE FROM garrison_journal WHERE workspace = $1",
+                &[&self.workspace],
+            )
+            .await
+            .map_err(|e| self.err("clear the journal", &e))?;
+        Ok(())
+    }
+
+    /// Before the session closes: free the advisory lock at once (the server would free it
+    /// moments later anyway) and leave any holder row, which the next locker takes over.
+    pub(crate) async fn abandon(&mut self) {
+        let _ = self
+            .client
+            .simple_query("SELECT pg_advisory_unlock_all()")
+            .await;
+        self.held = None;
+    }
+}

@@ -1,0 +1,347 @@
+//! The PostgreSQL backend: state, backup, journal and lock rows per workspace in one
+//! database, served by a dedicated thread that owns the session.
+//!
+//! The [`Backend`] trait is synchronous and the engine calls it from inside a tokio
+//! runtime, so this backend never blocks on a runtime on the caller's thread. It owns a
+//! std thread running a current-thread tokio runtime with the `tokio_postgres::Client` and
+//! its connection task; each trait call sends a job over a std channel and blocks on the
+//! reply. Dropping the backend stops the thread, which ends the session.
+//!
+//! Connections use `NoTls` only: use it on loopback or a private network.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::backend::Backend;
+use crate::codec::{decode, encode};
+use crate::doc::StateDoc;
+use crate::error::Error;
+use crate::journal::{JournalRead, JournalRecord};
+use crate::lock::{LockGuard, LockInfo};
+use crate::pg_session::Session;
+use crate::pg_url::{redact_url, scrub};
+
+type Job =
+    Box<dyn for<'a> FnOnce(&'a mut Session) -> Pin<Box<dyn Future<Output = ()> + 'a>> + Send>;
+
+enum Msg {
+    Job(Job),
+    Shutdown,
+}
+
+/// A cloneable way to run jobs on the session thread (the lock guard keeps one).
+#[derive(Clone)]
+struct Handle {
+    tx: mpsc::Sender<Msg>,
+    location: String,
+}
+
+impl Handle {
+    fn call<T, F>(&self, action: &'static str, f: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&'a mut Session) -> Pin<Box<dyn Future<Output = Result<T, Error>> + 'a>>
+            + Send
+            + 'static,
+    {
+        let (reply_tx, reply_rx) = mpsc::channel();
+        let job: Job = Box::new(move |session| {
+            Box::pin(async move {
+                let result = f(session).await;
+                let _ = reply_tx.send(result);
+            })
+        });
+        let stopped = || {
+            Error::Postgres {
+            action,
+            location: self.location.clone(),
+            message: "the backend's session thread has stopped (the backend was dropped or its thread failed)".into(),
+        }
+        };
+        self.tx.send(Msg::Job(job)).map_err(|_| stopped())?;
+        reply_rx.recv().map_err(|_| stopped())?
+    }
+}
+
+/// State in PostgreSQL, keyed by workspace. See `docs/state.md` ("PostgreSQL").
+///
+/// - Tables `garrison_state`, `garrison_journal`, `garrison_lock` are created on connect.
+/// - The document is stored as the exact bytes of [`crate::encode`], so [`crate::decode`]
+///   verifies its checksum on read; the previous document is kept in the same row.
+/// - The lock is `pg_try_advisory_lock` on this backend's session plus a holder row; a row
+///   whose advisory lock is free is stale and taken over.
+pub struct PostgresBackend {
+    handle: Handle,
+    workspace: String,
+    redacted_url: String,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for PostgresBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresBackend")
+            .field("url", &self.redacted_url)
+            .field("workspace", &self.workspace)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `postgres:<workspace>`, the location named in messages.
+fn location_of(workspace: &str) -> String {
+    format!("postgres:{workspace}")
+}
+
+impl PostgresBackend {
+    /// Connect to `url` (a `postgres://` URL or `key=value` string; TLS is not supported)
+    /// for `workspace`, creating the tables if needed. Blocks until connected; callable
+    /// from sync code and from inside a tokio runtime. Errors never contain the password.
+    pub fn connect(url: &str, workspace: &str) -> Result<Self, Error> {
+        let redacted_url = redact_url(url);
+        let location = location_of(workspace);
+        let connect_err = |message: String| Error::Postgres {
+            action: "connect",
+            location: format!("{redacted_url} (workspace `{workspace}`)"),
+            message,
+        };
+        if workspace.is_empty() {
+            return Err(connect_err("the workspace name is empty".into()));
+        }
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| connect_err(format!("invalid URL: {e}")))?;
+        let secret = config
+            .get_password()
+            .map(|p| String::from_utf8_lossy(p).into_owned());
+        let scrubbed = |e: &dyn std::fmt::Display| scrub(&e.to_string(), secret.as_deref());
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("garrison");
+        }
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| connect_err(format!("cannot start the session runtime: {e}")))?;
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<(), String>>();
+        let thread_workspace = workspace.to_string();
+        let thread_location = location.clone();
+        let thread_secret = secret.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("garrison-pg-{workspace}"))
+            .spawn(move || {
+                serve(
+                    runtime,
+                    config,
+                    rx,
+                    ready_tx,
+                    thread_workspace,
+                    thread_location,
+                    thread_secret,
+                )
+            })
+            .map_err(|e| connect_err(format!("cannot start the session thread: {e}")))?;
+        let ready = ready_rx
+            .recv()
+            .unwrap_or_else(|_| Err("the session thread stopped while connecting".into()));
+        if let Err(message) = ready {
+            let _ = thread.join();
+            return Err(connect_err(scrubbed(&message)));
+        }
+        Ok(Self {
+            handle: Handle { tx, location },
+            workspace: workspace.to_string(),
+            redacted_url,
+            thread: Some(thread),
+        })
+    }
+
+    /// The workspace this backend stores.
+    pub fn workspace(&self) -> &str {
+        &self.workspace
+    }
+
+    /// The connection URL with its password replaced by `***`.
+    pub fn redacted_url(&self) -> &str {
+        &self.redacted_url
+    }
+
+    /// The previous document (the backup kept by each write), if any.
+    pub fn read_previous(&self) -> Result<Option<StateDoc>, Error> {
+        let bytes = self
+            .handle
+            .call("read the previous state", |s| Box::pin(s.read(true)))?;
+        bytes.map(|b| self.decode(&b)).transpose()
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<StateDoc, Error> {
+        let location = self.handle.location.clone();
+        let backup = PathBuf::from(format!(
+            "{location} (column `previous` of table `garrison_state`)"
+        ));
+        decode(Path::new(&location), bytes).map_err(|e| match e {
+            Error::Corrupt { path, reason, .. } => Error::Corrupt {
+                path,
+                backup,
+                reason,
+            },
+            Error::ChecksumMismatch {
+                path,
+                stored,
+                actual,
+                ..
+            } => Error::ChecksumMismatch {
+                path,
+                backup,
+                stored,
+                actual,
+            },
+            Error::FutureVersion {
+                path,
+                found,
+                supported,
+                ..
+            } => Error::FutureVersion {
+                path,
+                backup,
+                found,
+                supported,
+            },
+            other => other,
+        })
+    }
+}
+
+/// The session thread: connect, create the schema, report readiness, then run jobs until
+/// told to stop (or every sender is gone).
+fn serve(
+    runtime: tokio::runtime::Runtime,
+    config: tokio_postgres::Config,
+    rx: mpsc::Receiver<Msg>,
+    ready: mpsc::Sender<Result<(), String>>,
+    workspace: String,
+    location: String,
+    secret: Option<String>,
+) {
+    let connected = runtime.block_on(async {
+        let (client, connection) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .map_err(|e| e.to_string())?;
+        let task = tokio::spawn(connection);
+        let session = Session::new(client, &workspace, &location, secret);
+        match session.create_schema().await {
+            Ok(()) => Ok((session, task)),
+            Err(e) => Err(e.to_string()),
+        }
+    });
+    let (mut session, task) = match connected {
+        Ok(pair) => pair,
+        Err(message) => {
+            let _ = ready.send(Err(message));
+            return;
+        }
+    };
+    if ready.send(Ok(())).is_err() {
+        return;
+    }
+    while let Ok(Msg::Job(job)) = rx.recv() {
+        runtime.block_on(job(&mut session));
+    }
+    runtime.block_on(async move {
+        session.abandon().await;
+        drop(session);
+        // Let the connection send its Terminate message and close.
+        let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+    });
+}
+
+impl Drop for PostgresBackend {
+    fn drop(&mut self) {
+        let _ = self.handle.tx.send(Msg::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Backend for PostgresBackend {
+    fn location(&self) -> String {
+        self.handle.location.clone()
+    }
+
+    fn read(&self) -> Result<Option<StateDoc>, Error> {
+        let bytes = self
+            .handle
+            .call("read the state", |s| Box::pin(s.read(false)))?;
+        bytes.map(|b| self.decode(&b)).transpose()
+    }
+
+    fn write(&self, doc: &StateDoc) -> Result<u64, Error> {
+        let bytes = encode(doc)?;
+        let len = bytes.len() as u64;
+        let serial = doc.serial;
+        self.handle.call("write the state", move |s| {
+            Box::pin(async move { s.write(&bytes, serial).await })
+        })?;
+        Ok(len)
+    }
+
+    fn lock(&self, info: LockInfo) -> Result<LockGuard, Error> {
+        let request = info.clone();
+        let took_over = self
+            .handle
+            .call("take the lock", move |s| Box::pin(s.lock(request)))?;
+        let handle = self.handle.clone();
+        let id = info.id;
+        Ok(LockGuard::new(info, took_over, move || {
+            handle.call("release the lock", move |s| Box::pin(s.unlock(id)))
+        }))
+    }
+
+    fn force_unlock(&self) -> Result<Option<LockInfo>, Error> {
+        self.handle
+            .call("force-unlock", |s| Box::pin(s.force_unlock()))
+    }
+
+    fn journal_append(&self, record: &JournalRecord) -> Result<u64, Error> {
+        let bytes = serde_json::to_vec(record).map_err(|source| Error::Encode {
+            what: "a journal record",
+            source,
+        })?;
+        let len = bytes.len() as u64;
+        self.handle.call("append to the journal", move |s| {
+            Box::pin(async move { s.journal_append(&bytes).await })
+        })?;
+        Ok(len)
+    }
+
+    fn journal_read(&self) -> Result<JournalRead, Error> {
+        let rows = self
+            .handle
+            .call("read the journal", |s| Box::pin(s.journal_read()))?;
+        let mut read = JournalRead::default();
+        for (i, (seq, bytes)) in rows.into_iter().enumerate() {
+            let record = serde_json::from_slice::<JournalRecord>(&bytes).map_err(|e| {
+                Error::JournalCorrupt {
+                    path: PathBuf::from(&self.handle.location),
+                    line: i + 1,
+                    reason: format!("record seq {seq} does not decode: {e}"),
+                }
+            })?;
+            read.records.push(record);
+        }
+        Ok(read)
+    }
+
+    fn journal_clear(&self) -> Result<(), Error> {
+        self.handle
+            .call("clear the journal", |s| Box::pin(s.journal_clear()))
+    }
+}

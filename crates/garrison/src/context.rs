@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use barrack_api::{ApiKey, Client, ClientConfig, DEFAULT_BASE_URL};
 use garrison_config::{load_dir, Model, StateBackend};
-use garrison_state::{Backend, LocalBackend};
+use garrison_state::{Backend, LocalBackend, PostgresBackend};
 use miette::{miette, IntoDiagnostic};
 
 use crate::cli::{Global, VarArgs};
@@ -61,14 +61,32 @@ pub(crate) fn backend(model: &Model) -> miette::Result<Box<dyn Backend>> {
     backend_for(&model.dir, &model.state)
 }
 
-/// The state backend for a directory whose config may not load (state commands).
+/// The state backend a directory's config names (for the commands that only read or
+/// unlock the state: `state`, `output`, `force-unlock`). Variables come from
+/// `GARRISON_VAR_*`; a config that does not load is reported and is an error.
+pub(crate) fn backend_of_dir(
+    dir: &Path,
+    no_color: bool,
+) -> Result<Box<dyn Backend>, miette::Report> {
+    let model = load_model(dir, &VarArgs::default(), no_color)
+        .map_err(|_| miette!(help = "the state's location is in the config; fix it (or set its variables with GARRISON_VAR_NAME)", "could not find the state backend"))?;
+    backend(&model)
+}
+
+/// The state backend of a config's `state` node.
 pub(crate) fn backend_for(dir: &Path, state: &StateBackend) -> miette::Result<Box<dyn Backend>> {
     match state {
         StateBackend::Local { path } => Ok(Box::new(LocalBackend::new(dir.join(path)))),
-        StateBackend::Postgres { .. } => Err(miette!(
-            help = "use `state \"local\"` for now; the PostgreSQL backend is planned",
-            "the `postgres` state backend is not available in this version"
-        )),
+        StateBackend::Postgres { url_env, workspace } => {
+            let url = std::env::var(url_env).ok().filter(|u| !u.trim().is_empty());
+            let Some(url) = url else {
+                return Err(miette!(
+                    help = format!("export {url_env}=postgres://USER:PASSWORD@HOST/DB (the URL is read from the environment only)"),
+                    "the config keeps its state in PostgreSQL, but `{url_env}` is not set"
+                ));
+            };
+            Ok(Box::new(PostgresBackend::connect(&url, workspace)?))
+        }
     }
 }
 

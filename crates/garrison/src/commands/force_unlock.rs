@@ -2,12 +2,10 @@
 
 use std::path::PathBuf;
 
-use garrison_state::{Backend, LocalBackend};
-
 use crate::exit::codes;
 
-pub(crate) fn run(dir: Option<PathBuf>) -> miette::Result<u8> {
-    let backend = LocalBackend::in_config_dir(crate::context::dir_or_cwd(dir));
+pub(crate) fn run(dir: Option<PathBuf>, no_color: bool) -> miette::Result<u8> {
+    let backend = crate::context::backend_of_dir(&crate::context::dir_or_cwd(dir), no_color)?;
     match backend.force_unlock()? {
         Some(holder) => eprintln!("Removed the lock held by {holder}."),
         None => eprintln!("The state `{}` was not locked.", backend.location()),

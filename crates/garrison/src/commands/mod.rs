@@ -80,12 +80,12 @@ pub(crate) fn dispatch(cli: Cli) -> miette::Result<u8> {
             },
         )),
         Command::Refresh { dir, vars } => runtime()?.block_on(refresh::run(&global, dir, &vars)),
-        Command::Output { name, dir, json } => output::run(name, dir, json),
+        Command::Output { name, dir, json } => output::run(name, dir, json, no_color),
         Command::State { command } => match command {
-            StateCommand::List { dir } => state::list(dir),
-            StateCommand::Show { address, dir } => state::show(&address, dir),
+            StateCommand::List { dir } => state::list(dir, no_color),
+            StateCommand::Show { address, dir } => state::show(&address, dir, no_color),
         },
-        Command::ForceUnlock { dir } => force_unlock::run(dir),
+        Command::ForceUnlock { dir } => force_unlock::run(dir, no_color),
         Command::Sim {
             addr,
             state_file,

@@ -3,15 +3,19 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use garrison_state::{LocalBackend, Store};
+use garrison_state::Store;
 use miette::miette;
 
 use crate::exit::codes;
 
-pub(crate) fn run(name: Option<String>, dir: Option<PathBuf>, json: bool) -> miette::Result<u8> {
-    let dir = crate::context::dir_or_cwd(dir);
-    let backend = LocalBackend::in_config_dir(&dir);
-    let state = Store::peek(&backend)?.state;
+pub(crate) fn run(
+    name: Option<String>,
+    dir: Option<PathBuf>,
+    json: bool,
+    no_color: bool,
+) -> miette::Result<u8> {
+    let backend = crate::context::backend_of_dir(&crate::context::dir_or_cwd(dir), no_color)?;
+    let state = Store::peek(backend.as_ref())?.state;
     let outputs = &state.outputs;
     let mut out = std::io::stdout().lock();
     match name {

@@ -3,14 +3,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use garrison_state::{LocalBackend, Store};
+use garrison_state::Store;
 use miette::miette;
 
 use crate::exit::codes;
 
-pub(crate) fn list(dir: Option<PathBuf>) -> miette::Result<u8> {
-    let backend = LocalBackend::in_config_dir(crate::context::dir_or_cwd(dir));
-    let replay = Store::peek(&backend)?;
+pub(crate) fn list(dir: Option<PathBuf>, no_color: bool) -> miette::Result<u8> {
+    let backend = crate::context::backend_of_dir(&crate::context::dir_or_cwd(dir), no_color)?;
+    let replay = Store::peek(backend.as_ref())?;
     let mut out = std::io::stdout().lock();
     for (address, rs) in &replay.state.resources {
         let _ = writeln!(out, "{address}\t{}\t{}", rs.remote_id, rs.name);
@@ -24,9 +24,9 @@ pub(crate) fn list(dir: Option<PathBuf>) -> miette::Result<u8> {
     Ok(codes::OK)
 }
 
-pub(crate) fn show(address: &str, dir: Option<PathBuf>) -> miette::Result<u8> {
-    let backend = LocalBackend::in_config_dir(crate::context::dir_or_cwd(dir));
-    let state = Store::peek(&backend)?.state;
+pub(crate) fn show(address: &str, dir: Option<PathBuf>, no_color: bool) -> miette::Result<u8> {
+    let backend = crate::context::backend_of_dir(&crate::context::dir_or_cwd(dir), no_color)?;
+    let state = Store::peek(backend.as_ref())?.state;
     let Some(rs) = state.resources.get(address) else {
         return Err(miette!(
             help = "`garrison state list` shows every address",

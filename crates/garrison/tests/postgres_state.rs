@@ -1,0 +1,96 @@
+//! The PostgreSQL state backend through the binary: apply, a clean plan, `state list`,
+//! destroy, all with the state in PostgreSQL and nothing on disk. Needs
+//! `GARRISON_TEST_PG_URL` (`.ci/run` starts a server and sets it); without it, and outside
+//! CI, the test says so and does not run; in CI its absence is a failure.
+
+mod support;
+
+use support::Env;
+
+fn pg_url() -> Option<String> {
+    match std::env::var("GARRISON_TEST_PG_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!(
+                "CI must provide PostgreSQL: GARRISON_TEST_PG_URL is not set (see .ci/postgres.sh)"
+            )
+        }
+        _ => {
+            eprintln!("postgres_state: did not run: GARRISON_TEST_PG_URL is not set (bash .ci/postgres.sh prints one)");
+            None
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_plan_destroy_with_state_in_postgres() {
+    let Some(url) = pg_url() else {
+        return;
+    };
+    let env = Env::new(0.002).await;
+    let workspace = format!("e2e-{}", std::process::id());
+    env.write(&format!(
+        r#"
+provider "barrack" {{
+    region "NORWAY-1"
+}}
+
+state "postgres" url-env="GARRISON_TEST_PG_URL" workspace="{workspace}"
+
+script "s" {{
+    content "echo hi"
+}}
+
+volume "v" {{
+    size-gb 100
+}}
+"#
+    ));
+    let with_url = |args: &[&str]| {
+        let mut cmd = env.command(args);
+        cmd.env("GARRISON_TEST_PG_URL", &url);
+        cmd
+    };
+    let run = |mut cmd: tokio::process::Command| async move {
+        support::Run::from(cmd.output().await.expect("runs"))
+    };
+
+    run(with_url(&["apply", "--auto-approve"]))
+        .await
+        .expect_code(0);
+    run(with_url(&["plan", "--detailed-exitcode"]))
+        .await
+        .expect_code(0);
+    let list = run(with_url(&["state", "list"]))
+        .await
+        .expect_code(0)
+        .stdout;
+    assert!(
+        list.contains("script.s") && list.contains("volume.v"),
+        "{list}"
+    );
+    assert!(
+        !env.path().join(".garrison/state.json").exists(),
+        "state written to disk"
+    );
+
+    // Without the URL: a one-line cause and a hint, no change.
+    let mut cmd = env.command(&["plan"]);
+    cmd.env_remove("GARRISON_TEST_PG_URL");
+    let missing = run(cmd).await.expect_code(1);
+    assert!(
+        missing.stderr.contains("GARRISON_TEST_PG_URL"),
+        "{}",
+        missing.stderr
+    );
+
+    run(with_url(&["destroy", "--auto-approve"]))
+        .await
+        .expect_code(0);
+    assert!(env.sim_names().await.is_empty());
+    let list = run(with_url(&["state", "list"]))
+        .await
+        .expect_code(0)
+        .stdout;
+    assert!(list.trim().is_empty(), "{list}");
+}

@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::io::Write;
+
 use support::Env;
 
 fn pg_url() -> Option<String> {
@@ -16,7 +18,7 @@ fn pg_url() -> Option<String> {
             )
         }
         _ => {
-            eprintln!("postgres_state: did not run: GARRISON_TEST_PG_URL is not set (bash .ci/postgres.sh prints one)");
+            let _ = writeln!(std::io::stderr(), "postgres_state: did not run: GARRISON_TEST_PG_URL is not set (bash .ci/postgres.sh prints one)");
             None
         }
     }

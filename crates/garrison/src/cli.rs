@@ -42,10 +42,10 @@ pub(crate) struct VarArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Check a configuration directory and report every mistake at once.
+    /// Check configuration directories and report every mistake at once.
     Validate {
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
+        /// Config directories (default: the current directory).
+        dirs: Vec<PathBuf>,
         #[command(flatten)]
         vars: VarArgs,
         /// Print diagnostics as JSON on stdout.

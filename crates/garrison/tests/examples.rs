@@ -80,3 +80,25 @@ async fn golden_image() {
     )
     .await;
 }
+
+/// `garrison validate examples/*`: every example at once, exit 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validate_every_example_at_once() {
+    let env = Env::new(0.002).await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let dirs: Vec<String> = ["dev-box", "training-cluster", "golden-image"]
+        .iter()
+        .map(|d| root.join(d).to_string_lossy().into_owned())
+        .collect();
+    let args: Vec<&str> = std::iter::once("validate")
+        .chain(dirs.iter().map(String::as_str))
+        .collect();
+    let run = env.run(&args).await.expect_code(0);
+    assert_eq!(run.stderr.matches("is valid").count(), 3, "{}", run.stderr);
+    // One invalid directory among valid ones makes the whole run fail.
+    env.write("vm \"x\" {\n    gpu \"H200\"\n}\n");
+    let here = env.path().to_string_lossy().into_owned();
+    let mut args = args.clone();
+    args.push(&here);
+    env.run(&args).await.expect_code(1);
+}

@@ -25,7 +25,7 @@ pub(crate) fn dispatch(cli: Cli) -> miette::Result<u8> {
             .map_err(|e| miette!("could not start the async runtime: {e}"))
     };
     match cli.command {
-        Command::Validate { dir, vars, json } => validate::run(dir, &vars, json, no_color),
+        Command::Validate { dirs, vars, json } => validate::run(dirs, &vars, json, no_color),
         Command::Fmt { dir, check } => fmt::run(dir, check, no_color),
         Command::Plan {
             dir,

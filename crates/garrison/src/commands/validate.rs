@@ -44,21 +44,57 @@ pub(crate) fn render(diags: &[ConfigDiagnostic], no_color: bool) -> String {
     out
 }
 
-/// Runs `garrison validate`.
+/// Runs `garrison validate` on each directory (`examples/*` validates every example); exit 1
+/// when any is invalid. With `--json`, one document per directory, in an array when several.
 pub(crate) fn run(
-    dir: Option<PathBuf>,
+    dirs: Vec<PathBuf>,
     vars: &VarArgs,
     json: bool,
     no_color: bool,
 ) -> miette::Result<u8> {
-    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    let dirs = if dirs.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        dirs
+    };
     let inputs = var_inputs(vars)?;
-    let (errors, warnings, summary) = match load_dir(&dir, &inputs) {
+    let mut docs = Vec::new();
+    let mut all_valid = true;
+    for dir in &dirs {
+        let (valid, doc) = validate_one(dir, &inputs, json, no_color);
+        all_valid &= valid;
+        docs.extend(doc);
+    }
+    if json {
+        let doc = if docs.len() == 1 {
+            docs.remove(0)
+        } else {
+            serde_json::Value::Array(docs)
+        };
+        // a closed stdout (broken pipe) is not an error worth reporting
+        let _ = writeln!(std::io::stdout().lock(), "{doc:#}");
+    }
+    Ok(if all_valid {
+        crate::exit::codes::OK
+    } else {
+        crate::exit::codes::ERROR
+    })
+}
+
+/// Validates one directory: whether it is valid, and its JSON document with `--json`
+/// (diagnostics go to stderr otherwise).
+fn validate_one(
+    dir: &Path,
+    inputs: &garrison_config::VarInputs,
+    json: bool,
+    no_color: bool,
+) -> (bool, Option<serde_json::Value>) {
+    let (errors, warnings, summary) = match load_dir(dir, inputs) {
         Ok(loaded) => {
             let m = &loaded.model;
             let summary = format!(
                 "`{}` is valid: {} resource instance{}, {} output{}",
-                display(&dir),
+                display(dir),
                 m.resources.len(),
                 if m.resources.len() == 1 { "" } else { "s" },
                 m.outputs.len(),
@@ -71,32 +107,28 @@ pub(crate) fn run(
     let valid = errors.is_empty();
     if json {
         let doc = serde_json::json!({
+            "dir": display(dir),
             "valid": valid,
             "errors": errors.iter().map(ConfigDiagnostic::to_json).collect::<Vec<_>>(),
             "warnings": warnings.iter().map(ConfigDiagnostic::to_json).collect::<Vec<_>>(),
         });
-        // a closed stdout (broken pipe) is not an error worth reporting
-        let _ = writeln!(std::io::stdout().lock(), "{doc:#}");
-    } else {
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "{}", render(&errors, no_color));
-        let _ = write!(err, "{}", render(&warnings, no_color));
-        if valid {
-            let _ = writeln!(err, "{summary}");
-        } else {
-            let _ = writeln!(
-                err,
-                "error: the configuration is invalid ({} error{})",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            );
-        }
+        return (valid, Some(doc));
     }
-    Ok(if valid {
-        crate::exit::codes::OK
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{}", render(&errors, no_color));
+    let _ = write!(err, "{}", render(&warnings, no_color));
+    if valid {
+        let _ = writeln!(err, "{summary}");
     } else {
-        crate::exit::codes::ERROR
-    })
+        let _ = writeln!(
+            err,
+            "error: the configuration in `{}` is invalid ({} error{})",
+            display(dir),
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
+        );
+    }
+    (valid, None)
 }
 
 fn display(p: &Path) -> String {

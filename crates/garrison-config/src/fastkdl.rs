@@ -14,16 +14,24 @@ use kdl::{KdlDocument, KdlEntry, KdlIdentifier, KdlNode, KdlValue};
 
 /// The document, or `None` when the text is outside the fast subset.
 pub fn parse(text: &str) -> Option<KdlDocument> {
+    parse_or_position(text).ok()
+}
+
+/// The document, or the byte offset where the fast path gave up (an unsupported construct
+/// or a syntax error starts there, or soon after).
+pub fn parse_or_position(text: &str) -> Result<KdlDocument, usize> {
     if text.starts_with('\u{feff}') {
-        return None;
+        return Err(0);
     }
     let mut p = Parser {
         s: text,
         b: text.as_bytes(),
         i: 0,
     };
-    let doc = p.nodes(false)?;
-    (p.i == p.b.len()).then_some(doc)
+    match p.nodes(false) {
+        Some(doc) if p.i == p.b.len() => Ok(doc),
+        _ => Err(p.i.min(text.len())),
+    }
 }
 
 struct Parser<'a> {

@@ -1,6 +1,7 @@
 //! Reading a config directory and parsing each file as KDL v2, with KDL v1 detection.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use kdl::KdlDocument;
 
@@ -72,9 +73,58 @@ pub(crate) fn parse_for_load(rel: &Path, text: &str, diags: &mut Diags) -> Optio
     crate::fastkdl::parse(text).or_else(|| parse(rel, text, diags))
 }
 
+/// How long the `kdl` crate may spend on one file. Its error recovery can take exponential
+/// time and memory on some malformed input (found by fuzzing: 877 bytes of broken slashdash
+/// and braces exhausted 2 GB), so the parse runs on a thread of its own and is abandoned past
+/// this budget; a valid file of 10k resources parses in well under a second.
+const KDL_PARSE_BUDGET: Duration = Duration::from_secs(3);
+
+/// `KdlDocument::parse_v2` within [`KDL_PARSE_BUDGET`]; `None` when it ran out (the thread
+/// is left to finish on its own and its result is dropped).
+fn parse_v2_bounded(text: &str) -> Option<Result<KdlDocument, kdl::KdlError>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = text.to_owned();
+    let spawned = std::thread::Builder::new()
+        .name("kdl-parse".into())
+        .spawn(move || {
+            let _ = tx.send(KdlDocument::parse_v2(&owned));
+        });
+    match spawned {
+        Ok(_) => rx.recv_timeout(KDL_PARSE_BUDGET).ok(),
+        // No thread to be had: parse here, unbounded.
+        Err(_) => Some(KdlDocument::parse_v2(text)),
+    }
+}
+
 /// Parses one file, reporting syntax errors (or one KDL v1 diagnostic) into `diags`.
 pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocument> {
-    match KdlDocument::parse_v2(text) {
+    let Some(result) = parse_v2_bounded(text) else {
+        if let Some(v1) = detect_v1(rel, text) {
+            diags.items.push(v1);
+            return None;
+        }
+        let mut at = crate::fastkdl::parse_or_position(text).err().unwrap_or(0);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let len = text[at..].chars().next().map_or(0, char::len_utf8);
+        diags.error(
+            Code::Syntax,
+            &Span {
+                file: rel.to_path_buf(),
+                offset: at,
+                len,
+            },
+            "this file is too malformed to analyse",
+            "the first problem is at or after this point",
+            Some(format!(
+                "the KDL parser's error recovery gave up after {} s; fix the syntax here and run again",
+                KDL_PARSE_BUDGET.as_secs()
+            )),
+        );
+        return None;
+    };
+    match result {
         Ok(doc) => Some(doc),
         Err(err) => {
             if let Some(v1) = detect_v1(rel, text) {

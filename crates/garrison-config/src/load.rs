@@ -695,7 +695,14 @@ fn hash(
     for (name, v) in vars {
         h.update(name.as_bytes());
         h.update(b"=");
-        h.update(v.value.to_string().as_bytes());
+        // A sensitive value stays out: the hash is published in plans, and a low-entropy
+        // secret (a CIDR) could be brute-forced from it. A saved plan still cannot apply
+        // a changed secret unnoticed when the change changes what the plan does.
+        if v.sensitive {
+            h.update(b"(sensitive)");
+        } else {
+            h.update(v.value.to_string().as_bytes());
+        }
         h.update(b"\n");
     }
     hex::encode(h.finalize())

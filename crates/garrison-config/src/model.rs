@@ -345,7 +345,8 @@ pub struct Model {
     pub resources: Vec<Resource>,
     /// Outputs, sorted by name.
     pub outputs: Vec<Output>,
-    /// sha256 hex over every file read (sorted by path) and the resolved variable values.
+    /// sha256 hex over every file read (sorted by path) and the resolved variable values
+    /// (sensitive values excluded: the hash appears in plans).
     pub config_hash: String,
 }
 

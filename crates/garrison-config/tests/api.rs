@@ -150,6 +150,24 @@ fn config_hash_changes_with_variables_and_text() {
 }
 
 #[test]
+fn config_hash_leaves_sensitive_values_out() {
+    // The hash is published in plans: a low-entropy secret must not be recoverable from it.
+    let text = format!("{BASE}\nvariable \"cidr\" type=\"string\" sensitive=#true\nfirewall \"f\" {{\n    rule direction=\"ingress\" protocol=\"tcp\" port=22 remote=(ref)\"var.cidr\"\n}}\n");
+    let with = |value: &str| {
+        check_ok(
+            &text,
+            &VarInputs {
+                vars: vec![("cidr".into(), value.into())],
+                ..Default::default()
+            },
+        )
+        .model
+        .config_hash
+    };
+    assert_eq!(with("10.1.0.0/16"), with("192.168.0.0/24"));
+}
+
+#[test]
 fn count_expands_sorted_with_default_names() {
     let text = format!("{BASE}\nvolume \"d\" count=11 {{ size-gb 10; }}\n");
     let m = check_ok(&text, &VarInputs::default()).model;

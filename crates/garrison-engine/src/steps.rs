@@ -832,15 +832,37 @@ impl Ctx {
             .unwrap_or_else(|| (remote_id.to_string(), String::new()));
         let op = self.intent(&step.address, step.kind, "update", &name, &region)?;
         let id = Id::new(remote_id);
+        let timeout = self.timeout(step.kind, Op::Update);
+        let mut current_power = None;
         if step.kind == Kind::Vm {
-            let timeout = self.timeout(step.kind, Op::Update);
-            if let Err(e) = self.settle_instance(step, &id, timeout).await {
-                let _ = self.record_truth(op, &step.address, step.kind, &id).await;
-                return Err(e.to_string());
+            match self.settle_instance(step, &id, timeout).await {
+                Ok(instance) => current_power = power_of_status(&instance.status),
+                Err(e) => {
+                    let _ = self.record_truth(op, &step.address, step.kind, &id).await;
+                    return Err(e.to_string());
+                }
             }
         }
+        // Attaching and detaching volumes need an ACTIVE VM. A VM that is stopped or
+        // hibernated (and stays so) is woken for them and put back to sleep afterwards.
+        let wanted_power = ops.iter().find_map(|o| match o {
+            UpdateOp::SetPower { to, .. } => Some(*to),
+            _ => None,
+        });
+        let needs_active = ops.iter().any(|o| {
+            matches!(
+                o,
+                UpdateOp::AttachVolumes { .. } | UpdateOp::DetachVolumes { .. }
+            )
+        });
+        let asleep = current_power.is_some_and(|p| p != Power::Running);
+        let back_to = (needs_active && asleep && wanted_power != Some(Power::Running))
+            .then(|| wanted_power.or(current_power).unwrap_or(Power::Running));
         // Power up first (attachments need ACTIVE), power down last.
-        let mut ordered: Vec<&UpdateOp> = ops.iter().collect();
+        let mut ordered: Vec<&UpdateOp> = ops
+            .iter()
+            .filter(|o| back_to.is_none() || !matches!(o, UpdateOp::SetPower { .. }))
+            .collect();
         ordered.sort_by_key(|o| match o {
             UpdateOp::SetPower {
                 to: Power::Running, ..
@@ -849,10 +871,23 @@ impl Ctx {
             _ => 1,
         });
         let mut failure = None;
-        for update in ordered {
-            if let Err(e) = self.update_op(step, &id, update).await {
+        if back_to.is_some() {
+            if let Err(e) = self.set_power(step, &id, Power::Running, timeout).await {
                 failure = Some(e);
-                break;
+            }
+        }
+        if failure.is_none() {
+            for update in ordered {
+                if let Err(e) = self.update_op(step, &id, update).await {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(power) = back_to {
+            // Back to sleep even when an attachment failed: leave the VM as it was asked to be.
+            if let Err(e) = self.set_power(step, &id, power, timeout).await {
+                failure.get_or_insert(e);
             }
         }
         let recorded = self.record_truth(op, &step.address, step.kind, &id).await;
@@ -961,28 +996,77 @@ impl Ctx {
             .as_ref()
             .map(|p| (p.name.clone(), p.region.clone()))
             .unwrap_or_default();
-        for vm in &vm_ids {
-            self.settle_instance(step, vm, self.timeout(Kind::Vm, Op::Update))
+        // New members must be ACTIVE: a stopped or hibernated VM joining is woken for the
+        // attachment and put back to sleep (one waker per VM at a time).
+        let vm_timeout = self.timeout(Kind::Vm, Op::Update);
+        let attached: std::collections::HashSet<Id> = self
+            .client
+            .get_firewall(&fw_id)
+            .await
+            .map(|f| f.attachments.into_iter().map(|a| a.instance_id).collect())
+            .unwrap_or_default();
+        let mut sleepers: Vec<(String, Id, Power)> = Vec::new();
+        for (address, vm) in vms.iter().zip(&vm_ids) {
+            let instance = self
+                .settle_instance(step, vm, vm_timeout)
                 .await
                 .map_err(|e| e.to_string())?;
+            if let Some(power) = power_of_status(&instance.status).filter(|p| *p != Power::Running)
+            {
+                if !attached.contains(vm) {
+                    sleepers.push((address.clone(), vm.clone(), power));
+                }
+            }
+        }
+        sleepers.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut wake_guards = Vec::new();
+        for (address, _, _) in &sleepers {
+            wake_guards.push(
+                self.firewall_lock(&format!("wake {address}"))
+                    .lock_owned()
+                    .await,
+            );
         }
         let op = self.intent(&step.address, Kind::Firewall, "update", &name, &region)?;
+        let mut woken = Vec::new();
+        let mut wake_failure = None;
+        for (_, vm, power) in &sleepers {
+            match self.set_power(step, vm, Power::Running, vm_timeout).await {
+                Ok(()) => woken.push((vm.clone(), *power)),
+                Err(e) => {
+                    wake_failure = Some(e);
+                    break;
+                }
+            }
+        }
         let timeout = self.timeout(Kind::Firewall, Op::Update);
         let lock = self.firewall_lock(&step.address);
-        let result = {
-            let _held = lock.lock().await;
-            match self.client.attach_firewall(&fw_id, &vm_ids).await {
-                Ok(_) => {
-                    self.waiting(step, wire::firewall_status::SUCCESS);
-                    self.client
-                        .wait_firewall_ready(&fw_id, timeout)
-                        .await
-                        .map(drop)
-                        .map_err(|e| e.to_string())
+        let mut result = match wake_failure {
+            Some(e) => Err(e),
+            None => {
+                let _held = lock.lock().await;
+                match self.client.attach_firewall(&fw_id, &vm_ids).await {
+                    Ok(_) => {
+                        self.waiting(step, wire::firewall_status::SUCCESS);
+                        self.client
+                            .wait_firewall_ready(&fw_id, timeout)
+                            .await
+                            .map(drop)
+                            .map_err(|e| e.to_string())
+                    }
+                    Err(e) => Err(e.to_string()),
                 }
-                Err(e) => Err(e.to_string()),
             }
         };
+        // Back to sleep, even when the attachment failed.
+        for (vm, power) in woken {
+            if let Err(e) = self.set_power(step, &vm, power, vm_timeout).await {
+                if result.is_ok() {
+                    result = Err(e);
+                }
+            }
+        }
+        drop(wake_guards);
         let recorded = self
             .record_truth(op, &step.address, Kind::Firewall, &fw_id)
             .await;
@@ -1003,4 +1087,14 @@ fn unique_rules(
 ) -> impl Iterator<Item = &garrison_config::model::RuleSpec> {
     let mut seen = std::collections::HashSet::new();
     rules.iter().filter(move |r| seen.insert(*r))
+}
+
+/// The power state an instance's settled status stands for (`None` for ERROR and the like).
+fn power_of_status(status: &str) -> Option<Power> {
+    match status {
+        wire::instance_status::ACTIVE => Some(Power::Running),
+        wire::instance_status::SHUTOFF => Some(Power::Stopped),
+        wire::instance_status::HIBERNATED => Some(Power::Hibernated),
+        _ => None,
+    }
 }

@@ -836,7 +836,7 @@ impl Ctx {
         let mut current_power = None;
         if step.kind == Kind::Vm {
             match self.settle_instance(step, &id, timeout).await {
-                Ok(instance) => current_power = power_of_status(&instance.status),
+                Ok(instance) => current_power = crate::observe::power_of(&instance.status),
                 Err(e) => {
                     let _ = self.record_truth(op, &step.address, step.kind, &id).await;
                     return Err(e.to_string());
@@ -1011,7 +1011,8 @@ impl Ctx {
                 .settle_instance(step, vm, vm_timeout)
                 .await
                 .map_err(|e| e.to_string())?;
-            if let Some(power) = power_of_status(&instance.status).filter(|p| *p != Power::Running)
+            if let Some(power) =
+                crate::observe::power_of(&instance.status).filter(|p| *p != Power::Running)
             {
                 if !attached.contains(vm) {
                     sleepers.push((address.clone(), vm.clone(), power));
@@ -1087,14 +1088,4 @@ fn unique_rules(
 ) -> impl Iterator<Item = &garrison_config::model::RuleSpec> {
     let mut seen = std::collections::HashSet::new();
     rules.iter().filter(move |r| seen.insert(*r))
-}
-
-/// The power state an instance's settled status stands for (`None` for ERROR and the like).
-fn power_of_status(status: &str) -> Option<Power> {
-    match status {
-        wire::instance_status::ACTIVE => Some(Power::Running),
-        wire::instance_status::SHUTOFF => Some(Power::Stopped),
-        wire::instance_status::HIBERNATED => Some(Power::Hibernated),
-        _ => None,
-    }
 }

@@ -20,6 +20,10 @@ pub(crate) struct Builder<'e, 'a> {
     pub(crate) scope: Scope,
     pub(crate) addr: Address,
     pub(crate) sensitive: BTreeSet<String>,
+    /// Entries whose value derives from a sensitive variable: never echoed.
+    pub(crate) sensitive_spans: BTreeSet<Span>,
+    /// Children with names not allowed (already reported), e.g. a misspelt `size-gbb`.
+    pub(crate) unknown_children: Vec<String>,
 }
 
 /// The child nodes of a resource, by name (repeatable ones listed in order).
@@ -85,13 +89,37 @@ impl<'e, 'a> Builder<'e, 'a> {
         for child in doc.nodes() {
             let name = child.name().value();
             if !allowed.contains(&name) {
+                let owner = node.name().value();
+                let (message, label) = if owner == self.addr.kind.as_str() {
+                    (
+                        format!("`{}` has no attribute `{name}`", self.addr.kind),
+                        "unknown attribute",
+                    )
+                } else {
+                    (
+                        format!("`{owner}` has no setting `{name}`"),
+                        "unknown setting",
+                    )
+                };
+                let help = match name {
+                    "replace-triggered-by" => Some(format!(
+                        "Garrison has no `replace-triggered-by`; `{owner}` takes {}",
+                        allowed
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                    _ => suggest(name, allowed),
+                };
                 self.ev.diags.error(
                     Code::UnknownAttribute,
                     &name_span(self.file, child),
-                    format!("`{}` has no attribute `{name}`", self.addr.kind),
-                    "unknown attribute",
-                    suggest(name, allowed),
+                    message,
+                    label,
+                    help,
                 );
+                self.unknown_children.push(name.to_owned());
                 continue;
             }
             if REPEATABLE.contains(&name) {
@@ -160,6 +188,7 @@ impl<'e, 'a> Builder<'e, 'a> {
                 let ev = self.ev.entry(self.file, e, &self.scope);
                 if ev.sensitive {
                     self.sensitive.insert(name.to_owned());
+                    self.sensitive_spans.insert(self.sp(e.span()));
                 }
                 Some((ev, self.sp(e.span())))
             }
@@ -392,21 +421,38 @@ impl<'e, 'a> Builder<'e, 'a> {
         let ev = self.ev.entry(self.file, e, &self.scope);
         if ev.sensitive {
             self.sensitive.insert(node.name().value().to_owned());
+            self.sensitive_spans.insert(self.sp(e.span()));
         }
         Some((ev, self.sp(e.span())))
     }
 
-    /// Checks `value` is one of `allowed`; reports with did-you-mean.
+    /// `value` in backticks, or `(sensitive)` when the entry at `sp` derives from a
+    /// sensitive variable.
+    pub(crate) fn shown(&self, sp: &Span, value: &str) -> String {
+        if self.sensitive_spans.contains(sp) {
+            crate::provenance::REDACTED.to_owned()
+        } else {
+            format!("`{value}`")
+        }
+    }
+
+    /// Checks `value` is one of `allowed`; reports with did-you-mean (a sensitive value gets
+    /// the list: a close match would tell something of the secret).
     pub(crate) fn one_of(&mut self, value: &str, sp: &Span, what: &str, allowed: &[&str]) -> bool {
         if allowed.contains(&value) {
             return true;
         }
+        let help = if self.sensitive_spans.contains(sp) {
+            suggest("", allowed)
+        } else {
+            suggest(value, allowed)
+        };
         self.ev.diags.error(
             Code::InvalidValue,
             sp,
-            format!("unknown {what} `{value}`"),
+            format!("unknown {what} {}", self.shown(sp, value)),
             format!("not a known {what}"),
-            suggest(value, allowed),
+            help,
         );
         false
     }

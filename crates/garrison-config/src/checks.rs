@@ -68,6 +68,17 @@ fn unique_names(resources: &[Resource], diags: &mut Diags) {
     let mut seen: BTreeMap<(Kind, &str), &Resource> = BTreeMap::new();
     for r in resources {
         if let Some(first) = seen.get(&(r.address.kind, r.name.as_str())) {
+            if first.address.block() == r.address.block() {
+                // instances of one block: one error for the block, not one per instance
+                diags.error(
+                    Code::Duplicate,
+                    &r.span,
+                    format!("every instance of `{}` is named `{}`", r.address.block(), r.name),
+                    "instances share one name",
+                    Some(format!("{} names are unique per account; put `${{count.index}}` or `${{each.key}}` in the `name`", r.address.kind)),
+                );
+                continue;
+            }
             diags.error_labels(
                 Code::Duplicate,
                 format!("`{}` and `{}` are both named `{}`", first.address, r.address, r.name),
@@ -149,20 +160,27 @@ fn regions(resources: &[Resource], diags: &mut Diags) {
             if other.region == r.region {
                 continue;
             }
+            // Named by block when both are counted: instances paired by `count.index`
+            // share one mistake, reported once.
+            let (from, to) = if r.address.index.is_some() && a.index.is_some() {
+                (r.address.block().to_string(), a.block().to_string())
+            } else {
+                (r.address.to_string(), a.to_string())
+            };
             let mut labels = Vec::new();
             if let Some(e) = edge_to(r, a) {
                 labels.push(Label {
                     span: e.span,
-                    text: format!("`{a}` is in {}", other.region),
+                    text: format!("`{to}` is in {}", other.region),
                 });
             }
             labels.push(Label {
                 span: r.span.clone(),
-                text: format!("`{}` is in {}", r.address, r.region),
+                text: format!("`{from}` is in {}", r.region),
             });
             diags.error_labels(
                 Code::RegionMismatch,
-                format!("`{}` ({}) uses `{a}` ({})", r.address, r.region, other.region),
+                format!("`{from}` ({}) uses `{to}` ({})", r.region, other.region),
                 labels,
                 Some(format!("linked resources must be in the same region; set `region \"{}\"` on one of them", r.region)),
             );

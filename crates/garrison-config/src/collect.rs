@@ -97,6 +97,16 @@ impl Diags {
         self,
         sources: &Sources,
     ) -> (Vec<ConfigDiagnostic>, Vec<ConfigDiagnostic>) {
+        self.finish_hiding(sources, &Sources::new())
+    }
+
+    /// [`Self::finish`]; diagnostics in `hidden` files (var files: they may hold secrets)
+    /// name their line but show no source.
+    pub(crate) fn finish_hiding(
+        self,
+        sources: &Sources,
+        hidden: &Sources,
+    ) -> (Vec<ConfigDiagnostic>, Vec<ConfigDiagnostic>) {
         let mut items = self.items;
         let key = |d: &Raw| {
             (
@@ -113,8 +123,16 @@ impl Diags {
         let mut warnings = Vec::new();
         for d in items {
             let level = d.level;
-            let diag =
-                ConfigDiagnostic::build(d.code, d.level, d.message, d.labels, d.help, sources);
+            let in_hidden = d
+                .labels
+                .first()
+                .is_some_and(|l| hidden.contains_key(&l.span.file));
+            let diag = if in_hidden {
+                ConfigDiagnostic::build(d.code, d.level, d.message, d.labels, d.help, hidden)
+                    .without_snippet()
+            } else {
+                ConfigDiagnostic::build(d.code, d.level, d.message, d.labels, d.help, sources)
+            };
             match level {
                 Level::Error => errors.push(diag),
                 Level::Warning => warnings.push(diag),

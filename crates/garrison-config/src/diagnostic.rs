@@ -58,6 +58,7 @@ codes! {
     UnknownVariable => "unknown_variable", "A value given for an undeclared variable.";
     InvalidCount => "invalid_count", "A bad `count` or `for-each`.";
     SensitiveOutput => "sensitive_output", "An output of a sensitive value not marked sensitive.";
+    SensitiveName => "sensitive_name", "A cloud-side name made from a sensitive value (names are public).";
     OpenIngress => "open_ingress", "Warning: ingress open to the whole internet.";
     UnusedVariable => "unused_variable", "Warning: a declared variable nothing uses.";
 }
@@ -173,6 +174,24 @@ impl ConfigDiagnostic {
         }
     }
 
+    /// The same diagnostic without source text to show (its file may hold secrets: a var
+    /// file); line and column stay in [`Self::to_json`], and the message names the place.
+    pub(crate) fn without_snippet(mut self) -> Self {
+        if let (Some(l), Some(text)) = (self.labels.first(), &self.source_text) {
+            let (line, col) = line_col(text, l.span.offset);
+            self.message = format!(
+                "{} (at `{}:{line}:{col}`)",
+                self.message,
+                l.span.file.display()
+            );
+        }
+        self.src = None;
+        for r in &mut self.related {
+            r.src = None;
+        }
+        self
+    }
+
     /// The file of the primary label, if any.
     pub fn file(&self) -> Option<&std::path::Path> {
         self.labels.first().map(|l| l.span.file.as_path())
@@ -219,7 +238,7 @@ fn source_for(file: &std::path::Path, sources: &Sources) -> Option<NamedSource<A
         .map(|t| NamedSource::new(file.display().to_string(), t.clone()).with_language("kdl"))
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset.min(text.len())).unwrap_or("");
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

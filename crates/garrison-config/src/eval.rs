@@ -133,6 +133,12 @@ pub(crate) struct Eval<'a> {
     pub(crate) diags: Diags,
     pub(crate) used_vars: BTreeSet<String>,
     pub(crate) declared_vars: BTreeSet<String>,
+    /// Every `var.NAME` read, with the span of the entry that read it (for diagnostics
+    /// about the value: where it came from, and whether it must be redacted).
+    pub(crate) var_uses: Vec<(Span, String)>,
+    /// The provider's region was given but is invalid (reported): resources do not report
+    /// a missing region on top.
+    pub(crate) provider_region_failed: bool,
     collectors: Vec<Vec<Edge>>,
 }
 
@@ -155,6 +161,8 @@ impl<'a> Eval<'a> {
             diags,
             used_vars: BTreeSet::new(),
             declared_vars: BTreeSet::new(),
+            var_uses: Vec::new(),
+            provider_region_failed: false,
             collectors: Vec::new(),
         }
     }
@@ -370,6 +378,7 @@ impl<'a> Eval<'a> {
                 let Some(Seg::Field(name)) = segs.next() else {
                     return self.bad(sp, "`var` needs a name: `var.NAME`");
                 };
+                self.var_uses.push((sp.clone(), name.clone()));
                 let Some(v) = self.vars.get(&name).cloned() else {
                     if self.diags_has_var_error(&name) {
                         self.used_vars.insert(name);

@@ -18,11 +18,13 @@ mod fmt;
 mod literal;
 mod load;
 pub mod model;
+mod provenance;
 mod refs;
 mod resources;
 mod rules;
 pub mod schema;
 mod source;
+mod state_node;
 mod timeouts;
 mod vars;
 

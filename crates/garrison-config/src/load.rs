@@ -30,10 +30,24 @@ const TOP_LEVEL: &[&str] = &[
     "ssh-key", "script", "snapshot", "image",
 ];
 
-/// Loads every `*.kdl` file in `dir`.
+/// Loads every `*.kdl` file in `dir`, except the var files of `inputs` (a `--var-file`
+/// kept in the config directory is not config).
 pub fn load_dir(dir: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
     match source::read_dir(dir) {
-        Ok(files) => load_files(Some(dir), files, inputs),
+        Ok(files) => {
+            let var_files: Vec<PathBuf> = inputs
+                .var_files
+                .iter()
+                .filter_map(|f| std::fs::canonicalize(f).ok())
+                .collect();
+            let files = files
+                .into_iter()
+                .filter(|(rel, _)| {
+                    std::fs::canonicalize(dir.join(rel)).map_or(true, |p| !var_files.contains(&p))
+                })
+                .collect();
+            load_files(Some(dir), files, inputs)
+        }
         Err(e) => Err(Failure {
             errors: vec![ConfigDiagnostic::build(
                 Code::Io,
@@ -185,9 +199,12 @@ fn load_files(
             }
         }
     }
-    ev.provider_region = provider(&mut ev, &top.providers);
     ev.declared_vars = top.decls.keys().cloned().collect();
-    ev.vars = crate::vars::resolve(&top.decls, inputs, &mut sources, &mut ev.diags);
+    let mut var_sources = Sources::new();
+    let (vars, var_origins) =
+        crate::vars::resolve(&top.decls, inputs, &mut var_sources, &mut ev.diags);
+    ev.vars = vars;
+    ev.provider_region = provider(&mut ev, &top.providers);
 
     // expansion
     let keys: Vec<(Kind, String)> = ev.blocks.keys().cloned().collect();
@@ -225,8 +242,12 @@ fn load_files(
     let timeouts = timeouts(&mut ev, &top.timeouts);
     crate::checks::check(&resources, &mut ev.diags);
     crate::cycle::check(&resources, &mut ev.diags);
+    // After an error some uses may not have been evaluated (a failed `count`): then a
+    // variable the text mentions counts as used, so no false "unused" warnings.
+    let errors_so_far = ev.diags.has_errors();
     for (name, d) in &top.decls {
-        if !ev.used_vars.contains(name) {
+        let used = ev.used_vars.contains(name) || (errors_so_far && mentioned(&sources, name));
+        if !used {
             ev.diags.warning(
                 Code::UnusedVariable,
                 &d.span,
@@ -245,11 +266,21 @@ fn load_files(
         }
     }
     let config_hash = hash(&sources, &ev.files_read, &ev.vars);
+    let mut diags = std::mem::take(&mut ev.diags);
+    crate::provenance::annotate(
+        &mut diags,
+        &crate::provenance::Vars {
+            decls: &top.decls,
+            values: &ev.vars,
+            origins: &var_origins,
+            uses: &ev.var_uses,
+        },
+        &sources,
+    );
     let variables = std::mem::take(&mut ev.vars);
     let provider_region = ev.provider_region.clone();
-    let diags = std::mem::take(&mut ev.diags);
     let has_errors = diags.has_errors();
-    let (errors, warnings) = diags.finish(&sources);
+    let (errors, warnings) = diags.finish_hiding(&sources, &var_sources);
     if has_errors {
         return Err(Failure { errors, warnings });
     }
@@ -265,6 +296,19 @@ fn load_files(
             config_hash,
         },
         warnings,
+    })
+}
+
+/// Whether some config text mentions `var.NAME` (as a whole name).
+fn mentioned(sources: &Sources, name: &str) -> bool {
+    let needle = format!("var.{name}");
+    sources.values().any(|text| {
+        text.match_indices(&needle).any(|(i, _)| {
+            !text[i + needle.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
     })
 }
 
@@ -377,21 +421,35 @@ fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String
                         Val::Json(Value::String(r)) if catalog::REGIONS.contains(&r.as_str()) => {
                             region = Some(r)
                         }
-                        Val::Json(Value::String(r)) => ev.diags.error(
-                            Code::InvalidValue,
-                            &esp,
-                            format!("unknown region `{r}`"),
-                            "not a known region",
-                            suggest(&r, catalog::REGIONS),
-                        ),
-                        Val::Poison => {}
-                        _ => ev.diags.error(
-                            Code::WrongType,
-                            &esp,
-                            "`region` is a string",
-                            "not a string",
-                            None,
-                        ),
+                        Val::Json(Value::String(r)) => {
+                            ev.provider_region_failed = true;
+                            let (shown, help) = if v.sensitive {
+                                (
+                                    crate::provenance::REDACTED.to_owned(),
+                                    suggest("", catalog::REGIONS),
+                                )
+                            } else {
+                                (format!("`{r}`"), suggest(&r, catalog::REGIONS))
+                            };
+                            ev.diags.error(
+                                Code::InvalidValue,
+                                &esp,
+                                format!("unknown region {shown}"),
+                                "not a known region",
+                                help,
+                            )
+                        }
+                        Val::Poison => ev.provider_region_failed = true,
+                        _ => {
+                            ev.provider_region_failed = true;
+                            ev.diags.error(
+                                Code::WrongType,
+                                &esp,
+                                "`region` is a string",
+                                "not a string",
+                                None,
+                            )
+                        }
                     }
                 }
                 other => ev.diags.error(
@@ -546,13 +604,10 @@ fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {
         let Some((kind, ksp)) = label(node, file, &mut ev.diags, "state") else {
             continue;
         };
-        let props: BTreeMap<&str, (&kdl::KdlValue, Span)> = node
+        let props: BTreeMap<&str, (&kdl::KdlEntry, Span)> = node
             .entries()
             .iter()
-            .filter_map(|e| {
-                e.name()
-                    .map(|n| (n.value(), (e.value(), span(file, e.span()))))
-            })
+            .filter_map(|e| e.name().map(|n| (n.value(), (e, span(file, e.span())))))
             .collect();
         let allowed: &[&str] = match kind.as_str() {
             "local" => &["path"],
@@ -580,9 +635,9 @@ fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {
             }
         }
         let string_prop = |ev: &mut Eval<'_>, key: &str| -> Option<String> {
-            let (v, sp) = props.get(key)?;
-            match v.as_string() {
-                Some(s) if !s.is_empty() => Some(s.to_owned()),
+            let (e, sp) = props.get(key)?;
+            match crate::state_node::value(ev, file, e, sp)? {
+                Value::String(s) if !s.is_empty() => Some(s),
                 _ => {
                     ev.diags.error(
                         Code::WrongType,

@@ -107,6 +107,16 @@ pub(crate) fn expand(ev: &mut Eval<'_>, block: &Block<'_>) -> Expansion {
             if !refs.is_empty() {
                 return no_resource_refs(ev, &sp, "for-each");
             }
+            if v.sensitive {
+                ev.diags.error(
+                    Code::SensitiveName,
+                    &sp,
+                    "`for-each` derives from a sensitive variable",
+                    "sensitive keys",
+                    Some("`for-each` keys become addresses and cloud names, which are public: use a non-sensitive list or map".to_owned()),
+                );
+                return Expansion::Failed;
+            }
             let mut m = BTreeMap::new();
             match v.val {
                 Val::Json(Value::Array(items)) => {
@@ -198,6 +208,8 @@ pub(crate) fn build(
         scope,
         addr: addr.clone(),
         sensitive: BTreeSet::new(),
+        sensitive_spans: BTreeSet::new(),
+        unknown_children: Vec::new(),
     };
     let mut allowed: Vec<&str> = schema::COMMON_ATTRS.to_vec();
     allowed.extend(schema::config_attrs(kind));
@@ -205,9 +217,13 @@ pub(crate) fn build(
 
     // name
     let name = match c.get("name") {
-        Some(n) => b.string(n).map(|(s, sp)| {
+        Some(n) => b.string(n).and_then(|(s, sp)| {
+            if b.sensitive_spans.contains(&sp) {
+                sensitive_name(&mut b, &sp);
+                return None;
+            }
             check_name(&mut b, &s, &sp, kind);
-            s
+            Some(s)
         }),
         None => {
             let s = crate::eval::default_name(&addr.name, &index);
@@ -229,6 +245,8 @@ pub(crate) fn build(
             match (linked.val, &b.ev.provider_region) {
                 (Val::Json(Value::String(r)), _) => Some(r),
                 (_, Some(r)) => Some(r.clone()),
+                // the provider's region is invalid: reported once, there
+                (_, None) if b.ev.provider_region_failed => None,
                 (_, None) => {
                     b.ev.diags.error(
                         Code::MissingRegion,
@@ -297,6 +315,21 @@ pub(crate) fn build(
     })
 }
 
+/// Cloud-side names are public (listed by the API, stored in plain text in the state,
+/// plans and the journal): a name must not derive from a sensitive variable.
+fn sensitive_name(b: &mut Builder<'_, '_>, sp: &Span) {
+    b.ev.diags.error(
+        Code::SensitiveName,
+        sp,
+        format!(
+            "the name of `{}` derives from a sensitive variable",
+            b.addr.block()
+        ),
+        "sensitive value in a name",
+        Some("cloud names are public: build the name from non-sensitive values only".to_owned()),
+    );
+}
+
 fn check_name(b: &mut Builder<'_, '_>, s: &str, sp: &Span, kind: Kind) {
     let ok_char: fn(char) -> bool = if kind == Kind::SshKey {
         catalog::is_ssh_key_name_char
@@ -321,7 +354,13 @@ fn check_name(b: &mut Builder<'_, '_>, s: &str, sp: &Span, kind: Kind) {
         b.ev.diags.error(
             Code::InvalidName,
             sp,
-            format!("the name `{s}` of `{}` {why}", b.addr),
+            // counted instances report a shared mistake once: the block, without the
+            // per-instance value (the template is in the snippet)
+            if b.addr.index.is_some() {
+                format!("the name of `{}` {why}", b.addr.block())
+            } else {
+                format!("the name `{s}` of `{}` {why}", b.addr)
+            },
             "invalid name",
             Some(format!(
                 "{kind} names are 1-{} characters: {allowed}",
@@ -339,7 +378,12 @@ fn required<'a>(
     example: &str,
 ) -> Option<&'a KdlNode> {
     let n = c.get(attr);
-    if n.is_none() {
+    // `size-gbb` was reported with "did you mean `size-gb`?": that is the one mistake.
+    let misspelt = b
+        .unknown_children
+        .iter()
+        .any(|u| crate::collect::did_you_mean(u, [attr]).is_some());
+    if n.is_none() && !misspelt {
         b.ev.diags.error(
             Code::MissingAttribute,
             sp,

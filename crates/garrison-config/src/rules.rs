@@ -141,10 +141,15 @@ impl<'a> Builder<'_, 'a> {
         let remote = get_str(self, "remote", true).and_then(|(r, sp)| match normalize_cidr(&r) {
             Ok((cidr, fam)) => Some((cidr, fam, sp)),
             Err(msg) => {
+                let (shown, msg) = if self.sensitive_spans.contains(&sp) {
+                    (self.shown(&sp, &r), "not a CIDR".to_owned())
+                } else {
+                    (self.shown(&sp, &r), msg)
+                };
                 self.ev.diags.error(
                     Code::InvalidCidr,
                     &sp,
-                    format!("invalid CIDR `{r}`: {msg}"),
+                    format!("invalid CIDR {shown}: {msg}"),
                     "not a CIDR",
                     Some("write e.g. `10.0.0.0/8`, `203.0.113.7/32` or `::/0`".to_owned()),
                 );
@@ -227,7 +232,8 @@ impl<'a> Builder<'_, 'a> {
             self.ev.diags.error_labels(
                 Code::InvalidCidr,
                 format!(
-                    "`{remote}` is an {fam:?} CIDR, but the rule's ethertype {given} {ethertype:?}"
+                    "{} is an {fam:?} CIDR, but the rule's ethertype {given} {ethertype:?}",
+                    self.shown(&rsp, &remote)
                 ),
                 labels,
                 Some(format!("set `ethertype=\"{fam:?}\"`")),

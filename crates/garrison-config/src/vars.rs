@@ -154,6 +154,8 @@ pub(crate) struct VarDecl {
     pub(crate) max: Option<i64>,
     /// The name argument.
     pub(crate) span: Span,
+    /// The `default=` setting, if any.
+    pub(crate) default_span: Option<Span>,
 }
 
 const VAR_SETTINGS: &[&str] = &[
@@ -233,6 +235,7 @@ pub(crate) fn parse_decl(file: &Path, node: &KdlNode, diags: &mut Diags) -> Opti
         min: None,
         max: None,
         span: name_sp,
+        default_span: None,
     };
     let mut seen = BTreeSet::new();
     let mut ty_given = false;
@@ -320,6 +323,7 @@ pub(crate) fn parse_decl(file: &Path, node: &KdlNode, diags: &mut Diags) -> Opti
             };
         }
     }
+    decl.default_span = default_span.clone();
     if let (Some(d), Some(sp)) = (&decl.default, &default_span) {
         if let Some(msg) = check(&decl, d) {
             diags.error(
@@ -380,26 +384,33 @@ fn check(decl: &VarDecl, v: &Value) -> Option<String> {
 fn origin_text(o: &Origin) -> String {
     match o {
         Origin::Cli => "`--var`".to_owned(),
-        Origin::File(p) => format!("var-file `{}`", p.display()),
+        Origin::File(p, _) => format!("var-file `{}`", p.display()),
         Origin::Env => "the environment".to_owned(),
         Origin::Default => "the default".to_owned(),
     }
 }
 
-enum Origin {
+/// Where a variable's value was set: `--var`, a var file (and its 1-based line), the
+/// environment, or the declaration's default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Origin {
     Cli,
-    File(PathBuf),
+    File(PathBuf, usize),
     Env,
     Default,
 }
 
-/// Resolves every declared variable from `inputs`; var-file sources are added to `sources`.
+/// The resolved variables, and where each value was set.
+pub(crate) type Resolved = (BTreeMap<String, VarValue>, BTreeMap<String, Origin>);
+
+/// Resolves every declared variable from `inputs`. Var-file texts are added to `hidden`:
+/// they may hold secrets, so diagnostics in them name the line but never show it.
 pub(crate) fn resolve(
     decls: &BTreeMap<String, VarDecl>,
     inputs: &VarInputs,
-    sources: &mut Sources,
+    hidden: &mut Sources,
     diags: &mut Diags,
-) -> BTreeMap<String, VarValue> {
+) -> Resolved {
     // name -> (value, origin, span of the value if it is in a file)
     let mut given: BTreeMap<String, (Value, Origin)> = BTreeMap::new();
     for (key, raw) in &inputs.env {
@@ -434,11 +445,11 @@ pub(crate) fn resolve(
                 continue;
             }
         };
-        sources.insert(file.clone(), Arc::new(text.clone()));
+        hidden.insert(file.clone(), Arc::new(text.clone()));
         let Some(doc) = crate::source::parse_for_load(file, &text, diags) else {
             continue;
         };
-        read_var_file(file, &doc, decls, &mut given, diags);
+        read_var_file(file, &text, &doc, decls, &mut given, diags);
     }
     for (name, raw) in &inputs.vars {
         match decls.get(name) {
@@ -464,6 +475,7 @@ pub(crate) fn resolve(
         }
     }
     let mut out = BTreeMap::new();
+    let mut origins = BTreeMap::new();
     for (name, d) in decls {
         let (value, origin) = match given.remove(name) {
             Some(g) => g,
@@ -498,6 +510,7 @@ pub(crate) fn resolve(
                 continue;
             }
         }
+        origins.insert(name.clone(), origin);
         out.insert(
             name.clone(),
             VarValue {
@@ -506,7 +519,7 @@ pub(crate) fn resolve(
             },
         );
     }
-    out
+    (out, origins)
 }
 
 fn type_help(t: VarType) -> String {
@@ -521,6 +534,7 @@ fn type_help(t: VarType) -> String {
 
 fn read_var_file(
     file: &Path,
+    text: &str,
     doc: &KdlDocument,
     decls: &BTreeMap<String, VarDecl>,
     given: &mut BTreeMap<String, (Value, Origin)>,
@@ -541,7 +555,8 @@ fn read_var_file(
         };
         match node_value(file, node) {
             Ok(v) if d.ty.accepts(&v) => {
-                given.insert(name.to_owned(), (v, Origin::File(file.to_path_buf())));
+                let line = crate::diagnostic::line_col(text, node.span().offset()).0;
+                given.insert(name.to_owned(), (v, Origin::File(file.to_path_buf(), line)));
             }
             Ok(v) => diags.error(
                 Code::VariableValue,

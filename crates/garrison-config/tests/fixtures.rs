@@ -65,14 +65,26 @@ pub fn render(diags: &[ConfigDiagnostic]) -> String {
 }
 
 fn render_failure(f: &Failure, root: &Path) -> String {
+    let root_text = root.display().to_string();
+    // Messages may name a var file by its absolute path: filter it before wrapping.
+    let filtered = |diags: &[ConfigDiagnostic]| -> Vec<ConfigDiagnostic> {
+        diags
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.message = d.message.replace(&root_text, "[CASE]");
+                d
+            })
+            .collect()
+    };
     let text = format!(
         "{} error(s), {} warning(s)\n\n{}{}",
         f.errors.len(),
         f.warnings.len(),
-        render(&f.errors),
-        render(&f.warnings)
+        render(&filtered(&f.errors)),
+        render(&filtered(&f.warnings))
     );
-    text.replace(&root.display().to_string(), "[CASE]")
+    text.replace(&root_text, "[CASE]")
 }
 
 fn settings(case: &Path) -> insta::Settings {

@@ -8,10 +8,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::body::{read_capped, BodyError};
 use crate::config::ClientConfig;
 use crate::error::{Error, OpName};
 use crate::retry::{parse_retry_after, Budget};
 use crate::routes::{Method, Op, Route};
+use crate::scrub::Scrubber;
 use crate::wire;
 
 /// An async Barrack API client. Cheap to clone (an `Arc` inside); clones share the
@@ -28,6 +30,8 @@ struct Inner {
     config: ClientConfig,
     auth_name: HeaderName,
     auth_value: HeaderValue,
+    /// Scrubs the key out of everything the server sends before it is read.
+    scrub: Scrubber,
     requests: AtomicU64,
 }
 
@@ -113,8 +117,12 @@ impl Client {
             Error::Config("the API key contains characters not allowed in a header".into())
         })?;
         auth_value.set_sensitive(true);
+        let scrub = Scrubber::new(&config.api_key);
+        // No redirects: following one would send list queries and request bodies (sensitive
+        // scripts) to whatever host the server names; a 3xx is an error instead.
         let http = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
         Ok(Client {
@@ -124,6 +132,7 @@ impl Client {
                 config,
                 auth_name,
                 auth_value,
+                scrub,
                 requests: AtomicU64::new(0),
             }),
         })
@@ -176,7 +185,8 @@ impl Client {
         let mut budget = Budget::new(&self.inner.config.retry);
         let mut unknown_before = false;
         loop {
-            let failure = match self.attempt(op, route, &url, body).await {
+            let attempt = self.attempt(op, route, &url, body).await;
+            let failure = match attempt.map_err(|e| e.scrubbed(&self.inner.scrub)) {
                 Ok(mut response) => {
                     response.attempts = budget.attempts();
                     return Ok(response);
@@ -271,19 +281,39 @@ impl Client {
             .await
             .map_err(|e| self.transport_error(method, url, e))?;
         let status = response.status().as_u16();
+        let scrub = &self.inner.scrub;
         let header = |name: &str| {
             response
                 .headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+                .map(|v| scrub.text(v))
         };
         let request_id = header(wire::REQUEST_ID);
         let retry_after = header(wire::RETRY_AFTER).and_then(|v| parse_retry_after(&v));
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(method, url, e))?;
+        if (300..400).contains(&status) {
+            return Err(Error::Redirect {
+                method,
+                url: url.to_string(),
+                status,
+                location: header("location").map(|l| shorten(&l)),
+                request_id,
+            });
+        }
+        let limit = self.inner.config.max_body_bytes;
+        let bytes = match read_capped(response, limit).await {
+            Ok(bytes) => scrub.body(bytes, (200..300).contains(&status)),
+            Err(BodyError::TooLarge) => {
+                return Err(Error::BodyTooLarge {
+                    method,
+                    url: url.to_string(),
+                    status,
+                    limit,
+                    request_id,
+                })
+            }
+            Err(BodyError::Transport(e)) => return Err(self.transport_error(method, url, e)),
+        };
         tracing::debug!(op = ?op, method = method.as_str(), url = %url, status, "Barrack request");
         if (200..300).contains(&status) {
             let body = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -309,11 +339,7 @@ impl Client {
         }
         let (message, error_reason) = match serde_json::from_slice::<wire::ErrorBody>(&bytes) {
             Ok(body) => (body.message, body.error_reason),
-            Err(_) => {
-                let text = String::from_utf8_lossy(&bytes);
-                let text: String = text.trim().chars().take(200).collect();
-                (text, String::new())
-            }
+            Err(_) => (shorten(&String::from_utf8_lossy(&bytes)), String::new()),
         };
         let message = if message.is_empty() {
             reqwest::StatusCode::from_u16(status)
@@ -359,6 +385,20 @@ impl Client {
             sent,
         }
     }
+}
+
+/// The start of a server-provided text, on one line (at most 200 characters).
+fn shorten(text: &str) -> String {
+    let mut short: String = text
+        .trim()
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.trim().chars().nth(200).is_some() {
+        short.push('…');
+    }
+    short
 }
 
 fn http_method(method: Method) -> reqwest::Method {

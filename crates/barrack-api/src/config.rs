@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::retry::RetryPolicy;
 use crate::wait::PollPolicy;
 
-/// The default endpoint (GUESSED, see `shared/barrack-api.md`).
+/// The default endpoint (GUESSED, see `docs/api.md`).
 pub const DEFAULT_BASE_URL: &str = "https://api.barrack.ai/v1";
 
 /// A Barrack API key. It never appears in `Debug` or `Display` output; read it with
@@ -81,15 +81,23 @@ pub struct ClientConfig {
     pub base_url: String,
     pub api_key: ApiKey,
     pub auth: AuthStyle,
-    /// Per request (one attempt), connect to last byte. Default 30 s.
+    /// Per request (one attempt), connect to the body's last byte, so a body that drips
+    /// slowly ends here too. Default 30 s.
     pub timeout: Duration,
     pub retry: RetryPolicy,
     /// Polling of transitional states by the `wait_*` methods.
     pub poll: PollPolicy,
     /// Pages fetched at once by the paginator after page 1. Default 8.
     pub list_concurrency: usize,
+    /// Largest response body read, in bytes; a longer one is an error
+    /// ([`crate::Error::BodyTooLarge`]). Default [`DEFAULT_MAX_BODY_BYTES`].
+    pub max_body_bytes: usize,
     pub user_agent: String,
 }
+
+/// 16 MiB: a full page of 200 items of the largest kind is well under 1 MiB, so this only
+/// stops a broken or hostile server (an endless body) from exhausting memory.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 impl ClientConfig {
     /// A configuration with the defaults: Bearer auth, 30 s timeout, default retry and poll
@@ -103,6 +111,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
             list_concurrency: 8,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             user_agent: concat!("garrison-barrack-api/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }

@@ -60,6 +60,51 @@ pub enum Error {
         timeout: Duration,
     },
 
+    /// A 3xx answer. Redirects are never followed: that would send the request (and its
+    /// body) to whatever host the server names.
+    #[error("{method} {url} answered HTTP {status}, a redirect to {}; Garrison follows no redirects{}",
+        location.as_deref().map_or_else(|| "nowhere (no `Location`)".to_owned(), |l| format!("`{l}`")),
+        request_id_suffix(request_id.as_deref()))]
+    #[diagnostic(
+        code(barrack::api::redirect),
+        help(
+            "if the Barrack API really moved, set `--endpoint` / `BARRACK_ENDPOINT` to the new URL"
+        )
+    )]
+    Redirect {
+        method: Method,
+        url: String,
+        status: u16,
+        /// The `Location` header (scrubbed, shortened), if any.
+        location: Option<String>,
+        request_id: Option<String>,
+    },
+
+    /// The answer's body is larger than `ClientConfig::max_body_bytes`; reading stopped there.
+    #[error("{method} {url}: the HTTP {status} answer's body is larger than {} MiB; reading stopped{}",
+        limit / (1024 * 1024), request_id_suffix(request_id.as_deref()))]
+    #[diagnostic(
+        code(barrack::api::body_too_large),
+        help("the endpoint is not behaving like the Barrack API; check `--endpoint` / `BARRACK_ENDPOINT`")
+    )]
+    BodyTooLarge {
+        method: Method,
+        url: String,
+        status: u16,
+        /// The cap, in bytes.
+        limit: usize,
+        request_id: Option<String>,
+    },
+
+    /// A paginated list whose answers cannot be true (a `count` that needs more pages than
+    /// the cap, or items promised that never come).
+    #[error("listing {url}: {message}")]
+    #[diagnostic(
+        code(barrack::api::bad_listing),
+        help("the endpoint is not behaving like the Barrack API; check `--endpoint` / `BARRACK_ENDPOINT`")
+    )]
+    BadListing { url: String, message: String },
+
     /// A success answer whose body is not what the contract says.
     #[error("{method} {url}: cannot read the HTTP {status} answer: {message}{}", request_id_suffix(request_id.as_deref()))]
     #[diagnostic(
@@ -113,10 +158,82 @@ fn request_id_suffix(request_id: Option<&str>) -> String {
 }
 
 impl Error {
+    /// The same error with the key scrubbed out of every text it carries (the URL, the
+    /// server's message, headers): a second line of defence behind the body scrubbing.
+    pub(crate) fn scrubbed(self, scrub: &crate::scrub::Scrubber) -> Error {
+        let s = |text: String| scrub.text(&text);
+        let o = |text: Option<String>| text.map(|t| scrub.text(&t));
+        match self {
+            Error::Config(m) => Error::Config(s(m)),
+            Error::InvalidRequest { op, message } => Error::InvalidRequest {
+                op,
+                message: s(message),
+            },
+            Error::Api {
+                method,
+                url,
+                status,
+                message,
+                error_reason,
+                request_id,
+                retry_after,
+            } => Error::Api {
+                method,
+                url: s(url),
+                status,
+                message: s(message),
+                error_reason: s(error_reason),
+                request_id: o(request_id),
+                retry_after,
+            },
+            Error::Transport {
+                method,
+                url,
+                cause,
+                sent,
+            } => Error::Transport {
+                method,
+                url: s(url),
+                cause: s(cause),
+                sent,
+            },
+            Error::Redirect {
+                method,
+                url,
+                status,
+                location,
+                request_id,
+            } => Error::Redirect {
+                method,
+                url: s(url),
+                status,
+                location: o(location),
+                request_id: o(request_id),
+            },
+            Error::Decode {
+                method,
+                url,
+                status,
+                message,
+                request_id,
+            } => Error::Decode {
+                method,
+                url: s(url),
+                status,
+                message: s(message),
+                request_id: o(request_id),
+            },
+            other => other,
+        }
+    }
+
     /// The HTTP status of the (last) answer, if there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::RetryBudgetExhausted { last, .. } => last.status(),
             _ => None,
         }
@@ -125,9 +242,10 @@ impl Error {
     /// The server's request id, if the answer carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api { request_id, .. } | Error::Decode { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Api { request_id, .. }
+            | Error::Decode { request_id, .. }
+            | Error::Redirect { request_id, .. }
+            | Error::BodyTooLarge { request_id, .. } => request_id.as_deref(),
             Error::RetryBudgetExhausted { last, .. } => last.request_id(),
             _ => None,
         }

@@ -4,6 +4,7 @@
 //! [`routes`] every operation's method and path; both are shared with `barrack-sim`.
 //! [`Client`] has one typed method per operation, all going through [`Client::send`].
 
+mod body;
 mod client;
 mod config;
 mod create;
@@ -13,15 +14,16 @@ mod ops;
 mod paginate;
 pub mod retry;
 pub mod routes;
+mod scrub;
 pub mod wait;
 pub mod wire;
 
 pub use client::{Client, Response};
-pub use config::{ApiKey, AuthStyle, ClientConfig, DEFAULT_BASE_URL};
+pub use config::{ApiKey, AuthStyle, ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_BODY_BYTES};
 pub use create::{Created, Named};
 pub use error::Error;
 pub use id::Id;
-pub use paginate::Listing;
+pub use paginate::{Listing, MAX_PAGES};
 pub use retry::RetryPolicy;
 pub use routes::{Method, Op, Route, ROUTES};
 pub use wait::{wait_until, Poll, PollPolicy};

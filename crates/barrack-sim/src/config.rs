@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::hostile::Hostile;
+
 /// How a simulated Barrack behaves. `Default` gives the contract's behaviour with no faults.
 #[derive(Clone)]
 pub struct SimConfig {
@@ -22,6 +24,9 @@ pub struct SimConfig {
     pub rate_limit_per_minute: Option<u32>,
     /// Persist the account here after each mutation (atomically) and load it on start.
     pub state_file: Option<PathBuf>,
+    /// Misbehave on every API request in this way (see [`Hostile`]); `None` serves the
+    /// contract.
+    pub hostile: Option<Hostile>,
 }
 
 impl Default for SimConfig {
@@ -34,6 +39,7 @@ impl Default for SimConfig {
             seed: 0,
             rate_limit_per_minute: Some(500),
             state_file: None,
+            hostile: None,
         }
     }
 }
@@ -48,6 +54,7 @@ impl fmt::Debug for SimConfig {
             .field("seed", &self.seed)
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("state_file", &self.state_file)
+            .field("hostile", &self.hostile)
             .finish()
     }
 }

@@ -19,6 +19,7 @@ mod envelope;
 mod error;
 mod faults;
 mod gate;
+pub mod hostile;
 mod lifecycle;
 mod log;
 mod meter;
@@ -34,4 +35,5 @@ mod validate;
 mod world;
 
 pub use config::{FaultConfig, SimConfig};
+pub use hostile::Hostile;
 pub use server::{spawn, spawn_on, SimHandle};

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use barrack_sim::{FaultConfig, SimConfig};
+use barrack_sim::{FaultConfig, Hostile, SimConfig};
 use clap::Parser;
 
 /// Serves the Barrack API contract on a local address (API under `/v1`, admin under `/_sim`).
@@ -41,6 +41,10 @@ struct Args {
         hide_env_values = true
     )]
     api_key: String,
+    /// Misbehave on purpose on every API request: `malformed-json`, `endless-body`,
+    /// `bogus-count[=N]`, `redirect=URL`, `key-echo[=STATUS]` or `slow-drip[=MS]`.
+    #[arg(long, value_name = "MODE")]
+    hostile: Option<Hostile>,
 }
 
 #[tokio::main]
@@ -68,6 +72,7 @@ async fn main() -> ExitCode {
         seed: args.seed,
         rate_limit_per_minute: (args.rate_limit > 0).then_some(args.rate_limit),
         state_file: args.state_file,
+        hostile: args.hostile,
     };
     let handle = match barrack_sim::spawn_on(args.addr, config).await {
         Ok(handle) => handle,

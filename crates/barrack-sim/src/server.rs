@@ -20,6 +20,7 @@ use crate::conn::{Conn, KillableListener};
 use crate::counters::Counters;
 use crate::faults::Faults;
 use crate::gate::api_gate;
+use crate::hostile::{self, HostileCell};
 use crate::log::request_log;
 use crate::persist::{self, Persister};
 use crate::ratelimit::RateLimiter;
@@ -124,7 +125,8 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
         next_request: AtomicU64::new(1),
     });
     let last = shared.clone();
-    let app = router(shared).into_make_service_with_connect_info::<Conn>();
+    let hostile: HostileCell = Arc::new(Mutex::new(config.hostile.clone()));
+    let app = router(shared, hostile).into_make_service_with_connect_info::<Conn>();
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let serve = axum::serve(KillableListener(listener), app).with_graceful_shutdown(async {
@@ -146,15 +148,18 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
     })
 }
 
-/// `/v1` (the table's routes behind the gate) and `/_sim`, both with request ids and logs.
-fn router(shared: Arc<Shared>) -> Router {
+/// `/v1` (the table's routes behind the gate, and the hostile layer outside it) and `/_sim`,
+/// both with request ids and logs.
+fn router(shared: Arc<Shared>, hostile: HostileCell) -> Router {
     let api_routes = api::router()
         .route_layer(from_fn_with_state(shared.clone(), api_gate))
         .fallback(api::no_route)
-        .method_not_allowed_fallback(api::wrong_method);
+        .method_not_allowed_fallback(api::wrong_method)
+        .layer(from_fn_with_state(hostile.clone(), hostile::layer));
+    let admin_routes = admin::router().merge(hostile::admin_router(hostile));
     Router::new()
         .nest(API_PREFIX, api_routes)
-        .nest(ADMIN_PREFIX, admin::router())
+        .nest(ADMIN_PREFIX, admin_routes)
         .fallback(api::no_route)
         .layer(from_fn_with_state(shared.clone(), request_log))
         .with_state(shared)

@@ -1,6 +1,10 @@
-//! Creates that never duplicate: an unknown outcome is resolved by looking the name up.
+//! Creates that never duplicate: an unknown outcome is resolved by looking the name up,
+//! and only an object this create can be shown to have made is adopted (D3: created at or
+//! after the request, less [`crate::ownership::CLOCK_SKEW`], with the requested attributes).
 
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::client::Client;
@@ -64,7 +68,9 @@ impl Client {
     /// (they never reached the server). When the outcome is unknown, the kind is listed
     /// (`list_op`) and a resource named `name` is adopted; only when none exists is the
     /// create sent again, within the retry budget. A 409 or 400 after an unknown outcome
-    /// is also resolved by the lookup (our earlier attempt may have taken the name).
+    /// is also resolved by the lookup (our earlier attempt may have taken the name). An
+    /// object with the name that this create cannot have made (older than the request, or
+    /// other attributes) is never adopted: [`Error::NameConflict`].
     pub(crate) async fn create_adopting<T, R>(
         &self,
         op: Op,
@@ -76,8 +82,9 @@ impl Client {
     ) -> Result<Created<T>, Error>
     where
         T: DeserializeOwned,
-        R: DeserializeOwned + Named,
+        R: DeserializeOwned + Named + Serialize,
     {
+        let since = Utc::now();
         let mut budget = Budget::new(&self.config().retry);
         let mut unknown_before = false;
         loop {
@@ -91,7 +98,10 @@ impl Client {
                     }
                     // Created, but the answer is unreadable: find it rather than orphan it.
                     Err(decode) => {
-                        return match self.adopt(op, list_op, name, &adopt).await? {
+                        return match self
+                            .adopt(op, params, body, since, list_op, name, &adopt)
+                            .await?
+                        {
                             Some(created) => Ok(created),
                             None => Err(decode),
                         }
@@ -103,7 +113,10 @@ impl Client {
             // sends) may be our own earlier attempt: look before giving up.
             let name_taken = matches!(failure.status(), Some(400 | 409));
             if failure.outcome_unknown() || (unknown_before && name_taken) {
-                if let Some(created) = self.adopt(op, list_op, name, &adopt).await? {
+                if let Some(created) = self
+                    .adopt(op, params, body, since, list_op, name, &adopt)
+                    .await?
+                {
                     return Ok(created);
                 }
                 if !failure.outcome_unknown() {
@@ -133,24 +146,59 @@ impl Client {
         }
     }
 
+    /// Looks `name` up and adopts what this create made; a name held by anything else is
+    /// [`Error::NameConflict`].
+    #[allow(clippy::too_many_arguments)]
     async fn adopt<T, R>(
         &self,
         op: Op,
+        params: &[&str],
+        body: &Value,
+        since: DateTime<Utc>,
         list_op: Op,
         name: &str,
         adopt: &impl Fn(Vec<R>) -> Option<T>,
     ) -> Result<Option<Created<T>>, Error>
     where
-        R: DeserializeOwned + Named,
+        R: DeserializeOwned + Named + Serialize,
     {
         let found = self.find_by_name::<R>(list_op, name).await?;
-        Ok(adopt(found).map(|value| {
+        let mut ours = Vec::new();
+        let mut foreign = None;
+        for r in found {
+            let wire = serde_json::to_value(&r).unwrap_or(Value::Null);
+            match crate::ownership::check(&wire, body, since) {
+                Ok(()) => ours.push(r),
+                Err(reason) => foreign = foreign.or(Some((wire, reason))),
+            }
+        }
+        if ours.is_empty() {
+            if let Some((wire, reason)) = foreign {
+                tracing::warn!(op = ?op, name, %reason, "a resource holds the name but this create did not make it; not adopted");
+                return Err(Error::NameConflict {
+                    method: op.route().method,
+                    url: self.url(op, params)?,
+                    name: name.to_string(),
+                    id: text(&wire["id"]),
+                    created_at: text(&wire["created_at"]),
+                    reason: reason.to_string(),
+                });
+            }
+        }
+        Ok(adopt(ours).map(|value| {
             tracing::info!(op = ?op, name, "create outcome was unknown; adopted the existing resource");
             Created {
                 value,
                 adopted: true,
             }
         }))
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

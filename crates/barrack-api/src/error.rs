@@ -143,6 +143,22 @@ pub enum Error {
     #[error("{what} ended in status {status}")]
     #[diagnostic(code(barrack::api::wait_failed))]
     WaitFailed { what: String, status: String },
+
+    /// A create's unique name is held by an object this create cannot show it made (see
+    /// [`crate::ownership`]): it is not adopted.
+    #[error("{method} {url}: the name `{name}` is taken by id {id} (created {created_at}), which this create did not make: {reason}")]
+    #[diagnostic(
+        code(barrack::api::name_conflict),
+        help("names are unique per account and kind: rename ours, or delete the other object if it is really not needed")
+    )]
+    NameConflict {
+        method: Method,
+        url: String,
+        name: String,
+        id: String,
+        created_at: String,
+        reason: String,
+    },
 }
 
 fn reason_suffix(reason: &str) -> String {

@@ -11,6 +11,7 @@ mod create;
 mod error;
 pub mod id;
 mod ops;
+pub mod ownership;
 mod paginate;
 pub mod retry;
 pub mod routes;

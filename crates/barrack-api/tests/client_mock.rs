@@ -185,11 +185,13 @@ async fn non_idempotent_routes_do_not_retry_unknown_outcomes() {
 
 #[tokio::test]
 async fn dropped_create_is_adopted_not_resent() {
-    let server = mock::start(|seen, _| match (seen.method.as_str(), seen.path()) {
+    // Made by the dropped create: `created_at` after the request (D3's ownership rule).
+    let now = chrono::Utc::now().to_rfc3339();
+    let server = mock::start(move |seen, _| match (seen.method.as_str(), seen.path()) {
         ("POST", "/v1/instances") => Reply::Drop,
         ("GET", "/v1/instances") => ok(
             json!({"status": true, "count": 2, "page": 1, "page_size": 200,
-            "instances": [{"id": 1, "name": "other"}, {"id": 2, "name": "trainer-0"}]}),
+            "instances": [{"id": 1, "name": "other"}, {"id": 2, "name": "trainer-0", "created_at": now}]}),
         ),
         _ => status(500, "unexpected"),
     })

@@ -56,7 +56,12 @@ async fn counters(State(shared): State<Arc<Shared>>) -> Json<Counters> {
 }
 
 async fn reset_counters(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    *lock(&shared.counters) = Counters::default();
+    let mut counters = lock(&shared.counters);
+    // Mutations held right now are still held.
+    let held = counters.late.held;
+    *counters = Counters::default();
+    counters.late.held = held;
+    drop(counters);
     Json(json!({"status": true, "message": "counters reset"}))
 }
 
@@ -289,6 +294,7 @@ async fn set_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response 
             faults.too_many_requests,
             faults.extra_latency_rate,
             faults.operation_error,
+            faults.late_delivery,
         ];
         if rates.iter().all(|r| (0.0..=1.0).contains(r)) {
             lock(&shared.faults).set(faults.clone());

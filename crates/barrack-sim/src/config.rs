@@ -74,6 +74,12 @@ pub struct FaultConfig {
     pub extra_latency_rate: f64,
     /// A create (instance, firewall) that ends in `ERROR` instead of its stable state.
     pub operation_error: f64,
+    /// A mutation (POST, PUT, DELETE) is held `late_delivery_ms`, then applied whether or
+    /// not its client is still connected (a load balancer that accepted it acts late).
+    /// Not part of [`FaultConfig::uniform`]; drawn from its own seeded sequence.
+    pub late_delivery: f64,
+    /// How long a late mutation is held (wall-clock milliseconds, not time-scaled).
+    pub late_delivery_ms: u64,
 }
 
 impl FaultConfig {
@@ -89,6 +95,8 @@ impl FaultConfig {
             extra_latency_ms: Self::UNIFORM_EXTRA_LATENCY_MS,
             extra_latency_rate: p,
             operation_error: p,
+            late_delivery: 0.0,
+            late_delivery_ms: 0,
         }
     }
 }

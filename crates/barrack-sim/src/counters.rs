@@ -4,11 +4,19 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// `{"total": N, "routes": {"GET /instances": n, ...}}`.
+/// `{"total": N, "routes": {"GET /instances": n, ...}, "late": {"held": h, "delivered": d}}`.
 #[derive(Clone, Debug, Default, Serialize)]
 pub(crate) struct Counters {
     pub(crate) total: u64,
     pub(crate) routes: BTreeMap<String, u64>,
+    pub(crate) late: Late,
+}
+
+/// Mutations held by the `late_delivery` fault: held now, and applied late so far.
+#[derive(Clone, Debug, Default, Serialize)]
+pub(crate) struct Late {
+    pub(crate) held: u64,
+    pub(crate) delivered: u64,
 }
 
 impl Counters {

@@ -17,6 +17,8 @@ pub(crate) struct Roll {
     /// A create made by this request ends in ERROR.
     pub(crate) doomed: bool,
     pub(crate) drop_after_processing: bool,
+    /// A mutation is held this long, then applied (see [`FaultConfig::late_delivery`]).
+    pub(crate) late_delivery: Option<Duration>,
 }
 
 /// The fault configuration and its RNG.
@@ -25,7 +27,13 @@ pub(crate) struct Faults {
     config: FaultConfig,
     seed: u64,
     rng: StdRng,
+    /// Late delivery draws from its own sequence, so adding it left the fates of the other
+    /// faults for a given seed unchanged.
+    late_rng: StdRng,
 }
+
+/// Mixed into the seed of the late-delivery sequence.
+const LATE_SEED: u64 = 0x1a7e_de11_7e4e_0001;
 
 impl Faults {
     pub(crate) fn new(config: FaultConfig, seed: u64) -> Self {
@@ -33,6 +41,7 @@ impl Faults {
             config,
             seed,
             rng: StdRng::seed_from_u64(seed),
+            late_rng: StdRng::seed_from_u64(seed ^ LATE_SEED),
         }
     }
 
@@ -47,12 +56,14 @@ impl Faults {
     /// Restarts the random sequence from the seed.
     pub(crate) fn reseed(&mut self) {
         self.rng = StdRng::seed_from_u64(self.seed);
+        self.late_rng = StdRng::seed_from_u64(self.seed ^ LATE_SEED);
     }
 
     /// Draws one request's fate. Always draws the same number of values, so the sequence
     /// of fates depends on the seed and the request count only.
     pub(crate) fn roll(&mut self) -> Roll {
         let draws: [f64; 6] = std::array::from_fn(|_| self.rng.gen::<f64>());
+        let late = self.late_rng.gen::<f64>();
         let c = &self.config;
         Roll {
             extra_latency: (draws[0] < c.extra_latency_rate && c.extra_latency_ms > 0)
@@ -65,6 +76,8 @@ impl Faults {
             }),
             doomed: draws[4] < c.operation_error,
             drop_after_processing: draws[5] < c.drop_after_processing,
+            late_delivery: (late < c.late_delivery)
+                .then(|| Duration::from_millis(c.late_delivery_ms)),
         }
     }
 }
@@ -83,6 +96,33 @@ mod tests {
         assert_ne!(rolls(7), rolls(8));
         let hits = rolls(7).iter().filter(|r| r.error_5xx.is_some()).count();
         assert!((30..90).contains(&hits), "{hits} 5xx of 200 at p=0.3");
+    }
+
+    #[test]
+    fn late_delivery_leaves_the_other_fates_alone() {
+        let rolls = |late| {
+            let mut f = Faults::new(
+                FaultConfig {
+                    late_delivery: late,
+                    late_delivery_ms: 5,
+                    ..FaultConfig::uniform(0.3)
+                },
+                7,
+            );
+            (0..200).map(|_| f.roll()).collect::<Vec<_>>()
+        };
+        let without: Vec<_> = rolls(0.0);
+        let with: Vec<_> = rolls(0.5);
+        let strip = |r: &Roll| Roll {
+            late_delivery: None,
+            ..r.clone()
+        };
+        assert_eq!(
+            without.iter().map(strip).collect::<Vec<_>>(),
+            with.iter().map(strip).collect::<Vec<_>>()
+        );
+        let late = with.iter().filter(|r| r.late_delivery.is_some()).count();
+        assert!((60..140).contains(&late), "{late} late of 200 at p=0.5");
     }
 
     #[test]

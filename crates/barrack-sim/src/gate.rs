@@ -1,11 +1,16 @@
 //! The API gate, in order: count, delay, rate limit, injected 429/5xx, auth; then the
-//! operation; then an injected connection drop.
+//! operation (held first by `late_delivery`); then an injected connection drop.
+//!
+//! A mutation is read in full and then processed in its own task: like a real server, once
+//! it has received a create it finishes it even if the client disconnects (hyper drops the
+//! handler future of a closed connection; the task is not that future).
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use barrack_api::wire;
@@ -19,17 +24,63 @@ use crate::shared::{lock, Shared};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Dropped;
 
+/// The largest request body read (axum's default limit for extractors).
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
 pub(crate) async fn api_gate(
     State(shared): State<Arc<Shared>>,
     ConnectInfo(conn): ConnectInfo<Conn>,
     matched: Option<MatchedPath>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
     let template = matched
         .as_ref()
         .map(|m| m.as_str().strip_prefix(API_PREFIX).unwrap_or(m.as_str()))
-        .unwrap_or("?");
+        .unwrap_or("?")
+        .to_owned();
+    if !is_mutation(req.method()) {
+        return process(shared, conn, template, req, next).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "request body too large or unreadable",
+            )
+            .into_response()
+        }
+    };
+    let req = Request::from_parts(parts, Body::from(bytes));
+    match tokio::spawn(process(shared, conn, template, req, next)).await {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::error!(%error, "a request task failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "internal error",
+            )
+            .into_response()
+        }
+    }
+}
+
+fn is_mutation(method: &Method) -> bool {
+    [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(method)
+}
+
+async fn process(
+    shared: Arc<Shared>,
+    conn: Conn,
+    template: String,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let mutation = is_mutation(req.method());
     let key = format!("{} {template}", req.method());
     lock(&shared.counters).bump(&key);
     let roll = lock(&shared.faults).roll();
@@ -54,7 +105,18 @@ pub(crate) async fn api_gate(
     req.extensions_mut().insert(Fate {
         doomed: roll.doomed,
     });
+    let late = roll.late_delivery.filter(|_| mutation);
+    if let Some(hold) = late {
+        tracing::info!(route = %key, ms = hold.as_millis() as u64, "holding a mutation (late delivery)");
+        lock(&shared.counters).late.held += 1;
+        tokio::time::sleep(hold).await;
+    }
     let mut response = next.run(req).await;
+    if late.is_some() {
+        let mut counters = lock(&shared.counters);
+        counters.late.held = counters.late.held.saturating_sub(1);
+        counters.late.delivered += 1;
+    }
     if roll.drop_after_processing {
         conn.kill.trip();
         response.extensions_mut().insert(Dropped);

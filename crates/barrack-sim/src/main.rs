@@ -27,6 +27,13 @@ struct Args {
     /// operation ending in ERROR).
     #[arg(long, default_value_t = 0.0)]
     fault_rate: f64,
+    /// Probability that a mutation is held `--late-delivery-ms` and then applied even if
+    /// its client has gone (not part of `--fault-rate`).
+    #[arg(long, default_value_t = 0.0)]
+    late_delivery: f64,
+    /// How long a late mutation is held, in milliseconds.
+    #[arg(long, default_value_t = 3000)]
+    late_delivery_ms: u64,
     /// Seed of the fault RNG.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -64,11 +71,22 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    if !(0.0..=1.0).contains(&args.late_delivery) {
+        tracing::error!(
+            late_delivery = args.late_delivery,
+            "--late-delivery must be between 0 and 1"
+        );
+        return ExitCode::from(2);
+    }
     let config = SimConfig {
         api_key: args.api_key,
         time_scale: args.time_scale,
         latency_ms: args.latency_ms,
-        faults: FaultConfig::uniform(args.fault_rate),
+        faults: FaultConfig {
+            late_delivery: args.late_delivery,
+            late_delivery_ms: args.late_delivery_ms,
+            ..FaultConfig::uniform(args.fault_rate)
+        },
         seed: args.seed,
         rate_limit_per_minute: (args.rate_limit > 0).then_some(args.rate_limit),
         state_file: args.state_file,

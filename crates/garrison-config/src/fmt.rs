@@ -185,11 +185,11 @@ impl Formatted {
 pub fn format_dir(dir: &Path) -> Result<Vec<Formatted>, Failure> {
     let files = crate::source::read_dir(dir).map_err(|e| Failure {
         errors: vec![ConfigDiagnostic::build(
-            crate::diagnostic::Code::Io,
+            e.code(),
             crate::diagnostic::Level::Error,
             e.to_string(),
             vec![],
-            None,
+            Some(e.help()),
             &Sources::new(),
         )],
         warnings: vec![],

@@ -77,6 +77,9 @@ pub const NAME_MAX: usize = 50;
 /// Cloud-init user data, in bytes.
 pub const CLOUD_INIT_MAX_BYTES: usize = 16 * 1024;
 
+/// The largest startup script content the API accepts (as for cloud-init).
+pub const SCRIPT_MAX_BYTES: usize = 16 * 1024;
+
 /// Volume sizes in GB.
 pub const VOLUME_SIZE_MIN_GB: u64 = 10;
 /// Largest volume, in GB.

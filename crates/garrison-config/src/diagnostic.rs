@@ -53,6 +53,7 @@ codes! {
     RegionMismatch => "region_mismatch", "Linked resources in different regions.";
     MissingRegion => "missing_region", "No region on the resource and none on the provider.";
     MissingFile => "missing_file", "A `(file)` that cannot be read.";
+    FileNotAllowed => "file_not_allowed", "A file outside the configuration directory (or under `/proc`, `/sys`, `/dev`), or not a regular file.";
     MissingVariable => "missing_variable", "A variable without default or value.";
     VariableValue => "variable_value", "A variable value of the wrong type or outside its bounds.";
     UnknownVariable => "unknown_variable", "A value given for an undeclared variable.";

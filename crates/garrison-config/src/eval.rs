@@ -122,7 +122,6 @@ pub(crate) struct Block<'a> {
 
 /// The evaluator state.
 pub(crate) struct Eval<'a> {
-    pub(crate) dir: Option<&'a Path>,
     pub(crate) vars: BTreeMap<String, VarValue>,
     pub(crate) locals: BTreeMap<String, (&'a KdlNode, &'a Path)>,
     local_cache: BTreeMap<String, Option<(Ev, Vec<Edge>)>>,
@@ -140,6 +139,10 @@ pub(crate) struct Eval<'a> {
     /// a missing region on top.
     pub(crate) provider_region_failed: bool,
     collectors: Vec<Vec<Edge>>,
+    /// The config directory, resolved, for `(file)` reads.
+    root: Option<crate::fileread::Root>,
+    /// What evaluation has produced so far, and its limits.
+    pub(crate) budget: crate::budget::Budget,
 }
 
 const ROOTS: &[&str] = &[
@@ -150,7 +153,6 @@ const ROOTS: &[&str] = &[
 impl<'a> Eval<'a> {
     pub(crate) fn new(dir: Option<&'a Path>, diags: Diags) -> Self {
         Eval {
-            dir,
             vars: BTreeMap::new(),
             locals: BTreeMap::new(),
             local_cache: BTreeMap::new(),
@@ -164,6 +166,8 @@ impl<'a> Eval<'a> {
             var_uses: Vec::new(),
             provider_region_failed: false,
             collectors: Vec::new(),
+            root: dir.and_then(|d| crate::fileread::Root::new(d).ok()),
+            budget: crate::budget::Budget::default(),
         }
     }
 
@@ -193,6 +197,23 @@ impl<'a> Eval<'a> {
         match e.ty().map(|t| t.value()) {
             None => match value {
                 KdlValue::String(s) if is_template(s) => self.template(s, &sp, scope),
+                KdlValue::String(s) if s.len() > crate::limits::VALUE_MAX_BYTES => {
+                    self.too_large(s.len(), &sp, "this string")
+                }
+                KdlValue::Integer(i) if i64::try_from(*i).is_err() => {
+                    self.diags.error(
+                        Code::InvalidValue,
+                        &sp,
+                        format!("integer out of range: `{i}` does not fit in 64 bits"),
+                        "out of range",
+                        Some(format!(
+                            "integers lie between {} and {}",
+                            i64::MIN,
+                            i64::MAX
+                        )),
+                    );
+                    Ev::poison()
+                }
                 other => Ev::json(scalar(other)),
             },
             Some("ref") => match value.as_string() {
@@ -235,7 +256,7 @@ impl<'a> Eval<'a> {
     }
 
     fn file(&mut self, path: &str, sp: &Span) -> Ev {
-        let Some(dir) = self.dir else {
+        let Some(root) = &self.root else {
             self.diags.error(
                 Code::MissingFile,
                 sp,
@@ -245,28 +266,68 @@ impl<'a> Eval<'a> {
             );
             return Ev::poison();
         };
-        match std::fs::read_to_string(dir.join(path)) {
+        match root.read(Path::new(path), crate::limits::FILE_MAX_BYTES) {
             Ok(text) => {
+                if !self.budget.charge(text.len(), sp, &mut self.diags) {
+                    return Ev::poison();
+                }
                 self.files_read
                     .insert(PathBuf::from(path), Arc::new(text.clone()));
                 Ev::json(Value::String(text))
             }
             Err(e) => {
-                let label = if e.kind() == std::io::ErrorKind::NotFound {
-                    "file not found".to_owned()
-                } else {
-                    format!("cannot read: {e}")
-                };
-                self.diags.error(
-                    Code::MissingFile,
-                    sp,
-                    format!("cannot read `{path}`"),
-                    label,
-                    Some("`(file)` paths are relative to the config directory".to_owned()),
-                );
+                self.file_refused(path, sp, &e);
                 Ev::poison()
             }
         }
+    }
+
+    fn file_refused(&mut self, path: &str, sp: &Span, e: &crate::fileread::Refusal) {
+        use crate::fileread::Refusal;
+        let (code, label, help) = if e.is_not_found() {
+            (
+                Code::MissingFile,
+                "file not found".to_owned(),
+                "`(file)` paths are relative to the config directory".to_owned(),
+            )
+        } else if e.is_not_allowed() {
+            (
+                Code::FileNotAllowed,
+                "not allowed".to_owned(),
+                "put the file inside the config directory: `(file)` reads regular files there only (symlinks may point only inside it), never `/proc`, `/sys` or `/dev`".to_owned(),
+            )
+        } else if let Refusal::TooLarge { cap } = e {
+            (
+                Code::Limit,
+                "too large".to_owned(),
+                format!("`(file)` reads at most {}", crate::limits::show_bytes(*cap)),
+            )
+        } else {
+            (
+                Code::MissingFile,
+                format!("cannot read: {e}"),
+                "`(file)` paths are relative to the config directory".to_owned(),
+            )
+        };
+        let message = if e.is_not_found() {
+            format!("cannot read `{path}`")
+        } else {
+            format!("cannot read `{path}`: {e}")
+        };
+        self.diags.error(code, sp, message, label, Some(help));
+    }
+
+    /// The value-size diagnostic.
+    fn too_large(&mut self, len: usize, sp: &Span, what: &str) -> Ev {
+        let max = crate::limits::show_bytes(crate::limits::VALUE_MAX_BYTES);
+        self.diags.error(
+            Code::Limit,
+            sp,
+            format!("{what} is larger than {max} ({len} bytes)"),
+            "too large",
+            Some(format!("a value holds at most {max}; read large content with `(file)` (at most {}) or fetch it at boot", crate::limits::show_bytes(crate::limits::FILE_MAX_BYTES))),
+        );
+        Ev::poison()
     }
 
     fn template(&mut self, s: &str, sp: &Span, scope: &Scope) -> Ev {
@@ -284,10 +345,17 @@ impl<'a> Eval<'a> {
             }
         };
         let mut parts: Vec<TemplatePart> = Vec::new();
+        let mut len = 0usize;
         let mut after = false;
         let mut sensitive = false;
         let mut poison = false;
         for piece in pieces {
+            if let Some(TemplatePart::Text(t)) = parts.last() {
+                len += t.len();
+                if len > crate::limits::VALUE_MAX_BYTES {
+                    return self.too_large(len, sp, "this template");
+                }
+            }
             match piece {
                 Piece::Text(t) => parts.push(TemplatePart::Text(t)),
                 Piece::Ref(r) => {
@@ -329,6 +397,11 @@ impl<'a> Eval<'a> {
         }
         if poison {
             return Ev::poison();
+        }
+        if let Some(TemplatePart::Text(t)) = parts.last() {
+            if len + t.len() > crate::limits::VALUE_MAX_BYTES {
+                return self.too_large(len + t.len(), sp, "this template");
+            }
         }
         let val = if after {
             Val::After(Expr::Template(parts))
@@ -538,6 +611,9 @@ impl<'a> Eval<'a> {
     fn local(&mut self, name: &str, sp: &Span) -> Ev {
         match self.local_cache.get(name) {
             Some(Some((ev, edges))) => {
+                if !self.budget.charge_value(&ev.val, sp, &mut self.diags) {
+                    return Ev::poison();
+                }
                 let (ev, edges) = (ev.clone(), edges.clone());
                 for e in edges {
                     self.edge(e.target, &e.span);
@@ -572,10 +648,16 @@ impl<'a> Eval<'a> {
             );
             return Ev::poison();
         };
+        if !self.budget.enter(sp, &mut self.diags) {
+            self.local_cache
+                .insert(name.to_owned(), Some((Ev::poison(), vec![])));
+            return Ev::poison();
+        }
         self.local_cache.insert(name.to_owned(), None);
         self.begin_refs();
         let ev = self.node_value(file, node, &Scope::default());
         let edges = self.end_refs();
+        self.budget.leave();
         for e in &edges {
             self.edge(e.target.clone(), &e.span);
         }
@@ -603,11 +685,16 @@ impl<'a> Eval<'a> {
         if let Some(children) = node.children() {
             let mut map = serde_json::Map::new();
             let mut sensitive = false;
+            let mut total = 0usize;
             for c in children.nodes() {
                 let ev = self.node_value(file, c, scope);
                 sensitive |= ev.sensitive;
                 match ev.val {
                     Val::Json(v) => {
+                        total = total.saturating_add(crate::budget::measure(&v).0);
+                        if total > crate::limits::VALUE_MAX_BYTES {
+                            return self.too_large(total, &span(file, node.span()), "this map");
+                        }
                         map.insert(c.name().value().to_owned(), v);
                     }
                     Val::Poison => return Ev::poison(),
@@ -623,13 +710,30 @@ impl<'a> Eval<'a> {
                     }
                 }
             }
+            let map = Value::Object(map);
+            let sp = span(file, node.span());
+            if !crate::budget::check_composite(&mut self.budget, &map, &sp, &mut self.diags) {
+                return Ev::poison();
+            }
             return Ev {
-                val: Val::Json(Value::Object(map)),
+                val: Val::Json(map),
                 sensitive,
             };
         }
-        let evs: Vec<Ev> = args.iter().map(|e| self.entry(file, e, scope)).collect();
-        self.combine(evs, &span(file, node.span()))
+        let node_span = span(file, node.span());
+        let mut evs: Vec<Ev> = Vec::with_capacity(args.len());
+        let mut total = 0usize;
+        for e in args {
+            let ev = self.entry(file, e, scope);
+            if let Val::Json(v) = &ev.val {
+                total = total.saturating_add(crate::budget::measure(v).0);
+                if total > crate::limits::VALUE_MAX_BYTES {
+                    return self.too_large(total, &node_span, "this list");
+                }
+            }
+            evs.push(ev);
+        }
+        self.combine(evs, &node_span)
     }
 
     fn resource_ref(&mut self, kind: Kind, segs: Vec<Seg>, sp: &Span, text: &str) -> Ev {
@@ -819,7 +923,7 @@ impl<'a> Eval<'a> {
         let mut values = Vec::new();
         let mut sensitive = false;
         for t in &targets {
-            let ev = self.static_attr(t, &attr);
+            let ev = self.static_attr(t, &attr, sp);
             sensitive |= ev.sensitive;
             match ev.val {
                 Val::Json(v) => values.push(v),
@@ -843,17 +947,27 @@ impl<'a> Eval<'a> {
     }
 
     /// A plan-time attribute of instance `target` (evaluated once, lazily).
-    pub(crate) fn static_attr(&mut self, target: &Address, attr: &str) -> Ev {
+    pub(crate) fn static_attr(&mut self, target: &Address, attr: &str, sp: &Span) -> Ev {
         let key = (target.clone(), attr.to_owned());
         match self.attr_cache.get(&key) {
-            Some(Some(ev)) => return ev.clone(),
+            Some(Some(ev)) => {
+                if !self.budget.charge_value(&ev.val, sp, &mut self.diags) {
+                    return Ev::poison();
+                }
+                return ev.clone();
+            }
             Some(None) => return Ev::poison(), // a cycle: reported from the resource graph
             None => {}
+        }
+        if !self.budget.enter(sp, &mut self.diags) {
+            self.attr_cache.insert(key, Some(Ev::poison()));
+            return Ev::poison();
         }
         self.attr_cache.insert(key.clone(), None);
         self.begin_refs();
         let ev = self.compute_attr(target, attr);
         self.end_refs();
+        self.budget.leave();
         self.attr_cache.insert(key, Some(ev.clone()));
         ev
     }
@@ -918,7 +1032,7 @@ impl<'a> Eval<'a> {
         };
         let ev = self.entry(file, e, scope);
         match ev.val {
-            Val::Link(a) => self.static_attr(&a, "region"),
+            Val::Link(a) => self.static_attr(&a, "region", &span(file, e.span())),
             _ => Ev::poison(),
         }
     }
@@ -985,8 +1099,12 @@ impl Eval<'_> {
                 Val::Json(v) => Some(v),
                 _ => None,
             });
+            let list = Value::Array(items.collect());
+            if !crate::budget::check_composite(&mut self.budget, &list, sp, &mut self.diags) {
+                return Ev::poison();
+            }
             return Ev {
-                val: Val::Json(Value::Array(items.collect())),
+                val: Val::Json(list),
                 sensitive,
             };
         }

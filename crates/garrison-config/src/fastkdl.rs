@@ -7,7 +7,9 @@
 //! children blocks, `//` comments, `;`, `\n` and `\r\n`. Anything else (raw or multi-line
 //! strings, floats, other radixes, block comments, slashdash, line continuations, unusual
 //! identifiers, any syntax error) returns `None` and the caller parses with the `kdl` crate,
-//! which gives the exact diagnostics. A test checks both parsers agree wherever this one
+//! which gives the exact diagnostics. Blocks nested deeper than
+//! [`MAX_NESTING`](crate::limits::MAX_NESTING) are declined too (the caller refuses them
+//! before the `kdl` crate recurses into them). A test checks both parsers agree wherever this one
 //! accepts a file. `garrison fmt` always uses the `kdl` crate (it needs formatting details).
 
 use kdl::{KdlDocument, KdlEntry, KdlIdentifier, KdlNode, KdlValue};
@@ -27,6 +29,7 @@ pub fn parse_or_position(text: &str) -> Result<KdlDocument, usize> {
         s: text,
         b: text.as_bytes(),
         i: 0,
+        depth: 0,
     };
     match p.nodes(false) {
         Some(doc) if p.i == p.b.len() => Ok(doc),
@@ -38,6 +41,8 @@ struct Parser<'a> {
     s: &'a str,
     b: &'a [u8],
     i: usize,
+    /// How many `{` blocks are open.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -126,8 +131,13 @@ impl Parser<'_> {
                 Some(b'\r') if self.peek_at(1) == Some(b'\n') => break,
                 Some(b'/') if self.peek_at(1) == Some(b'/') => break,
                 Some(b'{') => {
+                    if self.depth >= crate::limits::MAX_NESTING {
+                        return None;
+                    }
                     self.i += 1;
+                    self.depth += 1;
                     let children = self.nodes(true)?;
+                    self.depth -= 1;
                     if self.peek() != Some(b'}') {
                         return None;
                     }
@@ -331,12 +341,14 @@ impl Parser<'_> {
     }
 
     /// A decimal integer (`_` separators allowed); floats and other radixes are left to the
-    /// full parser.
+    /// full parser. Like the `kdl` crate, the magnitude must fit in an `i128` before the
+    /// sign is applied (so `i128::MIN` is declined).
     fn integer(&mut self) -> Option<KdlValue> {
-        let start = self.i;
+        let negative = self.peek() == Some(b'-');
         if matches!(self.peek(), Some(b'-' | b'+')) {
             self.i += 1;
         }
+        let start = self.i;
         if !matches!(self.peek(), Some(b'0'..=b'9')) {
             return None;
         }
@@ -348,6 +360,6 @@ impl Parser<'_> {
             .filter(|c| *c != '_')
             .collect();
         let n: i128 = digits.parse().ok()?;
-        Some(KdlValue::Integer(n))
+        Some(KdlValue::Integer(if negative { -n } else { n }))
     }
 }

@@ -13,7 +13,7 @@ pub fn format_source(name: &str, text: &str) -> Result<String, Failure> {
     let mut diags = Diags::default();
     let rel = PathBuf::from(name);
     match crate::source::parse(&rel, text, &mut diags) {
-        Some(doc) => Ok(format_doc(doc)),
+        Some(doc) => Ok(format_doc(doc, text)),
         None => {
             let mut sources = Sources::new();
             sources.insert(rel, Arc::new(text.to_owned()));
@@ -27,8 +27,12 @@ pub fn format_source(name: &str, text: &str) -> Result<String, Failure> {
 struct Kept {
     /// The comments and blank lines before the node, as written.
     leading: String,
-    /// A `// comment` after the node on its line.
-    line_comment: Option<String>,
+    /// Comments (and slashdashed entries) after the node on its line: before the
+    /// terminator, after a closing `}` (which the `kdl` crate does not keep), and a final
+    /// `// comment`.
+    tail: Vec<String>,
+    /// Slashdashed children blocks (`/- { ... }`) or comments before the children block.
+    before_children: Option<String>,
     /// Each entry's value as written (quotes, raw strings, number spelling) and any comment
     /// or slashdash before it.
     entries: Vec<(String, Option<String>)>,
@@ -36,12 +40,39 @@ struct Kept {
     children_trailing: Vec<String>,
 }
 
-fn save(doc: &KdlDocument, out: &mut Vec<Kept>) {
+/// Whether a piece of formatting holds something a reader wrote (a comment or slashdash).
+fn has_comment(s: &str) -> bool {
+    s.contains("/*") || s.contains("//") || s.contains("/-")
+}
+
+fn save(doc: &KdlDocument, text: &str, out: &mut Vec<Kept>) {
     for node in doc.nodes() {
-        let line_comment = node.format().and_then(|f| {
+        let mut tail: Vec<String> = Vec::new();
+        let mut push = |t: &str| {
+            let t = t.trim();
+            if !t.is_empty() && !tail.iter().any(|x| x == t) {
+                tail.push(t.to_owned());
+            }
+        };
+        if let Some(f) = node.format().filter(|f| has_comment(&f.before_terminator)) {
+            push(&f.before_terminator);
+        }
+        if node.children().is_some() {
+            for c in after_close(text, node.span().offset()) {
+                push(&c);
+            }
+        }
+        if let Some(f) = node.format() {
             let t = f.terminator.trim();
-            (t.starts_with("//") || t.starts_with("/*")).then(|| t.to_owned())
-        });
+            if t.starts_with("//") || t.starts_with("/*") {
+                push(t);
+            }
+        }
+        let before_children = node
+            .format()
+            .map(|f| f.before_children.trim())
+            .filter(|b| has_comment(b))
+            .map(str::to_owned);
         let entries = node
             .entries()
             .iter()
@@ -69,21 +100,68 @@ fn save(doc: &KdlDocument, out: &mut Vec<Kept>) {
             .unwrap_or_default();
         out.push(Kept {
             leading,
-            line_comment,
+            tail,
+            before_children,
             entries,
             children_trailing,
         });
         if let Some(children) = node.children() {
-            save(children, out);
+            save(children, text, out);
         }
     }
+}
+
+/// The comments between the `}` closing the children of the node starting at `start` and
+/// the end of its line (the `kdl` crate drops them).
+fn after_close(text: &str, start: usize) -> Vec<String> {
+    use crate::lex::{token_at, Token};
+    let b = text.as_bytes();
+    let (mut i, mut depth, mut closed) = (start, 0usize, None);
+    while i < b.len() {
+        match token_at(b, i) {
+            Some(Token::Str(end) | Token::LineComment(end) | Token::BlockComment { end, .. }) => {
+                i = end;
+                continue;
+            }
+            Some(Token::Unterminated) => break,
+            None => {}
+        }
+        match b[i] {
+            b'{' => depth += 1,
+            b'}' if depth == 0 => break,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    closed = Some(i + 1);
+                }
+            }
+            b'\n' | b';' if depth == 0 => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    let Some(from) = closed else { return vec![] };
+    let mut comments = Vec::new();
+    let mut j = from;
+    while j < i {
+        match token_at(b, j) {
+            Some(Token::LineComment(end) | Token::BlockComment { end, .. }) => {
+                comments.push(text[j..end].to_owned());
+                j = end;
+            }
+            Some(Token::Str(end)) => j = end,
+            _ => j += 1,
+        }
+    }
+    comments
 }
 
 /// Comment lines re-indented, blank lines collapsed to one, none at the top of a block.
 fn leading(original: &str, depth: usize, first: bool) -> String {
     let indent = "    ".repeat(depth);
     let mut segments: Vec<&str> = original.split('\n').map(str::trim).collect();
-    segments.pop(); // the indentation before the node itself
+    // the indentation before the node itself, and any comment on the node's line
+    let same_line = segments.pop().unwrap_or_default();
     let mut out = String::new();
     let mut blank = false;
     let mut any = false;
@@ -105,6 +183,10 @@ fn leading(original: &str, depth: usize, first: bool) -> String {
         out.push('\n');
     }
     out.push_str(&indent);
+    if !same_line.is_empty() {
+        out.push_str(same_line);
+        out.push(' ');
+    }
     out
 }
 
@@ -114,9 +196,12 @@ fn restore(doc: &mut KdlDocument, kept: &mut std::vec::IntoIter<Kept>, depth: us
         if let Some(f) = node.format_mut() {
             f.leading = leading(&k.leading, depth, i == 0);
         }
-        if let (Some(c), Some(f)) = (k.line_comment, node.format_mut()) {
-            f.before_terminator = format!(" {c}");
+        if let (false, Some(f)) = (k.tail.is_empty(), node.format_mut()) {
+            f.before_terminator = format!(" {}", k.tail.join(" "));
             f.terminator = "\n".to_owned();
+        }
+        if let (Some(b), Some(f)) = (&k.before_children, node.format_mut()) {
+            f.before_children = format!(" {b} ");
         }
         for (e, (repr, lead)) in node.entries_mut().iter_mut().zip(k.entries) {
             let leading = match lead {
@@ -148,13 +233,27 @@ fn restore(doc: &mut KdlDocument, kept: &mut std::vec::IntoIter<Kept>, depth: us
     }
 }
 
-fn format_doc(mut doc: KdlDocument) -> String {
+fn format_doc(mut doc: KdlDocument, text: &str) -> String {
     // autoformat fixes layout and indentation, but drops end-of-line comments and respells
     // strings as bare identifiers; keep what the user wrote for both.
     let mut kept = Vec::new();
-    save(&doc, &mut kept);
+    save(&doc, text, &mut kept);
+    let trailing: Vec<String> = doc
+        .format()
+        .map(|f| {
+            f.trailing
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
     doc.autoformat();
     restore(&mut doc, &mut kept.into_iter(), 0);
+    if let Some(f) = doc.format_mut() {
+        f.trailing = trailing.iter().map(|l| format!("{l}\n")).collect();
+    }
     let mut out = doc.to_string();
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
@@ -185,11 +284,11 @@ impl Formatted {
 pub fn format_dir(dir: &Path) -> Result<Vec<Formatted>, Failure> {
     let files = crate::source::read_dir(dir).map_err(|e| Failure {
         errors: vec![ConfigDiagnostic::build(
-            crate::diagnostic::Code::Io,
+            e.code(),
             crate::diagnostic::Level::Error,
             e.to_string(),
             vec![],
-            None,
+            Some(e.help()),
             &Sources::new(),
         )],
         warnings: vec![],

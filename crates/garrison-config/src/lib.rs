@@ -5,6 +5,7 @@
 //! stable codes, labelled spans and help). [`format_source`] backs `garrison fmt`.
 //! This crate knows nothing of HTTP or state.
 
+mod budget;
 mod build;
 pub mod catalog;
 mod checks;
@@ -14,7 +15,10 @@ mod diagnostic;
 mod eval;
 #[doc(hidden)]
 pub mod fastkdl;
+mod fileread;
 mod fmt;
+mod lex;
+pub mod limits;
 mod literal;
 mod load;
 pub mod model;

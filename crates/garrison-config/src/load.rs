@@ -50,11 +50,11 @@ pub fn load_dir(dir: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
         }
         Err(e) => Err(Failure {
             errors: vec![ConfigDiagnostic::build(
-                Code::Io,
+                e.code(),
                 crate::diagnostic::Level::Error,
                 e.to_string(),
                 vec![],
-                Some("a config is a directory of `*.kdl` files".to_owned()),
+                Some(e.help()),
                 &Sources::new(),
             )],
             warnings: vec![],

@@ -239,7 +239,7 @@ pub(crate) fn build(
         None => {
             let linked = match kind {
                 // snapshots and images live where their source does
-                Kind::Snapshot | Kind::Image => b.ev.static_attr(&addr, "region"),
+                Kind::Snapshot | Kind::Image => b.ev.static_attr(&addr, "region", &res_span),
                 _ => crate::eval::Ev::poison(),
             };
             match (linked.val, &b.ev.provider_region) {
@@ -782,6 +782,21 @@ fn ssh_key<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Optio
 fn script<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<ScriptSpec> {
     let content =
         required(b, c, "content", label, "(file)\"scripts/NAME.sh\"").and_then(|n| b.string(n));
+    if let Some((s, sp)) = &content {
+        if s.len() > catalog::SCRIPT_MAX_BYTES {
+            b.ev.diags.error(
+                Code::Limit,
+                sp,
+                format!(
+                    "script content is {} bytes; the API accepts at most {} (16 KiB)",
+                    s.len(),
+                    catalog::SCRIPT_MAX_BYTES
+                ),
+                "too large",
+                Some("keep the script small and have it fetch the rest at boot".to_owned()),
+            );
+        }
+    }
     let description = description(b, c);
     Some(ScriptSpec {
         content: content?.0,

@@ -7,6 +7,7 @@ use kdl::KdlDocument;
 
 use crate::collect::{Diags, Raw};
 use crate::diagnostic::{Code, Label, Level};
+use crate::fileread::{Refusal, Root};
 use crate::model::Span;
 
 /// One parsed config file.
@@ -26,29 +27,52 @@ pub(crate) enum ReadError {
         dir: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot read config file `{file}`: {source}")]
-    File {
-        file: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("cannot read config file `{}`: {source}", file.display())]
+    File { file: PathBuf, source: Refusal },
     #[error("no `*.kdl` files in `{0}`")]
     Empty(PathBuf),
 }
 
-/// Every `*.kdl` file directly in `dir`, sorted by name: (relative path, text).
+impl ReadError {
+    /// The diagnostic code to report it with.
+    pub(crate) fn code(&self) -> Code {
+        match self {
+            ReadError::File { source, .. } if source.is_not_allowed() => Code::FileNotAllowed,
+            ReadError::File {
+                source: Refusal::TooLarge { .. },
+                ..
+            } => Code::Limit,
+            _ => Code::Io,
+        }
+    }
+
+    /// What to do about it.
+    pub(crate) fn help(&self) -> String {
+        match self.code() {
+            Code::FileNotAllowed => "config files must be regular files inside the config directory (symlinks may point only inside it)".to_owned(),
+            Code::Limit => format!(
+                "a config file holds at most {}; split it into several `*.kdl` files",
+                crate::limits::show_bytes(crate::limits::CONFIG_FILE_MAX_BYTES)
+            ),
+            _ => "a config is a directory of `*.kdl` files".to_owned(),
+        }
+    }
+}
+
+/// Every `*.kdl` file directly in `dir`, sorted by name: (relative path, text). Each is
+/// read under the rules of [`Root::read`] (inside the directory, regular, bounded).
 pub(crate) fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, ReadError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ReadError::Dir {
+    let dir_error = |source| ReadError::Dir {
         dir: dir.to_path_buf(),
         source,
-    })?;
+    };
+    let root = Root::new(dir).map_err(dir_error)?;
+    let entries = std::fs::read_dir(dir).map_err(dir_error)?;
     let mut names = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|source| ReadError::Dir {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
+        let entry = entry.map_err(dir_error)?;
         let path = entry.path();
-        if path.extension().is_some_and(|e| e == "kdl") && path.is_file() {
+        if path.extension().is_some_and(|e| e == "kdl") && !path.is_dir() {
             names.push(PathBuf::from(entry.file_name()));
         }
     }
@@ -59,10 +83,12 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, ReadError> 
     names
         .into_iter()
         .map(|rel| {
-            let file = dir.join(&rel);
-            std::fs::read_to_string(&file)
-                .map(|text| (rel, text))
-                .map_err(|source| ReadError::File { file, source })
+            root.read(&rel, crate::limits::CONFIG_FILE_MAX_BYTES)
+                .map(|text| (rel.clone(), text))
+                .map_err(|source| ReadError::File {
+                    file: dir.join(rel),
+                    source,
+                })
         })
         .collect()
 }
@@ -98,6 +124,10 @@ fn parse_v2_bounded(text: &str) -> Option<Result<KdlDocument, kdl::KdlError>> {
 
 /// Parses one file, reporting syntax errors (or one KDL v1 diagnostic) into `diags`.
 pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocument> {
+    if let Some(at) = crate::lex::too_deep(text) {
+        too_deep(rel, at, diags);
+        return None;
+    }
     let Some(result) = parse_v2_bounded(text) else {
         if let Some(v1) = detect_v1(rel, text) {
             diags.items.push(v1);
@@ -148,6 +178,24 @@ pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocu
             None
         }
     }
+}
+
+/// The nesting-limit diagnostic at the `{` (or `/*`) at `at`.
+fn too_deep(rel: &Path, at: usize, diags: &mut Diags) {
+    let max = crate::limits::MAX_NESTING;
+    diags.error(
+        Code::Limit,
+        &Span {
+            file: rel.to_path_buf(),
+            offset: at,
+            len: 1,
+        },
+        format!("blocks are nested more than {max} levels deep"),
+        format!("level {} starts here", max + 1),
+        Some(format!(
+            "Garrison reads at most {max} levels of `{{ }}` (and of `/* */` comments); flatten the config"
+        )),
+    );
 }
 
 /// If `text` uses KDL v1 spellings (bare `true`/`false`/`null`, `r"raw"` strings), one

@@ -143,6 +143,16 @@ fn fast_parser_agrees_with_kdl() {
         "hand-written".into(),
         "(t)n \"q\\\"s\\\\\\n\" 1_000 -7 +3 #true #false #null k=v \"a b\"=(ref)\"x.y\" { c; d 1 } // end\r\ne{}\nf;g".into(),
     ));
+    // i128 edges: the kdl crate rejects i128::MIN (its magnitude overflows), so must we
+    for n in [
+        "-170141183460469231731687303715884105728",
+        "-170141183460469231731687303715884105727",
+        "170141183460469231731687303715884105727",
+        "+170141183460469231731687303715884105727",
+        "170141183460469231731687303715884105728",
+    ] {
+        texts.push((format!("integer {n}"), format!("a {n}\n")));
+    }
     let mut accepted = 0;
     for (label, text) in &texts {
         accepted += usize::from(check(label, text));

@@ -171,3 +171,25 @@ fn every_code_has_a_fixture() {
         root.display()
     );
 }
+
+/// F3: no pending `*.snap.new` is committed next to the fixtures (insta deletes one when
+/// its snapshot passes, so running the tests would modify the tree); CI runs with
+/// `INSTA_UPDATE=no`, which writes nothing.
+#[test]
+fn no_pending_snapshots_in_the_fixtures() {
+    let mut pending = Vec::new();
+    for kind in ["valid", "invalid"] {
+        for case in cases(kind) {
+            for entry in std::fs::read_dir(&case).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".snap.new") || name.ends_with(".pending-snap") {
+                    pending.push(entry.path());
+                }
+            }
+        }
+    }
+    assert!(
+        pending.is_empty(),
+        "pending snapshots (review them with `cargo insta review`, then delete): {pending:?}"
+    );
+}

@@ -31,6 +31,7 @@ pub fn describe(op: &StepOp) -> &'static str {
         StepOp::Update { .. } => "update",
         StepOp::Forget => "forget",
         StepOp::SyncFirewallAttachments { .. } => "attach firewall",
+        StepOp::Move { .. } => "move",
     }
 }
 

@@ -22,6 +22,8 @@ use crate::observe::{power_of, rule_request, rule_request_from_value};
 use crate::record::resource_state;
 use crate::remote::RemoteObject;
 
+mod moving;
+
 /// Everything a step needs.
 pub(crate) struct Ctx {
     pub(crate) client: Client,
@@ -101,6 +103,7 @@ impl Ctx {
                 self.record(op, &step.address, Outcome::Deleted)
             }
             StepOp::SyncFirewallAttachments { vms } => self.sync_firewall(step, vms).await,
+            StepOp::Move { from } => self.move_entry(step, from),
         }
     }
 

@@ -105,4 +105,8 @@ pub struct ResourceChange {
     /// Hourly cost before and after, USD, when prices are known.
     pub cost_before: Option<f64>,
     pub cost_after: Option<f64>,
+    /// The state address this resource was at: the same cloud object (same kind and cloud
+    /// name) left the config there and arrived here; it is kept, not recreated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<String>,
 }

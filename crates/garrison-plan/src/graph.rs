@@ -104,6 +104,7 @@ enum Role {
     Update,
     Forget,
     Attach,
+    Move,
 }
 
 #[derive(Default)]
@@ -140,6 +141,7 @@ impl Builder {
 }
 
 /// The executable steps of a plan, in a valid order, with their edges.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn steps(
     _model: &Model,
     wanted: &[&Resource],
@@ -148,8 +150,20 @@ pub(crate) fn steps(
     decisions: &BTreeMap<String, Decision>,
     ids: &IdIndex,
     renewed: &BTreeSet<String>,
+    moves: &BTreeMap<String, String>,
 ) -> Vec<Step> {
     let mut b = Builder::default();
+    // Moves first: everything else at the new address uses the moved state entry.
+    for (to, from) in moves {
+        if let Some(change) = changes.get(to) {
+            b.add(
+                to,
+                change.kind,
+                Role::Move,
+                StepOp::Move { from: from.clone() },
+            );
+        }
+    }
     for (address, change) in changes {
         let kind = change.kind;
         let remote_id = change.remote_id.clone().unwrap_or_default();
@@ -299,7 +313,9 @@ pub(crate) fn steps(
         }
     }
 
-    order(b.steps)
+    let mut steps = b.steps;
+    crate::ordering::add_edges(&mut steps, wanted, current, changes);
+    order(steps)
 }
 
 /// Renumbers steps in a topological order (ties by address). A cycle here would be a

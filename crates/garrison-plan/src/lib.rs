@@ -6,6 +6,8 @@ pub mod cost;
 pub mod desired;
 pub mod error;
 pub mod graph;
+mod moves;
+mod ordering;
 pub mod plan;
 mod planner;
 pub mod remote;

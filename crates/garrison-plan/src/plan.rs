@@ -18,12 +18,19 @@ pub struct Summary {
     pub destroy: usize,
     pub forget: usize,
     pub unchanged: usize,
+    /// Kept objects whose state address changes (see `ResourceChange::moved_from`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub moved: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
     /// Anything to do at all.
     pub fn has_changes(&self) -> bool {
-        self.add + self.change + self.replace + self.destroy + self.forget > 0
+        self.add + self.change + self.replace + self.destroy + self.forget + self.moved > 0
     }
 }
 

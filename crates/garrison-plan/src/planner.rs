@@ -45,7 +45,6 @@ pub fn plan(
     options: PlanOptions,
 ) -> Result<Plan, PlanFailure> {
     let mut errors = Vec::new();
-    let ids = IdIndex::new(state);
 
     let current: BTreeMap<&str, Current<'_>> = state
         .resources
@@ -74,6 +73,16 @@ pub fn plan(
     } else {
         model.resources.iter().collect()
     };
+    // D7: same kind and cloud name leaving and arriving is one object under a new address
+    // (only while it exists: one deleted outside Garrison is created again).
+    let mut moves = crate::moves::detect(&wanted, state);
+    moves.retain(|_, from| {
+        current
+            .get(from.as_str())
+            .is_some_and(|c| c.observed.is_some())
+    });
+    let duplicates = crate::moves::duplicates(&wanted, state);
+    let ids = IdIndex::new(state).moved(&moves);
     let order = match graph::config_order(&wanted) {
         Ok(order) => order,
         Err(cycle) => {
@@ -92,7 +101,10 @@ pub fn plan(
     for resource in order.iter().map(|&i| wanted[i]) {
         let address = resource.address.to_string();
         let desired = desired::desired(resource);
-        let cur = current.get(address.as_str());
+        let moved_from = moves.get(&address).cloned();
+        let cur = current
+            .get(address.as_str())
+            .or_else(|| moved_from.as_deref().and_then(|f| current.get(f)));
         let (change, decision) = match cur {
             None => {
                 if let Some(id) = remote
@@ -130,10 +142,7 @@ pub fn plan(
                 observed: Some(observed),
                 state: rs,
             }) => {
-                if remote.refreshed {
-                    drift.extend(drift_of(&address, resource, rs, observed, &ids));
-                }
-                update_change(
+                let (mut change, decision) = update_change(
                     resource,
                     &desired,
                     rs,
@@ -141,7 +150,30 @@ pub fn plan(
                     &ids,
                     &renewed,
                     &mut errors,
-                )
+                );
+                match &moved_from {
+                    Some(from) if change.action == Action::Replace => {
+                        // Not kept after all: destroyed at `from` (the leaving loop), then
+                        // created here, after the delete (same cloud name).
+                        moves.remove(&address);
+                        let mut reasons = vec![crate::moves::replaced_reason(from, &rs.name)];
+                        reasons.extend(change.reasons);
+                        create_change(resource, &desired, reasons)
+                    }
+                    Some(from) => {
+                        let mut reasons = crate::moves::moved_reasons(from, &address, &rs.name);
+                        reasons.append(&mut change.reasons);
+                        change.reasons = reasons;
+                        change.moved_from = Some(from.clone());
+                        (change, decision)
+                    }
+                    None => {
+                        if remote.refreshed {
+                            drift.extend(drift_of(&address, resource, rs, observed, &ids));
+                        }
+                        (change, decision)
+                    }
+                }
             }
         };
         if matches!(change.action, Action::Create | Action::Replace) {
@@ -168,8 +200,9 @@ pub fn plan(
     }
 
     // Everything in state that the config no longer wants.
+    let moved_sources: BTreeSet<&str> = moves.values().map(String::as_str).collect();
     for (address, cur) in &current {
-        if changes.contains_key(*address) {
+        if changes.contains_key(*address) || moved_sources.contains(*address) {
             continue;
         }
         let rs = cur.state;
@@ -178,6 +211,13 @@ pub fn plan(
             Err(_) => continue,
         };
         let (action, reasons) = match &cur.observed {
+            _ if duplicates.contains_key(*address) => (
+                Action::Forget,
+                vec![format!(
+                    "a second state entry of `{}`'s object (an interrupted move): dropped from the state, the object is kept",
+                    duplicates[*address]
+                )],
+            ),
             None => (
                 Action::Forget,
                 vec!["removed from the config and already deleted outside Garrison".to_string()],
@@ -241,6 +281,7 @@ pub fn plan(
             create_before_destroy: false,
             cost_before: None,
             cost_after: None,
+            moved_from: None,
         };
         decisions.insert(address.to_string(), Decision { ops: Vec::new() });
         changes.insert(address.to_string(), redact(change));
@@ -260,7 +301,7 @@ pub fn plan(
     }
 
     let steps = graph::steps(
-        model, &wanted, &current, &changes, &decisions, &ids, &renewed,
+        model, &wanted, &current, &changes, &decisions, &ids, &renewed, &moves,
     );
 
     let mut summary = Summary::default();
@@ -272,6 +313,9 @@ pub fn plan(
             Action::Replace => summary.replace += 1,
             Action::Delete => summary.destroy += 1,
             Action::Forget => summary.forget += 1,
+        }
+        if change.moved_from.is_some() {
+            summary.moved += 1;
         }
     }
     Ok(Plan {
@@ -287,7 +331,7 @@ pub fn plan(
         summary,
         changes: changes
             .into_values()
-            .filter(|c| c.action != Action::NoOp)
+            .filter(|c| c.action != Action::NoOp || c.moved_from.is_some())
             .collect(),
         drift,
         cost,
@@ -309,6 +353,17 @@ impl IdIndex {
                 .map(|rs| ((rs.kind.clone(), rs.remote_id.clone()), rs.address.clone()))
                 .collect(),
         }
+    }
+
+    /// The same index with moved entries under their new address.
+    fn moved(mut self, moves: &BTreeMap<String, String>) -> Self {
+        let back: BTreeMap<&String, &String> = moves.iter().map(|(to, f)| (f, to)).collect();
+        for address in self.by_id.values_mut() {
+            if let Some(to) = back.get(address) {
+                *address = (*to).clone();
+            }
+        }
+        self
     }
 
     /// The address a remote id of `kind` belongs to, or a placeholder naming the id.
@@ -399,6 +454,7 @@ fn create_change(
             create_before_destroy: resource.lifecycle.create_before_destroy,
             cost_before: None,
             cost_after: None,
+            moved_from: None,
         },
         Decision { ops: Vec::new() },
     )
@@ -556,6 +612,7 @@ fn update_change(
             create_before_destroy: resource.lifecycle.create_before_destroy,
             cost_before: None,
             cost_after: None,
+            moved_from: None,
         },
         Decision { ops },
     )

@@ -35,6 +35,9 @@ pub enum StepOp {
     Forget,
     /// Set a firewall's attachment set (the API REPLACES the whole set) to these VMs.
     SyncFirewallAttachments { vms: Vec<String> },
+    /// Move the state entry at `from` to the step's address (the same cloud object under a
+    /// new address): no cloud call.
+    Move { from: String },
 }
 
 /// One in-place change.

@@ -36,7 +36,11 @@ pub fn to_markdown(plan: &Plan) -> String {
                 out,
                 "| {icon} | `{}` | {} | {why} |",
                 c.address,
-                c.action.verb()
+                if c.moved_from.is_some() && c.action == Action::NoOp {
+                    "move"
+                } else {
+                    c.action.verb()
+                }
             );
         }
         out.push('\n');

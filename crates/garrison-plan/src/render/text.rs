@@ -72,6 +72,9 @@ pub(crate) fn summary_line(plan: &Plan) -> String {
     if s.forget > 0 {
         let _ = write!(line, ", {} to forget", s.forget);
     }
+    if s.moved > 0 {
+        let _ = write!(line, ", {} to move", s.moved);
+    }
     line.push('.');
     line
 }
@@ -147,7 +150,11 @@ pub(crate) fn headline(change: &ResourceChange) -> String {
         Action::Forget => "will be removed from state".to_string(),
         Action::NoOp => "unchanged".to_string(),
     };
-    format!("{} {}", change.address, what)
+    match (&change.moved_from, change.action) {
+        (Some(from), Action::NoOp) => format!("{from} has moved to {}", change.address),
+        (Some(from), _) => format!("{from} has moved to {} and {what}", change.address),
+        (None, _) => format!("{} {}", change.address, what),
+    }
 }
 
 fn render_change(out: &mut String, change: &ResourceChange, p: &Painter) {

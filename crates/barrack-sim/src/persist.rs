@@ -82,7 +82,17 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .unwrap_or_else(|| "state".to_owned());
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     {
-        let mut file = fs::File::create(&tmp).map_err(|e| context("creating temp file for", e))?;
+        // Mode 0600: the account holds script contents, which may be sensitive.
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options
+            .open(&tmp)
+            .map_err(|e| context("creating temp file for", e))?;
         file.write_all(bytes)
             .map_err(|e| context("writing temp file for", e))?;
         file.sync_all()

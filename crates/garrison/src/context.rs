@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use barrack_api::{ApiKey, Client, ClientConfig, DEFAULT_BASE_URL};
 use garrison_config::{load_dir, Model, StateBackend};
 use garrison_state::{Backend, LocalBackend, PostgresBackend};
-use miette::{miette, IntoDiagnostic};
+use miette::miette;
 
 use crate::cli::{Global, VarArgs};
 use crate::commands::validate;
@@ -31,7 +31,7 @@ pub(crate) fn load_model(dir: &Path, vars: &VarArgs, no_color: bool) -> Result<M
     let inputs = match validate::var_inputs(vars) {
         Ok(inputs) => inputs,
         Err(report) => {
-            eprintln!("{report:?}");
+            eprint!("{}", crate::exit::render_error(&report));
             return Err(crate::exit::codes::ERROR);
         }
     };
@@ -111,9 +111,7 @@ pub(crate) async fn connect(global: &Global, dir: &Path) -> miette::Result<Remot
     if global.sim {
         let state_file = dir.join(SIM_STATE_FILE);
         if let Some(parent) = state_file.parent() {
-            std::fs::create_dir_all(parent)
-                .into_diagnostic()
-                .map_err(|e| miette!("creating `{}`: {e}", parent.display()))?;
+            private_dir(parent).map_err(|e| miette!("creating `{}`: {e}", parent.display()))?;
         }
         let time_scale = std::env::var("GARRISON_SIM_TIME_SCALE")
             .ok()
@@ -161,6 +159,19 @@ pub(crate) async fn connect(global: &Global, dir: &Path) -> miette::Result<Remot
     let client = Client::new(ClientConfig::new(endpoint, ApiKey::new(key.trim())))
         .map_err(|e| miette!("{e}"))?;
     Ok(Remote { client, sim: None })
+}
+
+/// Creates `dir` (and parents) mode 0700, like the state's directory: `--sim` keeps the
+/// emulator's account (script contents) there.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// Colour on stdout: a terminal, no `NO_COLOR`, no `--no-color`.

@@ -20,6 +20,8 @@ pub(crate) struct Progress {
 struct Shared {
     color: bool,
     live: bool,
+    /// Set when the user pressed Ctrl-C (cancelled steps say so).
+    ctrl_c: Arc<AtomicBool>,
     stop: AtomicBool,
     view: Mutex<View>,
 }
@@ -39,7 +41,10 @@ impl Progress {
         let color = !no_color && std::env::var_os("NO_COLOR").is_none() && tty;
         let shared = Arc::new(Shared {
             color,
-            live: tty && total > 0,
+            // The live line needs escape sequences: none with `--no-color`, `NO_COLOR` or
+            // when stderr is not a terminal (each operation's start is printed instead).
+            live: color && total > 0,
+            ctrl_c: Arc::new(AtomicBool::new(false)),
             stop: AtomicBool::new(false),
             view: Mutex::new(View {
                 total,
@@ -62,6 +67,11 @@ impl Progress {
     pub(crate) fn sink(&self) -> EventSink {
         let shared = self.shared.clone();
         Arc::new(move |event| shared.event(&event))
+    }
+
+    /// The flag to set when the user presses Ctrl-C.
+    pub(crate) fn ctrl_c_flag(&self) -> Arc<AtomicBool> {
+        self.shared.ctrl_c.clone()
     }
 
     /// Stops the live line and clears it.
@@ -162,10 +172,14 @@ impl Shared {
             }
             Event::Skipped { step, address, what, because } => {
                 self.finished(*step);
+                let ending = crate::commands::Ending {
+                    ctrl_c: self.ctrl_c.load(Ordering::SeqCst),
+                    panicked: crate::exit::panicked(),
+                };
                 format!(
-                    "  {} {address}: {what} skipped ({})",
+                    "  {} {address}: {what} not started ({})",
                     self.paint("33", "-"),
-                    if because == "cancelled" { "cancelled".to_string() } else { format!("`{because}` failed") }
+                    crate::commands::why_not_started(because, ending)
                 )
             }
             Event::Adopted { address, name, remote_id, .. } => format!(

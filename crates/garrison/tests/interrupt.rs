@@ -58,7 +58,7 @@ async fn ctrl_c_stops_cleanly_and_the_next_apply_finishes() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("Interrupted"), "{stderr}");
     assert!(
-        stderr.contains("skipped"),
+        stderr.contains("not started"),
         "some operations should not have started: {stderr}"
     );
 

@@ -60,7 +60,7 @@ pub(crate) fn signed_money(x: f64) -> String {
 }
 
 /// The one-line summary: `2 to add, 1 to change, 0 to replace, 1 to destroy.`
-pub(crate) fn summary_line(plan: &Plan) -> String {
+pub fn summary_line(plan: &Plan) -> String {
     let s = &plan.summary;
     if !s.has_changes() {
         return "No changes. The cloud matches the configuration.".to_string();
@@ -80,7 +80,7 @@ pub(crate) fn summary_line(plan: &Plan) -> String {
 }
 
 /// The cost line, or why there is none.
-pub(crate) fn cost_line(plan: &Plan) -> String {
+pub fn cost_line(plan: &Plan) -> String {
     match &plan.cost {
         Some(c) => format!(
             "Cost: {} -> {} ({})",

@@ -2,14 +2,18 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use garrison_engine::{
-    prepare, CancelToken, ExecuteOptions, PrepareOptions, SavedPlan, Scheduling,
+    prepare, ApplyReport, CancelToken, ExecuteOptions, PrepareOptions, Prepared, SavedPlan,
+    Scheduling,
 };
-use garrison_plan::render;
+use garrison_plan::{render, Plan};
 use miette::miette;
 
 use crate::cli::{Global, VarArgs};
+use crate::commands::summary::{self, Ending};
 use crate::exit::codes;
 use crate::{context, progress};
 
@@ -24,12 +28,23 @@ pub(crate) struct ApplyArgs {
 }
 
 pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> {
-    let target = context::dir_or_cwd(args.target);
+    let target = context::dir_or_cwd(args.target.clone());
     let (dir, expected) = if target.is_file() {
         let saved = SavedPlan::read(&target)?;
         (saved.config_dir.clone(), Some(saved))
     } else {
-        (target, None)
+        (target.clone(), None)
+    };
+    // A saved plan says itself whether it destroys: `apply destroy.plan` applies it.
+    let destroy = match &expected {
+        Some(saved) if args.destroy && !saved.plan.destroy => {
+            return Err(miette!(
+                help = format!("apply it with `garrison apply {}`, or make a destroy plan with `garrison plan --destroy --out FILE`", target.display()),
+                "`{}` is a plan to apply, not a destroy plan", target.display()
+            ));
+        }
+        Some(saved) => saved.plan.destroy,
+        None => args.destroy,
     };
     let model = match context::load_model(&dir, &args.vars, global.no_color) {
         Ok(model) => model,
@@ -37,14 +52,14 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
     };
     let backend = context::backend(&model)?;
     let remote = context::connect(global, &dir).await?;
-    let verb = if args.destroy { "destroy" } else { "apply" };
+    let verb = if destroy { "destroy" } else { "apply" };
     let reviewed = expected.is_some();
     let prepared = prepare(
         model,
         remote.client.clone(),
         backend,
         PrepareOptions {
-            destroy: args.destroy,
+            destroy,
             command: format!("garrison {verb}"),
             expected,
         },
@@ -57,123 +72,170 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
             return Err(e.into());
         }
     };
-    {
-        // Operations from an interrupted run resolved while preparing (no live line yet).
-        let recovered = progress::Progress::new(global.no_color, 0);
-        let sink = recovered.sink();
-        for event in prepared.recovered() {
-            sink(event.clone());
+    show_plan(global, &prepared);
+    let plan = prepared.plan().clone();
+    if plan.summary.has_changes() && !reviewed && !args.auto_approve {
+        if let Err(refusal) = confirm(&plan, verb) {
+            drop(prepared);
+            remote.close().await;
+            return refusal;
         }
     }
-    let plan = prepared.plan().clone();
+    let progress = progress::Progress::new(global.no_color, plan.steps.len());
+    let sink = progress.sink();
+    let cancel = CancelToken::new();
+    let ctrl_c_flag = progress.ctrl_c_flag();
+    let (abort_tx, abort_rx) = tokio::sync::oneshot::channel();
+    let watcher = tokio::spawn(ctrl_c(cancel.clone(), ctrl_c_flag.clone(), abort_tx));
+    if plan.summary.has_changes() {
+        eprintln!();
+    }
+    let options = ExecuteOptions {
+        parallelism: args.parallelism,
+        scheduling: Scheduling::CriticalPath,
+    };
+    let report = tokio::select! {
+        report = prepared.execute(options, sink, cancel) => Some(report),
+        _ = abort_rx => None,
+    };
+    watcher.abort();
+    progress.finish();
+    remote.close().await;
+    let Some(report) = report else {
+        // The second Ctrl-C: the run (and with it the state store and its lock) is dropped
+        // here; the journal keeps every intent for the next run.
+        eprintln!("Aborted. The lock is released and the journal is intact: the next run resolves interrupted operations.");
+        return Ok(codes::ABORTED);
+    };
+    let report = report?;
+    let ending = Ending {
+        ctrl_c: ctrl_c_flag.load(Ordering::SeqCst),
+        panicked: crate::exit::panicked(),
+    };
+    let (text, code) = summary::render(&report, destroy, ending);
+    eprint!("{text}");
+    if !destroy {
+        print_outputs(&report);
+    }
+    Ok(code)
+}
+
+/// Prints operations resolved while preparing, then the plan.
+fn show_plan(global: &Global, prepared: &Prepared) {
+    // Operations from an interrupted run resolved while preparing (no live line yet).
+    let recovered = progress::Progress::new(global.no_color, 0);
+    let sink = recovered.sink();
+    for event in prepared.recovered() {
+        sink(event.clone());
+    }
     let text = render::to_text(
-        &plan,
+        prepared.plan(),
         render::TextStyle {
             color: context::stdout_color(global),
         },
     );
-    let _ = writeln!(std::io::stdout().lock(), "{}", text.trim_end());
+    println!("{}", text.trim_end());
+}
 
-    if plan.summary.has_changes() && !reviewed && !args.auto_approve {
-        if !std::io::stdin().is_terminal() {
-            drop(prepared);
-            remote.close().await;
-            return Err(miette!(
-                help = format!("review the plan above, then run `garrison {verb} --auto-approve`, or save it with `garrison plan --out FILE` and apply the file"),
-                "refusing to {verb} without confirmation: stdin is not a terminal"
-            ));
-        }
-        eprint!("\nDo you want to {verb} these changes? Only `yes` is accepted: ");
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().lock().read_line(&mut answer);
-        if answer.trim() != "yes" {
-            drop(prepared);
-            remote.close().await;
-            eprintln!("Cancelled: nothing was changed.");
-            return Ok(codes::ERROR);
-        }
+/// Asks on the terminal, repeating the summary and the cost right above the question (the
+/// plan may have scrolled away). `Err` carries what to return: a refusal or a cancel.
+fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Err(miette!(
+            help = format!("review the plan above, then run `garrison {verb} --auto-approve`, or save it with `garrison plan --out FILE` and apply the file"),
+            "refusing to {verb} without confirmation: stdin is not a terminal"
+        )));
     }
+    eprint!("{}", prompt_text(plan, verb));
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    if answer.trim() != "yes" {
+        eprintln!("Cancelled: nothing was changed.");
+        return Err(Ok(codes::ERROR));
+    }
+    Ok(())
+}
 
-    let progress = progress::Progress::new(global.no_color, plan.steps.len());
-    let sink = progress.sink();
-    let cancel = CancelToken::new();
-    let watcher = tokio::spawn(ctrl_c(cancel.clone()));
-    if plan.summary.has_changes() {
-        eprintln!();
-    }
-    let report = prepared
-        .execute(
-            ExecuteOptions {
-                parallelism: args.parallelism,
-                scheduling: Scheduling::CriticalPath,
-            },
-            sink,
-            cancel,
-        )
-        .await;
-    watcher.abort();
-    progress.finish();
-    remote.close().await;
-    let report = report?;
+/// The summary line, the cost line and the question.
+pub(crate) fn prompt_text(plan: &Plan, verb: &str) -> String {
+    format!(
+        "\n{}\n{}\nDo you want to {verb} these changes? Only `yes` is accepted: ",
+        render::summary_line(plan),
+        render::cost_line(plan)
+    )
+}
 
-    let mut err = std::io::stderr().lock();
-    if report.interrupted {
-        let _ = writeln!(err, "\nInterrupted: in-flight operations finished and were recorded; run `garrison {verb}` again to continue.");
+fn print_outputs(report: &ApplyReport) {
+    if report.outputs.is_empty() {
+        return;
     }
-    let done = if args.destroy { "Destroy" } else { "Apply" };
-    let _ = writeln!(
-        err,
-        "\n{done} {}: {} operation{} succeeded, {} failed, {} skipped in {:.1}s.",
-        if report.is_success() && !report.interrupted {
-            "complete"
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "\nOutputs:");
+    for (name, value) in &report.outputs {
+        let shown = if value.sensitive {
+            "(sensitive)".to_string()
         } else {
-            "incomplete"
-        },
-        report.succeeded.len(),
-        if report.succeeded.len() == 1 { "" } else { "s" },
-        report.failed.len(),
-        report.skipped.len(),
-        report.elapsed.as_secs_f64()
-    );
-    for (address, message) in &report.failed {
-        let _ = writeln!(err, "  failed:  {address}: {message}");
+            garrison_plan::render::format_value(&value.value)
+        };
+        let _ = writeln!(out, "  {name} = {shown}");
     }
-    for (address, because) in &report.skipped {
-        let _ = writeln!(err, "  skipped: {address} (because `{because}` failed)");
-    }
-    drop(err);
-    if !args.destroy && !report.outputs.is_empty() {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "\nOutputs:");
-        for (name, value) in &report.outputs {
-            let shown = if value.sensitive {
-                "(sensitive)".to_string()
-            } else {
-                garrison_plan::render::format_value(&value.value)
-            };
-            let _ = writeln!(out, "  {name} = {shown}");
-        }
-    }
-    Ok(if report.is_success() && !report.interrupted {
-        codes::OK
-    } else {
-        codes::ERROR
-    })
 }
 
 /// First Ctrl-C: start nothing new and let in-flight operations finish. Second: abort now
-/// (the journal keeps every intent, so the next run resolves what was in flight).
-async fn ctrl_c(cancel: CancelToken) {
+/// by telling the run to drop everything (which releases the lock) and exit 130; the
+/// journal keeps every intent, so the next run resolves what was in flight.
+async fn ctrl_c(
+    cancel: CancelToken,
+    pressed: Arc<AtomicBool>,
+    abort: tokio::sync::oneshot::Sender<()>,
+) {
     if tokio::signal::ctrl_c().await.is_err() {
         return;
     }
+    pressed.store(true, Ordering::SeqCst);
     cancel.cancel();
     eprintln!(
         "\nStopping: no new operations; waiting for those in flight (Ctrl-C again to abort now)."
     );
     if tokio::signal::ctrl_c().await.is_ok() {
-        eprintln!("Aborted. The journal is intact: the next run resolves interrupted operations.");
-        std::process::exit(130);
+        let _ = abort.send(());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// U15: the question repeats the one-line summary and the cost delta.
+    #[test]
+    fn the_prompt_repeats_summary_and_cost() {
+        let plan = Plan {
+            format_version: garrison_plan::PLAN_FORMAT_VERSION,
+            basis: garrison_plan::Basis::default(),
+            destroy: false,
+            summary: garrison_plan::Summary {
+                add: 2,
+                destroy: 1,
+                ..garrison_plan::Summary::default()
+            },
+            changes: Vec::new(),
+            drift: Vec::new(),
+            cost: Some(garrison_plan::Cost {
+                before_per_hour: 1.0,
+                after_per_hour: 22.52,
+                delta_per_hour: 21.52,
+            }),
+            steps: Vec::new(),
+        };
+        let text = prompt_text(&plan, "apply");
+        assert!(
+            text.contains("2 to add, 0 to change, 0 to replace, 1 to destroy"),
+            "{text}"
+        );
+        assert!(text.contains("+$21.52/h"), "{text}");
+        assert!(
+            text.trim_end().ends_with("Only `yes` is accepted:"),
+            "{text}"
+        );
     }
 }

@@ -3,14 +3,17 @@
 mod apply;
 mod fmt;
 mod force_unlock;
+mod lock_notice;
 mod output;
 mod plan;
 mod refresh;
 mod sim;
 mod state;
+mod summary;
 pub(crate) mod validate;
 
 use miette::miette;
+pub(crate) use summary::{why_not_started, Ending};
 
 use crate::cli::{Cli, Command, StateCommand};
 

@@ -30,6 +30,9 @@ pub(crate) async fn run(global: &Global, args: PlanArgs) -> miette::Result<u8> {
         Err(code) => return Ok(code),
     };
     let backend = context::backend(&model)?;
+    if let Some(notice) = super::lock_notice::lock_notice(&dir, &model.state) {
+        eprint!("{notice}");
+    }
     let remote = if args.refresh {
         Some(context::connect(global, &dir).await?)
     } else {

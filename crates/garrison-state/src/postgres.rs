@@ -21,7 +21,7 @@ use crate::codec::{decode, encode};
 use crate::doc::StateDoc;
 use crate::error::Error;
 use crate::journal::{JournalRead, JournalRecord};
-use crate::lock::{LockGuard, LockInfo};
+use crate::lock::{LockGuard, LockInfo, LockStatus};
 use crate::pg_session::Session;
 use crate::pg_url::{redact_url, scrub};
 
@@ -305,9 +305,14 @@ impl Backend for PostgresBackend {
         }))
     }
 
-    fn force_unlock(&self) -> Result<Option<LockInfo>, Error> {
+    fn lock_status(&self) -> Result<Option<LockStatus>, Error> {
         self.handle
-            .call("force-unlock", |s| Box::pin(s.force_unlock()))
+            .call("read the lock holder", |s| Box::pin(s.lock_status()))
+    }
+
+    fn force_unlock(&self, id: uuid::Uuid) -> Result<LockInfo, Error> {
+        self.handle
+            .call("force-unlock", move |s| Box::pin(s.force_unlock(id)))
     }
 
     fn journal_append(&self, record: &JournalRecord) -> Result<u64, Error> {

@@ -174,7 +174,7 @@ fn a_second_locker_fails_fast_naming_the_holder() {
         started.elapsed()
     );
     match &err {
-        Error::Locked { holder, .. } => assert_eq!(holder, &info),
+        Error::Locked { holder, .. } => assert_eq!(**holder, info),
         other => panic!("expected Locked, got {other:?}"),
     }
     let text = err.to_string();
@@ -218,14 +218,16 @@ fn a_dead_holders_stale_row_is_taken_over() {
     // The dead guard's release cannot reach its session and must not touch the new row.
     drop(dead_guard);
     match connect(&url, &ws).lock(LockInfo::new("third")) {
-        Err(Error::Locked { holder, .. }) => assert_eq!(holder, info),
+        Err(Error::Locked { holder, .. }) => assert_eq!(*holder, info),
         other => panic!("expected Locked by the new holder, got {other:?}"),
     }
 }
 
+/// D1 (PostgreSQL): force-unlock takes the lock id and refuses a live session; a dead
+/// session's row is removed.
 #[test]
-fn force_unlock_frees_a_live_holder() {
-    let Some(url) = pg_url("force_unlock_frees_a_live_holder") else {
+fn force_unlock_refuses_a_live_holder_and_removes_a_dead_ones_row() {
+    let Some(url) = pg_url("force_unlock_refuses_a_live_holder_and_removes_a_dead_ones_row") else {
         return;
     };
     let ws = workspace();
@@ -234,23 +236,43 @@ fn force_unlock_frees_a_live_holder() {
     let holder_guard = holder.lock(holder_info.clone()).expect("lock");
 
     let admin = connect(&url, &ws);
-    assert_eq!(admin.force_unlock().expect("force"), Some(holder_info));
+    let status = admin.lock_status().expect("status").expect("held");
+    assert!(status.alive);
+    assert_eq!(status.holder, holder_info);
+    let wrong = admin.force_unlock(uuid::Uuid::new_v4());
+    assert!(
+        matches!(wrong, Err(Error::LockIdMismatch { .. })),
+        "{wrong:?}"
+    );
+    let live = admin.force_unlock(holder_info.id);
+    assert!(matches!(live, Err(Error::HolderAlive { .. })), "{live:?}");
+    // The holder is untouched: its session works and its lock holds.
+    holder
+        .read()
+        .expect("the live holder's session still works");
+    assert!(matches!(
+        connect(&url, &ws).lock(LockInfo::new("third")),
+        Err(Error::Locked { .. })
+    ));
+
+    // The holder dies (its session ends, its row stays): force-unlock removes the row.
+    drop(holder);
+    drop(holder_guard);
+    let status = admin.lock_status().expect("status").expect("row left");
+    assert!(!status.alive);
+    assert_eq!(
+        admin.force_unlock(holder_info.id).expect("force"),
+        holder_info
+    );
+    assert_eq!(admin.lock_status().expect("status"), None);
+    let none = admin.force_unlock(holder_info.id);
+    assert!(matches!(none, Err(Error::NotLocked { .. })), "{none:?}");
+
+    // Force-unlocking our own lock releases it.
     let info = LockInfo::new("garrison plan");
     let guard = admin.lock(info.clone()).expect("lock after force-unlock");
     assert_eq!(guard.took_over(), None);
-
-    // The old holder's session was terminated: its calls fail, its release is harmless.
-    let err = holder.read().expect_err("terminated session");
-    assert!(matches!(err, Error::Postgres { .. }), "{err:?}");
-    assert!(holder_guard.release().is_err());
-    match connect(&url, &ws).lock(LockInfo::new("third")) {
-        Err(Error::Locked { holder, .. }) => assert_eq!(holder, info),
-        other => panic!("expected Locked by the new holder, got {other:?}"),
-    }
-
-    // Force-unlocking our own lock works too, and an unlocked workspace returns None.
-    assert_eq!(admin.force_unlock().expect("force own"), Some(info));
-    assert_eq!(admin.force_unlock().expect("nothing to force"), None);
+    assert_eq!(admin.force_unlock(info.id).expect("force own"), info);
     connect(&url, &ws)
         .lock(LockInfo::new("fourth"))
         .expect("free after forcing our own lock");

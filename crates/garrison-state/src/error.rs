@@ -191,6 +191,23 @@ pub enum Error {
         reason: String,
     },
 
+    /// A journal record's checksum does not match its content: edited or damaged.
+    #[error("journal `{}` failed its checksum at line {line}: stored {stored}, content hashes to {actual}", path.display())]
+    #[diagnostic(
+        code(garrison::state::journal_checksum_mismatch),
+        help("the record was edited or damaged, and Garrison never replays it. Undo the edit (its `checksum` covers every other field of the line); keep the file, it records operations that may have created resources")
+    )]
+    JournalChecksumMismatch {
+        /// The journal file (or `postgres:<workspace>`).
+        path: PathBuf,
+        /// 1-based line (or record) number.
+        line: usize,
+        /// The checksum on the line.
+        stored: String,
+        /// What the content hashes to.
+        actual: String,
+    },
+
     /// A PostgreSQL state backend operation failed. Never contains the password.
     #[error("could not {action} in PostgreSQL state `{location}`: {message}")]
     #[diagnostic(

@@ -20,7 +20,9 @@ use crate::backend::Backend;
 use crate::codec::{decode, encode};
 use crate::doc::StateDoc;
 use crate::error::Error;
-use crate::journal::{JournalRead, JournalRecord};
+use crate::journal::{
+    check_mixed, decode_record, encode_record, JournalRead, JournalRecord, RecordError,
+};
 use crate::lock::{LockGuard, LockInfo, LockStatus};
 use crate::pg_session::Session;
 use crate::pg_url::{redact_url, scrub};
@@ -316,10 +318,7 @@ impl Backend for PostgresBackend {
     }
 
     fn journal_append(&self, record: &JournalRecord) -> Result<u64, Error> {
-        let bytes = serde_json::to_vec(record).map_err(|source| Error::Encode {
-            what: "a journal record",
-            source,
-        })?;
+        let bytes = encode_record(record)?;
         let len = bytes.len() as u64;
         self.handle.call("append to the journal", move |s| {
             Box::pin(async move { s.journal_append(&bytes).await })
@@ -331,17 +330,35 @@ impl Backend for PostgresBackend {
         let rows = self
             .handle
             .call("read the journal", |s| Box::pin(s.journal_read()))?;
+        let path = PathBuf::from(&self.handle.location);
         let mut read = JournalRead::default();
+        let mut checked = Vec::new();
+        let mut lines = Vec::new();
         for (i, (seq, bytes)) in rows.into_iter().enumerate() {
-            let record = serde_json::from_slice::<JournalRecord>(&bytes).map_err(|e| {
-                Error::JournalCorrupt {
-                    path: PathBuf::from(&self.handle.location),
-                    line: i + 1,
-                    reason: format!("record seq {seq} does not decode: {e}"),
+            match decode_record(&bytes) {
+                Ok((record, has_sum)) => {
+                    read.records.push(record);
+                    checked.push(has_sum);
+                    lines.push(i + 1);
                 }
-            })?;
-            read.records.push(record);
+                Err(RecordError::Mismatch { stored, actual }) => {
+                    return Err(Error::JournalChecksumMismatch {
+                        path,
+                        line: i + 1,
+                        stored,
+                        actual,
+                    })
+                }
+                Err(RecordError::Malformed(e)) => {
+                    return Err(Error::JournalCorrupt {
+                        path,
+                        line: i + 1,
+                        reason: format!("record seq {seq} does not decode: {e}"),
+                    })
+                }
+            }
         }
+        check_mixed(&path, &checked, &lines)?;
         Ok(read)
     }
 

@@ -289,7 +289,9 @@ fn journal_appends_reads_in_order_and_clears() {
     let records: Vec<_> = (1..=5).map(|i| intent(i, &format!("vm.n{i}"))).collect();
     for r in &records {
         let bytes = backend.journal_append(r).expect("append");
-        assert_eq!(bytes, serde_json::to_vec(r).expect("json").len() as u64);
+        // The record's JSON plus its `"checksum":"sha256:<64 hex>"` field.
+        let plain = serde_json::to_vec(r).expect("json").len() as u64;
+        assert_eq!(bytes, plain + r#","checksum":"sha256:""#.len() as u64 + 64);
     }
     // Another workspace's journal is separate.
     let other = connect(&url, &workspace());
@@ -330,6 +332,29 @@ fn an_undecodable_journal_record_is_an_error_naming_its_seq() {
         "{err:?}"
     );
     assert!(err.to_string().contains(&format!("seq {seq}")), "{err}");
+}
+
+/// D4 (PostgreSQL): an edited journal row fails its checksum and is refused.
+#[test]
+fn an_edited_journal_row_is_refused() {
+    let Some(url) = pg_url("an_edited_journal_row_is_refused") else {
+        return;
+    };
+    let ws = workspace();
+    let backend = connect(&url, &ws);
+    backend.journal_append(&intent(1, "vm.a")).expect("append");
+    backend.journal_append(&intent(2, "vm.b")).expect("append");
+    execute(
+        &url,
+        "UPDATE garrison_journal SET record = convert_to(replace(convert_from(record, 'UTF8'), 'vm.b', 'vm.c'), 'UTF8')
+         WHERE workspace = $1",
+        &ws,
+    );
+    let err = backend.journal_read().expect_err("edited row");
+    assert!(
+        matches!(err, Error::JournalChecksumMismatch { line: 2, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]

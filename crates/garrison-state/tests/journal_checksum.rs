@@ -57,7 +57,7 @@ fn an_edited_journal_record_is_refused_naming_file_and_line() {
     );
     // Nothing was written: the state still does not know the edited id.
     let state = backend.read().expect("read");
-    assert!(state.map_or(true, |s| s.resources.is_empty()));
+    assert!(state.is_none_or(|s| s.resources.is_empty()));
 }
 
 /// An edit that drops the checksum of one record (others keep theirs) is refused too.

@@ -25,6 +25,11 @@ pub const EXIT_STEPS_FAILED: i32 = 2;
 pub const EXIT_ENGINE_ERROR: i32 = 3;
 pub const EXIT_SETUP: i32 = 4;
 
+/// Where a child that failed with an engine error writes the error's message.
+pub fn error_file(dir: &Path) -> PathBuf {
+    dir.join("child.error")
+}
+
 /// Marker files of the hold protocol.
 pub fn ready_marker(dir: &Path) -> PathBuf {
     dir.join("child.ready")
@@ -37,8 +42,27 @@ pub fn release_marker(dir: &Path) -> PathBuf {
 /// Starts the test binary again as a child apply of `dir` against `url`, running only
 /// `test_name` (which must call [`maybe_run_child`] first).
 pub fn spawn_child(test_name: &str, dir: &Path, url: &str, api_key: &str, hold: bool) -> Child {
+    spawn_child_via(&[], test_name, dir, url, api_key, hold)
+}
+
+/// [`spawn_child`] run through `launcher` (e.g. `unshare --pid --fork --mount-proc`).
+pub fn spawn_child_via(
+    launcher: &[&str],
+    test_name: &str,
+    dir: &Path,
+    url: &str,
+    api_key: &str,
+    hold: bool,
+) -> Child {
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
-    let mut cmd = Command::new(exe);
+    let mut cmd = match launcher.split_first() {
+        Some((program, args)) => {
+            let mut cmd = Command::new(program);
+            cmd.args(args).arg(exe);
+            cmd
+        }
+        None => Command::new(exe),
+    };
     cmd.arg(test_name)
         .arg("--exact")
         .arg("--nocapture")
@@ -95,7 +119,10 @@ async fn run_child(dir: &Path) -> i32 {
     .await
     {
         Ok(p) => p,
-        Err(_) => return EXIT_ENGINE_ERROR,
+        Err(e) => {
+            let _ = std::fs::write(error_file(dir), e.to_string());
+            return EXIT_ENGINE_ERROR;
+        }
     };
     if std::env::var_os(HOLD).is_some() {
         if std::fs::write(ready_marker(dir), b"ready").is_err() {

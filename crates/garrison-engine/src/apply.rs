@@ -115,10 +115,19 @@ pub async fn prepare(
         options.command.clone()
     };
     let store = Store::open(backend, LockInfo::new(command))?;
+    let took_over = store
+        .recovery()
+        .took_over
+        .clone()
+        .map(|holder| Event::Warning {
+            address: store.backend().location(),
+            message: format!("took over a stale lock held by {holder}"),
+        });
     let opened = store.state().clone();
     let store = Arc::new(Mutex::new(store));
     let refreshed = refresh(&client).await?;
-    let recovered = recover_into(&store, &refreshed, &model)?;
+    let mut recovered = recover_into(&store, &refreshed, &model)?;
+    recovered.splice(0..0, took_over);
     let (plan, view) = {
         let store = lock(&store)?;
         let view = refreshed.view(store.state());
@@ -269,7 +278,8 @@ impl Prepared {
         &self.view
     }
 
-    /// Interrupted operations resolved while preparing (adoptions first to show).
+    /// A stale lock taken over (a warning, first) and interrupted operations resolved while
+    /// preparing (adoptions first to show).
     pub fn recovered(&self) -> &[Event] {
         &self.recovered
     }

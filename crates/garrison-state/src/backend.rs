@@ -3,7 +3,9 @@
 use crate::doc::StateDoc;
 use crate::error::Error;
 use crate::journal::{JournalRead, JournalRecord};
-use crate::lock::{LockGuard, LockInfo};
+use uuid::Uuid;
+
+use crate::lock::{LockGuard, LockInfo, LockStatus};
 
 /// Where state, its lock and its journal live. Object-safe; use as `Box<dyn Backend>`.
 ///
@@ -22,11 +24,18 @@ pub trait Backend: Send + Sync {
     fn write(&self, doc: &StateDoc) -> Result<u64, Error>;
 
     /// Take the lock, failing fast with [`Error::Locked`] if someone alive holds it.
-    /// A stale lock (its holder is dead) is taken over; [`LockGuard::took_over`] says so.
+    /// Liveness is the kernel's (a file lock) or the server's (a session's advisory lock):
+    /// a stale lock (its holder is gone, its record left) is taken over, and
+    /// [`LockGuard::took_over`] says so.
     fn lock(&self, info: LockInfo) -> Result<LockGuard, Error>;
 
-    /// Remove the lock whoever holds it; returns the holder that was removed, if readable.
-    fn force_unlock(&self) -> Result<Option<LockInfo>, Error>;
+    /// Who holds (or last held) the lock, and whether that holder is still alive.
+    fn lock_status(&self) -> Result<Option<LockStatus>, Error>;
+
+    /// Remove the lock with id `id`, refusing when its holder is alive
+    /// ([`Error::HolderAlive`]), when another lock is there ([`Error::LockIdMismatch`]) or
+    /// when there is none ([`Error::NotLocked`]). Returns the holder removed.
+    fn force_unlock(&self, id: Uuid) -> Result<LockInfo, Error>;
 
     /// Append one record durably (it is on disk when this returns). Returns bytes written.
     fn journal_append(&self, record: &JournalRecord) -> Result<u64, Error>;

@@ -40,7 +40,7 @@ pub fn checksum(doc: &StateDoc) -> Result<String, Error> {
     })
 }
 
-fn checksum_of_value(value: &Value) -> Result<String, serde_json::Error> {
+pub(crate) fn checksum_of_value(value: &Value) -> Result<String, serde_json::Error> {
     let mut bytes = Vec::new();
     write_canonical(value, &mut bytes)?;
     Ok(format!(

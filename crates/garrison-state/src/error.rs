@@ -52,6 +52,36 @@ pub enum Error {
         actual: String,
     },
 
+    /// A state file (or its journal, backup or lock) is not a regular file.
+    #[error("{what} `{}` is {kind}, not a regular file", path.display())]
+    #[diagnostic(
+        code(garrison::state::not_a_file),
+        help("Garrison reads its state only from regular files (a symlink to one is fine); point the `state` path at a file")
+    )]
+    NotRegularFile {
+        /// `the state file`, `the journal`, ...
+        what: &'static str,
+        /// The path as configured.
+        path: PathBuf,
+        /// What it is instead.
+        kind: &'static str,
+    },
+
+    /// A state file (or its journal, backup or lock) is larger than Garrison reads.
+    #[error("{what} `{}` is larger than {} MiB", path.display(), limit / (1024 * 1024))]
+    #[diagnostic(
+        code(garrison::state::too_large),
+        help("a state this large is not one Garrison wrote; check the `state` path, or restore the backup")
+    )]
+    TooLarge {
+        /// `the state file`, `the journal`, ...
+        what: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
+
     /// The state was written by a newer Garrison.
     #[error("state file `{}` has format_version {found}; this Garrison reads up to {supported}", path.display())]
     #[diagnostic(
@@ -86,26 +116,64 @@ pub enum Error {
     #[error("state `{}` is locked by {holder}", path.display())]
     #[diagnostic(
         code(garrison::state::locked),
-        help("wait for that run to finish; if it is dead and on another host, run `garrison force-unlock`")
+        help("wait for that run to finish: the lock is freed the moment its process ends, even when killed")
     )]
     Locked {
         /// The lock file.
         path: PathBuf,
         /// Who holds it.
-        holder: LockInfo,
+        holder: Box<LockInfo>,
     },
 
-    /// The lock file exists but cannot be read.
-    #[error("lock file `{}` exists but cannot be read: {reason}", path.display())]
+    /// The lock is held but its holder cannot be read.
+    #[error("lock `{}` is held, but its holder cannot be read: {reason}", path.display())]
     #[diagnostic(
         code(garrison::state::lock_unreadable),
-        help("if no other Garrison is running, run `garrison force-unlock`")
+        help("a live process holds the lock without saying who; wait for it to finish, or find it (`fuser -v` on the lock file)")
     )]
     LockUnreadable {
         /// The lock file.
         path: PathBuf,
         /// What is wrong.
         reason: String,
+    },
+
+    /// `force-unlock` found no lock.
+    #[error("state `{location}` is not locked")]
+    #[diagnostic(code(garrison::state::not_locked))]
+    NotLocked {
+        /// The backend's location.
+        location: String,
+    },
+
+    /// `force-unlock` was given another lock's id.
+    #[error("state `{location}` is locked by {holder}, not by lock id {given}")]
+    #[diagnostic(
+        code(garrison::state::lock_id_mismatch),
+        help(
+            "pass the lock id the holder shows; the lock may have changed hands since you looked"
+        )
+    )]
+    LockIdMismatch {
+        /// The backend's location.
+        location: String,
+        /// The id passed.
+        given: uuid::Uuid,
+        /// The actual holder.
+        holder: Box<LockInfo>,
+    },
+
+    /// `force-unlock` refuses to remove the lock of a live holder.
+    #[error("refusing to unlock state `{location}`: its holder {holder} is still running")]
+    #[diagnostic(
+        code(garrison::state::holder_alive),
+        help("the holder's process (or database session) still holds the kernel lock; wait for it or stop it. A dead holder's lock is freed by itself and taken over by the next run")
+    )]
+    HolderAlive {
+        /// The backend's location.
+        location: String,
+        /// The live holder.
+        holder: Box<LockInfo>,
     },
 
     /// A journal line before the last one is damaged.
@@ -121,6 +189,23 @@ pub enum Error {
         line: usize,
         /// What is wrong.
         reason: String,
+    },
+
+    /// A journal record's checksum does not match its content: edited or damaged.
+    #[error("journal `{}` failed its checksum at line {line}: stored {stored}, content hashes to {actual}", path.display())]
+    #[diagnostic(
+        code(garrison::state::journal_checksum_mismatch),
+        help("the record was edited or damaged, and Garrison never replays it. Undo the edit (its `checksum` covers every other field of the line); keep the file, it records operations that may have created resources")
+    )]
+    JournalChecksumMismatch {
+        /// The journal file (or `postgres:<workspace>`).
+        path: PathBuf,
+        /// 1-based line (or record) number.
+        line: usize,
+        /// The checksum on the line.
+        stored: String,
+        /// What the content hashes to.
+        actual: String,
     },
 
     /// A PostgreSQL state backend operation failed. Never contains the password.

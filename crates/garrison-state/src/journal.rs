@@ -1,10 +1,13 @@
-//! Journal records (one JSON object per line) and the tolerant parser of a journal file.
+//! Journal records (one JSON object per line, each with its own checksum) and the
+//! tolerant parser of a journal file.
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use uuid::Uuid;
 
+use crate::codec::checksum_of_value;
 use crate::doc::ResourceState;
 use crate::error::Error;
 
@@ -120,21 +123,101 @@ pub struct JournalRead {
     pub torn: Option<TornTail>,
 }
 
-/// Encode one record as a line, newline included.
-pub(crate) fn encode_line(record: &JournalRecord) -> Result<Vec<u8>, Error> {
-    let mut line = serde_json::to_vec(record).map_err(|source| Error::Encode {
+/// The field of a journal line holding the checksum of the rest of the line.
+const CHECKSUM: &str = "checksum";
+
+/// Encode one record as JSON carrying `checksum`: `sha256:` + hex of the canonical JSON of
+/// the record without it (the state file's scheme).
+pub(crate) fn encode_record(record: &JournalRecord) -> Result<Vec<u8>, Error> {
+    let encode = |source| Error::Encode {
         what: "a journal record",
         source,
-    })?;
+    };
+    let mut value = serde_json::to_value(record).map_err(encode)?;
+    let sum = checksum_of_value(&value).map_err(encode)?;
+    if let Value::Object(map) = &mut value {
+        map.insert(CHECKSUM.into(), Value::String(sum));
+    }
+    serde_json::to_vec(&value).map_err(encode)
+}
+
+/// Encode one record as a line, newline included.
+pub(crate) fn encode_line(record: &JournalRecord) -> Result<Vec<u8>, Error> {
+    let mut line = encode_record(record)?;
     line.push(b'\n');
     Ok(line)
 }
 
-/// Parse journal bytes. A record counts only if its line is newline-terminated and parses.
-/// The last line may be torn (unterminated or unparseable): it is reported, not fatal.
-/// A damaged line before the last is [`Error::JournalCorrupt`].
+/// Why a record was not accepted.
+#[derive(Debug)]
+pub(crate) enum RecordError {
+    /// Not JSON, or not a record (a torn line, if last).
+    Malformed(String),
+    /// Valid JSON whose checksum does not match: edited or damaged, never a tear.
+    Mismatch {
+        /// The checksum on the line.
+        stored: String,
+        /// What the content hashes to.
+        actual: String,
+    },
+}
+
+/// Decode one record; returns it and whether it carried a checksum (older Garrison wrote
+/// none). A checksum that does not match is [`RecordError::Mismatch`].
+pub(crate) fn decode_record(bytes: &[u8]) -> Result<(JournalRecord, bool), RecordError> {
+    let mut value: Value =
+        serde_json::from_slice(bytes).map_err(|e| RecordError::Malformed(e.to_string()))?;
+    let stored = match &mut value {
+        Value::Object(map) => map.remove(CHECKSUM),
+        _ => None,
+    };
+    let checked = match stored {
+        None => false,
+        Some(Value::String(stored)) => {
+            let actual =
+                checksum_of_value(&value).map_err(|e| RecordError::Malformed(e.to_string()))?;
+            if stored != actual {
+                return Err(RecordError::Mismatch { stored, actual });
+            }
+            true
+        }
+        Some(_) => {
+            return Err(RecordError::Mismatch {
+                stored: "(not a string)".into(),
+                actual: checksum_of_value(&value).unwrap_or_default(),
+            })
+        }
+    };
+    let record =
+        serde_json::from_value(value).map_err(|e| RecordError::Malformed(e.to_string()))?;
+    Ok((record, checked))
+}
+
+/// Refuses a journal mixing records with and without checksums: only a journal written
+/// entirely by an older Garrison (before checksums) may lack them. `checked[i]` is whether
+/// record `i` (on line `lines[i]`) carried one.
+pub(crate) fn check_mixed(path: &Path, checked: &[bool], lines: &[usize]) -> Result<(), Error> {
+    if !checked.iter().any(|c| *c) {
+        return Ok(());
+    }
+    match checked.iter().position(|c| !*c) {
+        Some(i) => Err(Error::JournalCorrupt {
+            path: path.to_path_buf(),
+            line: lines.get(i).copied().unwrap_or(i + 1),
+            reason: "the record has no checksum while the others have one (edited?)".into(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Parse journal bytes. A record counts only if its line is newline-terminated, parses and
+/// its checksum matches. The last line may be torn (unterminated or unparseable): it is
+/// reported, not fatal. A damaged line before the last is [`Error::JournalCorrupt`]; a
+/// checksum mismatch anywhere is [`Error::JournalChecksumMismatch`].
 pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<JournalRead, Error> {
     let mut read = JournalRead::default();
+    let mut checked = Vec::new();
+    let mut lines = Vec::new();
     let mut rest = bytes;
     let mut line_no = 0;
     let mut offset = 0u64;
@@ -160,26 +243,39 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<JournalRead, Error> {
             rest = next;
             continue;
         }
-        match serde_json::from_slice::<JournalRecord>(line) {
-            Ok(record) => read.records.push(record),
-            Err(e) if is_last => {
+        match decode_record(line) {
+            Ok((record, has_sum)) => {
+                read.records.push(record);
+                checked.push(has_sum);
+                lines.push(line_no);
+            }
+            Err(RecordError::Mismatch { stored, actual }) => {
+                return Err(Error::JournalChecksumMismatch {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    stored,
+                    actual,
+                })
+            }
+            Err(RecordError::Malformed(reason)) if is_last => {
                 read.torn = Some(TornTail {
                     line: line_no,
                     offset,
                     bytes: line.len(),
-                    reason: e.to_string(),
+                    reason,
                 });
             }
-            Err(e) => {
+            Err(RecordError::Malformed(reason)) => {
                 return Err(Error::JournalCorrupt {
                     path: path.to_path_buf(),
                     line: line_no,
-                    reason: e.to_string(),
+                    reason,
                 })
             }
         }
         offset += consumed;
         rest = next;
     }
+    check_mixed(path, &checked, &lines)?;
     Ok(read)
 }

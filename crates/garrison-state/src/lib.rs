@@ -8,9 +8,11 @@
 
 mod atomic;
 mod backend;
+mod bounded;
 mod codec;
 mod doc;
 mod error;
+mod flock;
 mod journal;
 mod local;
 mod lock;
@@ -20,14 +22,18 @@ mod postgres;
 mod process;
 mod replay;
 mod store;
+mod sweep;
 
 pub use backend::Backend;
+pub use bounded::MAX_FILE_BYTES;
 pub use codec::{checksum, decode, encode};
 pub use doc::{OutputState, ResourceState, StateDoc, FORMAT_VERSION};
 pub use error::Error;
 pub use journal::{Completed, Intent, JournalRead, JournalRecord, OpRef, Outcome, TornTail};
 pub use local::{LocalBackend, DEFAULT_STATE_PATH};
-pub use lock::{LockGuard, LockInfo};
+pub use lock::{LockGuard, LockInfo, LockStatus};
 pub use postgres::PostgresBackend;
 pub use replay::{replay, Replay};
 pub use store::{OpSpec, Recovery, Store};
+/// A lock's id, as [`LockInfo::id`] shows it and `force-unlock` takes it.
+pub use uuid::Uuid as LockId;

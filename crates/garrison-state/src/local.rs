@@ -1,20 +1,23 @@
-//! The local-file backend: `state.json`, `state.json.backup`, `state.json.lock` and
-//! `state.json.journal` side by side.
+//! The local-file backend: `state.json`, `state.json.backup`, `state.json.lock` (held with
+//! a kernel file lock) and `state.json.journal` side by side.
 
 use std::fs::File;
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::atomic::{
-    ensure_dir, parent_dir, private_options, sync_dir, temp_sibling, write_atomic, write_new_file,
+    ensure_dir, parent_dir, private_options, sync_dir, temp_sibling, write_atomic,
 };
 use crate::backend::Backend;
+use crate::bounded::{check_regular, read_regular, MAX_FILE_BYTES};
 use crate::codec::{backup_path, decode, encode};
 use crate::doc::StateDoc;
 use crate::error::Error;
+use crate::flock::{is_held, same_file, try_lock, TryLock};
 use crate::journal::{encode_line, parse, JournalRead, JournalRecord};
-use crate::lock::{LockGuard, LockInfo};
+use crate::lock::{LockGuard, LockInfo, LockStatus};
+use crate::sweep::sweep;
 
 /// The default state path, relative to the config directory.
 pub const DEFAULT_STATE_PATH: &str = ".garrison/state.json";
@@ -109,66 +112,66 @@ impl LocalBackend {
         read_lock_file(&self.lock)
     }
 
-    /// Create the lock file with its full content atomically: write a temp file, then
-    /// hard-link it to the lock path (fails if the lock exists, like `O_EXCL`, but never
-    /// leaves an empty lock file behind). Falls back to `O_EXCL` create where links fail.
-    fn try_create_lock(&self, bytes: &[u8]) -> Result<bool, Error> {
-        let dir = parent_dir(&self.lock);
-        ensure_dir(&dir)?;
-        let tmp = temp_sibling(&self.lock, "tmp");
-        write_new_file(&tmp, bytes, None)?;
-        let linked = std::fs::hard_link(&tmp, &self.lock);
-        let _ = std::fs::remove_file(&tmp);
-        let created = match linked {
-            Ok(()) => true,
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => false,
-            Err(_) => match write_new_file(&self.lock, bytes, None) {
-                Ok(()) => true,
-                Err(Error::Io { source, .. }) if source.kind() == ErrorKind::AlreadyExists => false,
-                Err(e) => return Err(e),
-            },
-        };
-        sync_dir(&dir)?;
-        Ok(created)
-    }
-
-    /// Move a stale lock aside, if it is still the one we judged stale.
-    fn remove_stale(&self, stale: &LockInfo) -> Result<(), Error> {
-        let aside = temp_sibling(&self.lock, "stale");
-        match std::fs::rename(&self.lock, &aside) {
-            Ok(()) => {}
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(Error::io("move the stale lock aside", &self.lock, e)),
-        }
-        let moved = read_lock_file(&aside).ok().flatten();
-        if moved.as_ref().map(|m| m.id) == Some(stale.id) {
-            let _ = std::fs::remove_file(&aside);
-        } else {
-            // We raced and moved someone's fresh lock: put it back (fails if yet another
-            // process locked meanwhile, in which case the moved lock's owner loses it).
-            let _ = std::fs::hard_link(&aside, &self.lock);
-            let _ = std::fs::remove_file(&aside);
-        }
-        Ok(())
-    }
-
-    fn release(lock: &Path, id: uuid::Uuid) -> Result<(), Error> {
-        match read_lock_file(lock) {
-            Ok(Some(holder)) if holder.id == id => {
-                std::fs::remove_file(lock).map_err(|e| Error::io("remove the lock file", lock, e))
+    /// The error for a lock a live process holds, naming it. The holder writes its name
+    /// just after taking the kernel lock: an empty file is re-read for a moment.
+    fn busy(&self) -> Error {
+        for _ in 0..50 {
+            match self.read_lock() {
+                Ok(Some(holder)) => {
+                    return Error::Locked {
+                        path: self.lock.clone(),
+                        holder: Box::new(holder),
+                    }
+                }
+                Ok(None) => break,
+                Err(Error::LockUnreadable { .. }) => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return e,
             }
-            // Gone, or someone force-unlocked and re-locked: not ours to remove.
-            Ok(_) => Ok(()),
-            Err(e) => Err(e),
+        }
+        Error::LockUnreadable {
+            path: self.lock.clone(),
+            reason: "its holder has not written its name".into(),
         }
     }
 }
 
+/// Read the holder a stale lock file names (through our locked handle), then write ours.
+fn claim(file: &mut File, path: &Path, ours: &[u8]) -> Result<Option<LockInfo>, Error> {
+    let mut old = Vec::new();
+    (&mut *file)
+        .take(MAX_FILE_BYTES)
+        .read_to_end(&mut old)
+        .map_err(|e| Error::io("read the lock file", path, e))?;
+    let stale = serde_json::from_slice::<LockInfo>(&old).ok();
+    file.set_len(0)
+        .and_then(|()| file.seek(SeekFrom::Start(0)))
+        .and_then(|_| file.write_all(ours))
+        .and_then(|()| file.sync_data())
+        .map_err(|e| Error::io("write the lock file", path, e))?;
+    Ok(stale)
+}
+
+/// Release: remove the lock file if it is still the one we locked, then close it (which
+/// drops the kernel lock).
+fn release(path: &Path, file: File) -> Result<(), Error> {
+    let result = if same_file(&file, path) {
+        match std::fs::remove_file(path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io("remove the lock file", path, e)),
+        }
+    } else {
+        Ok(())
+    };
+    drop(file);
+    result
+}
+
 fn read_lock_file(path: &Path) -> Result<Option<LockInfo>, Error> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io("read the lock file", path, e)),
+    let Some(bytes) = read_regular(path, "the lock file")? else {
+        return Ok(None);
     };
     serde_json::from_slice(&bytes)
         .map(Some)
@@ -187,7 +190,13 @@ fn lock_ignoring_poison<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 fn open_journal(path: &Path) -> Result<File, Error> {
     let dir = parent_dir(path);
     ensure_dir(&dir)?;
-    let existed = path.exists();
+    let existed = match std::fs::metadata(path) {
+        Ok(meta) => {
+            check_regular(path, "the journal", &meta)?;
+            true
+        }
+        Err(_) => false,
+    };
     let mut file = private_options()
         .read(true)
         .append(true)
@@ -198,8 +207,17 @@ fn open_journal(path: &Path) -> Result<File, Error> {
         sync_dir(&dir)?;
     }
     let mut all = Vec::new();
-    file.read_to_end(&mut all)
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut all)
         .map_err(|e| Error::io("read the journal", path, e))?;
+    if all.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::TooLarge {
+            what: "the journal",
+            path: path.to_path_buf(),
+            limit: MAX_FILE_BYTES,
+        });
+    }
     if let Some(torn) = parse(path, &all)?.torn {
         file.set_len(torn.offset)
             .and_then(|()| file.sync_all())
@@ -214,19 +232,13 @@ impl Backend for LocalBackend {
     }
 
     fn read(&self) -> Result<Option<StateDoc>, Error> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => decode(&self.path, &bytes).map(Some),
-            Err(e) if e.kind() == ErrorKind::NotFound => {
-                if self.backup.exists() {
-                    Err(Error::MissingState {
-                        path: self.path.clone(),
-                        backup: self.backup.clone(),
-                    })
-                } else {
-                    Ok(None)
-                }
-            }
-            Err(e) => Err(Error::io("read the state file", &self.path, e)),
+        match read_regular(&self.path, "the state file")? {
+            Some(bytes) => decode(&self.path, &bytes).map(Some),
+            None if self.backup.exists() => Err(Error::MissingState {
+                path: self.path.clone(),
+                backup: self.backup.clone(),
+            }),
+            None => Ok(None),
         }
     }
 
@@ -244,49 +256,55 @@ impl Backend for LocalBackend {
             what: "the lock file",
             source,
         })?;
-        let mut took_over = None;
-        // A few rounds: a retry follows a stale take-over or a holder that just left.
-        for _ in 0..3 {
-            if self.try_create_lock(&bytes)? {
-                let path = self.lock.clone();
-                let id = info.id;
-                return Ok(LockGuard::new(info, took_over, move || {
-                    LocalBackend::release(&path, id)
-                }));
-            }
-            match self.read_lock()? {
-                None => continue,
-                Some(holder) if holder.is_stale() => {
-                    self.remove_stale(&holder)?;
-                    took_over = Some(holder);
-                }
-                Some(holder) => {
-                    return Err(Error::Locked {
-                        path: self.lock.clone(),
-                        holder,
-                    })
-                }
-            }
-        }
-        match self.read_lock()? {
-            Some(holder) => Err(Error::Locked {
-                path: self.lock.clone(),
-                holder,
-            }),
-            None => Err(Error::LockUnreadable {
-                path: self.lock.clone(),
-                reason: "the lock kept changing hands; try again".into(),
-            }),
-        }
+        let mut file = match try_lock(&self.lock)? {
+            TryLock::Held(file) => file,
+            TryLock::Busy => return Err(self.busy()),
+        };
+        let took_over = claim(&mut file, &self.lock, &bytes)?;
+        // We hold the lock: no other run writes now, so temp files left are strays.
+        sweep(&[&self.path, &self.backup, &self.lock, &self.journal]);
+        let path = self.lock.clone();
+        Ok(LockGuard::new(info, took_over, move || {
+            release(&path, file)
+        }))
     }
 
-    fn force_unlock(&self) -> Result<Option<LockInfo>, Error> {
-        let holder = self.read_lock().unwrap_or(None);
-        match std::fs::remove_file(&self.lock) {
-            Ok(()) => sync_dir(&parent_dir(&self.lock))?,
-            Err(e) if e.kind() == ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io("remove the lock file", &self.lock, e)),
+    fn lock_status(&self) -> Result<Option<LockStatus>, Error> {
+        let Some(holder) = self.read_lock()? else {
+            return Ok(None);
+        };
+        let alive = is_held(&self.lock)?;
+        Ok(Some(LockStatus { holder, alive }))
+    }
+
+    fn force_unlock(&self, id: uuid::Uuid) -> Result<LockInfo, Error> {
+        let location = self.lock.display().to_string();
+        let holder = self.read_lock()?.ok_or_else(|| Error::NotLocked {
+            location: location.clone(),
+        })?;
+        if holder.id != id {
+            return Err(Error::LockIdMismatch {
+                location,
+                given: id,
+                holder: Box::new(holder),
+            });
         }
+        let file = match try_lock(&self.lock)? {
+            TryLock::Held(file) => file,
+            TryLock::Busy => {
+                return Err(Error::HolderAlive {
+                    location,
+                    holder: Box::new(holder),
+                })
+            }
+        };
+        // Still the same stale holder (nobody took it over between our read and lock)?
+        if self.read_lock()?.map(|h| h.id) != Some(id) {
+            drop(file);
+            return Err(Error::NotLocked { location });
+        }
+        release(&self.lock, file)?;
+        sync_dir(&parent_dir(&self.lock))?;
         Ok(holder)
     }
 
@@ -311,10 +329,9 @@ impl Backend for LocalBackend {
     }
 
     fn journal_read(&self) -> Result<JournalRead, Error> {
-        match std::fs::read(&self.journal) {
-            Ok(bytes) => parse(&self.journal, &bytes),
-            Err(e) if e.kind() == ErrorKind::NotFound => Ok(JournalRead::default()),
-            Err(e) => Err(Error::io("read the journal", &self.journal, e)),
+        match read_regular(&self.journal, "the journal")? {
+            Some(bytes) => parse(&self.journal, &bytes),
+            None => Ok(JournalRead::default()),
         }
     }
 

@@ -17,6 +17,9 @@ pub struct LockInfo {
     pub pid: u32,
     /// Host name of the holder.
     pub host: String,
+    /// User name of the holder (`$USER`), empty when unknown or in older lock files.
+    #[serde(default)]
+    pub user: String,
     /// What the holder is doing, e.g. `garrison apply`.
     pub command: String,
     /// When it took the lock (RFC 3339).
@@ -30,28 +33,36 @@ impl LockInfo {
             id: Uuid::new_v4(),
             pid: std::process::id(),
             host: process::hostname(),
+            user: process::username(),
             command: command.into(),
             started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         }
-    }
-
-    /// True when the holder is on this host and its process is certainly dead.
-    /// A holder on another host is never considered stale (we cannot check it).
-    pub fn is_stale(&self) -> bool {
-        self.host == process::hostname()
-            && self.pid != std::process::id()
-            && process::liveness(self.pid) == process::Liveness::Dead
     }
 }
 
 impl fmt::Display for LockInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let user = if self.user.is_empty() {
+            String::new()
+        } else {
+            format!(" by {}", self.user)
+        };
         write!(
             f,
-            "`{}` (pid {} on host {}) since {}",
-            self.command, self.pid, self.host, self.started_at
+            "`{}` (lock id {}, pid {}{user} on host {}) since {}",
+            self.command, self.id, self.pid, self.host, self.started_at
         )
     }
+}
+
+/// What [`crate::Backend::lock_status`] reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockStatus {
+    /// The holder as recorded.
+    pub holder: LockInfo,
+    /// Whether its process (or session) still holds the kernel (or server) lock. A holder
+    /// that is not alive left a stale record, which the next run takes over by itself.
+    pub alive: bool,
 }
 
 type Release = Box<dyn FnOnce() -> Result<(), Error> + Send + Sync>;
@@ -84,7 +95,8 @@ impl LockGuard {
         &self.info
     }
 
-    /// The dead holder whose stale lock we took over, if any; callers should say so.
+    /// The holder whose stale lock (its process gone, its lock file left) we took over, if
+    /// any; callers should say so.
     pub fn took_over(&self) -> Option<&LockInfo> {
         self.took_over.as_ref()
     }

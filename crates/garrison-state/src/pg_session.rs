@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::Client;
 
 use crate::error::Error;
-use crate::lock::LockInfo;
+use crate::lock::{LockInfo, LockStatus};
 use crate::pg_url::scrub;
 
 /// Created idempotently on connect, under a transaction-scoped advisory lock so that
@@ -44,9 +44,6 @@ COMMIT;
 /// (the holder is between taking the lock and writing its row, or between the reverse).
 const ROWLESS_RETRIES: u32 = 20;
 const ROWLESS_PAUSE: Duration = Duration::from_millis(25);
-
-/// How long `force_unlock` waits for the terminated holder session to end (milliseconds).
-const TERMINATE_TIMEOUT_MS: i64 = 5_000;
 
 /// The stable 64-bit advisory lock key of a workspace: the first 8 bytes of
 /// `sha256("garrison-state:" + workspace)`, big-endian.
@@ -199,7 +196,7 @@ impl Session {
             // Advisory locks are re-entrant per session: refuse a second acquisition here.
             return Err(Error::Locked {
                 path: self.lock_path(),
-                holder: held.clone(),
+                holder: Box::new(held.clone()),
             });
         }
         let mut attempts = 0;
@@ -208,7 +205,7 @@ impl Session {
                 Some(Ok(holder)) => {
                     return Err(Error::Locked {
                         path: self.lock_path(),
-                        holder,
+                        holder: Box::new(holder),
                     })
                 }
                 Some(Err(reason)) => {
@@ -285,15 +282,15 @@ impl Session {
         Ok(())
     }
 
-    /// Remove the holder row and end the session holding the advisory lock.
-    pub(crate) async fn force_unlock(&mut self) -> Result<Option<LockInfo>, Error> {
-        let holder = self.read_lock_row().await?.and_then(Result::ok);
+    /// Whether a session holds the workspace's advisory lock: `None` when none does,
+    /// `Some(true)` when it is this session.
+    async fn advisory_holder(&self) -> Result<Option<bool>, Error> {
         let classid = (self.key >> 32) as u32;
         let objid = self.key as u32;
         let row = self
             .client
             .query_opt(
-                "SELECT l.pid, l.pid = pg_backend_pid() FROM pg_locks l
+                "SELECT l.pid = pg_backend_pid() FROM pg_locks l
                  JOIN pg_database d ON d.oid = l.database AND d.datname = current_database()
                  WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2
                    AND l.objsubid = 1 AND l.granted",
@@ -301,45 +298,60 @@ impl Session {
             )
             .await
             .map_err(|e| self.err("find the session holding the lock", &e))?;
+        row.map(|row| {
+            row.try_get(0)
+                .map_err(|e| self.err("find the session holding the lock", &e))
+        })
+        .transpose()
+    }
+
+    /// The holder row and whether its session is alive (holds the advisory lock).
+    pub(crate) async fn lock_status(&self) -> Result<Option<LockStatus>, Error> {
+        let holder = match self.read_lock_row().await? {
+            None => return Ok(None),
+            Some(Ok(holder)) => holder,
+            Some(Err(reason)) => {
+                return Err(Error::LockUnreadable {
+                    path: self.lock_path(),
+                    reason,
+                })
+            }
+        };
+        let alive = self.advisory_holder().await?.is_some();
+        Ok(Some(LockStatus { holder, alive }))
+    }
+
+    /// Remove the holder row of lock `id` when its session is gone; refuse a live one.
+    pub(crate) async fn force_unlock(&mut self, id: uuid::Uuid) -> Result<LockInfo, Error> {
+        let location = self.location.clone();
+        let Some(LockStatus { holder, alive }) = self.lock_status().await? else {
+            return Err(Error::NotLocked { location });
+        };
+        if holder.id != id {
+            return Err(Error::LockIdMismatch {
+                location,
+                given: id,
+                holder: Box::new(holder.clone()),
+            });
+        }
+        if alive {
+            if self.advisory_holder().await? == Some(true) {
+                // Our own lock: release it as the guard would.
+                self.unlock(id).await?;
+                return Ok(holder);
+            }
+            return Err(Error::HolderAlive {
+                location,
+                holder: Box::new(holder),
+            });
+        }
         self.client
             .execute(
-                "DELETE FROM garrison_lock WHERE workspace = $1",
-                &[&self.workspace],
+                "DELETE FROM garrison_lock WHERE workspace = $1 AND lock_id = $2",
+                &[&self.workspace, &id.to_string()],
             )
             .await
             .map_err(|e| self.err("remove the lock holder", &e))?;
-        let Some(row) = row else { return Ok(holder) };
-        let pid: i32 = row
-            .try_get(0)
-            .map_err(|e| self.err("find the session holding the lock", &e))?;
-        let ours: bool = row
-            .try_get(1)
-            .map_err(|e| self.err("find the session holding the lock", &e))?;
-        if ours {
-            self.client
-                .query_one("SELECT pg_advisory_unlock_all()", &[])
-                .await
-                .map_err(|e| self.err("release the advisory lock", &e))?;
-            self.held = None;
-            return Ok(holder);
-        }
-        let row = self
-            .client
-            .query_one(
-                "SELECT pg_terminate_backend($1, $2)",
-                &[&pid, &TERMINATE_TIMEOUT_MS],
-            )
-            .await
-            .map_err(|e| self.err("terminate the session holding the lock", &e))?;
-        let ended: bool = row
-            .try_get(0)
-            .map_err(|e| self.err("terminate the session holding the lock", &e))?;
-        if !ended {
-            return Err(self.other(
-                "terminate the session holding the lock",
-                format!("session pid {pid} did not end within {TERMINATE_TIMEOUT_MS} ms"),
-            ));
-        }
         Ok(holder)
     }
 

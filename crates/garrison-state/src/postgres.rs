@@ -20,8 +20,10 @@ use crate::backend::Backend;
 use crate::codec::{decode, encode};
 use crate::doc::StateDoc;
 use crate::error::Error;
-use crate::journal::{JournalRead, JournalRecord};
-use crate::lock::{LockGuard, LockInfo};
+use crate::journal::{
+    check_mixed, decode_record, encode_record, JournalRead, JournalRecord, RecordError,
+};
+use crate::lock::{LockGuard, LockInfo, LockStatus};
 use crate::pg_session::Session;
 use crate::pg_url::{redact_url, scrub};
 
@@ -305,16 +307,18 @@ impl Backend for PostgresBackend {
         }))
     }
 
-    fn force_unlock(&self) -> Result<Option<LockInfo>, Error> {
+    fn lock_status(&self) -> Result<Option<LockStatus>, Error> {
         self.handle
-            .call("force-unlock", |s| Box::pin(s.force_unlock()))
+            .call("read the lock holder", |s| Box::pin(s.lock_status()))
+    }
+
+    fn force_unlock(&self, id: uuid::Uuid) -> Result<LockInfo, Error> {
+        self.handle
+            .call("force-unlock", move |s| Box::pin(s.force_unlock(id)))
     }
 
     fn journal_append(&self, record: &JournalRecord) -> Result<u64, Error> {
-        let bytes = serde_json::to_vec(record).map_err(|source| Error::Encode {
-            what: "a journal record",
-            source,
-        })?;
+        let bytes = encode_record(record)?;
         let len = bytes.len() as u64;
         self.handle.call("append to the journal", move |s| {
             Box::pin(async move { s.journal_append(&bytes).await })
@@ -326,17 +330,35 @@ impl Backend for PostgresBackend {
         let rows = self
             .handle
             .call("read the journal", |s| Box::pin(s.journal_read()))?;
+        let path = PathBuf::from(&self.handle.location);
         let mut read = JournalRead::default();
+        let mut checked = Vec::new();
+        let mut lines = Vec::new();
         for (i, (seq, bytes)) in rows.into_iter().enumerate() {
-            let record = serde_json::from_slice::<JournalRecord>(&bytes).map_err(|e| {
-                Error::JournalCorrupt {
-                    path: PathBuf::from(&self.handle.location),
-                    line: i + 1,
-                    reason: format!("record seq {seq} does not decode: {e}"),
+            match decode_record(&bytes) {
+                Ok((record, has_sum)) => {
+                    read.records.push(record);
+                    checked.push(has_sum);
+                    lines.push(i + 1);
                 }
-            })?;
-            read.records.push(record);
+                Err(RecordError::Mismatch { stored, actual }) => {
+                    return Err(Error::JournalChecksumMismatch {
+                        path,
+                        line: i + 1,
+                        stored,
+                        actual,
+                    })
+                }
+                Err(RecordError::Malformed(e)) => {
+                    return Err(Error::JournalCorrupt {
+                        path,
+                        line: i + 1,
+                        reason: format!("record seq {seq} does not decode: {e}"),
+                    })
+                }
+            }
         }
+        check_mixed(&path, &checked, &lines)?;
         Ok(read)
     }
 

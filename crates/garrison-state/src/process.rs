@@ -1,15 +1,4 @@
-//! Host name and process liveness, for stale-lock detection (no unsafe, no libc).
-
-/// Whether a process exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Liveness {
-    /// It exists (or might: we could not tell).
-    Alive,
-    /// It certainly does not exist, or is a zombie.
-    Dead,
-    /// We cannot tell on this platform.
-    Unknown,
-}
+//! Host and user names of this process, for the lock holder's description.
 
 /// This host's name, from the kernel, `/etc/hostname` or `$HOSTNAME`; `unknown` otherwise.
 pub(crate) fn hostname() -> String {
@@ -27,25 +16,12 @@ pub(crate) fn hostname() -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
-/// Is process `pid` alive? Linux reads `/proc/<pid>/stat`; elsewhere the answer is
-/// [`Liveness::Unknown`], so locks are never taken over there.
-pub(crate) fn liveness(pid: u32) -> Liveness {
-    if cfg!(target_os = "linux") {
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Ok(stat) => {
-                // `pid (comm) S ...`: the state follows the last `)`.
-                let state = stat
-                    .rfind(')')
-                    .and_then(|i| stat[i + 1..].split_whitespace().next());
-                match state {
-                    Some("Z") | Some("X") | Some("x") => Liveness::Dead,
-                    _ => Liveness::Alive,
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Liveness::Dead,
-            Err(_) => Liveness::Alive,
-        }
-    } else {
-        Liveness::Unknown
-    }
+/// This user's name from `$USER`, `$LOGNAME` or `$USERNAME`; empty when none is set.
+pub(crate) fn username() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .into_iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .map(|s| s.trim().to_string())
+        .find(|s| !s.is_empty())
+        .unwrap_or_default()
 }

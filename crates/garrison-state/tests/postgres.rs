@@ -174,7 +174,7 @@ fn a_second_locker_fails_fast_naming_the_holder() {
         started.elapsed()
     );
     match &err {
-        Error::Locked { holder, .. } => assert_eq!(holder, &info),
+        Error::Locked { holder, .. } => assert_eq!(**holder, info),
         other => panic!("expected Locked, got {other:?}"),
     }
     let text = err.to_string();
@@ -218,14 +218,16 @@ fn a_dead_holders_stale_row_is_taken_over() {
     // The dead guard's release cannot reach its session and must not touch the new row.
     drop(dead_guard);
     match connect(&url, &ws).lock(LockInfo::new("third")) {
-        Err(Error::Locked { holder, .. }) => assert_eq!(holder, info),
+        Err(Error::Locked { holder, .. }) => assert_eq!(*holder, info),
         other => panic!("expected Locked by the new holder, got {other:?}"),
     }
 }
 
+/// D1 (PostgreSQL): force-unlock takes the lock id and refuses a live session; a dead
+/// session's row is removed.
 #[test]
-fn force_unlock_frees_a_live_holder() {
-    let Some(url) = pg_url("force_unlock_frees_a_live_holder") else {
+fn force_unlock_refuses_a_live_holder_and_removes_a_dead_ones_row() {
+    let Some(url) = pg_url("force_unlock_refuses_a_live_holder_and_removes_a_dead_ones_row") else {
         return;
     };
     let ws = workspace();
@@ -234,23 +236,43 @@ fn force_unlock_frees_a_live_holder() {
     let holder_guard = holder.lock(holder_info.clone()).expect("lock");
 
     let admin = connect(&url, &ws);
-    assert_eq!(admin.force_unlock().expect("force"), Some(holder_info));
+    let status = admin.lock_status().expect("status").expect("held");
+    assert!(status.alive);
+    assert_eq!(status.holder, holder_info);
+    let wrong = admin.force_unlock(uuid::Uuid::new_v4());
+    assert!(
+        matches!(wrong, Err(Error::LockIdMismatch { .. })),
+        "{wrong:?}"
+    );
+    let live = admin.force_unlock(holder_info.id);
+    assert!(matches!(live, Err(Error::HolderAlive { .. })), "{live:?}");
+    // The holder is untouched: its session works and its lock holds.
+    holder
+        .read()
+        .expect("the live holder's session still works");
+    assert!(matches!(
+        connect(&url, &ws).lock(LockInfo::new("third")),
+        Err(Error::Locked { .. })
+    ));
+
+    // The holder dies (its session ends, its row stays): force-unlock removes the row.
+    drop(holder);
+    drop(holder_guard);
+    let status = admin.lock_status().expect("status").expect("row left");
+    assert!(!status.alive);
+    assert_eq!(
+        admin.force_unlock(holder_info.id).expect("force"),
+        holder_info
+    );
+    assert_eq!(admin.lock_status().expect("status"), None);
+    let none = admin.force_unlock(holder_info.id);
+    assert!(matches!(none, Err(Error::NotLocked { .. })), "{none:?}");
+
+    // Force-unlocking our own lock releases it.
     let info = LockInfo::new("garrison plan");
     let guard = admin.lock(info.clone()).expect("lock after force-unlock");
     assert_eq!(guard.took_over(), None);
-
-    // The old holder's session was terminated: its calls fail, its release is harmless.
-    let err = holder.read().expect_err("terminated session");
-    assert!(matches!(err, Error::Postgres { .. }), "{err:?}");
-    assert!(holder_guard.release().is_err());
-    match connect(&url, &ws).lock(LockInfo::new("third")) {
-        Err(Error::Locked { holder, .. }) => assert_eq!(holder, info),
-        other => panic!("expected Locked by the new holder, got {other:?}"),
-    }
-
-    // Force-unlocking our own lock works too, and an unlocked workspace returns None.
-    assert_eq!(admin.force_unlock().expect("force own"), Some(info));
-    assert_eq!(admin.force_unlock().expect("nothing to force"), None);
+    assert_eq!(admin.force_unlock(info.id).expect("force own"), info);
     connect(&url, &ws)
         .lock(LockInfo::new("fourth"))
         .expect("free after forcing our own lock");
@@ -267,7 +289,9 @@ fn journal_appends_reads_in_order_and_clears() {
     let records: Vec<_> = (1..=5).map(|i| intent(i, &format!("vm.n{i}"))).collect();
     for r in &records {
         let bytes = backend.journal_append(r).expect("append");
-        assert_eq!(bytes, serde_json::to_vec(r).expect("json").len() as u64);
+        // The record's JSON plus its `"checksum":"sha256:<64 hex>"` field.
+        let plain = serde_json::to_vec(r).expect("json").len() as u64;
+        assert_eq!(bytes, plain + r#","checksum":"sha256:""#.len() as u64 + 64);
     }
     // Another workspace's journal is separate.
     let other = connect(&url, &workspace());
@@ -308,6 +332,29 @@ fn an_undecodable_journal_record_is_an_error_naming_its_seq() {
         "{err:?}"
     );
     assert!(err.to_string().contains(&format!("seq {seq}")), "{err}");
+}
+
+/// D4 (PostgreSQL): an edited journal row fails its checksum and is refused.
+#[test]
+fn an_edited_journal_row_is_refused() {
+    let Some(url) = pg_url("an_edited_journal_row_is_refused") else {
+        return;
+    };
+    let ws = workspace();
+    let backend = connect(&url, &ws);
+    backend.journal_append(&intent(1, "vm.a")).expect("append");
+    backend.journal_append(&intent(2, "vm.b")).expect("append");
+    execute(
+        &url,
+        "UPDATE garrison_journal SET record = convert_to(replace(convert_from(record, 'UTF8'), 'vm.b', 'vm.c'), 'UTF8')
+         WHERE workspace = $1",
+        &ws,
+    );
+    let err = backend.journal_read().expect_err("edited row");
+    assert!(
+        matches!(err, Error::JournalChecksumMismatch { line: 2, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]

@@ -135,10 +135,15 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: StateCommand,
     },
-    /// Remove a stale state lock (only when no other garrison is running).
+    /// Remove a stale state lock by its id (refused while its holder is running).
     ForceUnlock {
+        /// The lock id, as the lock error shows it (`lock id ...`).
+        lock_id: garrison_state::LockId,
         /// Config directory (default: the current directory).
         dir: Option<PathBuf>,
+        /// Do not ask for confirmation.
+        #[arg(long, short = 'y', visible_alias = "force")]
+        yes: bool,
     },
     /// Run the Barrack emulator in the foreground (Ctrl-C stops it).
     Sim {

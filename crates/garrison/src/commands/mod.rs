@@ -88,7 +88,9 @@ pub(crate) fn dispatch(cli: Cli) -> miette::Result<u8> {
             StateCommand::List { dir } => state::list(dir, no_color),
             StateCommand::Show { address, dir } => state::show(&address, dir, no_color),
         },
-        Command::ForceUnlock { dir } => force_unlock::run(dir, no_color),
+        Command::ForceUnlock { lock_id, dir, yes } => {
+            force_unlock::run(lock_id, dir, yes, no_color)
+        }
         Command::Sim {
             addr,
             state_file,

@@ -28,6 +28,9 @@ const FIXED: [&str; 11] = [
     "snapshot_id",
 ];
 
+/// Free-text attributes: a mismatch is named, its values never shown.
+const TEXT: [&str; 3] = ["description", "content", "public_key"];
+
 /// Attributes the server fills in with a default when the request leaves them empty.
 const DEFAULTED: [&str; 2] = ["volume_type", "public_key"];
 
@@ -53,9 +56,16 @@ impl fmt::Display for NotOurs {
                 write!(f, "its created_at `{created_at}` cannot be read")
             }
             NotOurs::Differs(fields) => {
+                // Free text may come from a sensitive variable: name it, never show it.
                 let list: Vec<String> = fields
                     .iter()
-                    .map(|(k, want, got)| format!("{k} {got} (we asked for {want})"))
+                    .map(|(k, want, got)| {
+                        if TEXT.contains(&k.as_str()) {
+                            format!("another {k}")
+                        } else {
+                            format!("{k} {got} (we asked for {want})")
+                        }
+                    })
                     .collect();
                 write!(f, "it has {}", list.join(", "))
             }

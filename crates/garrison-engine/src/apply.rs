@@ -20,6 +20,7 @@ use crate::recover::{apply_in_memory, resolve, Resolution};
 use crate::refresh::{refresh, Refreshed};
 use crate::saved::SavedPlan;
 use crate::schedule::Scheduling;
+use crate::settle::{is_transitional, settle};
 use crate::steps::Ctx;
 
 /// Options of [`prepare`].
@@ -126,7 +127,7 @@ pub async fn prepare(
     let opened = store.state().clone();
     let store = Arc::new(Mutex::new(store));
     let refreshed = refresh(&client).await?;
-    let mut recovered = recover_into(&store, &refreshed, &model)?;
+    let mut recovered = recover_into(&store, &client, &refreshed, &model).await?;
     recovered.splice(0..0, took_over);
     let (plan, view) = {
         let store = lock(&store)?;
@@ -162,30 +163,103 @@ fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, Engine
 }
 
 /// Resolves the store's unresolved intents against the inventory, records them and
-/// checkpoints; returns the events to show.
-fn recover_into(
+/// checkpoints; returns the events to show. An adopted object still in a transitional
+/// state is waited for first (C6); intents with nothing of ours to show stay pending.
+async fn recover_into(
     store: &Mutex<Store>,
+    client: &Client,
     refreshed: &Refreshed,
     model: &Model,
 ) -> Result<Vec<Event>, EngineError> {
-    let mut store = lock(store)?;
-    let intents = store.unresolved().to_vec();
-    if intents.is_empty() {
-        return Ok(Vec::new());
-    }
-    let resolutions = resolve(&intents, &refreshed.inventory, store.state(), Some(model));
+    let resolutions = {
+        let store = lock(store)?;
+        let intents = store.unresolved().to_vec();
+        if intents.is_empty() {
+            return Ok(Vec::new());
+        }
+        resolve(
+            &intents,
+            &refreshed.inventory,
+            store.state(),
+            Some(model),
+            chrono::Utc::now(),
+        )
+    };
     let mut events = Vec::new();
+    let mut settled = Vec::new();
     for r in resolutions {
-        events.push(resolution_event(&r));
-        store.record_completion(r.intent.op_ref(), &r.intent.address, r.outcome)?;
+        settled.push(settle_adopted(r, client, refreshed, model, &mut events).await);
+    }
+    let mut store = lock(store)?;
+    for r in settled {
+        events.extend(resolution_events(&r));
+        if let Some(outcome) = r.outcome {
+            store.record_completion(r.intent.op_ref(), &r.intent.address, outcome)?;
+        }
     }
     store.checkpoint()?;
     Ok(events)
 }
 
-fn resolution_event(r: &Resolution) -> Event {
-    match (&r.outcome, r.adopted) {
-        (Outcome::Upserted(rs), true) => Event::Adopted {
+/// An adoption whose object is still transitional, once it has settled (re-read and
+/// re-observed); if it does not settle, the intent stays pending with a warning.
+async fn settle_adopted(
+    mut r: Resolution,
+    client: &Client,
+    refreshed: &Refreshed,
+    model: &Model,
+    events: &mut Vec<Event>,
+) -> Resolution {
+    let Some(Outcome::Upserted(rs)) = r.outcome.as_ref().filter(|_| r.adopted) else {
+        return r;
+    };
+    let Ok(kind) = rs.kind.parse::<Kind>() else {
+        return r;
+    };
+    let Some(object) = refreshed.inventory.by_id(kind, &rs.remote_id) else {
+        return r;
+    };
+    if !is_transitional(&object) {
+        return r;
+    }
+    let resource = r
+        .intent
+        .address
+        .parse()
+        .ok()
+        .and_then(|a| model.resource(&a));
+    let timeout = model.timeouts.get(kind, garrison_config::model::Op::Create);
+    match settle(client, object, timeout).await {
+        Ok(steady) => {
+            let previous = Some(rs.clone());
+            let next = resource_state(&r.intent.address, &steady, resource, previous.as_ref());
+            r.outcome = Some(Outcome::Upserted(next));
+        }
+        Err(e) => {
+            events.push(Event::Warning {
+                address: r.intent.address.clone(),
+                message: format!(
+                    "found {kind} `{}` (id {}) of the interrupted create, but it did not settle ({e}); it stays pending and is checked again on the next run",
+                    rs.name, rs.remote_id
+                ),
+            });
+            r.outcome = None;
+            r.adopted = false;
+        }
+    }
+    r
+}
+
+fn resolution_events(r: &Resolution) -> Vec<Event> {
+    let mut events = Vec::new();
+    if let Some(note) = &r.note {
+        events.push(Event::Warning {
+            address: r.intent.address.clone(),
+            message: note.clone(),
+        });
+    }
+    events.push(match (&r.outcome, r.adopted) {
+        (Some(Outcome::Upserted(rs)), true) => Event::Adopted {
             address: r.intent.address.clone(),
             kind: r.intent.kind.parse().unwrap_or(Kind::Vm),
             name: rs.name.clone(),
@@ -195,12 +269,33 @@ fn resolution_event(r: &Resolution) -> Event {
             address: r.intent.address.clone(),
             action: r.intent.action.clone(),
             outcome: match outcome {
-                Outcome::Upserted(_) => "re-read".into(),
-                Outcome::Deleted => "deleted".into(),
-                Outcome::Failed { .. } => "did not happen".into(),
+                Some(Outcome::Upserted(_)) => "re-read".into(),
+                Some(Outcome::Deleted) => "deleted".into(),
+                Some(Outcome::Failed { .. }) => "did not happen".into(),
+                None => "still pending".into(),
             },
         },
+    });
+    events
+}
+
+/// Completes every pending create whose address now holds, in the state, an object of the
+/// same kind and name: that name is ours, so the pending create can never make anything.
+fn settle_superseded(store: &mut Store) -> Result<(), EngineError> {
+    let done: Vec<_> = store
+        .unresolved()
+        .iter()
+        .filter(|i| i.action == "create")
+        .filter_map(|i| {
+            let rs = store.state().resources.get(&i.address)?;
+            (rs.kind == i.kind && rs.name == i.name).then(|| (i.op_ref(), rs.clone()))
+        })
+        .collect();
+    for (op, rs) in done {
+        let address = rs.address.clone();
+        store.record_completion(op, &address, Outcome::Upserted(rs))?;
     }
+    Ok(())
 }
 
 /// Refuses a saved plan whose inputs moved on, saying which.
@@ -363,6 +458,7 @@ impl Prepared {
             }
         }
         let mut store = lock(&self.store)?;
+        settle_superseded(&mut store)?;
         let outputs = evaluate_outputs(&self.model, store.state());
         store.set_outputs(outputs.clone());
         store.checkpoint()?;
@@ -422,6 +518,7 @@ pub async fn plan_only(
                     &refreshed.inventory,
                     &state,
                     Some(model),
+                    chrono::Utc::now(),
                 );
                 apply_in_memory(&mut state, &resolutions);
             }

@@ -11,14 +11,17 @@ mod error;
 mod event;
 mod executor;
 mod fsutil;
+mod late;
 pub mod observe;
 mod outputs;
+pub mod ownership;
 pub mod record;
 pub mod recover;
 pub mod refresh;
 pub mod remote;
 mod saved;
 pub mod schedule;
+pub mod settle;
 mod steps;
 
 pub use apply::{plan_only, prepare, ApplyReport, ExecuteOptions, PrepareOptions, Prepared};

@@ -1,11 +1,16 @@
 //! Recovery: intents an interrupted run left without a completion, resolved against a fresh
-//! inventory. A create is adopted when its unique name exists (no duplicate, no orphan) or
-//! recorded as not having happened; deletes and updates record what the cloud now holds.
+//! inventory. A create is adopted only when an object with its unique name is ours by the
+//! ownership rule (`ownership.rs`, D3); when nothing of ours is there, it stays pending
+//! (re-checked on later runs: a create the API accepted may land late, D2) until a re-check
+//! later than [`crate::ownership::PENDING_BOUND`] after the intent records it as not having
+//! happened. Deletes and updates record what the cloud now holds.
 
 use barrack_api::wire::instance_status;
-use garrison_config::model::{Address, Kind, Model};
-use garrison_state::{Intent, Outcome, StateDoc};
+use chrono::{DateTime, Utc};
+use garrison_config::model::{Address, Kind, Model, Resource};
+use garrison_state::{Intent, Outcome, ResourceState, StateDoc};
 
+use crate::ownership::{self, describe, past_bound};
 use crate::record::resource_state;
 use crate::remote::{Inventory, RemoteObject};
 
@@ -14,32 +19,38 @@ use crate::remote::{Inventory, RemoteObject};
 pub struct Resolution {
     /// The intent.
     pub intent: Intent,
-    /// The completion to record for it.
-    pub outcome: Outcome,
+    /// The completion to record for it; `None` keeps it pending for the next run.
+    pub outcome: Option<Outcome>,
     /// A create found by its name and adopted.
     pub adopted: bool,
+    /// For the user: a name held by an object that is not ours, or why it stays pending.
+    pub note: Option<String>,
 }
 
 /// Pure: the completion for each intent, from the inventory (read AFTER the intents were
-/// written) and the state. `model` supplies what the API does not return (cloud-init hash,
-/// dependencies, protect) for adopted resources.
+/// written, at about `now`) and the state. `model` supplies what the API does not return
+/// (cloud-init hash, dependencies, protect) for adopted resources, and the attributes the
+/// ownership rule compares.
 pub fn resolve(
     intents: &[Intent],
     inventory: &Inventory,
     state: &StateDoc,
     model: Option<&Model>,
+    now: DateTime<Utc>,
 ) -> Vec<Resolution> {
     intents
         .iter()
-        .map(|intent| {
-            let (outcome, adopted) = resolve_one(intent, inventory, state, model);
-            Resolution {
-                intent: intent.clone(),
-                outcome,
-                adopted,
-            }
-        })
+        .map(|intent| resolve_one(intent, inventory, state, model, now))
         .collect()
+}
+
+fn settled(intent: &Intent, outcome: Outcome, adopted: bool) -> Resolution {
+    Resolution {
+        intent: intent.clone(),
+        outcome: Some(outcome),
+        adopted,
+        note: None,
+    }
 }
 
 fn resolve_one(
@@ -47,14 +58,11 @@ fn resolve_one(
     inventory: &Inventory,
     state: &StateDoc,
     model: Option<&Model>,
-) -> (Outcome, bool) {
+    now: DateTime<Utc>,
+) -> Resolution {
     let Ok(kind) = intent.kind.parse::<Kind>() else {
-        return (
-            Outcome::Failed {
-                message: format!("unknown resource kind `{}`", intent.kind),
-            },
-            false,
-        );
+        let message = format!("unknown resource kind `{}`", intent.kind);
+        return settled(intent, Outcome::Failed { message }, false);
     };
     let resource = intent
         .address
@@ -63,23 +71,90 @@ fn resolve_one(
         .and_then(|a| model.and_then(|m| m.resource(&a)));
     let previous = state.resources.get(&intent.address);
     if intent.action == "create" {
-        let found = inventory.by_name(kind, &intent.name);
-        return match found.first() {
-            Some(object) => (
-                Outcome::Upserted(resource_state(&intent.address, object, resource, previous)),
-                true,
-            ),
-            None => (
-                Outcome::Failed {
-                    message: format!(
-                        "interrupted create did not happen: no {kind} named `{}` exists",
-                        intent.name
-                    ),
-                },
-                false,
-            ),
-        };
+        return resolve_create(intent, kind, inventory, state, resource, now);
     }
+    let (outcome, adopted) = resolve_other(intent, kind, inventory, resource, previous);
+    settled(intent, outcome, adopted)
+}
+
+/// A create: adopt what is ours; otherwise pending, or not happened past the bound.
+fn resolve_create(
+    intent: &Intent,
+    kind: Kind,
+    inventory: &Inventory,
+    state: &StateDoc,
+    resource: Option<&Resource>,
+    now: DateTime<Utc>,
+) -> Resolution {
+    let previous = state.resources.get(&intent.address);
+    let mut foreign: Option<String> = None;
+    for object in inventory.by_name(kind, &intent.name) {
+        let id = object.id().as_str();
+        let known_here = previous.is_some_and(|p| p.kind == kind.to_string() && p.remote_id == id);
+        let claimed_by = claimed_elsewhere(state, &intent.address, kind, id);
+        let verdict = match (known_here, claimed_by) {
+            (true, _) => Ok(()),
+            (false, Some(other)) => Err(format!("it is already `{other}` in this state")),
+            (false, None) => ownership::check(&object, resource, &intent.at),
+        };
+        match verdict {
+            Ok(()) => {
+                let rs = resource_state(&intent.address, &object, resource, previous);
+                return settled(intent, Outcome::Upserted(rs), true);
+            }
+            Err(reason) => {
+                foreign = Some(format!(
+                    "`{}`: the interrupted create of {kind} `{}` (intent at {}) is not adopted: {} holds the name, but {reason}; it is left alone, never adopted or destroyed",
+                    intent.address,
+                    intent.name,
+                    intent.at,
+                    describe(&object)
+                ));
+            }
+        }
+    }
+    if past_bound(&intent.at, now) {
+        let message = format!(
+            "interrupted create did not happen: no {kind} named `{}` of ours exists {} minutes after its intent ({})",
+            intent.name,
+            ownership::PENDING_BOUND.num_minutes(),
+            intent.at
+        );
+        let mut r = settled(intent, Outcome::Failed { message }, false);
+        r.note = foreign;
+        return r;
+    }
+    Resolution {
+        intent: intent.clone(),
+        outcome: None,
+        adopted: false,
+        note: Some(foreign.unwrap_or_else(|| {
+            format!(
+                "`{}`: the interrupted create of {kind} `{}` (intent at {}) is not there yet; it stays pending (a create the API accepted may still land) and is checked again on the next run",
+                intent.address, intent.name, intent.at
+            )
+        })),
+    }
+}
+
+/// The address (other than `address`) that already holds remote object `id` of `kind`.
+fn claimed_elsewhere(state: &StateDoc, address: &str, kind: Kind, id: &str) -> Option<String> {
+    state
+        .resources
+        .values()
+        .find(|rs: &&ResourceState| {
+            rs.address != address && rs.kind == kind.to_string() && rs.remote_id == id
+        })
+        .map(|rs| rs.address.clone())
+}
+
+fn resolve_other(
+    intent: &Intent,
+    kind: Kind,
+    inventory: &Inventory,
+    resource: Option<&Resource>,
+    previous: Option<&ResourceState>,
+) -> (Outcome, bool) {
     // Update, delete, attachment sync: re-read by id and record the truth.
     let Some(previous) = previous else {
         return (
@@ -111,9 +186,12 @@ fn resolve_one(
 /// Applies resolutions to an in-memory state (for plans made without the lock).
 pub fn apply_in_memory(state: &mut StateDoc, resolutions: &[Resolution]) {
     for r in resolutions {
+        let Some(outcome) = &r.outcome else {
+            continue;
+        };
         let op = r.intent.op_ref();
         state.pending.retain(|p| p.op_ref() != op);
-        match &r.outcome {
+        match outcome {
             Outcome::Upserted(rs) => {
                 state.resources.insert(r.intent.address.clone(), rs.clone());
             }
@@ -122,5 +200,53 @@ pub fn apply_in_memory(state: &mut StateDoc, resolutions: &[Resolution]) {
             }
             Outcome::Failed { .. } => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intent(at: &str) -> Intent {
+        serde_json::from_value(serde_json::json!({
+            "op_id": 1, "run_id": "d04a0000-0000-4000-8000-000000000000",
+            "address": "volume.data", "kind": "volume", "action": "create",
+            "name": "data", "region": "NORWAY-1", "at": at,
+        }))
+        .unwrap_or_else(|e| panic!("intent: {e}"))
+    }
+
+    /// D2: a create with nothing there stays pending until a re-check later than the bound
+    /// after its intent; only then is it recorded as not having happened.
+    #[test]
+    fn nothing_there_is_pending_until_the_bound_passes() {
+        let at = "2026-01-01T10:00:00Z";
+        let t = |s: &str| barrack_api::ownership::parse_time(s).unwrap_or_default();
+        let state = StateDoc::fresh();
+        let inventory = Inventory::default();
+        let early = resolve(
+            &[intent(at)],
+            &inventory,
+            &state,
+            None,
+            t("2026-01-01T10:09:00Z"),
+        );
+        assert_eq!(early[0].outcome, None);
+        assert!(early[0]
+            .note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("stays pending"));
+        let late = resolve(
+            &[intent(at)],
+            &inventory,
+            &state,
+            None,
+            t("2026-01-01T10:10:01Z"),
+        );
+        assert!(
+            matches!(&late[0].outcome, Some(Outcome::Failed { message }) if message.contains("did not happen")),
+            "{late:?}"
+        );
     }
 }

@@ -131,6 +131,7 @@ pub fn remote_view(
         resources.insert(address.clone(), observed);
     }
     let mut unmanaged: BTreeMap<Kind, BTreeMap<String, String>> = BTreeMap::new();
+    let mut unmanaged_created_at: BTreeMap<Kind, BTreeMap<String, String>> = BTreeMap::new();
     for kind in Kind::ALL {
         for object in inventory.objects(kind) {
             let id = object.id().as_str().to_string();
@@ -139,6 +140,12 @@ pub fn remote_view(
                     .entry(kind)
                     .or_default()
                     .insert(object.name().to_string(), id);
+                if let Some(at) = crate::ownership::wire(&object)["created_at"].as_str() {
+                    unmanaged_created_at
+                        .entry(kind)
+                        .or_default()
+                        .insert(object.name().to_string(), at.to_string());
+                }
             }
         }
     }
@@ -146,6 +153,7 @@ pub fn remote_view(
         refreshed: true,
         resources,
         unmanaged,
+        unmanaged_created_at,
         stock: stock.map(<[Stock]>::to_vec),
         prices: prices.cloned(),
     }

@@ -62,6 +62,61 @@ fn exists(id: &Id) -> impl Fn(barrack_api::Error) -> CreateFailure + '_ {
 }
 
 impl Ctx {
+    /// A create's answer. "Name taken" while an earlier run's create of this address and
+    /// name is pending may be that create, landed late (D2): adopt it if it is ours by the
+    /// ownership rule, else fail naming both (D3). See `late.rs`.
+    async fn or_adopt<T>(
+        &self,
+        step: &Step,
+        resource: &Resource,
+        result: Result<barrack_api::Created<T>, barrack_api::Error>,
+        pick: fn(RemoteObject) -> Option<T>,
+    ) -> Result<barrack_api::Created<T>, CreateFailure> {
+        let e = match result {
+            Ok(created) => return Ok(created),
+            Err(e) => e,
+        };
+        if e.outcome_unknown() || !matches!(e.status(), Some(400 | 409)) {
+            return Err(classify(e));
+        }
+        let pending = self
+            .with_store(|s| {
+                Ok(crate::late::earliest_pending(
+                    s,
+                    &step.address,
+                    step.kind,
+                    &resource.name,
+                ))
+            })
+            .ok()
+            .flatten();
+        let Some(intent) = pending else {
+            return Err(classify(e));
+        };
+        match crate::late::adopt_late(&self.client, &intent, step.kind, resource).await {
+            Ok(Some(object)) => {
+                let (name, id) = (object.name().to_string(), object.id().as_str().to_string());
+                let Some(value) = pick(object) else {
+                    return Err(classify(e));
+                };
+                (self.sink)(Event::Adopted {
+                    address: step.address.clone(),
+                    kind: step.kind,
+                    name,
+                    remote_id: id,
+                });
+                Ok(barrack_api::Created {
+                    value,
+                    adopted: true,
+                })
+            }
+            Ok(None) => Err(classify(e)),
+            Err(conflict) => Err(CreateFailure::NotCreated(format!("{e}; {conflict}"))),
+        }
+    }
+}
+
+impl Ctx {
     pub(crate) fn new(
         client: Client,
         model: Arc<Model>,
@@ -322,7 +377,17 @@ impl Ctx {
                     region,
                     public_key: spec.public_key.clone(),
                 };
-                let created = c.create_ssh_key(&request).await.map_err(classify)?;
+                let created = self
+                    .or_adopt(
+                        step,
+                        resource,
+                        c.create_ssh_key(&request).await,
+                        |o| match o {
+                            RemoteObject::SshKey(k) => Some(k),
+                            _ => None,
+                        },
+                    )
+                    .await?;
                 let mut key = created.value;
                 let private = key.private_key.take();
                 match (private, &spec.private_key_file) {
@@ -354,7 +419,17 @@ impl Ctx {
                     content: spec.content.clone(),
                     description: spec.description.clone(),
                 };
-                let created = c.create_script(&request).await.map_err(classify)?;
+                let created = self
+                    .or_adopt(
+                        step,
+                        resource,
+                        c.create_script(&request).await,
+                        |o| match o {
+                            RemoteObject::Script(x) => Some(x),
+                            _ => None,
+                        },
+                    )
+                    .await?;
                 Ok(RemoteObject::Script(created.value))
             }
             Spec::Volume(spec) => {
@@ -367,7 +442,17 @@ impl Ctx {
                     image_name: spec.image.clone(),
                     description: spec.description.clone(),
                 };
-                let created = c.create_volume(&request).await.map_err(classify)?;
+                let created = self
+                    .or_adopt(
+                        step,
+                        resource,
+                        c.create_volume(&request).await,
+                        |o| match o {
+                            RemoteObject::Volume(x) => Some(x),
+                            _ => None,
+                        },
+                    )
+                    .await?;
                 let id = created.value.id.clone();
                 self.waiting(step, wire::volume_status::AVAILABLE);
                 let volume = c
@@ -382,7 +467,17 @@ impl Ctx {
                     region,
                     description: spec.description.clone(),
                 };
-                let created = c.create_firewall(&request).await.map_err(classify)?;
+                let created = self
+                    .or_adopt(
+                        step,
+                        resource,
+                        c.create_firewall(&request).await,
+                        |o| match o {
+                            RemoteObject::Firewall(x) => Some(x),
+                            _ => None,
+                        },
+                    )
+                    .await?;
                 let id = created.value.id.clone();
                 self.waiting(step, wire::firewall_status::SUCCESS);
                 c.wait_firewall_ready(&id, timeout)
@@ -409,7 +504,17 @@ impl Ctx {
                     name,
                     description: spec.description.clone(),
                 };
-                let created = c.create_snapshot(&request).await.map_err(classify)?;
+                let created = self
+                    .or_adopt(
+                        step,
+                        resource,
+                        c.create_snapshot(&request).await,
+                        |o| match o {
+                            RemoteObject::Snapshot(x) => Some(x),
+                            _ => None,
+                        },
+                    )
+                    .await?;
                 let id = created.value.id.clone();
                 self.waiting(step, wire::snapshot_status::SUCCESS);
                 let snapshot = c
@@ -429,10 +534,17 @@ impl Ctx {
                     name,
                     description: spec.description.clone(),
                 };
-                let created = c
-                    .create_image_from_snapshot(&snapshot, &request)
-                    .await
-                    .map_err(classify)?;
+                let created = self
+                    .or_adopt(
+                        step,
+                        resource,
+                        c.create_image_from_snapshot(&snapshot, &request).await,
+                        |o| match o {
+                            RemoteObject::Image(x) => Some(x),
+                            _ => None,
+                        },
+                    )
+                    .await?;
                 let id = created.value.id.clone();
                 self.waiting(step, wire::snapshot_status::SUCCESS);
                 let image = c
@@ -501,7 +613,20 @@ impl Ctx {
                         .collect(),
                     count: Some(1),
                 };
-                let created = c.deploy_instance(&request).await.map_err(classify)?;
+                let created = self
+                    .or_adopt(
+                        step,
+                        resource,
+                        c.deploy_instance(&request).await,
+                        |o| match o {
+                            RemoteObject::Vm(i) => Some(wire::Deployment {
+                                deployment_id: String::new(),
+                                instances: vec![i],
+                            }),
+                            _ => None,
+                        },
+                    )
+                    .await?;
                 let Some(instance) = created.value.instances.into_iter().next() else {
                     return Err(CreateFailure::Unknown(
                         "the deployment answer named no instance".into(),

@@ -25,7 +25,7 @@ pub enum PlanError {
     )]
     VolumeShrink { address: String, from: u64, to: u64 },
     /// A create would collide with a resource the state does not manage.
-    #[error("`{address}`: a {kind} named `{name}` already exists in the account (id {remote_id}) but is not managed by this state")]
+    #[error("`{address}`: a {kind} named `{name}` already exists in the account (id {remote_id}{created}) but is not managed by this state{detail}")]
     #[diagnostic(
         code(garrison::plan::name_taken),
         help(
@@ -37,6 +37,10 @@ pub enum PlanError {
         kind: String,
         name: String,
         remote_id: String,
+        /// `, created <time>` when the API said, else empty.
+        created: String,
+        /// What this state knows of `address` (a pending create, a lost remote id), or empty.
+        detail: String,
     },
     /// create-before-destroy needs the new resource to have a different name.
     #[error(

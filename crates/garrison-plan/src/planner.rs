@@ -107,24 +107,15 @@ pub fn plan(
             .or_else(|| moved_from.as_deref().and_then(|f| current.get(f)));
         let (change, decision) = match cur {
             None => {
-                if let Some(id) = remote
-                    .unmanaged
-                    .get(&resource.address.kind)
-                    .and_then(|names| names.get(&resource.name))
-                {
-                    errors.push(PlanError::NameTaken {
-                        address: address.clone(),
-                        kind: resource.address.kind.to_string(),
-                        name: resource.name.clone(),
-                        remote_id: id.clone(),
-                    });
-                }
+                errors.extend(name_taken(resource, remote, state, None));
                 create_change(resource, &desired, Vec::new())
             }
             Some(Current {
                 observed: None,
                 state: rs,
             }) => {
+                // D5: "create again" collides like any create (e.g. a restored older state).
+                errors.extend(name_taken(resource, remote, state, Some(rs)));
                 drift.push(Drift {
                     address: address.clone(),
                     attr: None,
@@ -336,6 +327,44 @@ pub fn plan(
         drift,
         cost,
         steps,
+    })
+}
+
+/// A create of `resource` whose name an object unknown to the state holds: the conflict,
+/// naming both (our address, pending create or lost id; the other object's id and time).
+fn name_taken(
+    resource: &Resource,
+    remote: &RemoteView,
+    state: &StateDoc,
+    lost: Option<&ResourceState>,
+) -> Option<PlanError> {
+    let kind = resource.address.kind;
+    let id = remote.unmanaged.get(&kind)?.get(&resource.name)?;
+    let created = remote
+        .unmanaged_created_at
+        .get(&kind)
+        .and_then(|names| names.get(&resource.name))
+        .map(|at| format!(", created {at}"))
+        .unwrap_or_default();
+    let address = resource.address.to_string();
+    let pending = state
+        .pending
+        .iter()
+        .filter(|i| i.action == "create" && i.address == address && i.name == resource.name)
+        .map(|i| i.at.as_str())
+        .min();
+    let detail = match (pending, lost) {
+        (Some(at), _) => format!("; our interrupted create of `{}` (intent at {at}) is still pending and did not make it, so it is not adopted", resource.name),
+        (None, Some(rs)) => format!("; the state's `{address}` was id {} (gone), and nothing shows the other one is ours, so it is not adopted", rs.remote_id),
+        (None, None) => String::new(),
+    };
+    Some(PlanError::NameTaken {
+        address,
+        kind: kind.to_string(),
+        name: resource.name.clone(),
+        remote_id: id.clone(),
+        created,
+        detail,
     })
 }
 

@@ -49,6 +49,9 @@ pub struct RemoteView {
     /// Resources in the account that the state does not know, by kind and unique name,
     /// with their remote id: a create under one of these names would collide.
     pub unmanaged: BTreeMap<Kind, BTreeMap<String, String>>,
+    /// The `created_at` of each of `unmanaged`, by kind and name (for name conflicts).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unmanaged_created_at: BTreeMap<Kind, BTreeMap<String, String>>,
     /// GPU stock, when read.
     pub stock: Option<Vec<Stock>>,
     /// Prices, when read.

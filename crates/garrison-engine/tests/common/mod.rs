@@ -31,8 +31,13 @@ pub struct World {
 
 impl World {
     pub async fn start() -> World {
+        World::start_scaled(0.002).await
+    }
+
+    /// A world whose emulator runs life-cycles at `time_scale`.
+    pub async fn start_scaled(time_scale: f64) -> World {
         let sim = barrack_sim::spawn(SimConfig {
-            time_scale: 0.002,
+            time_scale,
             rate_limit_per_minute: None,
             ..SimConfig::default()
         })

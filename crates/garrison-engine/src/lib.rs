@@ -19,6 +19,7 @@ pub mod refresh;
 pub mod remote;
 mod saved;
 pub mod schedule;
+mod settle;
 mod steps;
 
 pub use apply::{plan_only, prepare, ApplyReport, ExecuteOptions, PrepareOptions, Prepared};

@@ -142,6 +142,9 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
     for (address, because) in &report.skipped {
         let _ = writeln!(err, "  skipped: {address} (because `{because}` failed)");
     }
+    for (address, reason) in &report.blocked {
+        let _ = writeln!(err, "  blocked: {address}: {reason}");
+    }
     drop(err);
     if !args.destroy && !report.outputs.is_empty() {
         let mut out = std::io::stdout().lock();

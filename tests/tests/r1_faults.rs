@@ -1,6 +1,7 @@
 //! R1: with 20% of API requests failing (5xx before processing, connections dropped after
-//! processing, 429s), repeated applies of 100 resources converge; then a plan is empty and
-//! the emulator holds exactly the state: no orphans, no duplicates.
+//! processing, 429s) and creates of every kind with a status ending in ERROR, repeated
+//! applies of 100 resources converge (broken ones are replaced); then a plan is empty and
+//! the emulator holds exactly the state: no orphans, no duplicates, nothing in ERROR.
 
 use std::time::Instant;
 
@@ -15,12 +16,14 @@ const MAX_RUNS: usize = 8;
 /// Seeds in CI and in soak mode.
 const SEEDS: Budget = Budget { ci: 3, soak: 20 };
 
-/// Each fault at 7.5%: 1 - 0.925^3 = 21% of requests suffer at least one.
+/// Each fault at 7.5%: 1 - 0.925^3 = 21% of requests suffer at least one; and 7.5% of
+/// creates (VMs, volumes, firewalls, snapshots, images) end in ERROR (C1).
 fn faults() -> FaultConfig {
     FaultConfig {
         error_5xx: 0.075,
         drop_after_processing: 0.075,
         too_many_requests: 0.075,
+        operation_error: 0.075,
         ..FaultConfig::default()
     }
 }
@@ -55,6 +58,20 @@ async fn check(seed: u64) -> String {
     assert!(audit.is_clean(), "seed {seed}: {audit}");
     assert_eq!(audit.remote_total(), RESOURCES, "seed {seed}: {audit}");
     assert_eq!(w.state().resources.len(), RESOURCES, "seed {seed}");
+    let sim = w.sim_state().await;
+    let broken: Vec<&serde_json::Value> = sim
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.values())
+        .filter_map(|v| v.as_array())
+        .flatten()
+        .filter(|r| {
+            r["status"]
+                .as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("error"))
+        })
+        .collect();
+    assert!(broken.is_empty(), "seed {seed}: left in ERROR: {broken:?}");
     format!(
         "seed {seed}: converged in {runs} run(s), {:.1}s, counters {counters}",
         started.elapsed().as_secs_f64()

@@ -61,6 +61,9 @@ pub struct ApplyReport {
     pub failed: Vec<(String, String)>,
     /// `(address, because)`: the failed dependency's address, or `cancelled`.
     pub skipped: Vec<(String, String)>,
+    /// `(address, reason)` of resources the plan left alone (protected, ...): the run did
+    /// everything else and is not a success.
+    pub blocked: Vec<(String, String)>,
     /// Cancelled before every step ran.
     pub interrupted: bool,
     /// Bytes written to state and journal during the run.
@@ -73,9 +76,9 @@ pub struct ApplyReport {
 }
 
 impl ApplyReport {
-    /// Nothing failed and nothing was skipped.
+    /// Nothing failed, nothing was skipped and nothing was blocked.
     pub fn is_success(&self) -> bool {
-        self.failed.is_empty() && self.skipped.is_empty()
+        self.failed.is_empty() && self.skipped.is_empty() && self.blocked.is_empty()
     }
 }
 
@@ -429,6 +432,12 @@ impl Prepared {
         .await;
         let mut report = ApplyReport {
             started_order,
+            blocked: self
+                .plan
+                .blocked
+                .iter()
+                .map(|b| (b.address.clone(), b.reason.clone()))
+                .collect(),
             ..ApplyReport::default()
         };
         for (step, end) in steps.iter().zip(ends) {
@@ -444,8 +453,9 @@ impl Prepared {
             }
         }
         // Operations change their neighbours too (attachments): read everything once more
-        // so the recorded attributes are what the cloud holds, then outputs.
-        if !steps.is_empty() {
+        // so the recorded attributes are what the cloud holds, then outputs. A plan of
+        // Garrison-only changes (`protect`) has no step and is recorded here too.
+        if !steps.is_empty() || self.plan.summary.has_changes() {
             match refresh(&self.client).await {
                 Ok(after) => {
                     let mut store = lock(&self.store)?;
@@ -487,8 +497,13 @@ fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<
             let kind: Kind = rs.kind.parse().ok()?;
             let object = index.get(&(kind, rs.remote_id.clone()))?;
             let resource = address.parse().ok().and_then(|a| model.resource(&a));
-            let next = resource_state(address, object, resource, Some(rs));
-            (next.attributes != rs.attributes).then(|| (address.clone(), next))
+            let mut next = resource_state(address, object, resource, Some(rs));
+            // Inputs the API never returns stay as last applied: only a step applies them.
+            next.input_hashes = rs.input_hashes.clone();
+            let changed = next.attributes != rs.attributes
+                || next.protect != rs.protect
+                || next.dependencies != rs.dependencies;
+            changed.then(|| (address.clone(), next))
         })
         .collect();
     for (address, next) in updates {

@@ -30,6 +30,7 @@ pub fn describe(op: &StepOp) -> &'static str {
         StepOp::Delete { .. } => "delete",
         StepOp::Update { .. } => "update",
         StepOp::Forget => "forget",
+        StepOp::Settle { .. } => "wait for",
         StepOp::SyncFirewallAttachments { .. } => "attach firewall",
         StepOp::Move { .. } => "move",
     }

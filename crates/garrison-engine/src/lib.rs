@@ -22,6 +22,7 @@ pub mod remote;
 mod saved;
 pub mod schedule;
 pub mod settle;
+mod settle_step;
 mod steps;
 
 pub use apply::{plan_only, prepare, ApplyReport, ExecuteOptions, PrepareOptions, Prepared};

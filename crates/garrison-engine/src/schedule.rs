@@ -27,6 +27,7 @@ pub fn weight(step: &Step) -> u64 {
         (StepOp::Update { .. }, _) => 2,
         (StepOp::SyncFirewallAttachments { .. }, _) => 11,
         (StepOp::Forget | StepOp::Move { .. }, _) => 0,
+        (StepOp::Settle { .. }, _) => 20,
     }
 }
 

@@ -159,6 +159,7 @@ impl Ctx {
             }
             StepOp::SyncFirewallAttachments { vms } => self.sync_firewall(step, vms).await,
             StepOp::Move { from } => self.move_entry(step, from),
+            StepOp::Settle { remote_id } => self.settle(step, remote_id).await,
         }
     }
 
@@ -175,7 +176,7 @@ impl Ctx {
         f(&mut store).map_err(|e| format!("recording state: {e}"))
     }
 
-    fn intent(
+    pub(crate) fn intent(
         &self,
         address: &str,
         kind: Kind,
@@ -217,7 +218,7 @@ impl Ctx {
             .collect()
     }
 
-    fn previous(&self, address: &str) -> Option<garrison_state::ResourceState> {
+    pub(crate) fn previous(&self, address: &str) -> Option<garrison_state::ResourceState> {
         self.store
             .lock()
             .ok()
@@ -231,11 +232,11 @@ impl Ctx {
             .and_then(|a| self.model.resource(&a))
     }
 
-    fn timeout(&self, kind: Kind, op: Op) -> Duration {
+    pub(crate) fn timeout(&self, kind: Kind, op: Op) -> Duration {
         self.model.timeouts.get(kind, op)
     }
 
-    fn waiting(&self, step: &Step, status: &str) {
+    pub(crate) fn waiting(&self, step: &Step, status: &str) {
         (self.sink)(Event::Waiting {
             step: step.id,
             address: step.address.clone(),
@@ -274,7 +275,7 @@ impl Ctx {
 
     /// Re-reads the object and records it as the state of `address`; when the re-read
     /// fails the intent stays unresolved (recovery re-reads it next run).
-    async fn record_truth(
+    pub(crate) async fn record_truth(
         &self,
         op: OpRef,
         address: &str,
@@ -790,7 +791,10 @@ impl Ctx {
                     if !fw.attachments.is_empty() {
                         touched = true;
                         c.attach_firewall(&id, &[]).await?;
-                        c.wait_firewall_ready(&id, timeout).await?;
+                        // A broken firewall never gets ready; members leave it at once.
+                        if fw.status != wire::firewall_status::ERROR {
+                            c.wait_firewall_ready(&id, timeout).await?;
+                        }
                     }
                     c.delete_firewall(&id).await
                 }

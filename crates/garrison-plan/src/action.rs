@@ -20,6 +20,9 @@ pub enum Action {
     Delete,
     /// Already gone from the cloud and from the config: only dropped from state.
     Forget,
+    /// Nothing to change, but a transition is in progress on the cloud (CREATING, BUILD,
+    /// ...): apply waits for it to settle and records what it became.
+    Wait,
 }
 
 impl Action {
@@ -32,6 +35,7 @@ impl Action {
             Action::Replace => "replace",
             Action::Delete => "destroy",
             Action::Forget => "forget",
+            Action::Wait => "wait for",
         }
     }
 
@@ -44,6 +48,7 @@ impl Action {
             Action::Replace => "-/+",
             Action::Delete => "-",
             Action::Forget => "x",
+            Action::Wait => "*",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Hourly cost from the pricing routes, and the GPU stock check done at plan time.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Kind, Resource};
 use serde_json::Value;
@@ -49,15 +49,18 @@ fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Fills each change's cost and returns the totals; `None` without prices.
+/// Fills each change's cost and returns the totals; `None` without prices. `kept`: blocked
+/// addresses, which cost after what they cost now.
 pub(crate) fn apply_costs(
     changes: &mut BTreeMap<String, ResourceChange>,
     current: &BTreeMap<&str, Current<'_>>,
     wanted: &[&Resource],
     remote: &RemoteView,
+    kept: &BTreeSet<String>,
 ) -> Option<Cost> {
     let prices = remote.prices.as_ref()?;
     let mut before = 0.0;
+    let mut after = 0.0;
     for (address, cur) in current {
         let Ok(kind) = cur.state.kind.parse::<Kind>() else {
             continue;
@@ -65,13 +68,18 @@ pub(crate) fn apply_costs(
         if let Some(observed) = &cur.observed {
             let c = hourly(kind, observed, prices);
             before += c;
+            if kept.contains(*address) {
+                after += c;
+            }
             if let Some(change) = changes.get_mut(*address) {
                 change.cost_before = Some(round(c));
             }
         }
     }
-    let mut after = 0.0;
-    for r in wanted {
+    for r in wanted
+        .iter()
+        .filter(|r| !kept.contains(&r.address.to_string()))
+    {
         let c = hourly(r.address.kind, &desired::desired(r), prices);
         after += c;
         if let Some(change) = changes.get_mut(&r.address.to_string()) {

@@ -105,6 +105,7 @@ enum Role {
     Forget,
     Attach,
     Move,
+    Settle,
 }
 
 #[derive(Default)]
@@ -220,6 +221,9 @@ pub(crate) fn steps(
             Action::Forget => {
                 b.add(address, kind, Role::Forget, StepOp::Forget);
             }
+            Action::Wait => {
+                b.add(address, kind, Role::Settle, StepOp::Settle { remote_id });
+            }
         }
     }
 
@@ -227,6 +231,11 @@ pub(crate) fn steps(
     // sets it once every VM in it exists.
     let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in wanted {
+        let address = r.address.to_string();
+        // Neither recorded nor planned: blocked, it will not exist.
+        if !current.contains_key(address.as_str()) && !changes.contains_key(&address) {
+            continue;
+        }
         if let Spec::Vm(vm) = &r.spec {
             for fw in &vm.firewalls {
                 members
@@ -295,6 +304,10 @@ pub(crate) fn steps(
             let dep_create = b.get(&dep, Role::Create);
             b.edge(dep_create, create);
             b.edge(dep_create, update);
+            // ... and for what they reference to settle.
+            let dep_settle = b.get(&dep, Role::Settle);
+            b.edge(dep_settle, create);
+            b.edge(dep_settle, update);
         }
     }
 

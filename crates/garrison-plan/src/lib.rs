@@ -2,14 +2,17 @@
 //! and its rendering as text, JSON and Markdown. No IO.
 
 pub mod action;
+pub mod blocked;
 pub mod cost;
 pub mod desired;
 pub mod error;
 pub mod graph;
+pub mod health;
 mod moves;
 mod ordering;
 pub mod plan;
 mod planner;
+mod protect;
 pub mod remote;
 pub mod render;
 pub mod schema;
@@ -17,6 +20,7 @@ pub mod seal;
 pub mod step;
 
 pub use action::{Action, After, AttrChange, Drift, ResourceChange};
+pub use blocked::Blocked;
 pub use error::{PlanError, PlanFailure};
 pub use plan::{Basis, Cost, Plan, Summary, PLAN_FORMAT_VERSION};
 pub use planner::{is_sensitive, plan, PlanOptions, REDACTED};

@@ -37,7 +37,9 @@ impl Index {
                 StepOp::Move { .. } => drop(ix.moves.insert(at, s.id)),
                 StepOp::Create => drop(ix.creates.insert(at, s.id)),
                 StepOp::Delete { .. } => drop(ix.deletes.insert(at, s.id)),
-                StepOp::Update { .. } => ix.updates.entry(at).or_default().push(s.id),
+                StepOp::Update { .. } | StepOp::Settle { .. } => {
+                    ix.updates.entry(at).or_default().push(s.id)
+                }
                 StepOp::SyncFirewallAttachments { vms } => ix.syncs.push((s.id, at, vms.clone())),
                 StepOp::Forget => {}
             }

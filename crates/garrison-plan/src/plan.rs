@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::action::{Action, Drift, ResourceChange};
+use crate::blocked::Blocked;
 use crate::step::Step;
 
 /// Version of the plan's JSON schema (`docs/plan-json.md`).
@@ -21,6 +22,12 @@ pub struct Summary {
     /// Kept objects whose state address changes (see `ResourceChange::moved_from`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub moved: usize,
+    /// Resources with a transition in progress that apply waits for.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub wait: usize,
+    /// Resources that cannot be changed as planned (see [`Plan::blocked`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub blocked: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -28,9 +35,10 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl Summary {
-    /// Anything to do at all.
+    /// Anything to do at all (blocked resources are not: they are left alone).
     pub fn has_changes(&self) -> bool {
-        self.add + self.change + self.replace + self.destroy + self.forget + self.moved > 0
+        self.add + self.change + self.replace + self.destroy + self.forget + self.moved + self.wait
+            > 0
     }
 }
 
@@ -66,6 +74,11 @@ pub struct Plan {
     pub changes: Vec<ResourceChange>,
     /// Changes made outside Garrison since the last apply.
     pub drift: Vec<Drift>,
+    /// Resources left alone, each with why: a per-resource refusal (protect,
+    /// create-before-destroy naming) and whatever depends on it. Everything else is applied;
+    /// apply then fails naming these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<Blocked>,
     /// `None` when prices were not read (`--refresh=false`).
     pub cost: Option<Cost>,
     /// Work for the executor, in a valid order; `after` holds the edges. Not serialized:

@@ -7,11 +7,14 @@ use garrison_state::{ResourceState, StateDoc};
 use serde_json::{json, Value};
 
 use crate::action::{Action, After, AttrChange, Drift, ResourceChange};
+use crate::blocked::{self, Blocked};
 use crate::cost;
 use crate::desired::{self, Attrs};
 use crate::error::{PlanError, PlanFailure};
 use crate::graph;
+use crate::health::{self, Health};
 use crate::plan::{Basis, Plan, Summary, PLAN_FORMAT_VERSION};
+use crate::protect;
 use crate::remote::{Observed, RemoteView};
 use crate::schema::{self, firewall, vm, volume, Link, Update};
 use crate::seal::{same, strip_rule_id};
@@ -156,12 +159,14 @@ pub fn plan(
                         reasons.append(&mut change.reasons);
                         change.reasons = reasons;
                         change.moved_from = Some(from.clone());
+                        protect::settings_change(resource, rs, &mut change);
                         (change, decision)
                     }
                     None => {
                         if remote.refreshed {
                             drift.extend(drift_of(&address, resource, rs, observed, &ids));
                         }
+                        protect::settings_change(resource, rs, &mut change);
                         (change, decision)
                     }
                 }
@@ -177,7 +182,9 @@ pub fn plan(
                 detail: format!(" ({})", change.reasons.join("; ")),
             });
         }
-        if change.action == Action::Replace && resource.lifecycle.create_before_destroy {
+        // A broken object is replaced destroy-first (`change.create_before_destroy` is off):
+        // it serves nothing, and it holds the name.
+        if change.action == Action::Replace && change.create_before_destroy {
             let old_name = cur.map(|c| c.state.name.as_str()).unwrap_or_default();
             if old_name == resource.name {
                 errors.push(PlanError::CreateBeforeDestroyName {
@@ -222,13 +229,7 @@ pub fn plan(
                 }],
             ),
         };
-        // The config's word wins while the resource is still in it (`destroy` with
-        // `protect #false` just written); otherwise the state's, as of the last apply.
-        let protect = address
-            .parse()
-            .ok()
-            .and_then(|a| model.resource(&a))
-            .map_or(rs.protect, |r| r.protect);
+        let protect = protect::on_delete(model, address, rs);
         if action == Action::Delete && protect {
             errors.push(PlanError::Protected {
                 address: address.to_string(),
@@ -284,12 +285,36 @@ pub fn plan(
             d.actual = d.actual.as_ref().map(|_| json!(REDACTED));
         }
     }
+    // Refusals tied to one resource block it (and what needs it); the rest still happens.
+    let (per_resource, mut errors): (Vec<PlanError>, Vec<PlanError>) = errors
+        .into_iter()
+        .partition(|e| blocked::is_per_resource(e).is_some());
+    if !errors.is_empty() {
+        cost::check_stock(&changes, &current, remote, &mut errors);
+        return Err(PlanFailure { errors });
+    }
+    let initial = per_resource
+        .iter()
+        .filter_map(|e| {
+            let address = blocked::is_per_resource(e)?;
+            let action = changes.get(address)?.action;
+            Some(Blocked::from_error(address, action, e))
+        })
+        .collect();
+    let blocked = blocked::spread(
+        initial,
+        &wanted,
+        &current,
+        &mut changes,
+        &mut decisions,
+        &mut renewed,
+    );
     cost::check_stock(&changes, &current, remote, &mut errors);
-    let cost = cost::apply_costs(&mut changes, &current, &wanted, remote);
-
     if !errors.is_empty() {
         return Err(PlanFailure { errors });
     }
+    let kept: BTreeSet<String> = blocked.iter().map(|b| b.address.clone()).collect();
+    let cost = cost::apply_costs(&mut changes, &current, &wanted, remote, &kept);
 
     let steps = graph::steps(
         model, &wanted, &current, &changes, &decisions, &ids, &renewed, &moves,
@@ -304,11 +329,13 @@ pub fn plan(
             Action::Replace => summary.replace += 1,
             Action::Delete => summary.destroy += 1,
             Action::Forget => summary.forget += 1,
+            Action::Wait => summary.wait += 1,
         }
         if change.moved_from.is_some() {
             summary.moved += 1;
         }
     }
+    summary.blocked = blocked.len();
     Ok(Plan {
         format_version: PLAN_FORMAT_VERSION,
         basis: Basis {
@@ -325,6 +352,7 @@ pub fn plan(
             .filter(|c| c.action != Action::NoOp || c.moved_from.is_some())
             .collect(),
         drift,
+        blocked,
         cost,
         steps,
     })
@@ -544,9 +572,10 @@ fn update_change(
     let mut ops = Vec::new();
     let mut replace = false;
 
-    if kind == Kind::Vm && observed_raw.get(schema::STATUS) == Some(&json!("ERROR")) {
+    let health = health::health(kind, observed_raw);
+    if let Health::Broken(status) = &health {
         replace = true;
-        reasons.push("the VM is in status ERROR: it will be replaced".to_string());
+        reasons.push(health::broken_reason(status));
     }
 
     for spec in schema::attrs(kind) {
@@ -620,6 +649,9 @@ fn update_change(
 
     let action = if replace {
         Action::Replace
+    } else if let (true, Health::Busy(status)) = (attrs.is_empty(), &health) {
+        reasons.push(health::busy_reason(status));
+        Action::Wait
     } else if attrs.is_empty() {
         Action::NoOp
     } else {
@@ -638,7 +670,8 @@ fn update_change(
             remote_id: Some(rs.remote_id.clone()),
             attrs,
             reasons,
-            create_before_destroy: resource.lifecycle.create_before_destroy,
+            create_before_destroy: resource.lifecycle.create_before_destroy
+                && !matches!(health, Health::Broken(_)),
             cost_before: None,
             cost_after: None,
             moved_from: None,

@@ -33,6 +33,9 @@ pub enum StepOp {
     },
     /// Drop from state only (already gone remotely).
     Forget,
+    /// Wait while the resource is in a transition (CREATING, BUILD, ...), then record what
+    /// it became; ending in ERROR fails the step (the next plan replaces it).
+    Settle { remote_id: String },
     /// Set a firewall's attachment set (the API REPLACES the whole set) to these VMs.
     SyncFirewallAttachments { vms: Vec<String> },
     /// Move the state entry at `from` to the step's address (the same cloud object under a

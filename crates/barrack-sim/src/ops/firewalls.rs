@@ -146,10 +146,16 @@ impl Sim {
 
     /// Makes `instance_ids` the firewall's whole attachment set. New members must be ACTIVE
     /// and in the firewall's region; they go ATTACHING -> SUCCESS. Members not listed leave.
+    /// Only a SUCCESS firewall takes new members; any firewall can let members go (so a
+    /// broken one can be emptied and deleted).
     pub(super) fn attach_firewall(&mut self, now: SimMs, req: &Req) -> ApiResult<Envelope> {
         let body: AttachFirewallRequest = req.json()?;
         let (id, rec) = self.firewall(req)?;
-        if rec.wire.status != firewall_status::SUCCESS {
+        let only_leaving = body
+            .instance_ids
+            .iter()
+            .all(|i| rec.wire.attachments.iter().any(|a| &a.instance_id == i));
+        if rec.wire.status != firewall_status::SUCCESS && !only_leaving {
             return Err(ApiError::conflict(format!(
                 "firewall {id} is {}, not SUCCESS",
                 rec.wire.status

@@ -75,9 +75,12 @@ impl Sim {
         let source = instance.wire.clone();
         let id = self.world.new_id();
         let due = now + self.delay(delay::SNAPSHOT_CREATING);
-        let pending = self
-            .world
-            .schedule(Target::Snapshot(id), due, snapshot_status::SUCCESS);
+        let to = if req.doomed {
+            snapshot_status::ERROR
+        } else {
+            snapshot_status::SUCCESS
+        };
+        let pending = self.world.schedule(Target::Snapshot(id), due, to);
         let wire = Snapshot {
             id: Id::from(id),
             name: body.name,
@@ -218,9 +221,12 @@ impl Sim {
         validate::description(&body.description)?;
         let image_id = self.world.new_id();
         let due = now + self.delay(delay::IMAGE_CREATING);
-        let pending = self
-            .world
-            .schedule(Target::Image(image_id), due, snapshot_status::SUCCESS);
+        let to = if req.doomed {
+            snapshot_status::ERROR
+        } else {
+            snapshot_status::SUCCESS
+        };
+        let pending = self.world.schedule(Target::Image(image_id), due, to);
         let wire = Image {
             id: Id::from(image_id),
             name: body.name,

@@ -36,17 +36,21 @@ impl Sim {
         }
     }
 
-    /// Stores a new volume in `creating` and schedules `available`.
-    fn insert_volume(&mut self, now: SimMs, mut wire: Volume) -> Volume {
+    /// Stores a new volume in `creating` and schedules `available` (`error` when the
+    /// `operation_error` fault doomed the request).
+    fn insert_volume(&mut self, now: SimMs, mut wire: Volume, doomed: bool) -> Volume {
         let id = self.world.new_id();
         wire.id = Id::from(id);
         wire.status = volume_status::CREATING.to_owned();
         wire.instance_id = None;
         wire.created_at = self.timestamp(now);
         let due = now + self.delay(delay::VOLUME_CREATING);
-        let pending = self
-            .world
-            .schedule(Target::Volume(id), due, volume_status::AVAILABLE);
+        let to = if doomed {
+            volume_status::ERROR
+        } else {
+            volume_status::AVAILABLE
+        };
+        let pending = self.world.schedule(Target::Volume(id), due, to);
         self.world.volumes.insert(
             id,
             VolumeRec {
@@ -122,15 +126,17 @@ impl Sim {
                 description: body.description,
                 ..Volume::default()
             },
+            req.doomed,
         );
         Ok(Envelope::ok("Volume created").with(keys::VOLUME, wire))
     }
 
     pub(super) fn delete_volume(&mut self, now: SimMs, req: &Req) -> ApiResult<Envelope> {
         let (id, rec) = self.volume(req)?;
-        if rec.wire.status != volume_status::AVAILABLE {
+        // As in OpenStack, a volume that failed (`error`) can be deleted too.
+        if rec.wire.status != volume_status::AVAILABLE && rec.wire.status != volume_status::ERROR {
             return Err(ApiError::conflict(format!(
-                "volume {id} is {}; only an available volume can be deleted",
+                "volume {id} is {}; only an available (or error) volume can be deleted",
                 rec.wire.status
             )));
         }
@@ -197,6 +203,7 @@ impl Sim {
                 description: format!("clone of volume {id}"),
                 ..source
             },
+            req.doomed,
         );
         Ok(Envelope::ok("Volume cloned").with(keys::VOLUME, wire))
     }

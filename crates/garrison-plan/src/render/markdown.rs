@@ -30,6 +30,7 @@ pub fn to_markdown(plan: &Plan) -> String {
                 Action::Replace => "🟣",
                 Action::Delete | Action::Forget => "🔴",
                 Action::NoOp => "",
+                Action::Wait => "⏳",
             };
             let why = c.reasons.join("; ").replace('|', "\\|");
             let _ = writeln!(
@@ -54,6 +55,15 @@ pub fn to_markdown(plan: &Plan) -> String {
             let _ = writeln!(out, "{line}");
         }
         let _ = writeln!(out, "```\n</details>");
+    }
+    for b in &plan.blocked {
+        let _ = writeln!(
+            out,
+            "\n> ⛔ `{}` is blocked (would {}): {}",
+            b.address,
+            b.action.verb(),
+            b.reason.replace('|', "\\|")
+        );
     }
     if !plan.drift.is_empty() {
         let _ = writeln!(

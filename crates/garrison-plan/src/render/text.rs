@@ -42,6 +42,7 @@ fn action_color(action: Action) -> &'static str {
         Action::Replace => MAGENTA,
         Action::Delete | Action::Forget => RED,
         Action::NoOp => DIM,
+        Action::Wait => YELLOW,
     }
 }
 
@@ -62,7 +63,15 @@ pub(crate) fn signed_money(x: f64) -> String {
 /// The one-line summary: `2 to add, 1 to change, 0 to replace, 1 to destroy.`
 pub fn summary_line(plan: &Plan) -> String {
     let s = &plan.summary;
+    let blocked = match s.blocked {
+        0 => String::new(),
+        1 => "1 resource is blocked (see below)".to_string(),
+        n => format!("{n} resources are blocked (see below)"),
+    };
     if !s.has_changes() {
+        if !blocked.is_empty() {
+            return format!("Nothing else to do, but {blocked}.");
+        }
         return "No changes. The cloud matches the configuration.".to_string();
     }
     let mut line = format!(
@@ -74,6 +83,12 @@ pub fn summary_line(plan: &Plan) -> String {
     }
     if s.moved > 0 {
         let _ = write!(line, ", {} to move", s.moved);
+    }
+    if s.wait > 0 {
+        let _ = write!(line, ", {} to wait for", s.wait);
+    }
+    if !blocked.is_empty() {
+        let _ = write!(line, "; {blocked}");
     }
     line.push('.');
     line
@@ -135,6 +150,25 @@ pub fn to_text(plan: &Plan, style: TextStyle) -> String {
         out.push('\n');
         render_change(&mut out, change, &p);
     }
+    if !plan.blocked.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nBlocked (left alone; apply does everything else, then fails naming these):"
+        );
+        for b in &plan.blocked {
+            let _ = writeln!(
+                out,
+                "  {} {} (would {}): {}",
+                p.paint(RED, "!"),
+                b.address,
+                b.action.verb(),
+                b.reason
+            );
+            if !b.hint.is_empty() {
+                let _ = writeln!(out, "      hint: {}", b.hint);
+            }
+        }
+    }
     out
 }
 
@@ -149,6 +183,7 @@ pub(crate) fn headline(change: &ResourceChange) -> String {
         Action::Delete => "will be destroyed".to_string(),
         Action::Forget => "will be removed from state".to_string(),
         Action::NoOp => "unchanged".to_string(),
+        Action::Wait => "will be waited for".to_string(),
     };
     match (&change.moved_from, change.action) {
         (Some(from), Action::NoOp) => format!("{from} has moved to {}", change.address),

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use garrison_config::StateBackend;
-use garrison_state::{LocalBackend, LockInfo};
+use garrison_state::{Backend, LocalBackend};
 
 /// A warning (with its hint) when the state's lock is held, `None` when it is free.
 /// Only the local backend is inspected (PostgreSQL's holder row needs its session).
@@ -13,18 +13,23 @@ pub(crate) fn lock_notice(dir: &Path, state: &StateBackend) -> Option<String> {
         return None;
     };
     let backend = LocalBackend::new(dir.join(path));
-    let bytes = std::fs::read(backend.lock_path()).ok()?;
-    let holder = serde_json::from_slice::<LockInfo>(&bytes).ok();
-    Some(match holder {
-        Some(h) if h.is_stale() => format!(
-            "warning: the state is locked by {h}, but that process is gone (a stale lock: the next apply takes it over)\n"
-        ),
-        Some(h) => format!(
+    let status = match backend.lock_status() {
+        Ok(status) => status?,
+        Err(e) => {
+            return Some(format!(
+                "warning: the state's lock `{}` cannot be read ({e}), so the state may be about to change\n",
+                backend.lock_path().display()
+            ))
+        }
+    };
+    let h = status.holder;
+    Some(if status.alive {
+        format!(
             "warning: the state is locked: {h} holds it, so the state may be about to change\nhint: this plan shows the state as it is now; plan again when that run has finished\n"
-        ),
-        None => format!(
-            "warning: the state is locked (`{}` exists but cannot be read), so it may be about to change\n",
-            backend.lock_path().display()
-        ),
+        )
+    } else {
+        format!(
+            "warning: the state is locked by {h}, but that process is gone (a stale lock: the next apply takes it over)\n"
+        )
     })
 }

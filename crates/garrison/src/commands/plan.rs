@@ -72,6 +72,25 @@ pub(crate) async fn run(global: &Global, args: PlanArgs) -> miette::Result<u8> {
             out.display()
         );
     }
+    // Blocked resources: the plan is shown (and can be applied: it does everything else),
+    // but it does not do what the config says, so the exit code says so.
+    if !plan.blocked.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ =
+            writeln!(
+            err,
+            "\nerror: {} resource{} blocked; `garrison apply` does everything else and exits 1:",
+            plan.blocked.len(),
+            if plan.blocked.len() == 1 { " is" } else { "s are" }
+        );
+        for b in &plan.blocked {
+            let _ = writeln!(err, "  blocked: {}: {}", b.address, b.reason);
+            if !b.hint.is_empty() {
+                let _ = writeln!(err, "  hint: {}", b.hint);
+            }
+        }
+        return Ok(codes::ERROR);
+    }
     Ok(if args.detailed_exitcode && plan.summary.has_changes() {
         codes::CHANGES
     } else {

@@ -52,6 +52,9 @@ pub(crate) fn render(report: &ApplyReport, destroy: bool, ending: Ending) -> (St
             why_not_started(because, ending)
         );
     }
+    for (address, reason) in &report.blocked {
+        let _ = writeln!(out, "  blocked:     {address}: {reason}");
+    }
     (out, if complete { codes::OK } else { codes::ERROR })
 }
 

@@ -1,0 +1,123 @@
+//! Blocked resources: a refusal tied to one resource (it is protected, or its
+//! create-before-destroy replacement keeps its name) leaves that resource alone, and with it
+//! whatever cannot be done without it; the rest of the plan still happens.
+//!
+//! Spreading: a blocked resource blocks every changing resource that depends on it in the
+//! config (it needs the blocked one's new version, or the blocked one as it should be); a
+//! blocked delete or replace also blocks the deletes and replaces of what it uses per the
+//! state (the API refuses to delete an ssh key or volume a live VM still holds).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use garrison_config::model::Resource;
+use miette::Diagnostic;
+use serde::{Deserialize, Serialize};
+
+use crate::action::{Action, ResourceChange};
+use crate::error::PlanError;
+use crate::graph;
+use crate::planner::{Current, Decision};
+
+/// A resource the plan leaves alone, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Blocked {
+    pub address: String,
+    /// What would have happened to it.
+    pub action: Action,
+    /// Why it does not happen.
+    pub reason: String,
+    /// What to do about it.
+    pub hint: String,
+}
+
+impl Blocked {
+    /// A block from a per-resource refusal.
+    pub(crate) fn from_error(address: &str, action: Action, error: &PlanError) -> Self {
+        let text = error.to_string();
+        let prefix = format!("`{address}`");
+        let reason = text
+            .strip_prefix(&prefix)
+            .map(|r| r.trim_start_matches(':').trim_start())
+            .unwrap_or(&text)
+            .to_string();
+        Blocked {
+            address: address.to_string(),
+            action,
+            reason,
+            hint: error.help().map(|h| h.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Whether a refusal concerns one resource only (and so blocks it rather than the plan).
+pub(crate) fn is_per_resource(error: &PlanError) -> Option<&str> {
+    match error {
+        PlanError::Protected { address, .. }
+        | PlanError::CreateBeforeDestroyName { address, .. } => Some(address),
+        _ => None,
+    }
+}
+
+/// Spreads `initial` over the dependency graph and takes every blocked resource out of the
+/// plan's changes, decisions and renewed set. Returns all blocks, sorted by address.
+pub(crate) fn spread(
+    initial: Vec<Blocked>,
+    wanted: &[&Resource],
+    current: &BTreeMap<&str, Current<'_>>,
+    changes: &mut BTreeMap<String, ResourceChange>,
+    decisions: &mut BTreeMap<String, Decision>,
+    renewed: &mut BTreeSet<String>,
+) -> Vec<Blocked> {
+    let mut blocked: BTreeMap<String, Blocked> = BTreeMap::new();
+    let mut queue: Vec<Blocked> = initial;
+    while let Some(block) = queue.pop() {
+        if blocked.contains_key(&block.address) {
+            continue;
+        }
+        let changing = |address: &str| {
+            changes
+                .get(address)
+                .is_some_and(|c| c.action != Action::NoOp)
+                && !blocked.contains_key(address)
+        };
+        // Dependents in the config that change.
+        for r in wanted {
+            let address = r.address.to_string();
+            if changing(&address) && graph::dependencies(r).contains(&block.address) {
+                queue.push(Blocked {
+                    action: changes[&address].action,
+                    reason: format!("needs `{}`, which is blocked", block.address),
+                    hint: format!("unblock `{}` first", block.address),
+                    address,
+                });
+            }
+        }
+        // What a blocked delete or replace still holds.
+        if matches!(block.action, Action::Delete | Action::Replace) {
+            let uses = current
+                .get(block.address.as_str())
+                .map(|c| c.state.dependencies.clone())
+                .unwrap_or_default();
+            for dep in uses {
+                let removed = changes
+                    .get(&dep)
+                    .is_some_and(|c| matches!(c.action, Action::Delete | Action::Replace));
+                if removed && changing(&dep) {
+                    queue.push(Blocked {
+                        action: changes[&dep].action,
+                        reason: format!("`{}` still uses it and is blocked", block.address),
+                        hint: format!("unblock `{}` first", block.address),
+                        address: dep,
+                    });
+                }
+            }
+        }
+        blocked.insert(block.address.clone(), block);
+    }
+    for address in blocked.keys() {
+        changes.remove(address);
+        decisions.remove(address);
+        renewed.remove(address);
+    }
+    blocked.into_values().collect()
+}

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use barrack_api::wire::{
-    self, instance_status as st, CreateFirewallRequest, CreateImageRequest, CreateSnapshotRequest,
-    CreateSshKeyRequest, CreateVolumeRequest, DeploymentRequest, ScriptRequest,
+    self, instance_status as st, CreateFirewallRequest, CreateImageRequest, CreateSshKeyRequest,
+    CreateVolumeRequest, DeploymentRequest, ScriptRequest,
 };
 use barrack_api::{Client, Id, Poll};
 use garrison_config::model::{Address, BootSource, Kind, Model, Op, Power, Resource, Spec};
@@ -23,6 +23,7 @@ use crate::record::resource_state;
 use crate::remote::RemoteObject;
 
 mod moving;
+mod snapshot;
 
 /// Everything a step needs.
 pub(crate) struct Ctx {
@@ -396,28 +397,7 @@ impl Ctx {
                 let firewall = c.get_firewall(&id).await.map_err(exists(&id))?;
                 Ok(RemoteObject::Firewall(firewall))
             }
-            Spec::Snapshot(spec) => {
-                let vm = self
-                    .id_of(&spec.vm.to_string())
-                    .map_err(CreateFailure::NotCreated)?;
-                // The VM may still be settling (e.g. adopted from an interrupted run).
-                self.settle_instance(step, &vm, self.timeout(Kind::Vm, Op::Update))
-                    .await
-                    .map_err(classify)?;
-                let request = CreateSnapshotRequest {
-                    instance_id: vm,
-                    name,
-                    description: spec.description.clone(),
-                };
-                let created = c.create_snapshot(&request).await.map_err(classify)?;
-                let id = created.value.id.clone();
-                self.waiting(step, wire::snapshot_status::SUCCESS);
-                let snapshot = c
-                    .wait_snapshot_ready(&id, timeout)
-                    .await
-                    .map_err(exists(&id))?;
-                Ok(RemoteObject::Snapshot(snapshot))
-            }
+            Spec::Snapshot(spec) => self.create_snapshot(step, spec, name, timeout).await,
             Spec::Image(spec) => {
                 let snapshot = self
                     .id_of(&spec.snapshot.to_string())

@@ -241,7 +241,7 @@ pub(crate) fn steps(
         let mut want: Vec<String> = members.get(&fw).cloned().unwrap_or_default();
         want.sort();
         want.dedup();
-        let have: Vec<String> = current
+        let mut have: Vec<String> = current
             .get(fw.as_str())
             .and_then(|c| c.observed.as_ref())
             .and_then(|o| o.get(firewall::ATTACHED_VMS))
@@ -260,6 +260,12 @@ pub(crate) fn steps(
                 v
             })
             .unwrap_or_default();
+        // A VM deleted by this plan leaves the firewall with its delete: no extra call (U5).
+        have.retain(|vm| {
+            !changes
+                .get(vm)
+                .is_some_and(|c| matches!(c.action, Action::Delete | Action::Forget))
+        });
         let fw_renewed = renewed.contains(&fw);
         let need = (fw_renewed && !want.is_empty())
             || (!fw_renewed && want != have)

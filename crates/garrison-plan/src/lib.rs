@@ -7,6 +7,7 @@ pub mod desired;
 pub mod error;
 pub mod graph;
 mod moves;
+mod notes;
 mod ordering;
 pub mod plan;
 mod planner;

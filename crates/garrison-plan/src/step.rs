@@ -40,6 +40,20 @@ pub enum StepOp {
     Move { from: String },
 }
 
+impl StepOp {
+    /// What the step does, in a word or two (the executor's progress names the same).
+    pub fn verb(&self) -> &'static str {
+        match self {
+            StepOp::Create => "create",
+            StepOp::Delete { .. } => "delete",
+            StepOp::Update { .. } => "update",
+            StepOp::Forget => "forget",
+            StepOp::SyncFirewallAttachments { .. } => "attach firewall",
+            StepOp::Move { .. } => "move",
+        }
+    }
+}
+
 /// One in-place change.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "update", rename_all = "kebab-case")]

@@ -32,6 +32,7 @@ pub fn describe(op: &StepOp) -> &'static str {
         StepOp::Forget => "forget",
         StepOp::SyncFirewallAttachments { .. } => "attach firewall",
         StepOp::Move { .. } => "move",
+        StepOp::HandOverVolumes { .. } => "move volumes",
     }
 }
 

@@ -22,6 +22,7 @@ use crate::observe::{power_of, rule_request, rule_request_from_value};
 use crate::record::resource_state;
 use crate::remote::RemoteObject;
 
+mod handover;
 mod moving;
 mod snapshot;
 
@@ -35,6 +36,9 @@ pub(crate) struct Ctx {
     firewall_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Addresses replaced create-before-destroy: their create deposes the old object.
     create_before_destroy: std::collections::HashSet<String>,
+    /// VM address -> volumes its create leaves out: a later step hands them over from the
+    /// VM it replaces (C3).
+    handed_over: HashMap<String, Vec<String>>,
 }
 
 /// How a create went wrong.
@@ -83,7 +87,17 @@ impl Ctx {
             })
             .map(|d| d.address.clone())
             .collect();
+        let handed_over = steps
+            .iter()
+            .filter_map(|s| match &s.op {
+                StepOp::HandOverVolumes { volumes, .. } => {
+                    Some((s.address.clone(), volumes.clone()))
+                }
+                _ => None,
+            })
+            .collect();
         Ctx {
+            handed_over,
             client,
             model,
             store,
@@ -105,6 +119,10 @@ impl Ctx {
             }
             StepOp::SyncFirewallAttachments { vms } => self.sync_firewall(step, vms).await,
             StepOp::Move { from } => self.move_entry(step, from),
+            StepOp::HandOverVolumes {
+                from_remote_id,
+                volumes,
+            } => self.hand_over(step, from_remote_id, volumes).await,
         }
     }
 
@@ -450,8 +468,15 @@ impl Ctx {
                         ),
                     ),
                 };
+                let later = self.handed_over.get(&step.address);
+                let attach_now: Vec<Address> = spec
+                    .volumes
+                    .iter()
+                    .filter(|v| !later.is_some_and(|l| l.contains(&v.to_string())))
+                    .cloned()
+                    .collect();
                 let volume_ids = self
-                    .ids_of(&spec.volumes)
+                    .ids_of(&attach_now)
                     .map_err(CreateFailure::NotCreated)?;
                 // What the VM uses may still be settling (adopted from an interrupted run).
                 if let Some(image) = &image_id {
@@ -507,12 +532,15 @@ impl Ctx {
                                 message,
                             })?;
                     }
-                    self.set_power(step, &id, spec.power, timeout)
-                        .await
-                        .map_err(|message| CreateFailure::Exists {
-                            id: id.clone(),
-                            message,
-                        })?;
+                    // With volumes still to come, the hand-over powers it down after them.
+                    if later.is_none() {
+                        self.set_power(step, &id, spec.power, timeout)
+                            .await
+                            .map_err(|message| CreateFailure::Exists {
+                                id: id.clone(),
+                                message,
+                            })?;
+                    }
                 }
                 let instance = c.get_instance(&id).await.map_err(exists(&id))?;
                 Ok(RemoteObject::Vm(instance))

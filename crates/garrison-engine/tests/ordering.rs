@@ -283,3 +283,70 @@ async fn a_failed_golden_image_rebuild_keeps_the_fleet() {
     assert!(!report.is_success());
     assert_eq!(workers(&w.sim_state().await), fleet);
 }
+
+fn cbd_vm(gpu: &str, name: &str, power: &str) -> String {
+    format!(
+        r##"
+provider "barrack" {{
+    region "NORWAY-1"
+}}
+ssh-key "laptop" {{
+    public-key "{PUBKEY}"
+}}
+volume "data" {{
+    size-gb 100
+}}
+vm "box" {{
+    name "{name}"
+    gpu "{gpu}"
+    image "{OS_IMAGE}"
+    ssh-keys (ref)"ssh-key.laptop"
+    volumes (ref)"volume.data"
+    power "{power}"
+    lifecycle {{
+        create-before-destroy #true
+    }}
+}}
+"##
+    )
+}
+
+/// C3: replacing a VM create-before-destroy hands its volume over (created, detached from
+/// the old VM, attached to the new one, old VM deleted) in one apply without a 409, and the
+/// plan shows the extra step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_before_destroy_hands_the_volume_over() {
+    for power in ["running", "hibernated"] {
+        let w = World::start().await;
+        let (_, report, _) = w.apply(&cbd_vm("A40", "box-a", power)).await;
+        assert_ok(&report);
+        let next = cbd_vm("L40", "box-b", power);
+        let (plan, report, events) = w.apply(&next).await;
+        assert_ok(&report);
+        let text = garrison_plan::render::to_text(&plan, Default::default());
+        assert!(
+            text.contains("~ vm.box (new) gets volume.data once it exists"),
+            "{text}"
+        );
+        assert!(text.contains("1 move volumes"), "{text}");
+        let started: Vec<&str> = events
+            .iter()
+            .filter_map(|e| match e {
+                garrison_engine::Event::Started { what, .. } => Some(what.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(started, ["create", "move volumes", "delete"], "{power}");
+        let sim = w.sim_state().await;
+        let names: Vec<String> = instances(&sim).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["box-b"], "{power}");
+        assert_eq!(sim["volumes"][0]["status"], "in-use", "{sim:#}");
+        let want = if power == "running" {
+            "ACTIVE"
+        } else {
+            "HIBERNATED"
+        };
+        assert_eq!(sim["instances"][0]["status"], want, "{sim:#}");
+        assert!(!w.plan(&next).await.summary.has_changes(), "{power}");
+    }
+}

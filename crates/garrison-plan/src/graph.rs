@@ -105,6 +105,7 @@ enum Role {
     Forget,
     Attach,
     Move,
+    HandOver,
 }
 
 #[derive(Default)]
@@ -206,10 +207,25 @@ pub(crate) fn steps(
                 b.edge(release, update);
             }
             Action::Replace => {
+                let old_id = remote_id.clone();
                 let delete = b.add(address, kind, Role::Delete, StepOp::Delete { remote_id });
                 let create = b.add(address, kind, Role::Create, StepOp::Create);
                 if change.create_before_destroy {
                     b.edge(Some(create), Some(delete));
+                    let volumes = crate::handover::volumes(address, wanted, current, ids, renewed);
+                    if !volumes.is_empty() {
+                        let hand_over = b.add(
+                            address,
+                            kind,
+                            Role::HandOver,
+                            StepOp::HandOverVolumes {
+                                from_remote_id: old_id,
+                                volumes,
+                            },
+                        );
+                        b.edge(Some(create), Some(hand_over));
+                        b.edge(Some(hand_over), Some(delete));
+                    }
                 } else {
                     b.edge(Some(delete), Some(create));
                 }

@@ -6,6 +6,7 @@ pub mod cost;
 pub mod desired;
 pub mod error;
 pub mod graph;
+mod handover;
 mod moves;
 mod notes;
 mod ordering;

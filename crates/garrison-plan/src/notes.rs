@@ -94,6 +94,9 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
             StepOp::SyncFirewallAttachments { vms } => {
                 firewall_sync(inputs, &step.address, vms, &mut out);
             }
+            StepOp::HandOverVolumes { volumes, .. } => {
+                hand_over(inputs, &step.address, volumes, &mut out);
+            }
             StepOp::Create if step.kind == Kind::Snapshot => {
                 snapshot_wake(inputs, &step.address, &mut out);
             }
@@ -220,5 +223,18 @@ fn snapshot_wake(inputs: &Inputs<'_>, snapshot: &str, out: &mut Vec<String>) {
     let vm_address = spec.vm.to_string();
     if let Some(power) = inputs.asleep_after(&vm_address) {
         out.push(inputs.wake(&vm_address, power, &format!("for {snapshot}")));
+    }
+}
+
+fn hand_over(inputs: &Inputs<'_>, address: &str, volumes: &[String], out: &mut Vec<String>) {
+    let them = if volumes.len() == 1 { "it" } else { "them" };
+    out.push(format!(
+        "~ {address} (new) gets {} once it exists: detached from the old VM, then attached to the new one (the new VM is without {them} until then); the old VM is deleted after",
+        volumes.join(", ")
+    ));
+    if power_in(inputs.observed(address)).is_some_and(|p| p != Power::Running) {
+        out.push(format!(
+            "~ the old {address} is woken to let go of {them} (it is deleted next)"
+        ));
     }
 }

@@ -39,7 +39,7 @@ impl Index {
                 StepOp::Delete { .. } => drop(ix.deletes.insert(at, s.id)),
                 StepOp::Update { .. } => ix.updates.entry(at).or_default().push(s.id),
                 StepOp::SyncFirewallAttachments { vms } => ix.syncs.push((s.id, at, vms.clone())),
-                StepOp::Forget => {}
+                StepOp::Forget | StepOp::HandOverVolumes { .. } => {}
             }
         }
         ix

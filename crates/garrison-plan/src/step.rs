@@ -38,6 +38,13 @@ pub enum StepOp {
     /// Move the state entry at `from` to the step's address (the same cloud object under a
     /// new address): no cloud call.
     Move { from: String },
+    /// Create-before-destroy of a VM (C3): detach `volumes` (addresses) from the old VM
+    /// `from_remote_id` and attach them to the new one at the step's address, then bring
+    /// the new VM to its configured power. The new VM's create leaves them out.
+    HandOverVolumes {
+        from_remote_id: String,
+        volumes: Vec<String>,
+    },
 }
 
 impl StepOp {
@@ -50,6 +57,7 @@ impl StepOp {
             StepOp::Forget => "forget",
             StepOp::SyncFirewallAttachments { .. } => "attach firewall",
             StepOp::Move { .. } => "move",
+            StepOp::HandOverVolumes { .. } => "move volumes",
         }
     }
 }

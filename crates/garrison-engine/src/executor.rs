@@ -33,6 +33,7 @@ pub fn describe(op: &StepOp) -> &'static str {
         StepOp::Settle { .. } => "wait for",
         StepOp::SyncFirewallAttachments { .. } => "attach firewall",
         StepOp::Move { .. } => "move",
+        StepOp::HandOverVolumes { .. } => "move volumes",
     }
 }
 

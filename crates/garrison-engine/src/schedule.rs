@@ -26,6 +26,7 @@ pub fn weight(step: &Step) -> u64 {
         (StepOp::Update { .. }, Kind::Vm) => 20,
         (StepOp::Update { .. }, _) => 2,
         (StepOp::SyncFirewallAttachments { .. }, _) => 11,
+        (StepOp::HandOverVolumes { .. }, _) => 4,
         (StepOp::Forget | StepOp::Move { .. }, _) => 0,
         (StepOp::Settle { .. }, _) => 20,
     }

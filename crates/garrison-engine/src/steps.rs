@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use barrack_api::wire::{
-    self, instance_status as st, CreateFirewallRequest, CreateImageRequest, CreateSnapshotRequest,
-    CreateSshKeyRequest, CreateVolumeRequest, DeploymentRequest, ScriptRequest,
+    self, instance_status as st, CreateFirewallRequest, CreateImageRequest, CreateSshKeyRequest,
+    CreateVolumeRequest, DeploymentRequest, ScriptRequest,
 };
 use barrack_api::{Client, Id, Poll};
 use garrison_config::model::{Address, BootSource, Kind, Model, Op, Power, Resource, Spec};
@@ -22,7 +22,9 @@ use crate::observe::{power_of, rule_request, rule_request_from_value};
 use crate::record::resource_state;
 use crate::remote::RemoteObject;
 
+mod handover;
 mod moving;
+mod snapshot;
 
 /// Everything a step needs.
 pub(crate) struct Ctx {
@@ -34,6 +36,9 @@ pub(crate) struct Ctx {
     firewall_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Addresses replaced create-before-destroy: their create deposes the old object.
     create_before_destroy: std::collections::HashSet<String>,
+    /// VM address -> volumes its create leaves out: a later step hands them over from the
+    /// VM it replaces (C3).
+    handed_over: HashMap<String, Vec<String>>,
 }
 
 /// How a create went wrong.
@@ -137,7 +142,17 @@ impl Ctx {
             })
             .map(|d| d.address.clone())
             .collect();
+        let handed_over = steps
+            .iter()
+            .filter_map(|s| match &s.op {
+                StepOp::HandOverVolumes { volumes, .. } => {
+                    Some((s.address.clone(), volumes.clone()))
+                }
+                _ => None,
+            })
+            .collect();
         Ctx {
+            handed_over,
             client,
             model,
             store,
@@ -160,6 +175,10 @@ impl Ctx {
             StepOp::SyncFirewallAttachments { vms } => self.sync_firewall(step, vms).await,
             StepOp::Move { from } => self.move_entry(step, from),
             StepOp::Settle { remote_id } => self.settle(step, remote_id).await,
+            StepOp::HandOverVolumes {
+                from_remote_id,
+                volumes,
+            } => self.hand_over(step, from_remote_id, volumes).await,
         }
     }
 
@@ -493,36 +512,8 @@ impl Ctx {
                 Ok(RemoteObject::Firewall(firewall))
             }
             Spec::Snapshot(spec) => {
-                let vm = self
-                    .id_of(&spec.vm.to_string())
-                    .map_err(CreateFailure::NotCreated)?;
-                // The VM may still be settling (e.g. adopted from an interrupted run).
-                self.settle_instance(step, &vm, self.timeout(Kind::Vm, Op::Update))
+                self.create_snapshot(step, resource, spec, name, timeout)
                     .await
-                    .map_err(classify)?;
-                let request = CreateSnapshotRequest {
-                    instance_id: vm,
-                    name,
-                    description: spec.description.clone(),
-                };
-                let created = self
-                    .or_adopt(
-                        step,
-                        resource,
-                        c.create_snapshot(&request).await,
-                        |o| match o {
-                            RemoteObject::Snapshot(x) => Some(x),
-                            _ => None,
-                        },
-                    )
-                    .await?;
-                let id = created.value.id.clone();
-                self.waiting(step, wire::snapshot_status::SUCCESS);
-                let snapshot = c
-                    .wait_snapshot_ready(&id, timeout)
-                    .await
-                    .map_err(exists(&id))?;
-                Ok(RemoteObject::Snapshot(snapshot))
             }
             Spec::Image(spec) => {
                 let snapshot = self
@@ -583,8 +574,15 @@ impl Ctx {
                         ),
                     ),
                 };
+                let later = self.handed_over.get(&step.address);
+                let attach_now: Vec<Address> = spec
+                    .volumes
+                    .iter()
+                    .filter(|v| !later.is_some_and(|l| l.contains(&v.to_string())))
+                    .cloned()
+                    .collect();
                 let volume_ids = self
-                    .ids_of(&spec.volumes)
+                    .ids_of(&attach_now)
                     .map_err(CreateFailure::NotCreated)?;
                 // What the VM uses may still be settling (adopted from an interrupted run).
                 if let Some(image) = &image_id {
@@ -653,12 +651,15 @@ impl Ctx {
                                 message,
                             })?;
                     }
-                    self.set_power(step, &id, spec.power, timeout)
-                        .await
-                        .map_err(|message| CreateFailure::Exists {
-                            id: id.clone(),
-                            message,
-                        })?;
+                    // With volumes still to come, the hand-over powers it down after them.
+                    if later.is_none() {
+                        self.set_power(step, &id, spec.power, timeout)
+                            .await
+                            .map_err(|message| CreateFailure::Exists {
+                                id: id.clone(),
+                                message,
+                            })?;
+                    }
                 }
                 let instance = c.get_instance(&id).await.map_err(exists(&id))?;
                 Ok(RemoteObject::Vm(instance))

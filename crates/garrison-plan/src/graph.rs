@@ -106,6 +106,7 @@ enum Role {
     Attach,
     Move,
     Settle,
+    HandOver,
 }
 
 #[derive(Default)]
@@ -207,10 +208,25 @@ pub(crate) fn steps(
                 b.edge(release, update);
             }
             Action::Replace => {
+                let old_id = remote_id.clone();
                 let delete = b.add(address, kind, Role::Delete, StepOp::Delete { remote_id });
                 let create = b.add(address, kind, Role::Create, StepOp::Create);
                 if change.create_before_destroy {
                     b.edge(Some(create), Some(delete));
+                    let volumes = crate::handover::volumes(address, wanted, current, ids, renewed);
+                    if !volumes.is_empty() {
+                        let hand_over = b.add(
+                            address,
+                            kind,
+                            Role::HandOver,
+                            StepOp::HandOverVolumes {
+                                from_remote_id: old_id,
+                                volumes,
+                            },
+                        );
+                        b.edge(Some(create), Some(hand_over));
+                        b.edge(Some(hand_over), Some(delete));
+                    }
                 } else {
                     b.edge(Some(delete), Some(create));
                 }
@@ -250,7 +266,7 @@ pub(crate) fn steps(
         let mut want: Vec<String> = members.get(&fw).cloned().unwrap_or_default();
         want.sort();
         want.dedup();
-        let have: Vec<String> = current
+        let mut have: Vec<String> = current
             .get(fw.as_str())
             .and_then(|c| c.observed.as_ref())
             .and_then(|o| o.get(firewall::ATTACHED_VMS))
@@ -269,6 +285,12 @@ pub(crate) fn steps(
                 v
             })
             .unwrap_or_default();
+        // A VM deleted by this plan leaves the firewall with its delete: no extra call (U5).
+        have.retain(|vm| {
+            !changes
+                .get(vm)
+                .is_some_and(|c| matches!(c.action, Action::Delete | Action::Forget))
+        });
         let fw_renewed = renewed.contains(&fw);
         let need = (fw_renewed && !want.is_empty())
             || (!fw_renewed && want != have)

@@ -41,7 +41,7 @@ impl Index {
                     ix.updates.entry(at).or_default().push(s.id)
                 }
                 StepOp::SyncFirewallAttachments { vms } => ix.syncs.push((s.id, at, vms.clone())),
-                StepOp::Forget => {}
+                StepOp::Forget | StepOp::HandOverVolumes { .. } => {}
             }
         }
         ix

@@ -85,6 +85,10 @@ pub struct Plan {
     /// steps may hold sensitive values, and a saved plan is re-planned and compared on apply.
     #[serde(skip)]
     pub steps: Vec<Step>,
+    /// What apply does besides each resource's own change (VMs woken, attachment sets
+    /// rewritten), one line each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Plan {

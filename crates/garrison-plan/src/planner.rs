@@ -320,6 +320,15 @@ pub fn plan(
         model, &wanted, &current, &changes, &decisions, &ids, &renewed, &moves,
     );
 
+    let notes = crate::notes::notes(&crate::notes::Inputs {
+        steps: &steps,
+        wanted: &wanted,
+        current: &current,
+        changes: &changes,
+        ids: &ids,
+        prices: remote.prices.as_ref(),
+    });
+
     let mut summary = Summary::default();
     for change in changes.values() {
         match change.action {
@@ -355,6 +364,7 @@ pub fn plan(
         blocked,
         cost,
         steps,
+        notes,
     })
 }
 

@@ -41,6 +41,29 @@ pub enum StepOp {
     /// Move the state entry at `from` to the step's address (the same cloud object under a
     /// new address): no cloud call.
     Move { from: String },
+    /// Create-before-destroy of a VM (C3): detach `volumes` (addresses) from the old VM
+    /// `from_remote_id` and attach them to the new one at the step's address, then bring
+    /// the new VM to its configured power. The new VM's create leaves them out.
+    HandOverVolumes {
+        from_remote_id: String,
+        volumes: Vec<String>,
+    },
+}
+
+impl StepOp {
+    /// What the step does, in a word or two (the executor's progress names the same).
+    pub fn verb(&self) -> &'static str {
+        match self {
+            StepOp::Create => "create",
+            StepOp::Delete { .. } => "delete",
+            StepOp::Update { .. } => "update",
+            StepOp::Forget => "forget",
+            StepOp::SyncFirewallAttachments { .. } => "attach firewall",
+            StepOp::Move { .. } => "move",
+            StepOp::HandOverVolumes { .. } => "move volumes",
+            StepOp::Settle { .. } => "wait",
+        }
+    }
 }
 
 /// One in-place change.

@@ -114,6 +114,9 @@ pub fn to_text(plan: &Plan, style: TextStyle) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", p.paint(BOLD, &summary_line(plan)));
     let _ = writeln!(out, "{}", cost_line(plan));
+    if let Some(line) = operations_line(plan) {
+        let _ = writeln!(out, "{line}");
+    }
     if !plan.basis.refreshed {
         let _ = writeln!(
             out,
@@ -146,6 +149,12 @@ pub fn to_text(plan: &Plan, style: TextStyle) -> String {
             }
         }
     }
+    if !plan.notes.is_empty() {
+        let _ = writeln!(out, "\nApply also:");
+        for note in &plan.notes {
+            let _ = writeln!(out, "  {note}");
+        }
+    }
     for change in &plan.changes {
         out.push('\n');
         render_change(&mut out, change, &p);
@@ -170,6 +179,28 @@ pub fn to_text(plan: &Plan, style: TextStyle) -> String {
         }
     }
     out
+}
+
+/// `Operations: 3 (2 delete, 1 attach firewall)`: exactly the steps apply runs, by kind;
+/// `None` without steps (nothing to do, or a plan read back from JSON).
+pub(crate) fn operations_line(plan: &Plan) -> Option<String> {
+    if plan.steps.is_empty() {
+        return None;
+    }
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for step in &plan.steps {
+        let verb = step.op.verb();
+        match counts.iter_mut().find(|(v, _)| *v == verb) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((verb, 1)),
+        }
+    }
+    let parts: Vec<String> = counts.iter().map(|(v, n)| format!("{n} {v}")).collect();
+    Some(format!(
+        "Operations: {} ({})",
+        plan.steps.len(),
+        parts.join(", ")
+    ))
 }
 
 pub(crate) fn headline(change: &ResourceChange) -> String {

@@ -221,6 +221,7 @@ mod tests {
             changes: Vec::new(),
             drift: Vec::new(),
             blocked: Vec::new(),
+            notes: Default::default(),
             cost: Some(garrison_plan::Cost {
                 before_per_hour: 1.0,
                 after_per_hour: 22.52,

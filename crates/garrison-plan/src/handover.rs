@@ -1,0 +1,52 @@
+//! Volumes handed over by a create-before-destroy VM replacement (C3): a volume attaches to
+//! one VM at a time, so those the old VM holds are detached from it once the new VM exists,
+//! then attached to the new one, before the old VM is deleted.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use garrison_config::model::{Kind, Resource, Spec};
+use serde_json::Value;
+
+use crate::planner::{Current, IdIndex};
+use crate::schema::vm;
+
+/// Addresses of the volumes the new VM at `address` wants that its old VM holds now (and
+/// that are not themselves replaced by this plan).
+pub(crate) fn volumes(
+    address: &str,
+    wanted: &[&Resource],
+    current: &BTreeMap<&str, Current<'_>>,
+    ids: &IdIndex,
+    renewed: &BTreeSet<String>,
+) -> Vec<String> {
+    let Some(Spec::Vm(spec)) = wanted
+        .iter()
+        .find(|r| r.address.to_string() == address)
+        .map(|r| &r.spec)
+    else {
+        return Vec::new();
+    };
+    let held: BTreeSet<String> = current
+        .get(address)
+        .and_then(|c| c.observed.as_ref())
+        .and_then(|o| o.get(vm::VOLUMES))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .map(|id| ids.address(Kind::Volume, &id))
+        .collect();
+    let mut out: Vec<String> = spec
+        .volumes
+        .iter()
+        .map(ToString::to_string)
+        .filter(|v| held.contains(v) && !renewed.contains(v))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}

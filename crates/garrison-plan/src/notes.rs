@@ -1,0 +1,240 @@
+//! What apply does besides each resource's own change (U5, C4): sleeping VMs woken (and
+//! billed) for a volume, a firewall or a snapshot, firewall attachment sets rewritten, a
+//! firewall detached before its delete. One line each, so a plan hides nothing apply does.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use garrison_config::model::{Kind, Power, Resource, Spec};
+use serde_json::Value;
+
+use crate::action::{Action, ResourceChange};
+use crate::cost::hourly;
+use crate::desired::{self, Attrs};
+use crate::planner::{Current, IdIndex};
+use crate::remote::Prices;
+use crate::schema::{firewall, vm};
+use crate::step::{Step, StepOp, UpdateOp};
+
+/// Seconds to wake a VM of this power and put it back (the contract's life-cycle delays).
+fn wake_seconds(power: Power) -> u64 {
+    match power {
+        Power::Hibernated => 20 + 20,
+        Power::Stopped => 10 + 10,
+        Power::Running => 0,
+    }
+}
+
+fn power_in(attrs: Option<&Attrs>) -> Option<Power> {
+    attrs?.get(vm::POWER)?.as_str()?.parse().ok()
+}
+
+/// Everything the notes need to know.
+pub(crate) struct Inputs<'a> {
+    pub(crate) steps: &'a [Step],
+    pub(crate) wanted: &'a [&'a Resource],
+    pub(crate) current: &'a BTreeMap<&'a str, Current<'a>>,
+    pub(crate) changes: &'a BTreeMap<String, ResourceChange>,
+    pub(crate) ids: &'a IdIndex,
+    pub(crate) prices: Option<&'a Prices>,
+}
+
+impl Inputs<'_> {
+    fn resource(&self, address: &str) -> Option<&Resource> {
+        self.wanted
+            .iter()
+            .copied()
+            .find(|r| r.address.to_string() == address)
+    }
+
+    fn observed(&self, address: &str) -> Option<&Attrs> {
+        let cur = self.current.get(address).or_else(|| {
+            // A moved VM: its observed attributes are at the address it moved from.
+            let from = self.changes.get(address)?.moved_from.as_deref()?;
+            self.current.get(from)
+        })?;
+        cur.observed.as_ref()
+    }
+
+    /// `vm` stays asleep after the plan (`Some(power)`), so apply wakes it for `why`.
+    fn asleep_after(&self, vm_address: &str) -> Option<Power> {
+        let want = self.resource(vm_address).and_then(|r| match &r.spec {
+            Spec::Vm(spec) => Some(spec.power),
+            _ => None,
+        })?;
+        (want != Power::Running).then_some(want)
+    }
+
+    fn wake(&self, vm_address: &str, power: Power, why: &str) -> String {
+        let seconds = wake_seconds(power) + 10;
+        let minutes = seconds.div_ceil(60);
+        let again = power.as_str();
+        let cost = self
+            .prices
+            .zip(self.resource(vm_address))
+            .map(|(prices, r)| {
+                let mut attrs = desired::desired(r);
+                attrs.insert(vm::POWER.into(), Value::String("running".into()));
+                hourly(Kind::Vm, &attrs, prices) * minutes as f64 / 60.0
+            });
+        let cost = cost.map_or_else(|| "cost unknown".to_string(), |c| format!("+${c:.2}"));
+        format!(
+            "~ {vm_address} will be woken {why}, then {again} again ({cost} for about {minutes} min)"
+        )
+    }
+}
+
+/// The notes of a plan, in step order.
+pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for step in inputs.steps {
+        match &step.op {
+            StepOp::Update { ops, .. } if step.kind == Kind::Vm => {
+                volume_wake(inputs, &step.address, ops, &mut out);
+            }
+            StepOp::SyncFirewallAttachments { vms } => {
+                firewall_sync(inputs, &step.address, vms, &mut out);
+            }
+            StepOp::HandOverVolumes { volumes, .. } => {
+                hand_over(inputs, &step.address, volumes, &mut out);
+            }
+            StepOp::Create if step.kind == Kind::Snapshot => {
+                snapshot_wake(inputs, &step.address, &mut out);
+            }
+            StepOp::Delete { .. } if step.kind == Kind::Firewall => {
+                // VMs deleted by this plan let go of it by themselves first.
+                let attached: BTreeSet<String> = attached(inputs, &step.address)
+                    .into_iter()
+                    .filter(|vm| {
+                        !inputs
+                            .changes
+                            .get(vm)
+                            .is_some_and(|c| matches!(c.action, Action::Delete | Action::Replace))
+                    })
+                    .collect();
+                if !attached.is_empty() {
+                    out.push(format!(
+                        "~ {} is detached from {} before its delete",
+                        step.address,
+                        join(&attached)
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn join(items: &BTreeSet<String>) -> String {
+    items.iter().cloned().collect::<Vec<_>>().join(", ")
+}
+
+fn volume_wake(inputs: &Inputs<'_>, address: &str, ops: &[UpdateOp], out: &mut Vec<String>) {
+    let mut what = Vec::new();
+    for op in ops {
+        match op {
+            UpdateOp::AttachVolumes { volumes } => {
+                what.push(format!("to attach {}", volumes.join(", ")));
+            }
+            UpdateOp::DetachVolumes { volume_ids } => {
+                let names: Vec<String> = volume_ids
+                    .iter()
+                    .map(|id| inputs.ids.address(Kind::Volume, id))
+                    .collect();
+                what.push(format!("to detach {}", names.join(", ")));
+            }
+            UpdateOp::SetPower {
+                to: Power::Running, ..
+            } => return,
+            _ => {}
+        }
+    }
+    if what.is_empty() {
+        return;
+    }
+    let now = power_in(inputs.observed(address));
+    if let (Some(now), Some(_)) = (
+        now.filter(|p| *p != Power::Running),
+        inputs.asleep_after(address),
+    ) {
+        out.push(inputs.wake(address, now, &what.join(" and ")));
+    }
+}
+
+/// VM addresses attached to a firewall now.
+fn attached(inputs: &Inputs<'_>, firewall: &str) -> BTreeSet<String> {
+    inputs
+        .observed(firewall)
+        .and_then(|o| o.get(firewall::ATTACHED_VMS))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .map(|id| inputs.ids.address(Kind::Vm, &id))
+        .collect()
+}
+
+fn firewall_sync(inputs: &Inputs<'_>, fw: &str, vms: &[String], out: &mut Vec<String>) {
+    let have = if inputs
+        .changes
+        .get(fw)
+        .is_some_and(|c| matches!(c.action, Action::Create | Action::Replace))
+    {
+        BTreeSet::new()
+    } else {
+        attached(inputs, fw)
+    };
+    let want: BTreeSet<String> = vms.iter().cloned().collect();
+    let joins: BTreeSet<String> = want.difference(&have).cloned().collect();
+    let leaves: BTreeSet<String> = have.difference(&want).cloned().collect();
+    let mut line = format!("~ {fw} attachments set to [{}]", join(&want));
+    let mut parts = Vec::new();
+    if !joins.is_empty() {
+        parts.push(format!("joining: {}", join(&joins)));
+    }
+    if !leaves.is_empty() {
+        parts.push(format!("leaving: {}", join(&leaves)));
+    }
+    if !parts.is_empty() {
+        line.push_str(&format!(" ({})", parts.join("; ")));
+    }
+    out.push(line);
+    for vm_address in &joins {
+        // A VM created by this plan joins while it is still ACTIVE (in its create).
+        let created = inputs
+            .changes
+            .get(vm_address)
+            .is_some_and(|c| matches!(c.action, Action::Create | Action::Replace));
+        let now = power_in(inputs.observed(vm_address)).filter(|p| *p != Power::Running);
+        if let (false, Some(now), Some(_)) = (created, now, inputs.asleep_after(vm_address)) {
+            out.push(inputs.wake(vm_address, now, &format!("to join {fw}")));
+        }
+    }
+}
+
+fn snapshot_wake(inputs: &Inputs<'_>, snapshot: &str, out: &mut Vec<String>) {
+    let Some(Spec::Snapshot(spec)) = inputs.resource(snapshot).map(|r| &r.spec) else {
+        return;
+    };
+    let vm_address = spec.vm.to_string();
+    if let Some(power) = inputs.asleep_after(&vm_address) {
+        out.push(inputs.wake(&vm_address, power, &format!("for {snapshot}")));
+    }
+}
+
+fn hand_over(inputs: &Inputs<'_>, address: &str, volumes: &[String], out: &mut Vec<String>) {
+    let them = if volumes.len() == 1 { "it" } else { "them" };
+    out.push(format!(
+        "~ {address} (new) gets {} once it exists: detached from the old VM, then attached to the new one (the new VM is without {them} until then); the old VM is deleted after",
+        volumes.join(", ")
+    ));
+    if power_in(inputs.observed(address)).is_some_and(|p| p != Power::Running) {
+        out.push(format!(
+            "~ the old {address} is woken to let go of {them} (it is deleted next)"
+        ));
+    }
+}

@@ -54,7 +54,7 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
     let remote = context::connect(global, &dir).await?;
     let verb = if destroy { "destroy" } else { "apply" };
     let reviewed = expected.is_some();
-    let prepared = prepare(
+    let preparing = prepare(
         model,
         remote.client.clone(),
         backend,
@@ -63,19 +63,30 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
             command: format!("garrison {verb}"),
             expected,
         },
-    )
-    .await;
+    );
+    // Ctrl-C while locking, refreshing or recovering: drop it all (the lock with it).
+    let prepared = tokio::select! {
+        prepared = preparing => Some(prepared),
+        _ = tokio::signal::ctrl_c() => None,
+    };
     let prepared = match prepared {
-        Ok(p) => p,
-        Err(e) => {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => {
             remote.close().await;
             return Err(e.into());
+        }
+        None => {
+            remote.close().await;
+            eprintln!(
+                "\nInterrupted before any change: nothing was changed; the lock is released."
+            );
+            return Ok(codes::ABORTED);
         }
     };
     show_plan(global, &prepared);
     let plan = prepared.plan().clone();
     if plan.summary.has_changes() && !reviewed && !args.auto_approve {
-        if let Err(refusal) = confirm(&plan, verb) {
+        if let Err(refusal) = confirm(&plan, verb).await {
             drop(prepared);
             remote.close().await;
             return refusal;
@@ -139,7 +150,7 @@ fn show_plan(global: &Global, prepared: &Prepared) {
 
 /// Asks on the terminal, repeating the summary and the cost right above the question (the
 /// plan may have scrolled away). `Err` carries what to return: a refusal or a cancel.
-fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
+async fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
     if !std::io::stdin().is_terminal() {
         return Err(Err(miette!(
             help = format!("review the plan above, then run `garrison {verb} --auto-approve`, or save it with `garrison plan --out FILE` and apply the file"),
@@ -147,8 +158,21 @@ fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
         )));
     }
     eprint!("{}", prompt_text(plan, verb));
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
+    // Read on a plain thread (never joined: a Ctrl-C leaves it blocked on the terminal),
+    // so that Ctrl-C at the question cancels and releases the lock.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        let _ = tx.send(answer);
+    });
+    let answer = tokio::select! {
+        answer = rx => answer.unwrap_or_default(),
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!();
+            String::new()
+        }
+    };
     if answer.trim() != "yes" {
         eprintln!("Cancelled: nothing was changed.");
         return Err(Ok(codes::ERROR));

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Installs (if missing) and starts a local PostgreSQL for the state backend's tests, and
-# prints the connection URL to use as GARRISON_TEST_PG_URL. Idempotent.
+# prints the connection URL to use as GARRISON_TEST_PG_URL. Idempotent, and safe to run
+# from several processes at once (the PostgreSQL tests run it when the URL is unset).
 set -euo pipefail
+
+# One at a time: concurrent pg_createcluster / createdb would race.
+exec 9>"${TMPDIR:-/tmp}/garrison-postgres-setup.lock"
+flock 9
 
 # Root runs commands directly and becomes `postgres` with su; anyone else goes through sudo.
 if [ "$(id -u)" -eq 0 ]; then

@@ -29,6 +29,7 @@ mod rules;
 pub mod schema;
 mod source;
 mod state_node;
+mod state_only;
 mod timeouts;
 mod vars;
 
@@ -36,5 +37,6 @@ pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
 pub use fmt::{format_dir, format_source, Formatted};
 pub use load::{load_dir, load_str, Loaded};
 pub use model::*;
+pub use state_only::load_state_backend;
 pub use timeouts::{default_for as default_timeouts, parse_duration};
 pub use vars::{VarArgError, VarInputs, ENV_PREFIX};

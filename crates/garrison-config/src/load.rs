@@ -589,7 +589,7 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
     result
 }
 
-fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {
+pub(crate) fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {
     let mut backend = StateBackend::default();
     for (i, (node, file)) in states.iter().enumerate() {
         if i > 0 {

@@ -414,11 +414,13 @@ pub(crate) fn resolve(
     // name -> (value, origin, span of the value if it is in a file)
     let mut given: BTreeMap<String, (Value, Origin)> = BTreeMap::new();
     for (key, raw) in &inputs.env {
-        let Some(name) = key.strip_prefix(ENV_PREFIX) else {
+        let Some((name, exact)) = env_var_target(key, decls) else {
             continue;
         };
         if let Some(d) = decls.get(name) {
             match d.ty.parse_text(raw) {
+                // The exact spelling wins over the `_`-for-`-` one.
+                Some(_) if !exact && given.contains_key(name) => {}
                 Some(v) => {
                     given.insert(name.to_owned(), (v, Origin::Env));
                 }
@@ -488,7 +490,8 @@ pub(crate) fn resolve(
                         format!("variable `{name}` has no value"),
                         "no default",
                         Some(format!(
-                            "give it a `default=`, or set it with `--var {name}=...`, a `--var-file`, or `{ENV_PREFIX}{name}`"
+                            "give it a `default=`, or set it with `--var {name}=...`, a `--var-file`, or {}",
+                            env_spelling(name)
                         )),
                     );
                     continue;
@@ -520,6 +523,35 @@ pub(crate) fn resolve(
         );
     }
     (out, origins)
+}
+
+/// The declared variable an environment variable sets, and whether by its exact name:
+/// `GARRISON_VAR_hf-token` sets `hf-token`; so does `GARRISON_VAR_hf_token` (shells cannot
+/// export a name with `-`) when no variable is named `hf_token`.
+fn env_var_target<'a>(
+    key: &'a str,
+    decls: &'a BTreeMap<String, VarDecl>,
+) -> Option<(&'a str, bool)> {
+    let name = key.strip_prefix(ENV_PREFIX)?;
+    if decls.contains_key(name) {
+        return Some((name, true));
+    }
+    let dashed = name.replace('_', "-");
+    decls
+        .get_key_value(&dashed)
+        .map(|(declared, _)| (declared.as_str(), false))
+}
+
+/// How to set `name` from a shell: `GARRISON_VAR_hf_token` for `hf-token`.
+fn env_spelling(name: &str) -> String {
+    if name.contains('-') {
+        format!(
+            "`{ENV_PREFIX}{}` (a `-` is written `_` in an environment variable name)",
+            name.replace('-', "_")
+        )
+    } else {
+        format!("`{ENV_PREFIX}{name}`")
+    }
 }
 
 fn type_help(t: VarType) -> String {

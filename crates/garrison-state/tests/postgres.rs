@@ -1,31 +1,20 @@
 //! The PostgreSQL backend against a real server (`GARRISON_TEST_PG_URL`, from
 //! `.ci/postgres.sh`). Each test uses its own random workspace.
 //!
-//! Skip policy: without `GARRISON_TEST_PG_URL`, a test says on stderr that it did not run
-//! and returns, unless `CI` is set, in which case it fails: CI must provide PostgreSQL.
+//! No skipping: without `GARRISON_TEST_PG_URL` the tests start a local server with
+//! `.ci/postgres.sh` (installing it if missing), and fail when that fails.
 
 mod common;
+mod pg_server;
 
 use std::time::{Duration, Instant};
 
 use garrison_state::{Backend, Error, JournalRecord, LockInfo, Outcome, PostgresBackend, Store};
 
-/// The server URL, or `None` (after saying so) when the test cannot run here.
-#[allow(clippy::print_stderr)]
-fn pg_url(test: &str) -> Option<String> {
-    match std::env::var("GARRISON_TEST_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "GARRISON_TEST_PG_URL is unset but CI is set: CI must provide PostgreSQL (`bash .ci/postgres.sh` prints the URL)"
-            );
-            eprintln!(
-                "{test}: did not run: GARRISON_TEST_PG_URL is unset (run `bash .ci/postgres.sh` and export the URL it prints)"
-            );
-            None
-        }
-    }
+/// The server URL: never `None` (kept so each test reads `let Some(url) = ...`); a missing
+/// server fails the test.
+fn pg_url(_test: &str) -> Option<String> {
+    Some(pg_server::url())
 }
 
 fn workspace() -> String {

@@ -121,11 +121,15 @@ pub(crate) enum Command {
     },
     /// Print outputs recorded by the last apply.
     Output {
-        /// One output (default: all).
+        /// One output (default: all). A lone argument naming a directory is taken as DIR.
         name: Option<String>,
         /// Config directory (default: the current directory).
-        #[arg(long)]
         dir: Option<PathBuf>,
+        /// The config directory (old spelling of DIR).
+        #[arg(long = "dir", hide = true, value_name = "DIR")]
+        dir_flag: Option<PathBuf>,
+        #[command(flatten)]
+        vars: VarArgs,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -171,13 +175,22 @@ pub(crate) enum StateCommand {
     List {
         /// Config directory (default: the current directory).
         dir: Option<PathBuf>,
+        /// The config directory (old spelling of DIR).
+        #[arg(long = "dir", hide = true, value_name = "DIR")]
+        dir_flag: Option<PathBuf>,
+        #[command(flatten)]
+        vars: VarArgs,
     },
     /// Show one resource as recorded.
     Show {
         /// Its address, e.g. `vm.trainer[0]`.
         address: String,
         /// Config directory (default: the current directory).
-        #[arg(long)]
         dir: Option<PathBuf>,
+        /// The config directory (old spelling of DIR).
+        #[arg(long = "dir", hide = true, value_name = "DIR")]
+        dir_flag: Option<PathBuf>,
+        #[command(flatten)]
+        vars: VarArgs,
     },
 }

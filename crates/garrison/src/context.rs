@@ -62,15 +62,36 @@ pub(crate) fn backend(model: &Model) -> miette::Result<Box<dyn Backend>> {
 }
 
 /// The state backend a directory's config names (for the commands that only read or
-/// unlock the state: `state`, `output`, `force-unlock`). Variables come from
-/// `GARRISON_VAR_*`; a config that does not load is reported and is an error.
+/// unlock the state: `state`, `output`, `force-unlock`). Only the `state` node and the
+/// variables it uses are loaded: required variables need no value. Variables come from
+/// `GARRISON_VAR_*` here; [`backend_of_dir_with`] also takes `--var`/`--var-file`.
 pub(crate) fn backend_of_dir(
     dir: &Path,
     no_color: bool,
 ) -> Result<Box<dyn Backend>, miette::Report> {
-    let model = load_model(dir, &VarArgs::default(), no_color)
-        .map_err(|_| miette!(help = "the state's location is in the config; fix it (or set its variables with GARRISON_VAR_NAME)", "could not find the state backend"))?;
-    backend(&model)
+    backend_of_dir_with(dir, &VarArgs::default(), no_color)
+}
+
+/// [`backend_of_dir`] with `--var`/`--var-file`.
+pub(crate) fn backend_of_dir_with(
+    dir: &Path,
+    vars: &VarArgs,
+    no_color: bool,
+) -> Result<Box<dyn Backend>, miette::Report> {
+    let inputs = validate::var_inputs(vars)?;
+    match garrison_config::load_state_backend(dir, &inputs) {
+        Ok(state) => backend_for(dir, &state),
+        Err(failure) => {
+            eprint!("{}", validate::render(&failure.errors, no_color));
+            Err(miette!(
+                help = "the state's location is read from the config's `state` node (default `.garrison/state.json`); fix the errors above, or run from (or name) the config directory",
+                "could not read the config in `{}` to find the state ({} error{})",
+                dir.display(),
+                failure.errors.len(),
+                if failure.errors.len() == 1 { "" } else { "s" }
+            ))
+        }
+    }
 }
 
 /// The state backend of a config's `state` node.

@@ -282,3 +282,56 @@ async fn sim_files_are_private() {
         "the test must look at the right file"
     );
 }
+
+/// U9: Ctrl-C at the confirmation question cancels and releases the lock (it used to kill
+/// the process and leave the lock file).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_at_the_question_releases_the_lock() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let env = Env::new(0.002).await;
+    env.write(SMALL);
+    let mut child = tokio::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} --no-color apply", garrison()),
+            "/dev/null",
+        ])
+        .current_dir(env.path())
+        .env("BARRACK_API_KEY", support::API_KEY)
+        .env("BARRACK_ENDPOINT", env.sim.base_url())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("script(1) runs (util-linux)");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut shown = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !String::from_utf8_lossy(&shown).contains("Only `yes` is accepted") {
+        assert!(
+            Instant::now() < deadline,
+            "no question: {}",
+            String::from_utf8_lossy(&shown)
+        );
+        let n = stdout.read(&mut buf).await.expect("reads");
+        assert!(n > 0, "ended early: {}", String::from_utf8_lossy(&shown));
+        shown.extend_from_slice(&buf[..n]);
+    }
+    assert!(
+        env.path().join(".garrison/state.json.lock").exists(),
+        "the lock is held while asking"
+    );
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"\x03").await.expect("writes ^C");
+    let _ = stdout.read_to_end(&mut shown).await;
+    let _ = tokio::time::timeout(Duration::from_secs(30), child.wait()).await;
+    let shown = String::from_utf8_lossy(&shown);
+    assert!(shown.contains("Cancelled: nothing was changed."), "{shown}");
+    assert!(
+        !env.path().join(".garrison/state.json.lock").exists(),
+        "the lock file stayed: {shown}"
+    );
+    assert!(env.sim_names().await.is_empty());
+}

@@ -28,24 +28,7 @@ pub(crate) struct ApplyArgs {
 }
 
 pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> {
-    let target = context::dir_or_cwd(args.target.clone());
-    let (dir, expected) = if target.is_file() {
-        let saved = SavedPlan::read(&target)?;
-        (saved.config_dir.clone(), Some(saved))
-    } else {
-        (target.clone(), None)
-    };
-    // A saved plan says itself whether it destroys: `apply destroy.plan` applies it.
-    let destroy = match &expected {
-        Some(saved) if args.destroy && !saved.plan.destroy => {
-            return Err(miette!(
-                help = format!("apply it with `garrison apply {}`, or make a destroy plan with `garrison plan --destroy --out FILE`", target.display()),
-                "`{}` is a plan to apply, not a destroy plan", target.display()
-            ));
-        }
-        Some(saved) => saved.plan.destroy,
-        None => args.destroy,
-    };
+    let (dir, expected, destroy) = resolve_target(&args)?;
     let model = match context::load_model(&dir, &args.vars, global.no_color) {
         Ok(model) => model,
         Err(code) => return Ok(code),
@@ -54,7 +37,7 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
     let remote = context::connect(global, &dir).await?;
     let verb = if destroy { "destroy" } else { "apply" };
     let reviewed = expected.is_some();
-    let prepared = prepare(
+    let preparing = prepare(
         model,
         remote.client.clone(),
         backend,
@@ -63,35 +46,78 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
             command: format!("garrison {verb}"),
             expected,
         },
-    )
-    .await;
+    );
+    // Ctrl-C while locking, refreshing or recovering: drop it all (the lock with it).
+    let prepared = tokio::select! {
+        prepared = preparing => Some(prepared),
+        _ = tokio::signal::ctrl_c() => None,
+    };
     let prepared = match prepared {
-        Ok(p) => p,
-        Err(e) => {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => {
             remote.close().await;
             return Err(e.into());
         }
+        None => {
+            remote.close().await;
+            eprintln!(
+                "\nInterrupted before any change: nothing was changed; the lock is released."
+            );
+            return Ok(codes::ABORTED);
+        }
     };
     show_plan(global, &prepared);
-    let plan = prepared.plan().clone();
+    let plan = prepared.plan();
     if plan.summary.has_changes() && !reviewed && !args.auto_approve {
-        if let Err(refusal) = confirm(&plan, verb) {
+        if let Err(refusal) = confirm(plan, verb).await {
             drop(prepared);
             remote.close().await;
             return refusal;
         }
     }
-    let progress = progress::Progress::new(global.no_color, plan.steps.len());
+    let code = execute(global, prepared, args.parallelism, destroy).await;
+    remote.close().await;
+    code
+}
+
+/// The config directory, the saved plan (if the target is a file) and whether to destroy:
+/// a saved plan says itself whether it destroys, so `apply destroy.plan` applies it.
+fn resolve_target(args: &ApplyArgs) -> miette::Result<(PathBuf, Option<SavedPlan>, bool)> {
+    let target = context::dir_or_cwd(args.target.clone());
+    if !target.is_file() {
+        return Ok((target, None, args.destroy));
+    }
+    let saved = SavedPlan::read(&target)?;
+    if args.destroy && !saved.plan.destroy {
+        return Err(miette!(
+            help = format!("apply it with `garrison apply {}`, or make a destroy plan with `garrison plan --destroy --out FILE`", target.display()),
+            "`{}` is a plan to apply, not a destroy plan", target.display()
+        ));
+    }
+    let destroy = saved.plan.destroy;
+    Ok((saved.config_dir.clone(), Some(saved), destroy))
+}
+
+/// Runs the plan with live progress; the first Ctrl-C stops starting operations, the
+/// second drops the run (releasing the lock) and exits 130. Prints the summary.
+async fn execute(
+    global: &Global,
+    prepared: Prepared,
+    parallelism: usize,
+    destroy: bool,
+) -> miette::Result<u8> {
+    let has_changes = prepared.plan().summary.has_changes();
+    let progress = progress::Progress::new(global.no_color, prepared.plan().steps.len());
     let sink = progress.sink();
     let cancel = CancelToken::new();
     let ctrl_c_flag = progress.ctrl_c_flag();
     let (abort_tx, abort_rx) = tokio::sync::oneshot::channel();
     let watcher = tokio::spawn(ctrl_c(cancel.clone(), ctrl_c_flag.clone(), abort_tx));
-    if plan.summary.has_changes() {
+    if has_changes {
         eprintln!();
     }
     let options = ExecuteOptions {
-        parallelism: args.parallelism,
+        parallelism,
         scheduling: Scheduling::CriticalPath,
     };
     let report = tokio::select! {
@@ -100,7 +126,6 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
     };
     watcher.abort();
     progress.finish();
-    remote.close().await;
     let Some(report) = report else {
         // The second Ctrl-C: the run (and with it the state store and its lock) is dropped
         // here; the journal keeps every intent for the next run.
@@ -139,7 +164,7 @@ fn show_plan(global: &Global, prepared: &Prepared) {
 
 /// Asks on the terminal, repeating the summary and the cost right above the question (the
 /// plan may have scrolled away). `Err` carries what to return: a refusal or a cancel.
-fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
+async fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
     if !std::io::stdin().is_terminal() {
         return Err(Err(miette!(
             help = format!("review the plan above, then run `garrison {verb} --auto-approve`, or save it with `garrison plan --out FILE` and apply the file"),
@@ -147,8 +172,21 @@ fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
         )));
     }
     eprint!("{}", prompt_text(plan, verb));
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
+    // Read on a plain thread (never joined: a Ctrl-C leaves it blocked on the terminal),
+    // so that Ctrl-C at the question cancels and releases the lock.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        let _ = tx.send(answer);
+    });
+    let answer = tokio::select! {
+        answer = rx => answer.unwrap_or_default(),
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!();
+            String::new()
+        }
+    };
     if answer.trim() != "yes" {
         eprintln!("Cancelled: nothing was changed.");
         return Err(Ok(codes::ERROR));

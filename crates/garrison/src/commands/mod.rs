@@ -83,10 +83,28 @@ pub(crate) fn dispatch(cli: Cli) -> miette::Result<u8> {
             },
         )),
         Command::Refresh { dir, vars } => runtime()?.block_on(refresh::run(&global, dir, &vars)),
-        Command::Output { name, dir, json } => output::run(name, dir, json, no_color),
+        Command::Output {
+            name,
+            dir,
+            dir_flag,
+            vars,
+            json,
+        } => {
+            let (name, dir) = output::name_and_dir(name, dir.or(dir_flag));
+            output::run(name, dir, &vars, json, no_color)
+        }
         Command::State { command } => match command {
-            StateCommand::List { dir } => state::list(dir, no_color),
-            StateCommand::Show { address, dir } => state::show(&address, dir, no_color),
+            StateCommand::List {
+                dir,
+                dir_flag,
+                vars,
+            } => state::list(dir.or(dir_flag), &vars, no_color),
+            StateCommand::Show {
+                address,
+                dir,
+                dir_flag,
+                vars,
+            } => state::show(&address, dir.or(dir_flag), &vars, no_color),
         },
         Command::ForceUnlock { lock_id, dir, yes } => {
             force_unlock::run(lock_id, dir, yes, no_color)

@@ -6,15 +6,32 @@ use std::path::PathBuf;
 use garrison_state::Store;
 use miette::miette;
 
+use crate::cli::VarArgs;
 use crate::exit::codes;
+
+/// `output [NAME] [DIR]`: a lone argument that names a directory is the DIR (output
+/// names are identifiers, so `.` or `examples/dev-box` cannot be one).
+pub(crate) fn name_and_dir(
+    name: Option<String>,
+    dir: Option<PathBuf>,
+) -> (Option<String>, Option<PathBuf>) {
+    match (name, dir) {
+        (Some(name), None) if std::path::Path::new(&name).is_dir() => {
+            (None, Some(PathBuf::from(name)))
+        }
+        other => other,
+    }
+}
 
 pub(crate) fn run(
     name: Option<String>,
     dir: Option<PathBuf>,
+    vars: &VarArgs,
     json: bool,
     no_color: bool,
 ) -> miette::Result<u8> {
-    let backend = crate::context::backend_of_dir(&crate::context::dir_or_cwd(dir), no_color)?;
+    let backend =
+        crate::context::backend_of_dir_with(&crate::context::dir_or_cwd(dir), vars, no_color)?;
     let state = Store::peek(backend.as_ref())?.state;
     let outputs = &state.outputs;
     let mut out = std::io::stdout().lock();

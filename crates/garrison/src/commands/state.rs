@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use garrison_state::Store;
 use miette::miette;
 
+use crate::cli::VarArgs;
 use crate::exit::codes;
 
-pub(crate) fn list(dir: Option<PathBuf>, no_color: bool) -> miette::Result<u8> {
-    let backend = crate::context::backend_of_dir(&crate::context::dir_or_cwd(dir), no_color)?;
+pub(crate) fn list(dir: Option<PathBuf>, vars: &VarArgs, no_color: bool) -> miette::Result<u8> {
+    let backend =
+        crate::context::backend_of_dir_with(&crate::context::dir_or_cwd(dir), vars, no_color)?;
     let replay = Store::peek(backend.as_ref())?;
     let mut out = std::io::stdout().lock();
     for (address, rs) in &replay.state.resources {
@@ -24,8 +26,14 @@ pub(crate) fn list(dir: Option<PathBuf>, no_color: bool) -> miette::Result<u8> {
     Ok(codes::OK)
 }
 
-pub(crate) fn show(address: &str, dir: Option<PathBuf>, no_color: bool) -> miette::Result<u8> {
-    let backend = crate::context::backend_of_dir(&crate::context::dir_or_cwd(dir), no_color)?;
+pub(crate) fn show(
+    address: &str,
+    dir: Option<PathBuf>,
+    vars: &VarArgs,
+    no_color: bool,
+) -> miette::Result<u8> {
+    let backend =
+        crate::context::backend_of_dir_with(&crate::context::dir_or_cwd(dir), vars, no_color)?;
     let state = Store::peek(backend.as_ref())?.state;
     let Some(rs) = state.resources.get(address) else {
         return Err(miette!(

@@ -38,19 +38,31 @@ pub(crate) fn load_model(dir: &Path, vars: &VarArgs, no_color: bool) -> Result<M
     match load_dir(dir, &inputs) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
-                eprint!("{}", validate::render(&loaded.warnings, no_color));
+                eprint!(
+                    "{}",
+                    validate::render_for_command(&loaded.warnings, no_color)
+                );
             }
             Ok(loaded.model)
         }
         Err(failure) => {
-            eprint!("{}", validate::render(&failure.errors, no_color));
-            eprint!("{}", validate::render(&failure.warnings, no_color));
-            eprintln!(
-                "error: the configuration in `{}` is invalid ({} error{})",
-                dir.display(),
-                failure.errors.len(),
-                if failure.errors.len() == 1 { "" } else { "s" }
+            eprint!(
+                "{}",
+                validate::render_for_command(&failure.errors, no_color)
             );
+            eprint!(
+                "{}",
+                validate::render_for_command(&failure.warnings, no_color)
+            );
+            // A lone error without source text (no such directory) was said in one line.
+            if failure.errors.len() > 1 || failure.errors.iter().any(|d| !d.labels.is_empty()) {
+                eprintln!(
+                    "error: the configuration in `{}` is invalid ({} error{})",
+                    dir.display(),
+                    failure.errors.len(),
+                    if failure.errors.len() == 1 { "" } else { "s" }
+                );
+            }
             Err(crate::exit::codes::ERROR)
         }
     }
@@ -82,7 +94,20 @@ pub(crate) fn backend_of_dir_with(
     match garrison_config::load_state_backend(dir, &inputs) {
         Ok(state) => backend_for(dir, &state),
         Err(failure) => {
-            eprint!("{}", validate::render(&failure.errors, no_color));
+            if let [only] = failure.errors.as_slice() {
+                if only.labels.is_empty() {
+                    // No source text to show (no such directory): one error, its hint.
+                    return Err(miette!(
+                        help = only.help.clone().unwrap_or_default(),
+                        "{}",
+                        only.message
+                    ));
+                }
+            }
+            eprint!(
+                "{}",
+                validate::render_for_command(&failure.errors, no_color)
+            );
             Err(miette!(
                 help = "the state's location is read from the config's `state` node (default `.garrison/state.json`); fix the errors above, or run from (or name) the config directory",
                 "could not read the config in `{}` to find the state ({} error{})",

@@ -65,29 +65,38 @@ async fn usage_errors_exit_1_with_a_double_dash_hint() {
 async fn errors_are_one_line_with_hints() {
     let env = Env::new(0.002).await;
     env.write(CONFIG);
+    let check = |run: support::Run| {
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert!(
+            lines.first().is_some_and(|l| l.starts_with("error: ")),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            lines
+                .iter()
+                .skip(1)
+                .all(|l| l.starts_with("hint: ") || l.starts_with("  ")),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with("hint: ")),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains('×'), "{}", run.stderr);
+    };
     let mut cmd = env.command(&["plan"]);
     cmd.env_remove("BARRACK_API_KEY");
-    let run = support::Run::from(cmd.output().await.expect("runs")).expect_code(1);
-    let lines: Vec<&str> = run.stderr.lines().collect();
-    assert!(
-        lines.first().is_some_and(|l| l.starts_with("error: ")),
-        "{}",
-        run.stderr
+    check(support::Run::from(cmd.output().await.expect("runs")).expect_code(1));
+    check(env.run(&["plan", "/nonexistent-dir"]).await.expect_code(1));
+    check(env.run(&["output", "nope"]).await.expect_code(1));
+    check(
+        env.run(&["state", "list", "/nonexistent-dir"])
+            .await
+            .expect_code(1),
     );
-    assert!(
-        lines
-            .iter()
-            .skip(1)
-            .all(|l| l.starts_with("hint: ") || l.starts_with("  ")),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        lines.iter().any(|l| l.starts_with("hint: ")),
-        "{}",
-        run.stderr
-    );
-    assert!(!run.stderr.contains('×'), "{}", run.stderr);
 }
 
 /// H5: stdout and stderr closed before the binary writes (as `| head -c 10` does): no

@@ -23,6 +23,26 @@ pub(crate) fn var_inputs(args: &VarArgs) -> miette::Result<VarInputs> {
     Ok(inputs)
 }
 
+/// Renders diagnostics for a command that loads a config (`plan`, `apply`, ...): one
+/// pointing at no source text is an `error:`/`warning:` line with `hint:` lines, like every
+/// other error; the others as [`render`] does.
+pub(crate) fn render_for_command(diags: &[ConfigDiagnostic], no_color: bool) -> String {
+    let (plain, spanned): (Vec<_>, Vec<_>) = diags.iter().partition(|d| d.labels.is_empty());
+    let spanned: Vec<ConfigDiagnostic> = spanned.into_iter().cloned().collect();
+    let mut out = render(&spanned, no_color);
+    for d in plain {
+        let level = match d.level {
+            garrison_config::Level::Error => "error",
+            garrison_config::Level::Warning => "warning",
+        };
+        out.push_str(&format!("{level}: {}\n", d.message));
+        for line in d.help.iter().flat_map(|h| h.lines()) {
+            out.push_str(&format!("hint: {line}\n"));
+        }
+    }
+    out
+}
+
 /// Renders diagnostics for a person: colour only on a terminal without `NO_COLOR`.
 pub(crate) fn render(diags: &[ConfigDiagnostic], no_color: bool) -> String {
     let plain =

@@ -21,6 +21,7 @@ mod lex;
 pub mod limits;
 mod literal;
 mod load;
+mod longline;
 pub mod model;
 mod refs;
 mod resources;

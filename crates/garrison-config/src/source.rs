@@ -133,7 +133,24 @@ pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocu
             diags.items.push(v1);
             return None;
         }
-        let mut at = crate::fastkdl::parse_or_position(text).err().unwrap_or(0);
+        let Err(mut at) = crate::fastkdl::parse_or_position(text) else {
+            // well-formed, just too big to finish in time
+            diags.error(
+                Code::Limit,
+                &Span {
+                    file: rel.to_path_buf(),
+                    offset: 0,
+                    len: 0,
+                },
+                format!(
+                    "this file is too large for the KDL parser to finish within {} s",
+                    KDL_PARSE_BUDGET.as_secs()
+                ),
+                "in this file",
+                Some("split it into several `*.kdl` files".to_owned()),
+            );
+            return None;
+        };
         while !text.is_char_boundary(at) {
             at -= 1;
         }

@@ -26,6 +26,7 @@ pub mod model;
 mod refs;
 mod resources;
 mod rules;
+mod scc;
 pub mod schema;
 mod source;
 mod timeouts;

@@ -204,3 +204,28 @@ fn i128_min_is_rejected_by_load_and_fmt() {
     );
     assert!(format_source("main.kdl", text).is_err());
 }
+
+/// H1 (graph): a chain of 20,000 resources, each depending on the previous one, is checked
+/// for cycles without recursing once per resource.
+#[test]
+fn long_dependency_chains_do_not_overflow() {
+    let n = 20_000;
+    let mut text = String::from(BASE);
+    text.push_str("volume \"v0\" { size-gb 10; }\n");
+    for i in 1..n {
+        text.push_str(&format!(
+            "volume \"v{i}\" {{ size-gb 10; depends-on (ref)\"volume.v{}\"; }}\n",
+            i - 1
+        ));
+    }
+    let loaded = load_str("main.kdl", &text, &VarInputs::default())
+        .unwrap_or_else(|f| panic!("{:#?}", f.errors.first()));
+    assert_eq!(loaded.model.resources.len(), n);
+    // and a cycle through all of them is still found
+    text.push_str("volume \"loop\" { size-gb 10; depends-on (ref)\"volume.v19999\"; }\n");
+    let text = text.replace(
+        "volume \"v0\" { size-gb 10; }",
+        "volume \"v0\" { size-gb 10; depends-on (ref)\"volume.v19999\"; }",
+    );
+    assert!(codes(&fails(&text)).contains(&Code::Cycle));
+}

@@ -105,6 +105,9 @@ pub(crate) fn parse_for_load(rel: &Path, text: &str, diags: &mut Diags) -> Optio
 /// this budget; a valid file of 10k resources parses in well under a second.
 const KDL_PARSE_BUDGET: Duration = Duration::from_secs(3);
 
+/// The stack of the `kdl` parse thread.
+const KDL_PARSE_STACK: usize = 16 << 20;
+
 /// `KdlDocument::parse_v2` within [`KDL_PARSE_BUDGET`]; `None` when it ran out (the thread
 /// is left to finish on its own and its result is dropped).
 fn parse_v2_bounded(text: &str) -> Option<Result<KdlDocument, kdl::KdlError>> {
@@ -112,6 +115,9 @@ fn parse_v2_bounded(text: &str) -> Option<Result<KdlDocument, kdl::KdlError>> {
     let owned = text.to_owned();
     let spawned = std::thread::Builder::new()
         .name("kdl-parse".into())
+        // its error recovery recurses; nesting is bounded before it runs (lex::too_deep),
+        // this is the margin
+        .stack_size(KDL_PARSE_STACK)
         .spawn(move || {
             let _ = tx.send(KdlDocument::parse_v2(&owned));
         });

@@ -229,3 +229,28 @@ fn long_dependency_chains_do_not_overflow() {
     );
     assert!(codes(&fails(&text)).contains(&Code::Cycle));
 }
+
+/// H1: malformed input nested just within the limit reaches the `kdl` crate (whose error
+/// recovery recurses) and comes back as syntax errors.
+#[test]
+fn malformed_nesting_at_the_limit_is_a_syntax_error() {
+    let max = garrison_config::limits::MAX_NESTING;
+    for text in [
+        format!("x {}", "{\n".repeat(max)),
+        "x {\n".repeat(max),
+        format!("{}(", "a {\n".repeat(max)),
+        format!("{}\"", "a /- b {\n".repeat(max)),
+        format!("{}}}}}", "a { /- b { c=".repeat(max / 2)),
+    ] {
+        let f = fails(&text);
+        assert!(!f.errors.is_empty());
+        assert!(
+            f.errors
+                .iter()
+                .all(|e| e.code == Code::Syntax || e.code == Code::Limit),
+            "{:?}",
+            codes(&f)
+        );
+        assert!(format_source("main.kdl", &text).is_err());
+    }
+}

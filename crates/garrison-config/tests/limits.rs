@@ -254,3 +254,21 @@ fn malformed_nesting_at_the_limit_is_a_syntax_error() {
         assert!(format_source("main.kdl", &text).is_err());
     }
 }
+
+/// U14: an integer beyond 64 bits in a variable default (property or child) or a var
+/// value says so too.
+#[test]
+fn integer_out_of_range_in_a_variable_says_so() {
+    for decl in [
+        "variable \"n\" type=\"int\" default=9223372036854775808",
+        "variable \"n\" type=\"int\" { default 9223372036854775808; }",
+    ] {
+        let text = format!("{BASE}{decl}\noutput \"o\" {{ value (ref)\"var.n\"; }}\n");
+        let f = fails(&text);
+        assert!(
+            f.errors.iter().any(|e| e.message.contains("out of range")),
+            "{decl}: {:#?}",
+            f.errors
+        );
+    }
+}

@@ -155,7 +155,7 @@ impl ConfigDiagnostic {
                 related: vec![],
             })
             .collect();
-        let (src, source_text, labels) = match first {
+        let (mut src, source_text, labels) = match first {
             Some((file, labels)) => (
                 source_for(&file, sources),
                 sources.get(&file).cloned(),
@@ -163,6 +163,15 @@ impl ConfigDiagnostic {
             ),
             None => (None, None, vec![]),
         };
+        let mut help = help;
+        if let Some(at) = source_text
+            .as_deref()
+            .and_then(|t| crate::longline::hidden_location(t, &labels))
+        {
+            src = None;
+            let note = format!("at {at} (the line is too long to show)");
+            help = Some(help.map_or(note.clone(), |h| format!("{h}\n{note}")));
+        }
         ConfigDiagnostic {
             code,
             level,

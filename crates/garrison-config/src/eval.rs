@@ -350,12 +350,7 @@ impl<'a> Eval<'a> {
         let mut sensitive = false;
         let mut poison = false;
         for piece in pieces {
-            if let Some(TemplatePart::Text(t)) = parts.last() {
-                len += t.len();
-                if len > crate::limits::VALUE_MAX_BYTES {
-                    return self.too_large(len, sp, "this template");
-                }
-            }
+            let before = parts.len();
             match piece {
                 Piece::Text(t) => parts.push(TemplatePart::Text(t)),
                 Piece::Ref(r) => {
@@ -394,14 +389,15 @@ impl<'a> Eval<'a> {
                     }
                 }
             }
+            if let Some(TemplatePart::Text(t)) = parts.get(before) {
+                len = len.saturating_add(t.len());
+                if len > crate::limits::VALUE_MAX_BYTES {
+                    return self.too_large(len, sp, "this template");
+                }
+            }
         }
         if poison {
             return Ev::poison();
-        }
-        if let Some(TemplatePart::Text(t)) = parts.last() {
-            if len + t.len() > crate::limits::VALUE_MAX_BYTES {
-                return self.too_large(len + t.len(), sp, "this template");
-            }
         }
         let val = if after {
             Val::After(Expr::Template(parts))

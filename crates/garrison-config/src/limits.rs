@@ -25,8 +25,8 @@ pub const VALUE_MAX_DEPTH: usize = 32;
 pub const MAX_EVAL_DEPTH: usize = 64;
 
 /// The total size of values produced by references and templates while loading one config:
-/// 256 MiB. Bounds fan-out (one large local used many times) as well as doubling.
-pub const EVAL_WORK_MAX_BYTES: usize = 256 << 20;
+/// 128 MiB. Bounds fan-out (one large local used many times) as well as doubling.
+pub const EVAL_WORK_MAX_BYTES: usize = 128 << 20;
 
 /// Human form of a byte count for messages: `1 MiB`, `16 KiB`, `300 bytes`.
 pub(crate) fn show_bytes(n: usize) -> String {

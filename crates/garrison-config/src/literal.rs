@@ -20,6 +20,17 @@ pub(crate) fn scalar(v: &KdlValue) -> Value {
     }
 }
 
+/// `Err(message)` for an integer JSON cannot hold as a 64-bit integer (which [`scalar`]
+/// would turn into null).
+pub(crate) fn in_range(v: &KdlValue) -> Result<(), String> {
+    match v {
+        KdlValue::Integer(i) if i64::try_from(*i).is_err() => Err(format!(
+            "integer out of range: `{i}` does not fit in 64 bits"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The value of `node`: one argument = scalar, several = list, children = map.
 /// Errors name the offending span.
 pub(crate) fn node_value(file: &Path, node: &KdlNode) -> Result<Value, (Span, String)> {
@@ -30,6 +41,7 @@ pub(crate) fn node_value(file: &Path, node: &KdlNode) -> Result<Value, (Span, St
                 format!("unexpected property `{}` in a plain value", name.value()),
             ));
         }
+        in_range(e.value()).map_err(|msg| (span(file, e.span()), msg))?;
         if let Some(ty) = e.ty() {
             return Err((
                 span(file, e.span()),

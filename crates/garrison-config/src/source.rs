@@ -105,6 +105,9 @@ pub(crate) fn parse_for_load(rel: &Path, text: &str, diags: &mut Diags) -> Optio
 /// this budget; a valid file of 10k resources parses in well under a second.
 const KDL_PARSE_BUDGET: Duration = Duration::from_secs(3);
 
+/// The stack of the `kdl` parse thread.
+const KDL_PARSE_STACK: usize = 16 << 20;
+
 /// `KdlDocument::parse_v2` within [`KDL_PARSE_BUDGET`]; `None` when it ran out (the thread
 /// is left to finish on its own and its result is dropped).
 fn parse_v2_bounded(text: &str) -> Option<Result<KdlDocument, kdl::KdlError>> {
@@ -112,6 +115,9 @@ fn parse_v2_bounded(text: &str) -> Option<Result<KdlDocument, kdl::KdlError>> {
     let owned = text.to_owned();
     let spawned = std::thread::Builder::new()
         .name("kdl-parse".into())
+        // its error recovery recurses; nesting is bounded before it runs (lex::too_deep),
+        // this is the margin
+        .stack_size(KDL_PARSE_STACK)
         .spawn(move || {
             let _ = tx.send(KdlDocument::parse_v2(&owned));
         });
@@ -133,7 +139,24 @@ pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocu
             diags.items.push(v1);
             return None;
         }
-        let mut at = crate::fastkdl::parse_or_position(text).err().unwrap_or(0);
+        let Err(mut at) = crate::fastkdl::parse_or_position(text) else {
+            // well-formed, just too big to finish in time
+            diags.error(
+                Code::Limit,
+                &Span {
+                    file: rel.to_path_buf(),
+                    offset: 0,
+                    len: 0,
+                },
+                format!(
+                    "this file is too large for the KDL parser to finish within {} s",
+                    KDL_PARSE_BUDGET.as_secs()
+                ),
+                "in this file",
+                Some("split it into several `*.kdl` files".to_owned()),
+            );
+            return None;
+        };
         while !text.is_char_boundary(at) {
             at -= 1;
         }

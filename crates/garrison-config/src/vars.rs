@@ -205,6 +205,16 @@ pub(crate) fn parse_decl(file: &Path, node: &KdlNode, diags: &mut Diags) -> Opti
     let mut settings: Vec<(String, Value, Span)> = Vec::new();
     for e in node.entries() {
         if let Some(k) = e.name() {
+            if let Err(msg) = crate::literal::in_range(e.value()) {
+                diags.error(
+                    Code::InvalidValue,
+                    &span(file, e.span()),
+                    msg,
+                    "out of range",
+                    None,
+                );
+                return None;
+            }
             settings.push((
                 k.value().to_owned(),
                 scalar(e.value()),

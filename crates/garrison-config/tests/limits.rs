@@ -204,3 +204,71 @@ fn i128_min_is_rejected_by_load_and_fmt() {
     );
     assert!(format_source("main.kdl", text).is_err());
 }
+
+/// H1 (graph): a chain of 20,000 resources, each depending on the previous one, is checked
+/// for cycles without recursing once per resource.
+#[test]
+fn long_dependency_chains_do_not_overflow() {
+    let n = 20_000;
+    let mut text = String::from(BASE);
+    text.push_str("volume \"v0\" { size-gb 10; }\n");
+    for i in 1..n {
+        text.push_str(&format!(
+            "volume \"v{i}\" {{ size-gb 10; depends-on (ref)\"volume.v{}\"; }}\n",
+            i - 1
+        ));
+    }
+    let loaded = load_str("main.kdl", &text, &VarInputs::default())
+        .unwrap_or_else(|f| panic!("{:#?}", f.errors.first()));
+    assert_eq!(loaded.model.resources.len(), n);
+    // and a cycle through all of them is still found
+    text.push_str("volume \"loop\" { size-gb 10; depends-on (ref)\"volume.v19999\"; }\n");
+    let text = text.replace(
+        "volume \"v0\" { size-gb 10; }",
+        "volume \"v0\" { size-gb 10; depends-on (ref)\"volume.v19999\"; }",
+    );
+    assert!(codes(&fails(&text)).contains(&Code::Cycle));
+}
+
+/// H1: malformed input nested just within the limit reaches the `kdl` crate (whose error
+/// recovery recurses) and comes back as syntax errors.
+#[test]
+fn malformed_nesting_at_the_limit_is_a_syntax_error() {
+    let max = garrison_config::limits::MAX_NESTING;
+    for text in [
+        format!("x {}", "{\n".repeat(max)),
+        "x {\n".repeat(max),
+        format!("{}(", "a {\n".repeat(max)),
+        format!("{}\"", "a /- b {\n".repeat(max)),
+        format!("{}}}}}", "a { /- b { c=".repeat(max / 2)),
+    ] {
+        let f = fails(&text);
+        assert!(!f.errors.is_empty());
+        assert!(
+            f.errors
+                .iter()
+                .all(|e| e.code == Code::Syntax || e.code == Code::Limit),
+            "{:?}",
+            codes(&f)
+        );
+        assert!(format_source("main.kdl", &text).is_err());
+    }
+}
+
+/// U14: an integer beyond 64 bits in a variable default (property or child) or a var
+/// value says so too.
+#[test]
+fn integer_out_of_range_in_a_variable_says_so() {
+    for decl in [
+        "variable \"n\" type=\"int\" default=9223372036854775808",
+        "variable \"n\" type=\"int\" { default 9223372036854775808; }",
+    ] {
+        let text = format!("{BASE}{decl}\noutput \"o\" {{ value (ref)\"var.n\"; }}\n");
+        let f = fails(&text);
+        assert!(
+            f.errors.iter().any(|e| e.message.contains("out of range")),
+            "{decl}: {:#?}",
+            f.errors
+        );
+    }
+}

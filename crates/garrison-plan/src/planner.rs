@@ -105,6 +105,8 @@ pub fn plan(
                         kind: resource.address.kind.to_string(),
                         name: resource.name.clone(),
                         remote_id: id.clone(),
+                        src: None,
+                        at: None,
                     });
                 }
                 create_change(resource, &desired, Vec::new())
@@ -152,6 +154,8 @@ pub fn plan(
                 address: address.clone(),
                 verb: "replaced",
                 detail: format!(" ({})", change.reasons.join("; ")),
+                src: None,
+                at: None,
             });
         }
         if change.action == Action::Replace && resource.lifecycle.create_before_destroy {
@@ -160,6 +164,8 @@ pub fn plan(
                 errors.push(PlanError::CreateBeforeDestroyName {
                     address: address.clone(),
                     name: resource.name.clone(),
+                    src: None,
+                    at: None,
                 });
             }
         }
@@ -203,6 +209,8 @@ pub fn plan(
                 address: address.to_string(),
                 verb: "destroyed",
                 detail: String::new(),
+                src: None,
+                at: None,
             });
         }
         let before = cur.observed.as_ref().map(|o| ids.to_addresses(kind, o));
@@ -256,6 +264,7 @@ pub fn plan(
     let cost = cost::apply_costs(&mut changes, &current, &wanted, remote);
 
     if !errors.is_empty() {
+        errors.iter_mut().for_each(|e| e.locate(model));
         return Err(PlanFailure { errors });
     }
 
@@ -291,6 +300,7 @@ pub fn plan(
             .collect(),
         drift,
         cost,
+        warnings: model.warnings.clone(),
         steps,
     })
 }
@@ -620,6 +630,8 @@ fn in_place_ops(
                     address: address.to_string(),
                     from,
                     to,
+                    src: None,
+                    at: None,
                 });
             } else {
                 ops.push(UpdateOp::ResizeVolume { size_gb: to });
@@ -701,6 +713,7 @@ pub const REDACTED: &str = "(sensitive)";
 
 /// Replaces sensitive values: a plan (and anything rendered or saved from it) never holds them.
 fn redact(mut change: ResourceChange) -> ResourceChange {
+    crate::canonical::rules(&mut change);
     for attr in change.attrs.iter_mut().filter(|a| a.sensitive) {
         attr.before = attr.before.as_ref().map(|_| json!(REDACTED));
         attr.after = match &attr.after {

@@ -168,6 +168,10 @@ pub struct Pricing {
     pub hibernated_per_hour: f64,
     /// USD per TB-hour of provisioned volume size.
     pub volume_per_tb_hour: f64,
+    /// USD per GB-hour of snapshot storage (actual size). GUESSED: the rate is not published.
+    pub snapshot_per_gb_hour: f64,
+    /// USD per GB-hour of custom image storage (the snapshot's footprint). GUESSED likewise.
+    pub image_per_gb_hour: f64,
 }
 
 /// `POST /pricing` body: a quote for a configuration.
@@ -760,6 +764,10 @@ pub const PROTOCOLS: &[&str] = &[
 pub const HIBERNATED_PRICE_PER_HOUR: f64 = 0.01;
 /// USD per TB-hour of provisioned volume size.
 pub const VOLUME_PRICE_PER_TB_HOUR: f64 = 0.10;
+/// USD per GB-hour of snapshot storage (the emulator's guess: the volume rate).
+pub const SNAPSHOT_PRICE_PER_GB_HOUR: f64 = VOLUME_PRICE_PER_TB_HOUR / 1000.0;
+/// USD per GB-hour of custom image storage (the emulator's guess: the volume rate).
+pub const IMAGE_PRICE_PER_GB_HOUR: f64 = VOLUME_PRICE_PER_TB_HOUR / 1000.0;
 
 /// Name limits: 1-50 chars of `[A-Za-z0-9 _.-]` (ssh keys: no space).
 pub const NAME_MAX: usize = 50;

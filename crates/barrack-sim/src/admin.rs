@@ -18,7 +18,7 @@ use crate::clock::SimMs;
 use crate::config::FaultConfig;
 use crate::counters::Counters;
 use crate::error::{ApiError, ApiResult};
-use crate::lifecycle::{instance_rate, snapshot_rate, volume_rate};
+use crate::lifecycle::{image_rate, instance_rate, snapshot_rate, volume_rate};
 use crate::shared::{lock, Shared};
 use crate::sim::Sim;
 
@@ -185,10 +185,13 @@ fn patch_in(sim: &mut Sim, kind: &str, id: u64, patch: &Map<String, Value>) -> A
         }
         "images" => {
             let rec = w.images.get_mut(&id).ok_or_else(missing)?;
+            rec.meter.account(now);
             let value = patch_wire(&mut rec.wire, patch)?;
             if status_changed {
                 rec.pending = None;
             }
+            let rate = image_rate(&rec.wire);
+            rec.meter.set(now, &rec.wire.status, rate);
             value
         }
         other => return Err(unknown_kind(other)),
@@ -263,7 +266,9 @@ fn delete_in(sim: &mut Sim, kind: &str, id: u64) -> ApiResult<()> {
             w.closed_bills += rec.meter.incurred();
         }
         "images" => {
-            w.images.remove(&id).ok_or_else(missing)?;
+            let mut rec = w.images.remove(&id).ok_or_else(missing)?;
+            rec.meter.account(now);
+            w.closed_bills += rec.meter.incurred();
         }
         other => return Err(unknown_kind(other)),
     }

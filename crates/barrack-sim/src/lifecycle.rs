@@ -39,7 +39,7 @@ pub(crate) fn instance_rate(instance: &Instance) -> f64 {
     }
 }
 
-/// USD per hour of provisioned storage (volumes, snapshots).
+/// USD per hour of provisioned volume storage.
 pub(crate) fn storage_rate(size_gb: u64) -> f64 {
     size_gb as f64 / 1000.0 * wire::VOLUME_PRICE_PER_TB_HOUR
 }
@@ -55,7 +55,16 @@ pub(crate) fn volume_rate(volume: &wire::Volume) -> f64 {
 /// USD per hour a snapshot costs (billed once it exists).
 pub(crate) fn snapshot_rate(snapshot: &wire::Snapshot) -> f64 {
     if snapshot.status == snapshot_status::SUCCESS {
-        storage_rate(snapshot.size_gb)
+        snapshot.size_gb as f64 * wire::SNAPSHOT_PRICE_PER_GB_HOUR
+    } else {
+        0.0
+    }
+}
+
+/// USD per hour a custom image costs (its storage footprint, billed once it exists).
+pub(crate) fn image_rate(image: &wire::Image) -> f64 {
+    if image.status == snapshot_status::SUCCESS {
+        image.size_gb as f64 * wire::IMAGE_PRICE_PER_GB_HOUR
     } else {
         0.0
     }
@@ -138,6 +147,8 @@ impl Sim {
                 if let Some(rec) = self.world.images.get_mut(&id) {
                     if let Some(p) = take_if(&mut rec.pending, seq) {
                         rec.wire.status = p.to;
+                        let rate = image_rate(&rec.wire);
+                        rec.meter.set(at, &rec.wire.status, rate);
                     }
                 }
             }

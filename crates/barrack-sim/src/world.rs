@@ -83,6 +83,9 @@ pub(crate) struct SnapshotRec {
 pub(crate) struct ImageRec {
     pub(crate) wire: Image,
     pub(crate) pending: Option<Pending>,
+    /// Storage billing (worlds saved before images were billed have none).
+    #[serde(default)]
+    pub(crate) meter: Meter,
 }
 
 /// Everything in the simulated account.
@@ -219,6 +222,10 @@ impl World {
             spent += rec.meter.incurred();
         }
         for rec in self.snapshots.values_mut() {
+            rec.meter.account(now);
+            spent += rec.meter.incurred();
+        }
+        for rec in self.images.values_mut() {
             rec.meter.account(now);
             spent += rec.meter.incurred();
         }

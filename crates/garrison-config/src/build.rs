@@ -22,8 +22,8 @@ pub(crate) struct Builder<'e, 'a> {
     pub(crate) sensitive: BTreeSet<String>,
     /// Entries whose value derives from a sensitive variable: never echoed.
     pub(crate) sensitive_spans: BTreeSet<Span>,
-    /// Children with names not allowed (already reported), e.g. a misspelt `size-gbb`.
-    pub(crate) unknown_children: Vec<String>,
+    /// What unknown children (already reported) were taken for: `size-gbb` -> `size-gb`.
+    pub(crate) misspelt: Vec<String>,
 }
 
 /// The child nodes of a resource, by name (repeatable ones listed in order).
@@ -119,7 +119,9 @@ impl<'e, 'a> Builder<'e, 'a> {
                     label,
                     help,
                 );
-                self.unknown_children.push(name.to_owned());
+                if let Some(meant) = crate::collect::did_you_mean(name, allowed.iter().copied()) {
+                    self.misspelt.push(meant);
+                }
                 continue;
             }
             if REPEATABLE.contains(&name) {

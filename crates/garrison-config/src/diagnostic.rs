@@ -242,6 +242,23 @@ impl ConfigDiagnostic {
     }
 }
 
+impl From<&ConfigDiagnostic> for crate::model::ConfigWarning {
+    fn from(d: &ConfigDiagnostic) -> Self {
+        let (line, column) = match (d.labels.first(), &d.source_text) {
+            (Some(l), Some(t)) => line_col(t, l.span.offset),
+            _ => (0, 0),
+        };
+        crate::model::ConfigWarning {
+            code: d.code.as_str().to_owned(),
+            message: d.message.clone(),
+            file: d.file().map(std::path::Path::to_path_buf),
+            line,
+            column,
+            help: d.help.clone(),
+        }
+    }
+}
+
 fn source_for(file: &std::path::Path, sources: &Sources) -> Option<NamedSource<Arc<String>>> {
     sources
         .get(file)

@@ -284,6 +284,7 @@ fn load_files(
     if has_errors {
         return Err(Failure { errors, warnings });
     }
+    let config_warnings = warnings.iter().map(Into::into).collect();
     Ok(Loaded {
         model: Model {
             dir: dir.map(Path::to_path_buf).unwrap_or_default(),
@@ -294,6 +295,8 @@ fn load_files(
             resources,
             outputs,
             config_hash,
+            sources: ConfigSources(sources),
+            warnings: config_warnings,
         },
         warnings,
     })

@@ -348,6 +348,40 @@ pub struct Model {
     /// sha256 hex over every file read (sorted by path) and the resolved variable values
     /// (sensitive values excluded: the hash appears in plans).
     pub config_hash: String,
+    /// The text of every config file, for diagnostics made later (the planner's errors
+    /// point into the config). Not serialized; var files are not included.
+    #[serde(skip)]
+    pub sources: ConfigSources,
+    /// The config's warnings, for plans to show (open ingress, ...). Not serialized.
+    #[serde(skip)]
+    pub warnings: Vec<ConfigWarning>,
+}
+
+/// A config warning as plans carry it (`docs/plan-json.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigWarning {
+    /// Stable code, e.g. `garrison::config::open_ingress`.
+    pub code: String,
+    /// One line.
+    pub message: String,
+    /// The file, relative to the config directory (none for a warning without a place).
+    pub file: Option<PathBuf>,
+    /// 1-based line (0 without a place).
+    pub line: usize,
+    /// 1-based column (0 without a place).
+    pub column: usize,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+/// Config file texts by path relative to the config directory. `Debug` shows paths only.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ConfigSources(pub BTreeMap<PathBuf, std::sync::Arc<String>>);
+
+impl fmt::Debug for ConfigSources {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
 }
 
 impl Model {

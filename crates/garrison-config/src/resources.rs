@@ -209,7 +209,7 @@ pub(crate) fn build(
         addr: addr.clone(),
         sensitive: BTreeSet::new(),
         sensitive_spans: BTreeSet::new(),
-        unknown_children: Vec::new(),
+        misspelt: Vec::new(),
     };
     let mut allowed: Vec<&str> = schema::COMMON_ATTRS.to_vec();
     allowed.extend(schema::config_attrs(kind));
@@ -379,10 +379,7 @@ fn required<'a>(
 ) -> Option<&'a KdlNode> {
     let n = c.get(attr);
     // `size-gbb` was reported with "did you mean `size-gb`?": that is the one mistake.
-    let misspelt = b
-        .unknown_children
-        .iter()
-        .any(|u| crate::collect::did_you_mean(u, [attr]).is_some());
+    let misspelt = b.misspelt.iter().any(|m| m == attr);
     if n.is_none() && !misspelt {
         b.ev.diags.error(
             Code::MissingAttribute,

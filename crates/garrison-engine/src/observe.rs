@@ -120,6 +120,7 @@ pub fn observe(object: &RemoteObject, fallback_region: &str) -> Attrs {
             out.insert(image::SNAPSHOT.into(), id_or_null(i.snapshot_id.as_ref()));
             out.insert(image::DESCRIPTION.into(), json!(i.description));
             out.insert(schema::STATUS.into(), json!(i.status));
+            out.insert(image::SIZE_GB.into(), json!(i.size_gb));
         }
     }
     out

@@ -11,7 +11,7 @@ use crate::error::PlanError;
 use crate::plan::Cost;
 use crate::planner::Current;
 use crate::remote::{Prices, RemoteView};
-use crate::schema::{vm, volume};
+use crate::schema::{snapshot, vm, volume};
 
 /// USD per hour of a resource with these attributes (desired or observed).
 pub fn hourly(kind: Kind, attrs: &Attrs, prices: &Prices) -> f64 {
@@ -41,8 +41,38 @@ pub fn hourly(kind: Kind, attrs: &Attrs, prices: &Prices) -> f64 {
                 .unwrap_or_default();
             gb as f64 / 1000.0 * prices.volume_per_tb_hour
         }
+        // Storage billed on the actual size, known once the snapshot or image exists.
+        Kind::Snapshot | Kind::Image => {
+            let gb = attrs
+                .get(snapshot::SIZE_GB)
+                .and_then(Value::as_u64)
+                .unwrap_or_default();
+            let rate = if kind == Kind::Snapshot {
+                prices.snapshot_per_gb_hour
+            } else {
+                prices.image_per_gb_hour
+            };
+            gb as f64 * rate
+        }
         _ => 0.0,
     }
+}
+
+/// The attributes a resource will have after apply: what the config wants, except that a
+/// resource kept (not created or replaced) keeps its ignored and computed attributes.
+fn after_apply(r: &Resource, change: Option<&ResourceChange>, observed: Option<&Attrs>) -> Attrs {
+    let mut attrs = desired::desired(r);
+    let renewed = change.is_none_or(|c| matches!(c.action, Action::Create | Action::Replace));
+    let Some(observed) = observed.filter(|_| !renewed) else {
+        return attrs;
+    };
+    for (name, v) in observed {
+        let ignored = r.lifecycle.ignore_changes.iter().any(|i| i == name);
+        if ignored || !attrs.contains_key(name) {
+            attrs.insert(name.clone(), v.clone());
+        }
+    }
+    attrs
 }
 
 fn round(x: f64) -> f64 {
@@ -80,7 +110,12 @@ pub(crate) fn apply_costs(
         .iter()
         .filter(|r| !kept.contains(&r.address.to_string()))
     {
-        let c = hourly(r.address.kind, &desired::desired(r), prices);
+        let address = r.address.to_string();
+        let observed = current
+            .get(address.as_str())
+            .and_then(|c| c.observed.as_ref());
+        let attrs = after_apply(r, changes.get(&address), observed);
+        let c = hourly(r.address.kind, &attrs, prices);
         after += c;
         if let Some(change) = changes.get_mut(&r.address.to_string()) {
             change.cost_after = Some(round(c));
@@ -155,6 +190,8 @@ pub(crate) fn check_stock(
                 gpu_model: model,
                 needed,
                 available: available + returned,
+                src: None,
+                at: None,
             });
         }
     }

@@ -1,7 +1,14 @@
-//! Why a plan cannot be made: every reason at once, each with a hint.
+//! Why a plan cannot be made: every reason at once, each with a hint and, where the config
+//! has one, the place in the config it comes from.
 
-use miette::Diagnostic;
+use std::sync::Arc;
+
+use garrison_config::model::{Model, Spec};
+use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
+
+/// The config file a plan error points into.
+pub type ConfigSource = NamedSource<Arc<String>>;
 
 /// One reason the plan was refused.
 #[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
@@ -16,6 +23,12 @@ pub enum PlanError {
         address: String,
         verb: &'static str,
         detail: String,
+        /// The config file of the resource.
+        #[source_code]
+        src: Option<ConfigSource>,
+        /// The resource in it.
+        #[label("protected")]
+        at: Option<SourceSpan>,
     },
     /// Volumes cannot shrink.
     #[error("`{address}`: volume size cannot shrink from {from} GB to {to} GB")]
@@ -23,7 +36,17 @@ pub enum PlanError {
         code(garrison::plan::volume_shrink),
         help("volumes only grow; to shrink, create a new volume and copy the data")
     )]
-    VolumeShrink { address: String, from: u64, to: u64 },
+    VolumeShrink {
+        address: String,
+        from: u64,
+        to: u64,
+        /// The config file of the resource.
+        #[source_code]
+        src: Option<ConfigSource>,
+        /// The resource in it.
+        #[label("this volume")]
+        at: Option<SourceSpan>,
+    },
     /// A create would collide with a resource the state does not manage.
     #[error("`{address}`: a {kind} named `{name}` already exists in the account (id {remote_id}{created}) but is not managed by this state{detail}")]
     #[diagnostic(
@@ -41,6 +64,12 @@ pub enum PlanError {
         created: String,
         /// What this state knows of `address` (a pending create, a lost remote id), or empty.
         detail: String,
+        /// The config file of the resource.
+        #[source_code]
+        src: Option<ConfigSource>,
+        /// The resource in it.
+        #[label("this name")]
+        at: Option<SourceSpan>,
     },
     /// create-before-destroy needs the new resource to have a different name.
     #[error(
@@ -50,7 +79,16 @@ pub enum PlanError {
         code(garrison::plan::create_before_destroy_name),
         help("names are unique per account: change the name together with the replacing change (e.g. add a version suffix), or drop `create-before-destroy`")
     )]
-    CreateBeforeDestroyName { address: String, name: String },
+    CreateBeforeDestroyName {
+        address: String,
+        name: String,
+        /// The config file of the resource.
+        #[source_code]
+        src: Option<ConfigSource>,
+        /// The resource in it.
+        #[label("keeps its name")]
+        at: Option<SourceSpan>,
+    },
     /// Not enough GPUs in stock.
     #[error("not enough {gpu_model} in {region}: the plan needs {needed} GPUs, {available} are available")]
     #[diagnostic(
@@ -62,6 +100,12 @@ pub enum PlanError {
         gpu_model: String,
         needed: u32,
         available: u32,
+        /// The config file of the resource.
+        #[source_code]
+        src: Option<ConfigSource>,
+        /// The resource in it.
+        #[label("needs these GPUs")]
+        at: Option<SourceSpan>,
     },
     /// The dependency graph has a cycle.
     #[error("dependency cycle: {path}")]
@@ -79,4 +123,64 @@ pub enum PlanError {
 pub struct PlanFailure {
     #[related]
     pub errors: Vec<PlanError>,
+}
+
+impl PlanError {
+    /// Points the error at its resource in the config (file text from the model).
+    pub(crate) fn locate(&mut self, model: &Model) {
+        let span = match &*self {
+            PlanError::Protected { address, .. }
+            | PlanError::VolumeShrink { address, .. }
+            | PlanError::NameTaken { address, .. }
+            | PlanError::CreateBeforeDestroyName { address, .. } => address
+                .parse()
+                .ok()
+                .and_then(|a| model.resource(&a))
+                .map(|r| r.span.clone()),
+            PlanError::OutOfStock {
+                region, gpu_model, ..
+            } => model
+                .resources
+                .iter()
+                .find(|r| {
+                    &r.region == region
+                        && matches!(&r.spec, Spec::Vm(vm) if &vm.gpu_model == gpu_model)
+                })
+                .map(|r| r.span.clone()),
+            PlanError::Cycle { .. } => None,
+        };
+        let Some(span) = span else { return };
+        let Some(text) = model.sources.0.get(&span.file) else {
+            return;
+        };
+        let (src, at) = match self {
+            PlanError::Protected { src, at, .. }
+            | PlanError::VolumeShrink { src, at, .. }
+            | PlanError::NameTaken { src, at, .. }
+            | PlanError::CreateBeforeDestroyName { src, at, .. }
+            | PlanError::OutOfStock { src, at, .. } => (src, at),
+            PlanError::Cycle { .. } => return,
+        };
+        *src = Some(
+            NamedSource::new(span.file.display().to_string(), text.clone()).with_language("kdl"),
+        );
+        *at = Some((span.offset, span.len).into());
+    }
+
+    /// Where in the config the error points: file, 1-based line and column.
+    pub fn location(&self) -> Option<(String, usize, usize)> {
+        let (src, at) = match self {
+            PlanError::Protected { src, at, .. }
+            | PlanError::VolumeShrink { src, at, .. }
+            | PlanError::NameTaken { src, at, .. }
+            | PlanError::CreateBeforeDestroyName { src, at, .. }
+            | PlanError::OutOfStock { src, at, .. } => (src.as_ref()?, at.as_ref()?),
+            PlanError::Cycle { .. } => return None,
+        };
+        let text = src.inner();
+        let before = text.get(..at.offset().min(text.len())).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Some((src.name().to_owned(), line, column))
+    }
 }

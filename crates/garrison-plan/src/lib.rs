@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod blocked;
+mod canonical;
 pub mod cost;
 pub mod desired;
 pub mod error;

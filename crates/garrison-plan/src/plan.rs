@@ -1,5 +1,6 @@
 //! The `Plan` document: changes, drift, cost, and the ordered steps that carry it out.
 
+use garrison_config::model::ConfigWarning;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -81,6 +82,9 @@ pub struct Plan {
     pub blocked: Vec<Blocked>,
     /// `None` when prices were not read (`--refresh=false`).
     pub cost: Option<Cost>,
+    /// The config's warnings (e.g. ingress open to the internet), for reviewers.
+    #[serde(default)]
+    pub warnings: Vec<ConfigWarning>,
     /// Work for the executor, in a valid order; `after` holds the edges. Not serialized:
     /// steps may hold sensitive values, and a saved plan is re-planned and compared on apply.
     #[serde(skip)]

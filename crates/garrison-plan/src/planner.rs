@@ -180,6 +180,8 @@ pub fn plan(
                 address: address.clone(),
                 verb: "replaced",
                 detail: format!(" ({})", change.reasons.join("; ")),
+                src: None,
+                at: None,
             });
         }
         // A broken object is replaced destroy-first (`change.create_before_destroy` is off):
@@ -190,6 +192,8 @@ pub fn plan(
                 errors.push(PlanError::CreateBeforeDestroyName {
                     address: address.clone(),
                     name: resource.name.clone(),
+                    src: None,
+                    at: None,
                 });
             }
         }
@@ -235,6 +239,8 @@ pub fn plan(
                 address: address.to_string(),
                 verb: "destroyed",
                 detail: String::new(),
+                src: None,
+                at: None,
             });
         }
         let before = cur.observed.as_ref().map(|o| ids.to_addresses(kind, o));
@@ -311,6 +317,7 @@ pub fn plan(
     );
     cost::check_stock(&changes, &current, remote, &mut errors);
     if !errors.is_empty() {
+        errors.iter_mut().for_each(|e| e.locate(model));
         return Err(PlanFailure { errors });
     }
     let kept: BTreeSet<String> = blocked.iter().map(|b| b.address.clone()).collect();
@@ -363,6 +370,7 @@ pub fn plan(
         drift,
         blocked,
         cost,
+        warnings: model.warnings.clone(),
         steps,
         notes,
     })
@@ -403,6 +411,8 @@ fn name_taken(
         remote_id: id.clone(),
         created,
         detail,
+        src: None,
+        at: None,
     })
 }
 
@@ -749,6 +759,8 @@ fn in_place_ops(
                     address: address.to_string(),
                     from,
                     to,
+                    src: None,
+                    at: None,
                 });
             } else {
                 ops.push(UpdateOp::ResizeVolume { size_gb: to });
@@ -830,6 +842,7 @@ pub const REDACTED: &str = "(sensitive)";
 
 /// Replaces sensitive values: a plan (and anything rendered or saved from it) never holds them.
 fn redact(mut change: ResourceChange) -> ResourceChange {
+    crate::canonical::rules(&mut change);
     for attr in change.attrs.iter_mut().filter(|a| a.sensitive) {
         attr.before = attr.before.as_ref().map(|_| json!(REDACTED));
         attr.after = match &attr.after {

@@ -37,6 +37,12 @@ pub struct Prices {
     pub hibernated_per_hour: f64,
     /// USD per TB-hour of provisioned volume.
     pub volume_per_tb_hour: f64,
+    /// USD per GB-hour of snapshot storage.
+    #[serde(default)]
+    pub snapshot_per_gb_hour: f64,
+    /// USD per GB-hour of custom image storage.
+    #[serde(default)]
+    pub image_per_gb_hour: f64,
 }
 
 /// Everything refresh learned. `Default` is the offline view (`--refresh=false`).

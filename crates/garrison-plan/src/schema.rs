@@ -149,6 +149,8 @@ pub mod snapshot {
 pub mod image {
     pub const SNAPSHOT: &str = "snapshot";
     pub const DESCRIPTION: &str = "description";
+    /// Storage footprint (inherited from the snapshot), billed per GB-hour.
+    pub const SIZE_GB: &str = "size-gb";
 }
 
 const VM: &[AttrSpec] = &[
@@ -229,6 +231,7 @@ const IMAGE: &[AttrSpec] = &[
     a(image::DESCRIPTION, Replace),
     a(ID, Computed),
     a(STATUS, Computed),
+    a(image::SIZE_GB, Computed),
 ];
 
 /// Every attribute of `kind`, in display order.

@@ -35,6 +35,8 @@ fn seed_prices() -> Prices {
         .collect(),
         hibernated_per_hour: 0.01,
         volume_per_tb_hour: 0.10,
+        snapshot_per_gb_hour: 0.0001,
+        image_per_gb_hour: 0.0001,
     }
 }
 

@@ -56,6 +56,8 @@ impl Sim {
                 .collect::<BTreeMap<_, _>>(),
             hibernated_per_hour: wire::HIBERNATED_PRICE_PER_HOUR,
             volume_per_tb_hour: wire::VOLUME_PRICE_PER_TB_HOUR,
+            snapshot_per_gb_hour: wire::SNAPSHOT_PRICE_PER_GB_HOUR,
+            image_per_gb_hour: wire::IMAGE_PRICE_PER_GB_HOUR,
         };
         Envelope::ok("Pricing retrieved").with(keys::PRICING, pricing)
     }

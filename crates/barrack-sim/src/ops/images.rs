@@ -2,6 +2,7 @@
 
 use barrack_api::wire::{keys, snapshot_status, Image};
 
+use crate::clock::SimMs;
 use crate::envelope::Envelope;
 use crate::error::{ApiError, ApiResult};
 use crate::request::Req;
@@ -34,12 +35,15 @@ impl Sim {
         Ok(Envelope::ok("Image retrieved").with(keys::IMAGE, &self.world.images[&id].wire))
     }
 
-    pub(super) fn delete_image(&mut self, req: &Req) -> ApiResult<Envelope> {
+    pub(super) fn delete_image(&mut self, now: SimMs, req: &Req) -> ApiResult<Envelope> {
         let id = self.image_id(req)?;
         if self.world.images[&id].wire.status == snapshot_status::CREATING {
             return Err(ApiError::conflict(format!("image {id} is still CREATING")));
         }
-        self.world.images.remove(&id);
+        if let Some(mut rec) = self.world.images.remove(&id) {
+            rec.meter.account(now);
+            self.world.closed_bills += rec.meter.incurred();
+        }
         self.dirty = true;
         Ok(Envelope::ok(format!("Image {id} deleted")))
     }

@@ -84,7 +84,7 @@ impl Sim {
             Op::ListSnapshotImageRelationships => self.image_relationships(req),
             Op::ListImages => self.list_images(req),
             Op::GetImage => self.get_image(req),
-            Op::DeleteImage => self.delete_image(req),
+            Op::DeleteImage => self.delete_image(now, req),
         }
     }
 }

@@ -242,6 +242,7 @@ impl Sim {
             ImageRec {
                 wire: wire.clone(),
                 pending: Some(pending),
+                meter: Meter::start(now, snapshot_status::CREATING, 0.0),
             },
         );
         self.dirty = true;

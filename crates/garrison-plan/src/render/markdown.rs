@@ -6,6 +6,23 @@ use crate::action::Action;
 use crate::plan::Plan;
 use crate::render::text::{cost_line, summary_line, to_text, TextStyle};
 
+/// The config's warnings, as a quoted list (the reviewer sees open ingress and the like).
+fn warnings(plan: &Plan, out: &mut String) {
+    if plan.warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "> ⚠️ **{} config warning(s)**\n>", plan.warnings.len());
+    for w in &plan.warnings {
+        let place = match &w.file {
+            Some(f) => format!(" (`{}:{}`)", f.display(), w.line),
+            None => String::new(),
+        };
+        let message = w.message.replace('\n', " ");
+        let _ = writeln!(out, "> - `{}`: {message}{place}", w.code);
+    }
+    out.push('\n');
+}
+
 /// Renders the plan as GitHub-flavoured Markdown.
 pub fn to_markdown(plan: &Plan) -> String {
     let s = &plan.summary;
@@ -20,6 +37,7 @@ pub fn to_markdown(plan: &Plan) -> String {
         s.add, s.change, s.replace, s.destroy
     );
     let _ = writeln!(out, "**{}**\n", cost_line(plan));
+    warnings(plan, &mut out);
     if !plan.changes.is_empty() {
         let _ = writeln!(out, "| | resource | action | why |");
         let _ = writeln!(out, "|---|---|---|---|");

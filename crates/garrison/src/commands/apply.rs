@@ -260,6 +260,7 @@ mod tests {
             drift: Vec::new(),
             blocked: Vec::new(),
             notes: Default::default(),
+            warnings: Vec::new(),
             cost: Some(garrison_plan::Cost {
                 before_per_hour: 1.0,
                 after_per_hour: 22.52,

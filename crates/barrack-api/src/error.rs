@@ -98,7 +98,7 @@ pub enum Error {
 
     /// A paginated list whose answers cannot be true (a `count` that needs more pages than
     /// the cap, or items promised that never come).
-    #[error("listing {url}: {message}")]
+    #[error("GET {url}: {message}")]
     #[diagnostic(
         code(barrack::api::bad_listing),
         help("the endpoint is not behaving like the Barrack API; check `--endpoint` / `BARRACK_ENDPOINT`")

@@ -15,10 +15,11 @@ use crate::error::EngineError;
 use crate::event::{Event, EventSink};
 use crate::executor::{self, StepEnd};
 use crate::outputs::evaluate_outputs;
-use crate::record::resource_state;
+use crate::record::{reseal_legacy, resource_state};
 use crate::recover::{apply_in_memory, resolve, Resolution};
 use crate::refresh::{refresh, Refreshed};
 use crate::saved::SavedPlan;
+use crate::saved_inputs::{self, PlanInputs};
 use crate::schedule::Scheduling;
 use crate::settle::{is_transitional, settle};
 use crate::steps::Ctx;
@@ -147,6 +148,11 @@ pub async fn prepare(
     };
     if let Some(expected) = &options.expected {
         check_saved(expected, &plan, &model, &opened)?;
+        if let Some(reason) = saved_inputs::moved(&expected.inputs, &expected.plan, &view, &model) {
+            return Err(EngineError::StalePlan {
+                reason: format!("{reason} since the plan was made"),
+            });
+        }
     }
     Ok(Prepared {
         model: Arc::new(model),
@@ -469,6 +475,9 @@ impl Prepared {
         }
         let mut store = lock(&self.store)?;
         settle_superseded(&mut store)?;
+        if steps.is_empty() {
+            reseal(&mut store, &self.refreshed, &self.model)?;
+        }
         let outputs = evaluate_outputs(&self.model, store.state());
         store.set_outputs(outputs.clone());
         store.checkpoint()?;
@@ -513,6 +522,28 @@ fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<
     Ok(())
 }
 
+/// Replaces legacy `sha256:` seals that still match the cloud with argon2id seals (an apply
+/// with nothing to do; otherwise the final refresh re-records every resource).
+fn reseal(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<(), EngineError> {
+    let index = refreshed.inventory.index();
+    let updates: Vec<_> = store
+        .state()
+        .resources
+        .iter()
+        .filter_map(|(address, rs)| {
+            let kind: Kind = rs.kind.parse().ok()?;
+            let object = index.get(&(kind, rs.remote_id.clone()))?;
+            let resource = address.parse().ok().and_then(|a| model.resource(&a));
+            reseal_legacy(rs, object, resource).map(|next| (address.clone(), next))
+        })
+        .collect();
+    for (address, next) in updates {
+        let op = store.next_op();
+        store.record_completion(op, &address, Outcome::Upserted(next))?;
+    }
+    Ok(())
+}
+
 /// A plan without the lock (`garrison plan`): the state is only read (journal replayed in
 /// memory). With a client, the cloud is refreshed and interrupted operations are resolved
 /// in memory; with `None` (`--refresh=false`) no API call is made at all.
@@ -522,6 +553,31 @@ pub async fn plan_only(
     client: Option<&Client>,
     destroy: bool,
 ) -> Result<Plan, EngineError> {
+    plan_with_view(model, backend, client, destroy)
+        .await
+        .map(|(plan, _, _)| plan)
+}
+
+/// [`plan_only`], and the inputs a saved plan records ([`SavedPlan::with_inputs`]): the
+/// cloud's values of every planned resource and the seals of the sensitive variables.
+pub async fn plan_for_saving(
+    model: &Model,
+    backend: &dyn Backend,
+    client: Option<&Client>,
+    destroy: bool,
+) -> Result<(Plan, PlanInputs), EngineError> {
+    let (plan, view, state) = plan_with_view(model, backend, client, destroy).await?;
+    // Sealing costs ~20 ms per sensitive value: only when the plan is saved.
+    let inputs = saved_inputs::capture(&plan, &view, &state, model);
+    Ok((plan, inputs))
+}
+
+async fn plan_with_view(
+    model: &Model,
+    backend: &dyn Backend,
+    client: Option<&Client>,
+    destroy: bool,
+) -> Result<(Plan, RemoteView, StateDoc), EngineError> {
     let replay = Store::peek(backend)?;
     let mut state = replay.state;
     let view = match client {
@@ -541,10 +597,6 @@ pub async fn plan_only(
         }
         None => RemoteView::default(),
     };
-    Ok(garrison_plan::plan(
-        model,
-        &state,
-        &view,
-        PlanOptions { destroy },
-    )?)
+    let plan = garrison_plan::plan(model, &state, &view, PlanOptions { destroy })?;
+    Ok((plan, view, state))
 }

@@ -20,12 +20,15 @@ pub mod recover;
 pub mod refresh;
 pub mod remote;
 mod saved;
+mod saved_inputs;
 pub mod schedule;
 pub mod settle;
 mod settle_step;
 mod steps;
 
-pub use apply::{plan_only, prepare, ApplyReport, ExecuteOptions, PrepareOptions, Prepared};
+pub use apply::{
+    plan_for_saving, plan_only, prepare, ApplyReport, ExecuteOptions, PrepareOptions, Prepared,
+};
 pub use cancel::CancelToken;
 pub use error::EngineError;
 pub use event::{no_events, Event, EventSink};
@@ -35,4 +38,5 @@ pub use outputs::evaluate_outputs;
 pub use refresh::{refresh, remote_view, Refreshed};
 pub use remote::{Inventory, RemoteObject};
 pub use saved::{SavedPlan, SAVED_PLAN_FORMAT_VERSION};
+pub use saved_inputs::PlanInputs;
 pub use schedule::Scheduling;

@@ -5,7 +5,7 @@ use garrison_plan::desired::hash_text;
 use garrison_plan::graph::dependencies;
 use garrison_plan::is_sensitive;
 use garrison_plan::schema::vm;
-use garrison_plan::seal::{is_sealed, seal};
+use garrison_plan::seal::{is_legacy_seal, is_sealed, seal, verify};
 use garrison_state::ResourceState;
 
 use crate::observe::observe;
@@ -34,7 +34,16 @@ pub fn resource_state(
                 .is_some_and(is_sealed),
         };
         if sensitive {
-            *value = seal(value);
+            // Keep the recorded seal while it still verifies (salted seals of one value
+            // differ, so re-sealing would change the state on every run); replace a
+            // legacy unsalted `sha256:` seal.
+            let kept = previous
+                .and_then(|p| p.attributes.get(name))
+                .filter(|old| is_sealed(old) && !is_legacy_seal(old) && verify(value, old));
+            *value = match kept {
+                Some(old) => old.clone(),
+                None => seal(value),
+            };
         }
     }
     let region = if object.region().is_empty() {
@@ -73,4 +82,31 @@ pub fn resource_state(
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         }),
     }
+}
+
+/// `previous` with each legacy `sha256:` seal that still matches what the cloud holds
+/// replaced by an argon2id seal; `None` when there is none to replace. Other attributes stay
+/// as recorded (drift is not absorbed).
+pub fn reseal_legacy(
+    previous: &ResourceState,
+    object: &RemoteObject,
+    resource: Option<&Resource>,
+) -> Option<ResourceState> {
+    if !previous.attributes.values().any(is_legacy_seal) {
+        return None;
+    }
+    let observed = observe(object, &previous.region);
+    let mut next = previous.clone();
+    let mut changed = false;
+    for (name, value) in next.attributes.iter_mut() {
+        let Some(now) = observed.get(name) else {
+            continue;
+        };
+        let sensitive = resource.is_none_or(|r| is_sensitive(r, name));
+        if sensitive && is_legacy_seal(value) && verify(now, value) {
+            *value = seal(now);
+            changed = true;
+        }
+    }
+    changed.then_some(next)
 }

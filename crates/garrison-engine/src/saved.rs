@@ -1,5 +1,6 @@
-//! Saved plans (`plan --out FILE`): the plan with its basis, written atomically with mode
-//! 0600, and checked against the current config, state and cloud before it is applied.
+//! Saved plans (`plan --out FILE`): the plan with its basis and inputs, written atomically
+//! with mode 0600, and checked against the current config, state, variables and cloud
+//! before it is applied.
 
 use std::path::{Path, PathBuf};
 
@@ -9,9 +10,10 @@ use serde_json::Value;
 
 use crate::error::EngineError;
 use crate::fsutil::write_private;
+use crate::saved_inputs::PlanInputs;
 
-/// Version of the saved-plan file format.
-pub const SAVED_PLAN_FORMAT_VERSION: u32 = 1;
+/// Version of the saved-plan file format (2: with `inputs`; version 1 files are refused).
+pub const SAVED_PLAN_FORMAT_VERSION: u32 = 2;
 
 /// A reviewed plan, to apply later exactly as shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,16 +23,27 @@ pub struct SavedPlan {
     pub config_dir: PathBuf,
     /// The plan (its `basis` holds the config hash, state lineage and serial).
     pub plan: Plan,
+    /// The cloud's values of the planned resources and the seals of sensitive variables.
+    #[serde(default)]
+    pub inputs: PlanInputs,
 }
 
 impl SavedPlan {
-    /// Wraps a plan made from `config_dir`.
+    /// Wraps a plan made from `config_dir`, recording no inputs (see
+    /// [`SavedPlan::with_inputs`]; `plan_for_saving` gives both).
     pub fn new(config_dir: impl Into<PathBuf>, plan: Plan) -> Self {
         SavedPlan {
             format_version: SAVED_PLAN_FORMAT_VERSION,
             config_dir: config_dir.into(),
             plan,
+            inputs: PlanInputs::default(),
         }
+    }
+
+    /// With the inputs the plan was made from, checked on apply.
+    pub fn with_inputs(mut self, inputs: PlanInputs) -> Self {
+        self.inputs = inputs;
+        self
     }
 
     /// Writes the file atomically, mode 0600.

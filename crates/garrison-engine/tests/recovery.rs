@@ -254,7 +254,10 @@ async fn saved_plans_apply_once_and_then_are_stale() {
 
     // A file of another format version is refused.
     let text = std::fs::read_to_string(&file).unwrap().replacen(
-        "\"format_version\": 1",
+        &format!(
+            "\"format_version\": {}",
+            garrison_engine::SAVED_PLAN_FORMAT_VERSION
+        ),
         "\"format_version\": 99",
         1,
     );

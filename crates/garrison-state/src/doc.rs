@@ -7,8 +7,9 @@ use uuid::Uuid;
 
 use crate::journal::Intent;
 
-/// The state format version this crate writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The state format version this crate writes and the newest it reads. Version 2 (seals
+/// are salted argon2id, `sha256:` seals of version 1 are still verified) reads version 1.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One state document: resources by address, outputs, and operations that may have started.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -72,8 +72,8 @@ fn future_version_is_refused_before_the_checksum() {
         matches!(
             err,
             Error::FutureVersion {
-                found: 2,
-                supported: 1,
+                found: 3,
+                supported: 2,
                 ..
             }
         ),
@@ -163,4 +163,26 @@ fn resource_under_the_wrong_address_is_corrupt() {
     let bytes = encode(&doc).expect("encode");
     let err = decode(Path::new("s.json"), &bytes).expect_err("mismatch");
     assert!(err.to_string().contains("filed under `vm.a`"), "{err}");
+}
+
+/// S6: version 2 (argon2id seals) still reads a version 1 file, and writes it as version 2.
+#[test]
+fn a_version_1_file_is_read_and_upgraded_on_write() {
+    let mut value = encoded_value(&common::doc(3, &["vm.a"]));
+    value["format_version"] = serde_json::json!(1);
+    let object = value.as_object_mut().expect("object");
+    object.remove("checksum");
+    let sum = garrison_state::checksum(
+        &serde_json::from_value::<garrison_state::StateDoc>(serde_json::Value::Object(
+            object.clone(),
+        ))
+        .expect("doc"),
+    )
+    .expect("checksum");
+    object.insert("checksum".into(), serde_json::json!(sum));
+    let doc = decode_str(&value.to_string()).expect("version 1 is read");
+    assert_eq!(doc.format_version, FORMAT_VERSION);
+    assert_eq!(FORMAT_VERSION, 2);
+    let text = String::from_utf8(encode(&doc).expect("encode")).expect("utf8");
+    assert!(text.contains("\"format_version\": 2"), "{text}");
 }

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use garrison_engine::{plan_only, SavedPlan};
+use garrison_engine::{plan_for_saving, plan_only, PlanInputs, SavedPlan};
 use garrison_plan::render;
 use miette::miette;
 
@@ -38,17 +38,18 @@ pub(crate) async fn run(global: &Global, args: PlanArgs) -> miette::Result<u8> {
     } else {
         None
     };
-    let plan = plan_only(
-        &model,
-        backend.as_ref(),
-        remote.as_ref().map(|r| &r.client),
-        args.destroy,
-    )
-    .await;
+    let client = remote.as_ref().map(|r| &r.client);
+    let planned = if args.out.is_some() {
+        plan_for_saving(&model, backend.as_ref(), client, args.destroy).await
+    } else {
+        plan_only(&model, backend.as_ref(), client, args.destroy)
+            .await
+            .map(|plan| (plan, PlanInputs::default()))
+    };
     if let Some(remote) = remote {
         remote.close().await;
     }
-    let plan = plan?;
+    let (plan, inputs) = planned?;
     let text = if args.json {
         render::to_json(&plan)
     } else if args.markdown {
@@ -65,7 +66,9 @@ pub(crate) async fn run(global: &Global, args: PlanArgs) -> miette::Result<u8> {
     if let Some(out) = &args.out {
         let dir = std::fs::canonicalize(&dir)
             .map_err(|e| miette!("resolving `{}`: {e}", dir.display()))?;
-        SavedPlan::new(dir, plan.clone()).write(out)?;
+        SavedPlan::new(dir, plan.clone())
+            .with_inputs(inputs)
+            .write(out)?;
         eprintln!(
             "Saved the plan to `{}`; apply it with `garrison apply {}`.",
             out.display(),

@@ -101,6 +101,8 @@ struct Tally {
     apply_trials: usize,
     destroy_trials: usize,
     pending_never_landed: usize,
+    /// What an apply run left to do (then done by the next run).
+    left_after_run: Vec<String>,
 }
 
 async fn late_trial(seed: u64, tally: &mut Tally) {
@@ -134,6 +136,11 @@ async fn late_trial(seed: u64, tally: &mut Tally) {
                 .plan()
                 .await
                 .unwrap_or_else(|e| panic!("seed {seed}: plan: {e}"));
+            if plan.summary.has_changes() {
+                tally
+                    .left_after_run
+                    .push(format!("seed {seed}: {:?}", plan.actions()));
+            }
             !plan.summary.has_changes()
         };
         if done {

@@ -24,6 +24,11 @@ impl Sim {
     /// A simulator over `world`, its clock resuming from the world's save time.
     pub(crate) fn new(mut world: World, time_scale: f64, seed: u64) -> Self {
         world.rebuild_timeline();
+        // Downtime does not pass for the account, but `created_at` stays wall-clock time
+        // (clients compare it with their own clock to tell their creates from others').
+        let saved = i64::try_from(world.saved_at_ms).unwrap_or(i64::MAX);
+        let now = chrono::Utc::now().timestamp_millis();
+        world.epoch_unix_ms = world.epoch_unix_ms.max(now.saturating_sub(saved));
         let clock = Clock::starting_at(world.saved_at_ms);
         Sim {
             world,

@@ -3,7 +3,7 @@
 //! recorded as not having happened; deletes and updates record what the cloud now holds.
 
 use barrack_api::wire::instance_status;
-use garrison_config::model::{Address, Kind, Model};
+use garrison_config::model::{Address, Kind, Model, Spec};
 use garrison_state::{Intent, Outcome, StateDoc};
 
 use crate::record::resource_state;
@@ -65,10 +65,15 @@ fn resolve_one(
     if intent.action == "create" {
         let found = inventory.by_name(kind, &intent.name);
         return match found.first() {
-            Some(object) => (
-                Outcome::Upserted(resource_state(&intent.address, object, resource, previous)),
-                true,
-            ),
+            Some(object) => {
+                let mut rs = resource_state(&intent.address, object, resource, previous);
+                // A generated key's private key came only in the create's answer (C7).
+                rs.private_key_lost = matches!(
+                    resource.map(|r| &r.spec),
+                    Some(Spec::SshKey(spec)) if spec.public_key.is_none() && spec.private_key_file.is_some()
+                );
+                (Outcome::Upserted(rs), true)
+            }
             None => (
                 Outcome::Failed {
                     message: format!(

@@ -8,6 +8,7 @@ pub mod desired;
 pub mod error;
 pub mod graph;
 pub mod health;
+mod keys;
 pub mod plan;
 mod planner;
 mod protect;

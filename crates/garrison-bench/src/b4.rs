@@ -117,6 +117,7 @@ mod tests {
                     dependencies: Vec::new(),
                     protect: false,
                     created_at: "2026-01-01T00:00:00Z".into(),
+                    private_key_lost: false,
                 },
             );
         }

@@ -7,7 +7,7 @@
 
 use barrack_api::wire::instance_status;
 use chrono::{DateTime, Utc};
-use garrison_config::model::{Address, Kind, Model, Resource};
+use garrison_config::model::{Address, Kind, Model, Resource, Spec};
 use garrison_state::{Intent, Outcome, ResourceState, StateDoc};
 
 use crate::ownership::{self, describe, past_bound};
@@ -99,7 +99,12 @@ fn resolve_create(
         };
         match verdict {
             Ok(()) => {
-                let rs = resource_state(&intent.address, &object, resource, previous);
+                let mut rs = resource_state(&intent.address, &object, resource, previous);
+                // A generated key's private key came only in the create's answer (C7).
+                rs.private_key_lost = matches!(
+                    resource.map(|r| &r.spec),
+                    Some(Spec::SshKey(spec)) if spec.public_key.is_none() && spec.private_key_file.is_some()
+                );
                 return settled(intent, Outcome::Upserted(rs), true);
             }
             Err(reason) => {

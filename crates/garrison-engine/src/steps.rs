@@ -39,6 +39,8 @@ pub(crate) struct Ctx {
     /// VM address -> volumes its create leaves out: a later step hands them over from the
     /// VM it replaces (C3).
     handed_over: HashMap<String, Vec<String>>,
+    /// Generated ssh keys adopted without their private key in this run (C7).
+    lost_keys: Mutex<std::collections::HashSet<String>>,
 }
 
 /// How a create went wrong.
@@ -159,6 +161,7 @@ impl Ctx {
             sink,
             create_before_destroy,
             firewall_locks: Mutex::new(HashMap::new()),
+            lost_keys: Mutex::default(),
         }
     }
 
@@ -346,7 +349,11 @@ impl Ctx {
         )?;
         match self.create_remote(step, resource).await {
             Ok(object) => {
-                let rs = resource_state(&step.address, &object, Some(resource), None);
+                let mut rs = resource_state(&step.address, &object, Some(resource), None);
+                rs.private_key_lost = self
+                    .lost_keys
+                    .lock()
+                    .is_ok_and(|keys| keys.contains(&step.address));
                 self.record(op, &step.address, Outcome::Upserted(rs))
             }
             Err(CreateFailure::NotCreated(message)) => {
@@ -425,10 +432,15 @@ impl Ctx {
                         &step.address,
                         "the cloud generated a private key but `private-key-file` is not set: it was discarded".into(),
                     ),
-                    (None, _) if spec.public_key.is_none() && created.adopted => self.warn(
-                        &step.address,
-                        "the create's answer was lost and the key was adopted: its generated private key is gone; delete the key and apply again".into(),
-                    ),
+                    (None, Some(_)) if spec.public_key.is_none() && created.adopted => {
+                        if let Ok(mut keys) = self.lost_keys.lock() {
+                            keys.insert(step.address.clone());
+                        }
+                        self.warn(
+                            &step.address,
+                            "the create's answer was lost and the key was adopted: its generated private key is gone; the next plan replaces the key and the VMs that use it".into(),
+                        );
+                    }
                     (None, _) => {}
                 }
                 Ok(RemoteObject::SshKey(key))

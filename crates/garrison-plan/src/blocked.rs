@@ -68,51 +68,60 @@ pub(crate) fn spread(
     decisions: &mut BTreeMap<String, Decision>,
     renewed: &mut BTreeSet<String>,
 ) -> Vec<Blocked> {
+    // Each resource's own refusal first; then what cannot happen without them.
     let mut blocked: BTreeMap<String, Blocked> = BTreeMap::new();
-    let mut queue: Vec<Blocked> = initial;
-    while let Some(block) = queue.pop() {
-        if blocked.contains_key(&block.address) {
-            continue;
+    let mut queue: Vec<(String, Action)> = Vec::new();
+    for block in initial {
+        if !blocked.contains_key(&block.address) {
+            queue.push((block.address.clone(), block.action));
+            blocked.insert(block.address.clone(), block);
         }
-        let changing = |address: &str| {
-            changes
-                .get(address)
-                .is_some_and(|c| c.action != Action::NoOp)
-                && !blocked.contains_key(address)
-        };
+    }
+    while let Some((address, action)) = queue.pop() {
+        let mut found: Vec<Blocked> = Vec::new();
         // Dependents in the config that change.
         for r in wanted {
-            let address = r.address.to_string();
-            if changing(&address) && graph::dependencies(r).contains(&block.address) {
-                queue.push(Blocked {
-                    action: changes[&address].action,
-                    reason: format!("needs `{}`, which is blocked", block.address),
-                    hint: format!("unblock `{}` first", block.address),
-                    address,
-                });
+            let dependent = r.address.to_string();
+            if graph::dependencies(r).contains(&address) {
+                found.extend(
+                    changes
+                        .get(&dependent)
+                        .filter(|c| c.action != Action::NoOp)
+                        .map(|c| Blocked {
+                            address: dependent.clone(),
+                            action: c.action,
+                            reason: format!("needs `{address}`, which is blocked"),
+                            hint: format!("unblock `{address}` first"),
+                        }),
+                );
             }
         }
         // What a blocked delete or replace still holds.
-        if matches!(block.action, Action::Delete | Action::Replace) {
+        if matches!(action, Action::Delete | Action::Replace) {
             let uses = current
-                .get(block.address.as_str())
+                .get(address.as_str())
                 .map(|c| c.state.dependencies.clone())
                 .unwrap_or_default();
             for dep in uses {
-                let removed = changes
-                    .get(&dep)
-                    .is_some_and(|c| matches!(c.action, Action::Delete | Action::Replace));
-                if removed && changing(&dep) {
-                    queue.push(Blocked {
-                        action: changes[&dep].action,
-                        reason: format!("`{}` still uses it and is blocked", block.address),
-                        hint: format!("unblock `{}` first", block.address),
-                        address: dep,
-                    });
-                }
+                found.extend(
+                    changes
+                        .get(&dep)
+                        .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+                        .map(|c| Blocked {
+                            address: dep.clone(),
+                            action: c.action,
+                            reason: format!("`{address}` still uses it and is blocked"),
+                            hint: format!("unblock `{address}` first"),
+                        }),
+                );
             }
         }
-        blocked.insert(block.address.clone(), block);
+        for block in found {
+            if !blocked.contains_key(&block.address) {
+                queue.push((block.address.clone(), block.action));
+                blocked.insert(block.address.clone(), block);
+            }
+        }
     }
     for address in blocked.keys() {
         changes.remove(address);

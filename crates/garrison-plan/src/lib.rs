@@ -10,6 +10,7 @@ pub mod error;
 pub mod graph;
 mod handover;
 pub mod health;
+mod keys;
 mod moves;
 mod notes;
 mod ordering;

@@ -13,6 +13,7 @@ use crate::desired::{self, Attrs};
 use crate::error::{PlanError, PlanFailure};
 use crate::graph;
 use crate::health::{self, Health};
+use crate::keys;
 use crate::plan::{Basis, Plan, Summary, PLAN_FORMAT_VERSION};
 use crate::protect;
 use crate::remote::{Observed, RemoteView};
@@ -167,6 +168,12 @@ pub fn plan(
                             drift.extend(drift_of(&address, resource, rs, observed, &ids));
                         }
                         protect::settings_change(resource, rs, &mut change);
+                        if change.action == Action::Replace
+                            && keys::lost_private_key(resource, rs).is_some()
+                            && keys::used_create_before_destroy(&wanted, &address)
+                        {
+                            change.create_before_destroy = true;
+                        }
                         (change, decision)
                     }
                 }
@@ -596,6 +603,10 @@ fn update_change(
     if let Health::Broken(status) = &health {
         replace = true;
         reasons.push(health::broken_reason(status));
+    }
+    if let Some(reason) = keys::lost_private_key(resource, rs) {
+        replace = true;
+        reasons.push(reason);
     }
 
     for spec in schema::attrs(kind) {

@@ -86,6 +86,7 @@ fn state(model: &Model, overrides: &[(&str, Value)]) -> StateDoc {
                 dependencies: Vec::new(),
                 protect: r.protect,
                 created_at: String::new(),
+                private_key_lost: false,
             },
         );
     }

@@ -3,7 +3,7 @@
 //!
 //! `state.json`: `{ "<address>": { "id": "10", "from_config": true, "override": {..} } }` or
 //! `{ "<address>": { "id": "5", "kind": "volume", "name": "..", "region": "..",
-//! "attributes": {..}, "dependencies": [..] } }`. `from_config` fills the attributes from the
+//! "attributes": {..}, "dependencies": [..] } }`; either may say `"private_key_lost": true`. `from_config` fills the attributes from the
 //! config's desired attributes (links as the ids of this state), as an apply would have.
 //! A top-level `"$config": "../noop"` takes `from_config` attributes from another case's
 //! config (the config as of the last apply).
@@ -134,6 +134,7 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                     .collect(),
                 protect: resource.protect,
                 created_at: String::new(),
+                private_key_lost: entry["private_key_lost"].as_bool().unwrap_or(false),
             }
         } else {
             ResourceState {
@@ -161,6 +162,7 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                     .unwrap_or_default(),
                 protect: entry["protect"].as_bool().unwrap_or(false),
                 created_at: String::new(),
+                private_key_lost: entry["private_key_lost"].as_bool().unwrap_or(false),
             }
         };
         doc.resources.insert(address.clone(), rs);

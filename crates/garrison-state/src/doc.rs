@@ -73,6 +73,11 @@ pub struct ResourceState {
     /// Refuse deletes and replaces.
     #[serde(default)]
     pub protect: bool,
+    /// A generated ssh key whose private key never reached Garrison (its create's answer
+    /// was lost and the key adopted by name): nobody can log in with it, so the plan
+    /// replaces it. Omitted from the file when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub private_key_lost: bool,
     /// When Garrison created or adopted it (RFC 3339).
     #[serde(default)]
     pub created_at: String,

@@ -21,6 +21,7 @@ pub fn resource(address: &str) -> ResourceState {
         dependencies: vec!["ssh_key.main".into()],
         protect: false,
         created_at: "2025-01-02T03:04:05Z".into(),
+        private_key_lost: false,
     }
 }
 

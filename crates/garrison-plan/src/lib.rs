@@ -2,6 +2,7 @@
 //! and its rendering as text, JSON and Markdown. No IO.
 
 pub mod action;
+mod cloud_init;
 pub mod cost;
 pub mod desired;
 pub mod error;

@@ -54,11 +54,19 @@ pub fn resource_state(
     let mut input_hashes = previous.map(|p| p.input_hashes.clone()).unwrap_or_default();
     let mut dependencies_list = previous.map(|p| p.dependencies.clone()).unwrap_or_default();
     let mut protect = previous.is_some_and(|p| p.protect);
+    if let Some(text) = previous.and_then(|p| p.attributes.get(vm::CLOUD_INIT)) {
+        attributes.insert(vm::CLOUD_INIT.to_string(), text.clone());
+    }
     if let Some(resource) = resource {
         if let Spec::Vm(spec) = &resource.spec {
+            attributes.remove(vm::CLOUD_INIT);
             match &spec.cloud_init {
                 Some(text) => {
                     input_hashes.insert(vm::CLOUD_INIT.to_string(), hash_text(text));
+                    // The text too, unless sensitive: the next plan shows a diff (U5).
+                    if !is_sensitive(resource, vm::CLOUD_INIT) {
+                        attributes.insert(vm::CLOUD_INIT.to_string(), text.clone().into());
+                    }
                 }
                 None => {
                     input_hashes.remove(vm::CLOUD_INIT);

@@ -162,6 +162,19 @@ async fn a_snapshot_waits_for_its_vm_to_wake() {
     let (plan, report, _) = w.apply(&builder("running", true)).await;
     assert_ok(&report);
     assert!(plan.notes.is_empty(), "{:?}", plan.notes);
+    let id = |address: &str, op: &str| {
+        plan.steps
+            .iter()
+            .find(|s| s.address == address && s.op.verb() == op)
+            .map(|s| s.id)
+    };
+    let (update, snapshot) = (id("vm.builder", "update"), id("snapshot.s", "create"));
+    let snapshot_step = &plan.steps[snapshot.expect("snapshot create")];
+    assert!(
+        snapshot_step.after.contains(&update.expect("vm update")),
+        "{:#?}",
+        plan.steps
+    );
     assert!(!w
         .plan(&builder("running", true))
         .await

@@ -100,3 +100,40 @@ async fn the_plan_shows_every_operation_apply_performs() {
         assert!(!w.plan(text).await.summary.has_changes(), "step {i}");
     }
 }
+
+fn with_cloud_init(version: &str) -> String {
+    format!(
+        r##"
+provider "barrack" {{
+    region "NORWAY-1"
+}}
+ssh-key "laptop" {{
+    public-key "{PUBKEY}"
+}}
+vm "infer" {{
+    gpu "A40"
+    image "{OS_IMAGE}"
+    ssh-keys (ref)"ssh-key.laptop"
+    cloud-init "#cloud-config\npackages:\n  - vllm=={version}\n"
+}}
+"##
+    )
+}
+
+/// U5: cloud-init is shown as text on create and as a unified diff on change (the text is
+/// recorded at apply), never as hashes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloud_init_shows_as_a_diff() {
+    let w = World::start().await;
+    let (plan, report, _) = w.apply(&with_cloud_init("0.6.3")).await;
+    assert!(report.is_success(), "{:?}", report.failed);
+    let created = to_text(&plan, TextStyle::default());
+    assert!(created.contains("+  - vllm==0.6.3"), "{created}");
+    let changed = to_text(
+        &w.plan(&with_cloud_init("0.6.4")).await,
+        TextStyle::default(),
+    );
+    assert!(changed.contains("-  - vllm==0.6.3"), "{changed}");
+    assert!(changed.contains("+  - vllm==0.6.4"), "{changed}");
+    assert!(!changed.contains("sha256:"), "{changed}");
+}

@@ -77,6 +77,10 @@ pub struct AttrChange {
     pub sensitive: bool,
     /// Render as a unified diff.
     pub multiline: bool,
+    /// Linked resources that keep their address but are replaced by this plan: the link
+    /// changes to the new object although the address reads the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced: Vec<String>,
 }
 
 /// An attribute changed outside Garrison since the last apply.

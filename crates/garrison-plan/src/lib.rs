@@ -4,6 +4,7 @@
 pub mod action;
 pub mod blocked;
 mod canonical;
+mod cloud_init;
 pub mod cost;
 pub mod desired;
 pub mod error;

@@ -109,7 +109,7 @@ pub fn plan(
         let cur = current
             .get(address.as_str())
             .or_else(|| moved_from.as_deref().and_then(|f| current.get(f)));
-        let (change, decision) = match cur {
+        let (mut change, decision) = match cur {
             None => {
                 errors.extend(name_taken(resource, remote, state, None));
                 create_change(resource, &desired, Vec::new())
@@ -204,6 +204,7 @@ pub fn plan(
                 });
             }
         }
+        crate::cloud_init::show_text(&mut change, resource, cur.map(|c| c.state));
         decisions.insert(address.clone(), decision);
         changes.insert(address, redact(change));
     }
@@ -270,6 +271,7 @@ pub fn plan(
                                     .get(s.name)
                                     .is_some_and(crate::seal::is_sealed),
                                 multiline: s.multiline,
+                                replaced: Vec::new(),
                             })
                     })
             })
@@ -522,6 +524,7 @@ fn create_change(
                 forces_replacement: false,
                 sensitive: is_sensitive(resource, spec.name),
                 multiline: spec.multiline,
+                replaced: Vec::new(),
             })
         })
         .collect();
@@ -661,6 +664,7 @@ fn update_change(
             forces_replacement: forces,
             sensitive: is_sensitive(resource, spec.name),
             multiline: spec.multiline,
+            replaced: relinked.clone(),
         });
         if spec.update == Update::InPlace {
             in_place_ops(

@@ -30,6 +30,7 @@ pub(crate) fn settings_change(
         forces_replacement: false,
         sensitive: false,
         multiline: false,
+        replaced: Vec::new(),
     });
     change.reasons.push(format!(
         "{PROTECT}: {} -> {} (Garrison only, no cloud call)",

@@ -313,6 +313,26 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
             let before_keys: Vec<String> = before.iter().map(key).collect();
             let after_keys: Vec<String> = after.iter().map(key).collect();
             let _ = writeln!(out, "    {name}:{note}");
+            let replaced = |v: &Value| {
+                v.as_str()
+                    .is_some_and(|a| attr.replaced.iter().any(|r| r == a))
+            };
+            for item in after
+                .iter()
+                .filter(|v| before_keys.contains(&key(v)) && replaced(v))
+            {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    p.paint(
+                        YELLOW,
+                        &format!(
+                            "~ {} (replaced: the new one takes its place)",
+                            format_value(item)
+                        )
+                    )
+                );
+            }
             for item in after.iter().filter(|v| !before_keys.contains(&key(v))) {
                 let _ = writeln!(
                     out,
@@ -329,7 +349,7 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
             }
             let kept = after
                 .iter()
-                .filter(|v| before_keys.contains(&key(v)))
+                .filter(|v| before_keys.contains(&key(v)) && !replaced(v))
                 .count();
             if kept > 0 {
                 let _ = writeln!(

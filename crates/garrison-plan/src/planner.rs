@@ -306,6 +306,7 @@ pub fn plan(
         .partition(|e| blocked::is_per_resource(e).is_some());
     if !errors.is_empty() {
         cost::check_stock(&changes, &current, remote, &mut errors);
+        errors.iter_mut().for_each(|e| e.locate(model));
         return Err(PlanFailure { errors });
     }
     let initial = per_resource

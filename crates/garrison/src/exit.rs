@@ -34,10 +34,15 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// `error: CAUSE`, `caused by:` lines that add something, then `hint:` lines.
+/// `error: CAUSE [code]`, `caused by:` lines that add something, then `hint:` lines. The
+/// stable code (when the error has one) stays visible, as in a graphical diagnostic.
 pub(crate) fn render_error(report: &miette::Report) -> String {
     let top = report.to_string();
-    let mut out = format!("error: {}\n", one_line(&top));
+    let code = report
+        .code()
+        .map(|c| format!(" [{c}]"))
+        .unwrap_or_default();
+    let mut out = format!("error: {}{code}\n", one_line(&top));
     let mut seen = top;
     for cause in report.chain().skip(1) {
         let text = cause.to_string();

@@ -52,7 +52,10 @@ async fn state_commands_need_no_variables() {
         .await
         .expect_code(0);
     assert!(show.stdout.contains("\"remote_id\""), "{}", show.stderr);
-    env.run(&["force-unlock"]).await.expect_code(0);
+    // Not locked: says so and succeeds (the id is only checked against a lock).
+    env.run(&["force-unlock", "00000000-0000-0000-0000-000000000000"])
+        .await
+        .expect_code(0);
 
     // They take `--var` too, and DIR positionally (and the old `--dir`).
     let dir = env.path().to_str().expect("utf-8 path").to_string();

@@ -60,6 +60,7 @@ codes! {
     SensitiveOutput => "sensitive_output", "An output of a sensitive value not marked sensitive.";
     OpenIngress => "open_ingress", "Warning: ingress open to the whole internet.";
     UnusedVariable => "unused_variable", "Warning: a declared variable nothing uses.";
+    AccountWide => "account_wide", "Warning: a `region` on an SSH key, which is account-wide (ignored).";
 }
 
 impl fmt::Display for Code {

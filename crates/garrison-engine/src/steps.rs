@@ -316,7 +316,6 @@ impl Ctx {
             Spec::SshKey(spec) => {
                 let request = CreateSshKeyRequest {
                     name,
-                    region,
                     public_key: spec.public_key.clone(),
                 };
                 let created = c.create_ssh_key(&request).await.map_err(classify)?;

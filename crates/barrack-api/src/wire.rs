@@ -1,7 +1,7 @@
 //! Every JSON shape of the Barrack API: request bodies, resource objects and envelopes.
 //!
 //! This is the ONE module that knows JSON field names (all GUESSED, modelled on Hyperstack;
-//! see `shared/barrack-api.md`). The client and the emulator both use these types.
+//! see `docs/api.md`). The client and the emulator both use these types.
 //! Deserialization is lenient: unknown fields are ignored and almost every field has a
 //! default, so a field the real API omits does not break a read.
 

@@ -24,8 +24,7 @@ pub fn config(n: usize) -> String {
     for k in 0..keys {
         let _ = writeln!(
             out,
-            "ssh-key \"k{k}\" {{\n    region \"{}\"\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{k:08} e2e\"\n}}",
-            REGIONS[k % 3]
+            "ssh-key \"k{k}\" {{\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{k:08} e2e\"\n}}"
         );
     }
     for f in 0..firewalls {

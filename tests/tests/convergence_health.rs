@@ -461,7 +461,6 @@ async fn a_key_adopted_without_its_private_key_is_replaced() {
         .client
         .create_ssh_key(&barrack_api::wire::CreateSshKeyRequest {
             name: "ci".into(),
-            region: "NORWAY-1".into(),
             public_key: None,
         })
         .await

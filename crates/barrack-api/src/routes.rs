@@ -1,6 +1,6 @@
 //! The one routing table: every Barrack operation, its HTTP method and path template.
 //!
-//! Every path here is GUESSED (see `shared/barrack-api.md`); the client and the emulator
+//! Every path here is GUESSED (see `docs/api.md`); the client and the emulator
 //! both read this table, so correcting a path is a one-line change. Path parameters are
 //! written `{name}` (axum 0.8's syntax too) and filled in order by [`Route::path_with`].
 

@@ -1,7 +1,7 @@
 //! Every JSON shape of the Barrack API: request bodies, resource objects and envelopes.
 //!
 //! This is the ONE module that knows JSON field names (all GUESSED, modelled on Hyperstack;
-//! see `shared/barrack-api.md`). The client and the emulator both use these types.
+//! see `docs/api.md`). The client and the emulator both use these types.
 //! Deserialization is lenient: unknown fields are ignored and almost every field has a
 //! default, so a field the real API omits does not break a read.
 
@@ -443,13 +443,14 @@ pub struct Billing {
 // ----------------------------------------------------------------------------------------
 
 /// An SSH key pair. `private_key` is present once, in the answer to a create without
-/// `public_key`; it is a secret and must never be stored in state or printed.
+/// `public_key`; it is a secret and must never be stored in state or printed. Keys are
+/// account-wide: Barrack copies every key to all regions (CONFIRMED), so a key has no
+/// region and serves VMs in any region.
 #[derive(Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct SshKey {
     pub id: Id,
     pub name: String,
-    pub region: String,
     pub public_key: String,
     pub fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -462,7 +463,6 @@ impl std::fmt::Debug for SshKey {
         f.debug_struct("SshKey")
             .field("id", &self.id)
             .field("name", &self.name)
-            .field("region", &self.region)
             .field("fingerprint", &self.fingerprint)
             .field(
                 "private_key",
@@ -472,12 +472,12 @@ impl std::fmt::Debug for SshKey {
     }
 }
 
-/// `POST /ssh-keys` body.
+/// `POST /ssh-keys` body: a name and an optional public key; no region (keys are
+/// account-wide).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
 pub struct CreateSshKeyRequest {
     pub name: String,
-    pub region: String,
     /// Without it the server generates an RSA key and returns `private_key` once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_key: Option<String>,
@@ -775,8 +775,9 @@ pub const NAME_MAX: usize = 50;
 pub const DESCRIPTION_MAX: usize = 255;
 /// Firewalls per account.
 pub const MAX_FIREWALLS: usize = 25;
-/// SSH keys per region.
-pub const MAX_SSH_KEYS_PER_REGION: usize = 25;
+/// SSH keys per account: the API says 25 per region and copies every key to all
+/// regions, so the account holds 25 (CONFIRMED).
+pub const MAX_SSH_KEYS: usize = 25;
 /// Cloud-init limit, bytes.
 pub const CLOUD_INIT_MAX_BYTES: usize = 16 * 1024;
 /// Volume size limits, GB.

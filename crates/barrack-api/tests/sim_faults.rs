@@ -89,7 +89,6 @@ async fn no_duplicate_creates_across_seeds() {
             let k = c
                 .create_ssh_key(&CreateSshKeyRequest {
                     name: format!("key-{i}"),
-                    region: REGION.into(),
                     public_key: Some(PUBKEY.into()),
                 })
                 .await
@@ -224,7 +223,6 @@ async fn power_actions_reconcile_dropped_connections() {
         let key = c
             .create_ssh_key(&CreateSshKeyRequest {
                 name: "k".into(),
-                region: REGION.into(),
                 public_key: Some(PUBKEY.into()),
             })
             .await

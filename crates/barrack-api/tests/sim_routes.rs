@@ -48,7 +48,6 @@ fn ssh_rule() -> RuleRequest {
 async fn key(c: &Client, name: &str) -> Id {
     c.create_ssh_key(&CreateSshKeyRequest {
         name: name.into(),
-        region: REGION.into(),
         public_key: Some(PUBKEY.into()),
     })
     .await
@@ -139,7 +138,6 @@ async fn ssh_key_and_script_routes() {
     let generated = c
         .create_ssh_key(&CreateSshKeyRequest {
             name: "generated".into(),
-            region: REGION.into(),
             public_key: None,
         })
         .await
@@ -149,7 +147,6 @@ async fn ssh_key_and_script_routes() {
     assert_name_taken(
         c.create_ssh_key(&CreateSshKeyRequest {
             name: "laptop".into(),
-            region: REGION.into(),
             public_key: Some(PUBKEY.into()),
         })
         .await,
@@ -157,7 +154,6 @@ async fn ssh_key_and_script_routes() {
     assert_status(
         c.create_ssh_key(&CreateSshKeyRequest {
             name: "has space".into(),
-            region: REGION.into(),
             public_key: Some(PUBKEY.into()),
         })
         .await,

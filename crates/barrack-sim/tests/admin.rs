@@ -51,7 +51,7 @@ async fn counters_count_and_reset() {
 #[tokio::test]
 async fn drift_patch_and_delete_behind_the_back() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k", "NORWAY-1").await;
+    let key = sim.ssh_key("k").await;
     let vm = sim.deploy("vm", "A40", 1, key).await.body["instances"][0]["id"]
         .as_u64()
         .unwrap();
@@ -137,7 +137,7 @@ async fn drift_patch_and_delete_behind_the_back() {
 #[tokio::test]
 async fn reset_empties_the_account() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k", "NORWAY-1").await;
+    let key = sim.ssh_key("k").await;
     sim.deploy("vm", "A40", 1, key).await;
     sim.advance_secs(7200.0).await;
     assert!(sim.balance().await < 10_000.0);
@@ -162,7 +162,7 @@ async fn state_file_round_trip() {
         ..config()
     };
     let sim = Sim::start(cfg()).await;
-    let key = sim.ssh_key("k", "NORWAY-1").await;
+    let key = sim.ssh_key("k").await;
     let vm = sim.deploy("vm", "H100-PCIe-80GB", 4, key).await.body["instances"][0]["id"]
         .as_u64()
         .unwrap();
@@ -186,7 +186,7 @@ async fn state_file_round_trip() {
         .await;
     assert_eq!(sim.instance_status(vm).await, "SHUTOFF");
     // New ids do not collide with loaded ones.
-    let key2 = sim.ssh_key("k2", "NORWAY-1").await;
+    let key2 = sim.ssh_key("k2").await;
     assert!(key2 > vm);
 }
 

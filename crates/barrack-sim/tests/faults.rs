@@ -114,7 +114,7 @@ async fn dropped_after_processing_leaves_the_resource_created() {
 #[tokio::test]
 async fn operation_error_ends_in_error_and_returns_stock() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k", "NORWAY-1").await;
+    let key = sim.ssh_key("k").await;
     let a = sim
         .send(
             Method::PUT,

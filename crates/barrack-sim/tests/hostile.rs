@@ -62,7 +62,7 @@ async fn hostile_modes_through_the_admin_surface() {
     assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
 
     set(&sim, json!({"mode": "bogus_count"})).await;
-    sim.ssh_key("k", "NORWAY-1").await;
+    sim.ssh_key("k").await;
     let answer = sim.get("/ssh-keys").await;
     assert_eq!(
         answer.body["count"],

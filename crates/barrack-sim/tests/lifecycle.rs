@@ -10,7 +10,7 @@ use serde_json::json;
 #[tokio::test]
 async fn instance_walks_every_state() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     let a = sim.deploy("vm one", "L40", 1, key).await;
     assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
     assert!(a.body["deployment_id"].as_str().unwrap().starts_with("DEP"));
@@ -72,7 +72,7 @@ async fn instance_walks_every_state() {
 #[tokio::test]
 async fn wrong_state_actions_are_409() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     let id = sim.deploy("vm", "A40", 1, key).await.body["instances"][0]["id"]
         .as_u64()
         .unwrap();
@@ -99,7 +99,7 @@ async fn wrong_state_actions_are_409() {
 #[tokio::test]
 async fn volume_firewall_snapshot_image_lifecycles() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     let vm = sim.deploy("vm", "A40", 1, key).await.body["instances"][0]["id"]
         .as_u64()
         .unwrap();
@@ -259,7 +259,7 @@ async fn tiny_time_scale_settles_in_real_time() {
         ..config()
     })
     .await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     let id = sim.deploy("vm", "A40", 1, key).await.body["instances"][0]["id"]
         .as_u64()
         .unwrap();

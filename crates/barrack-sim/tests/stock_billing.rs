@@ -10,7 +10,7 @@ use serde_json::json;
 #[tokio::test]
 async fn stock_is_consumed_by_create_and_returned_by_delete() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     let model = "H100-SXM5-80GB";
     let before = sim.stock("NORWAY-1", model).await;
     assert_eq!(before, 64);
@@ -41,7 +41,7 @@ async fn stock_is_consumed_by_create_and_returned_by_delete() {
 #[tokio::test]
 async fn out_of_stock_is_409_naming_model_and_availability() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     for i in 0..8 {
         let a = sim.deploy(&format!("vm{i}"), "L40", 8, key).await;
         assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
@@ -60,7 +60,7 @@ async fn out_of_stock_is_409_naming_model_and_availability() {
 #[tokio::test]
 async fn billing_accrues_per_minute_of_simulated_time() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     let start = sim.balance().await;
     assert_eq!(start, 10_000.0);
     let id = sim.deploy("vm", "H100-SXM5-80GB", 2, key).await.body["instances"][0]["id"]
@@ -106,7 +106,7 @@ async fn billing_accrues_per_minute_of_simulated_time() {
 #[tokio::test]
 async fn insufficient_balance_is_402() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     sim.deploy("burner", "H100-SXM5-80GB", 8, key).await;
     // 8 x 2.69 = 21.52 USD/h; 10000 USD lasts about 464 hours.
     sim.advance_secs(470.0 * 3600.0).await;

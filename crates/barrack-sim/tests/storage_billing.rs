@@ -16,7 +16,7 @@ async fn u6_snapshot_and_image_storage_are_priced_and_billed() {
     let image_rate = pricing["image_per_gb_hour"].as_f64().unwrap_or_default();
     assert!(snap_rate > 0.0 && image_rate > 0.0, "{pricing}");
 
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     let vm = sim.deploy("vm", "A40", 1, key).await.body["instances"][0]["id"]
         .as_u64()
         .unwrap_or_default();

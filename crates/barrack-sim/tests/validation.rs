@@ -73,7 +73,7 @@ fn deploy(extra: Value, key: u64) -> Value {
 #[tokio::test]
 async fn validation_rules() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     // Names.
     check_400(&sim, "/instances", deploy(json!({"name": ""}), key), "name").await;
     check_400(
@@ -151,15 +151,6 @@ async fn validation_rules() {
         "/instances",
         deploy(json!({"name": "b", "ssh_key_ids": []}), key),
         "ssh_key_ids",
-    )
-    .await;
-    // Same region: a key from another region.
-    let us_key = sim.ssh_key("k-us", "US-1").await;
-    check_400(
-        &sim,
-        "/instances",
-        deploy(json!({"name": "b"}), us_key),
-        "US-1",
     )
     .await;
     // Cloud-init limit.
@@ -268,7 +259,8 @@ async fn validation_rules() {
 }
 
 #[tokio::test]
-async fn limits_25_firewalls_and_25_keys_per_region() {
+/// F1: SSH keys are account-wide, so the 25-per-region limit is 25 per account.
+async fn limits_25_firewalls_and_25_keys_per_account() {
     let sim = Sim::start(config()).await;
     for i in 0..25 {
         let a = sim
@@ -278,7 +270,7 @@ async fn limits_25_firewalls_and_25_keys_per_region() {
             )
             .await;
         assert_eq!(a.status, StatusCode::OK);
-        sim.ssh_key(&format!("key{i}"), "CANADA-1").await;
+        sim.ssh_key(&format!("key{i}")).await;
     }
     check_400(
         &sim,
@@ -287,21 +279,49 @@ async fn limits_25_firewalls_and_25_keys_per_region() {
         "25",
     )
     .await;
+    check_400(&sim, "/ssh-keys", json!({"name": "key25"}), "25").await;
+    // Every key is in every region: naming another region gives no more room.
     check_400(
         &sim,
         "/ssh-keys",
-        json!({"name": "key25", "region": "CANADA-1"}),
+        json!({"name": "key26", "region": "NORWAY-1"}),
         "25",
     )
     .await;
-    // Another region still has room.
-    sim.ssh_key("key-no", "NORWAY-1").await;
+}
+
+/// F1: one key serves VMs in every region, and the key object carries no region.
+#[tokio::test]
+async fn one_ssh_key_serves_every_region() {
+    let sim = Sim::start(config()).await;
+    let key = sim.ssh_key("everywhere").await;
+    let listed = sim.get("/ssh-keys?region=CANADA-1").await;
+    assert_eq!(listed.body["keypairs"][0]["id"], json!(key));
+    assert!(
+        listed.body["keypairs"][0].get("region").is_none(),
+        "{:?}",
+        listed.body
+    );
+    for (name, region) in [
+        ("oslo", "NORWAY-1"),
+        ("toronto", "CANADA-1"),
+        ("dallas", "US-1"),
+    ] {
+        let a = sim
+            .post(
+                "/instances",
+                json!({"name": name, "region": region, "gpu_model": "A40", "gpu_count": 1,
+                       "image_name": OS_IMAGE, "ssh_key_ids": [key]}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{region}: {:?}", a.body);
+    }
 }
 
 #[tokio::test]
 async fn delete_conflicts() {
     let sim = Sim::start(config()).await;
-    let key = sim.ssh_key("k1", "NORWAY-1").await;
+    let key = sim.ssh_key("k1").await;
     let vm = sim.deploy("vm", "A40", 1, key).await.body["instances"][0]["id"]
         .as_u64()
         .unwrap();
@@ -322,10 +342,7 @@ async fn delete_conflicts() {
         sim.delete(&format!("/ssh-keys/{key}")).await.status,
         StatusCode::NOT_FOUND
     );
-    let generated = sim
-        .post("/ssh-keys", json!({"name": "gen", "region": "US-1"}))
-        .await
-        .body;
+    let generated = sim.post("/ssh-keys", json!({"name": "gen"})).await.body;
     assert!(generated["keypair"]["private_key"]
         .as_str()
         .unwrap()

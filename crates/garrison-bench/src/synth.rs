@@ -1,6 +1,6 @@
 //! Synthetic configs: mixed kinds with realistic dependency chains
 //! (keys and scripts -> firewalls and volumes -> VMs -> snapshots -> images), within the
-//! account limits (25 firewalls, 25 ssh keys per region).
+//! account limits (25 firewalls, 25 ssh keys: keys are account-wide).
 
 use std::fmt::Write;
 
@@ -11,7 +11,7 @@ const GPUS: [&str; 4] = ["H100-SXM5-80GB", "A100-PCIe-80GB", "L40", "RTX-A6000"]
 pub(crate) fn config(n: usize) -> String {
     // Multiples of 3: one per region, so every VM finds a key and a firewall in its region.
     let firewalls = (n / 200).clamp(3, 24) / 3 * 3;
-    let keys = (n / 100).clamp(3, 75) / 3 * 3;
+    let keys = (n / 100).clamp(3, 24) / 3 * 3;
     let groups = n.saturating_sub(firewalls + keys) / 10;
     let leftover = n.saturating_sub(firewalls + keys + groups * 10);
     let mut out = String::with_capacity(n * 160);
@@ -22,8 +22,7 @@ pub(crate) fn config(n: usize) -> String {
     for k in 0..keys {
         let _ = writeln!(
             out,
-            "ssh-key \"k{k}\" {{\n    region \"{}\"\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{k:08} bench\"\n}}",
-            REGIONS[k % 3]
+            "ssh-key \"k{k}\" {{\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{k:08} bench\"\n}}"
         );
     }
     for f in 0..firewalls {
@@ -97,11 +96,11 @@ const VMS_PER_CELL: usize = 24;
 
 /// A KDL config of exactly `n` resources (`n >= 20`) that the emulator can hold at once:
 /// within its GPU stock (VMs spread over every model and region, at most 576), its
-/// limits (25 ssh keys per region, 25 firewalls) and its balance. The same chains as
+/// limits (25 ssh keys per account, 25 firewalls) and its balance. The same chains as
 /// [`config`] (keys, scripts, firewalls, volumes -> VMs -> snapshots -> images), with the
 /// bulk in volumes and scripts. For the benchmarks that apply (B2, B4).
 pub(crate) fn account(n: usize) -> String {
-    let keys = 3 * (n / 300).clamp(1, 25);
+    let keys = 3 * (n / 300).clamp(1, 8);
     let firewalls = 3 * (n / 600).clamp(1, 8);
     let vms = (n / 16).min(VMS_PER_CELL * 3 * ALL_GPUS.len());
     let snapshots = vms / 2;
@@ -116,8 +115,7 @@ pub(crate) fn account(n: usize) -> String {
     for k in 0..keys {
         let _ = writeln!(
             out,
-            "ssh-key \"k{k}\" {{\n    region \"{}\"\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{k:08} bench\"\n}}",
-            REGIONS[k % 3]
+            "ssh-key \"k{k}\" {{\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{k:08} bench\"\n}}"
         );
     }
     for f in 0..firewalls {
@@ -202,8 +200,7 @@ pub(crate) fn random_dag(n: usize, seed: u64) -> (String, DagShape) {
     for k in 0..shape.keys {
         let _ = writeln!(
             out,
-            "ssh-key \"k{k}\" {{\n    region \"{}\"\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{k:08} dag\"\n}}",
-            REGIONS[k % 3]
+            "ssh-key \"k{k}\" {{\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA{k:08} dag\"\n}}"
         );
     }
     for f in 0..shape.firewalls {
@@ -336,7 +333,7 @@ mod tests {
             let vms = text.matches("\nvm \"").count();
             assert!(vms >= n / 20, "n={n}: only {vms} VMs");
             assert!(vms <= 576, "n={n}: {vms} VMs exceed the emulator's stock");
-            assert!(text.matches("ssh-key \"").count() <= 75);
+            assert!(text.matches("ssh-key \"").count() <= 25);
             assert!(text.matches("firewall \"").count() <= 25);
         }
     }
@@ -377,7 +374,7 @@ pub(crate) fn counted(n: usize) -> String {
     out.push_str("provider \"barrack\" {\n    region \"NORWAY-1\"\n}\n\n");
     for (r, region) in REGIONS.iter().enumerate() {
         out.push_str(&format!(
-            "ssh-key \"k{r}\" {{\n    region \"{region}\"\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f k{r}\"\n}}\n\nfirewall \"f{r}\" {{\n    region \"{region}\"\n    rule direction=\"ingress\" protocol=\"tcp\" port=22 remote=\"10.0.0.0/8\"\n}}\n\n"
+            "ssh-key \"k{r}\" {{\n    public-key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f k{r}\"\n}}\n\nfirewall \"f{r}\" {{\n    region \"{region}\"\n    rule direction=\"ingress\" protocol=\"tcp\" port=22 remote=\"10.0.0.0/8\"\n}}\n\n"
         ));
     }
     for s in 0..leftover {

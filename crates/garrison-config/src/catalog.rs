@@ -93,8 +93,8 @@ pub const FIREWALL_DESCRIPTION_MAX: usize = 255;
 /// Firewalls per account.
 pub const FIREWALLS_PER_ACCOUNT: usize = 25;
 
-/// SSH keys per region.
-pub const SSH_KEYS_PER_REGION: usize = 25;
+/// SSH keys per account (Barrack says 25 per region, and copies every key to all regions).
+pub const SSH_KEYS_PER_ACCOUNT: usize = 25;
 
 /// Whether `c` may appear in a resource name (VM, volume, firewall, snapshot, image, script).
 pub fn is_name_char(c: char) -> bool {

@@ -112,24 +112,22 @@ fn limits(resources: &[Resource], diags: &mut Diags) {
             Some("share firewalls between VMs, or use inline `security-rule`s".to_owned()),
         );
     }
-    let mut per_region: BTreeMap<&str, Vec<&Resource>> = BTreeMap::new();
-    for r in resources.iter().filter(|r| r.address.kind == Kind::SshKey) {
-        per_region.entry(r.region.as_str()).or_default().push(r);
-    }
-    for (region, keys) in per_region {
-        if let Some(over) = keys.get(catalog::SSH_KEYS_PER_REGION) {
-            diags.error(
-                Code::Limit,
-                &over.span,
-                format!(
-                    "{} SSH keys in {region}; a region holds at most {}",
-                    keys.len(),
-                    catalog::SSH_KEYS_PER_REGION
-                ),
-                format!("key number {}", catalog::SSH_KEYS_PER_REGION + 1),
-                None,
-            );
-        }
+    let keys: Vec<&Resource> = resources
+        .iter()
+        .filter(|r| r.address.kind == Kind::SshKey)
+        .collect();
+    if let Some(over) = keys.get(catalog::SSH_KEYS_PER_ACCOUNT) {
+        diags.error(
+            Code::Limit,
+            &over.span,
+            format!(
+                "{} SSH keys; an account holds at most {} (every key is in every region)",
+                keys.len(),
+                catalog::SSH_KEYS_PER_ACCOUNT
+            ),
+            format!("key number {}", catalog::SSH_KEYS_PER_ACCOUNT + 1),
+            None,
+        );
     }
 }
 

@@ -423,7 +423,8 @@ pub struct Resource {
     pub address: Address,
     /// Cloud-side name, templates resolved; default NAME or NAME-<index>.
     pub name: String,
-    /// Resolved region (resource `region`, else provider region).
+    /// Resolved region (resource `region`, else provider region); empty for SSH keys,
+    /// which are account-wide.
     pub region: String,
     /// Refuse to destroy or replace.
     pub protect: bool,

@@ -231,8 +231,9 @@ pub(crate) fn build(
             Some(s)
         }
     };
-    // region
+    // region (none for SSH keys: Barrack copies every key to all regions)
     let region = match c.get("region") {
+        _ if kind == Kind::SshKey => Some(account_wide_region(&mut b, &c)),
         Some(n) => b
             .string(n)
             .and_then(|(r, sp)| b.one_of(&r, &sp, "region", catalog::REGIONS).then_some(r)),
@@ -718,6 +719,26 @@ fn firewall<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>) -> Option<FirewallSpe
         }
     }
     ok.then_some(FirewallSpec { description, rules })
+}
+
+/// The region of an account-wide kind (SSH keys): none, recorded as the empty string. A
+/// `region` written anyway is accepted with a warning (configs from before keys were
+/// known to be account-wide keep working) and otherwise ignored.
+fn account_wide_region<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>) -> String {
+    if let Some(n) = c.get("region") {
+        let sp = span(b.file, n.span());
+        b.ev.diags.warning(
+            Code::AccountWide,
+            &sp,
+            format!(
+                "`{}` has a `region`, but SSH keys are account-wide",
+                b.addr.block()
+            ),
+            "ignored: Barrack copies every SSH key to all regions",
+            Some("remove `region`; one key serves VMs in every region".to_owned()),
+        );
+    }
+    String::new()
 }
 
 fn ssh_key<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<SshKeySpec> {

@@ -57,7 +57,8 @@ pub fn static_attrs(kind: Kind) -> &'static [&'static str] {
             "description",
         ],
         Kind::Firewall => &["name", "region", "description"],
-        Kind::SshKey => &["name", "region", "public-key"],
+        // No region: SSH keys are account-wide.
+        Kind::SshKey => &["name", "public-key"],
         Kind::Script => &["name", "region", "content", "description"],
         Kind::Snapshot => &["name", "region", "description"],
         Kind::Image => &["name", "region", "description"],

@@ -24,7 +24,10 @@ pub fn observe(object: &RemoteObject, fallback_region: &str) -> Attrs {
     } else {
         object.region()
     };
-    out.insert(schema::REGION.into(), json!(region));
+    // SSH keys are account-wide: no region.
+    if !matches!(object, RemoteObject::SshKey(_)) {
+        out.insert(schema::REGION.into(), json!(region));
+    }
     out.insert(schema::ID.into(), json!(object.id().as_str()));
     match object {
         RemoteObject::Vm(i) => {

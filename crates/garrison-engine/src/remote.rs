@@ -59,14 +59,14 @@ impl RemoteObject {
         }
     }
 
-    /// Its region (empty when the API does not say, e.g. scripts).
+    /// Its region (empty when the API does not say, e.g. scripts, or the kind is
+    /// account-wide: SSH keys).
     pub fn region(&self) -> &str {
         match self {
             RemoteObject::Vm(o) => &o.region,
             RemoteObject::Volume(o) => &o.region,
             RemoteObject::Firewall(o) => &o.region,
-            RemoteObject::SshKey(o) => &o.region,
-            RemoteObject::Script(_) => "",
+            RemoteObject::SshKey(_) | RemoteObject::Script(_) => "",
             RemoteObject::Snapshot(o) => &o.region,
             RemoteObject::Image(o) => &o.region,
         }

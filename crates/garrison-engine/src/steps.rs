@@ -401,7 +401,6 @@ impl Ctx {
             Spec::SshKey(spec) => {
                 let request = CreateSshKeyRequest {
                     name,
-                    region,
                     public_key: spec.public_key.clone(),
                 };
                 let created = self

@@ -23,7 +23,7 @@ fn catalog_matches_the_wire_contract() {
     );
     assert_eq!(catalog::FIREWALL_DESCRIPTION_MAX, wire::DESCRIPTION_MAX);
     assert_eq!(catalog::FIREWALLS_PER_ACCOUNT, wire::MAX_FIREWALLS);
-    assert_eq!(catalog::SSH_KEYS_PER_REGION, wire::MAX_SSH_KEYS_PER_REGION);
+    assert_eq!(catalog::SSH_KEYS_PER_ACCOUNT, wire::MAX_SSH_KEYS);
     for name in ["team-a trainer_0.x", "a b", "bad/name", "", "ssh-key.1"] {
         let config = !name.is_empty()
             && name.chars().count() <= catalog::NAME_MAX

@@ -54,7 +54,6 @@ async fn pending_creates_are_adopted_or_recorded_as_not_happened() {
         .client
         .create_ssh_key(&CreateSshKeyRequest {
             name: "key-a".into(),
-            region: "NORWAY-1".into(),
             public_key: Some(PUBKEY.into()),
         })
         .await
@@ -111,7 +110,6 @@ async fn prepare_reports_adoptions_as_events() {
     w.client
         .create_ssh_key(&CreateSshKeyRequest {
             name: "key-a".into(),
-            region: "NORWAY-1".into(),
             public_key: Some(PUBKEY.into()),
         })
         .await

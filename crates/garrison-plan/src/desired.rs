@@ -54,7 +54,10 @@ fn addresses<'a>(list: impl IntoIterator<Item = &'a garrison_config::model::Addr
 pub fn desired(resource: &Resource) -> Attrs {
     let mut out = Attrs::new();
     out.insert(schema::NAME.into(), json!(resource.name));
-    out.insert(schema::REGION.into(), json!(resource.region));
+    // SSH keys are account-wide: no region to compare.
+    if !matches!(resource.spec, Spec::SshKey(_)) {
+        out.insert(schema::REGION.into(), json!(resource.region));
+    }
     match &resource.spec {
         Spec::Vm(spec) => {
             out.insert(vm::GPU_MODEL.into(), json!(spec.gpu_model));

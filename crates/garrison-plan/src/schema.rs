@@ -198,9 +198,9 @@ const FIREWALL: &[AttrSpec] = &[
     link(firewall::ATTACHED_VMS, Computed, Link::Many(Kind::Vm)),
 ];
 
+// No region: Barrack copies every SSH key to all regions.
 const SSH_KEY: &[AttrSpec] = &[
     a(NAME, Replace),
-    a(REGION, Replace),
     text(ssh_key::PUBLIC_KEY, Replace),
     a(ID, Computed),
     a(ssh_key::FINGERPRINT, Computed),
@@ -257,7 +257,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_unique_per_kind_and_every_kind_has_name_and_region() {
+    fn names_are_unique_per_kind_and_every_regional_kind_has_name_and_region() {
         for kind in Kind::ALL {
             let specs = attrs(kind);
             for (i, spec) in specs.iter().enumerate() {
@@ -267,7 +267,9 @@ mod tests {
                     spec.name
                 );
             }
-            assert!(attr(kind, NAME).is_some() && attr(kind, REGION).is_some());
+            assert!(attr(kind, NAME).is_some());
+            // SSH keys are account-wide (F1).
+            assert_eq!(attr(kind, REGION).is_some(), kind != Kind::SshKey, "{kind}");
         }
     }
 }

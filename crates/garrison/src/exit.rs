@@ -38,10 +38,7 @@ pub(crate) fn run(cli: Cli) -> ExitCode {
 /// stable code (when the error has one) stays visible, as in a graphical diagnostic.
 pub(crate) fn render_error(report: &miette::Report) -> String {
     let top = report.to_string();
-    let code = report
-        .code()
-        .map(|c| format!(" [{c}]"))
-        .unwrap_or_default();
+    let code = report.code().map(|c| format!(" [{c}]")).unwrap_or_default();
     let mut out = format!("error: {}{code}\n", one_line(&top));
     let mut seen = top;
     for cause in report.chain().skip(1) {

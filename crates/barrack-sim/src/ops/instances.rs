@@ -258,17 +258,12 @@ impl Sim {
         if body.ssh_key_ids.is_empty() {
             return Err(ApiError::bad_request("ssh_key_ids needs at least one key"));
         }
+        // Keys are account-wide: any key serves a VM in any region.
         for key_id in &body.ssh_key_ids {
-            let key = key_id
+            key_id
                 .as_u64()
                 .and_then(|k| self.world.ssh_keys.get(&k))
                 .ok_or_else(|| ApiError::not_found("ssh key", key_id))?;
-            if key.region != body.region {
-                return Err(ApiError::bad_request(format!(
-                    "ssh key {key_id} is in {}, not {}",
-                    key.region, body.region
-                )));
-            }
         }
         if let Some(script_id) = &body.startup_script_id {
             if !script_id

@@ -1,4 +1,5 @@
-//! SSH key operations: list, create (import or generate), get, delete.
+//! SSH key operations: list, create (import or generate), get, delete. Keys are
+//! account-wide: each is in every region.
 
 use barrack_api::wire::{self, keys, CreateSshKeyRequest, SshKey};
 use barrack_api::Id;
@@ -36,13 +37,9 @@ impl Sim {
     }
 
     pub(super) fn list_ssh_keys(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
-        let list: Vec<&SshKey> = self
-            .world
-            .ssh_keys
-            .values()
-            .filter(|k| region.is_none_or(|r| r == k.region))
-            .collect();
+        // Keys are in every region: a `region` filter (validated) keeps them all.
+        req.region()?;
+        let list: Vec<&SshKey> = self.world.ssh_keys.values().collect();
         Ok(Envelope::ok("SSH keys retrieved").page(keys::SSH_KEYS, list, req.paging()?))
     }
 
@@ -60,17 +57,11 @@ impl Sim {
                 body.name
             )));
         }
-        validate::region(&body.region)?;
-        let in_region = self
-            .world
-            .ssh_keys
-            .values()
-            .filter(|k| k.region == body.region)
-            .count();
-        if in_region >= wire::MAX_SSH_KEYS_PER_REGION {
+        // Every key is copied to all regions, so 25 per region is 25 per account.
+        if self.world.ssh_keys.len() >= wire::MAX_SSH_KEYS {
             return Err(ApiError::bad_request(format!(
-                "limit reached: {} ssh keys per region",
-                wire::MAX_SSH_KEYS_PER_REGION
+                "limit reached: {} ssh keys per region (every key is in every region)",
+                wire::MAX_SSH_KEYS
             )));
         }
         let (public_key, blob, private_key) = match &body.public_key {
@@ -87,7 +78,6 @@ impl Sim {
         let key = SshKey {
             id: Id::from(id),
             name: body.name,
-            region: body.region,
             public_key,
             fingerprint: format!("SHA256:{}", STANDARD_NO_PAD.encode(Sha256::digest(&blob))),
             private_key: None,

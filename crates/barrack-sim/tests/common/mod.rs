@@ -98,10 +98,9 @@ impl Sim {
         assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
     }
 
-    pub async fn ssh_key(&self, name: &str, region: &str) -> u64 {
-        let a = self
-            .post("/ssh-keys", json!({"name": name, "region": region}))
-            .await;
+    /// Creates an (account-wide) SSH key and returns its id.
+    pub async fn ssh_key(&self, name: &str) -> u64 {
+        let a = self.post("/ssh-keys", json!({"name": name})).await;
         assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
         a.body["keypair"]["id"].as_u64().expect("key id")
     }

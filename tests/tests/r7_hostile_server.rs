@@ -122,14 +122,14 @@ async fn check(mode: Hostile, limit: Duration) -> Outcome {
     }
     assert!(!outcome.stderr.contains("panicked"), "{shown}");
     assert!(!outcome.stderr.contains("internal error"), "{shown}");
-    // miette's report: `× <what was being done>: <method> <url> <cause>`, then
-    // `help: <hint>`. Which read fails first (a list, prices, stock) varies.
-    let cause = outcome.stderr.lines().find(|l| l.contains('×'));
+    // One line `error: <what was being done>: <method> <url> <cause>`, then
+    // `hint: <hint>`. Which read fails first (a list, prices, stock) varies.
+    let cause = outcome.stderr.lines().find(|l| l.starts_with("error: "));
     assert!(
         cause.is_some_and(|l| l.contains(": GET http://127.0.0.1:")),
         "no cause line: {shown}"
     );
-    assert!(outcome.stderr.contains("help:"), "no hint: {shown}");
+    assert!(outcome.stderr.contains("\nhint: "), "no hint: {shown}");
     assert!(outcome.peak_rss_kb < MAX_RSS_KB, "memory: {shown}");
     outcome
 }

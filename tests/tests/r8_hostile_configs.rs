@@ -5,9 +5,7 @@
 //! and `i128::MIN`: each exits 1 with a diagnostic, never aborts (rc 134, or a signal),
 //! finishes in bounded time, and never prints the API key from the environment.
 //!
-//! The binary is `target/<profile>/garrison`, next to this test's own directory (built by
-//! `cargo nextest run --workspace`; after `-p garrison-e2e` alone, `cargo build -p garrison`
-//! first), or `GARRISON_BIN`.
+//! The binary is `GARRISON_BIN`, or the one `garrison_e2e::bin` builds next to this test.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,22 +18,10 @@ const API_KEY: &str = "sk-r8-5f0c1e9a-never-print-me";
 const TIME_LIMIT: Duration = Duration::from_secs(120);
 
 fn garrison_bin() -> PathBuf {
-    if let Some(p) = std::env::var_os("GARRISON_BIN") {
-        return PathBuf::from(p);
+    match std::env::var_os("GARRISON_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => garrison_e2e::bin::garrison_bin(),
     }
-    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
-    // target/<profile>/deps/r8_hostile_configs-HASH -> target/<profile>/garrison
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|d| d.join(format!("garrison{}", std::env::consts::EXE_SUFFIX)))
-        .unwrap_or_default();
-    assert!(
-        bin.is_file(),
-        "the garrison binary is not at {}: run `cargo build -p garrison` (or set GARRISON_BIN)",
-        bin.display()
-    );
-    bin
 }
 
 /// What one command did.

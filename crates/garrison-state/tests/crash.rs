@@ -184,11 +184,14 @@ fn sigkill_at_random_points_loses_no_completed_operation() {
         }
         store.close().expect("close");
         let reread = LocalBackend::new(&path);
-        let doc = garrison_state::Backend::read(&reread)
-            .expect("valid state")
-            .expect("state exists");
-        assert!(doc.pending.is_empty());
-        base = doc.resources.keys().cloned().collect();
+        // No state at all only when nothing was ever recorded (killed right after open).
+        match garrison_state::Backend::read(&reread).expect("valid state") {
+            Some(doc) => {
+                assert!(doc.pending.is_empty());
+                base = doc.resources.keys().cloned().collect();
+            }
+            None => assert!(got.is_empty(), "seed {seed} trial {trial}: state vanished"),
+        }
         assert_eq!(base, got);
     }
     assert!(

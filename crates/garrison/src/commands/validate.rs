@@ -35,7 +35,7 @@ pub(crate) fn render_for_command(diags: &[ConfigDiagnostic], no_color: bool) -> 
             garrison_config::Level::Error => "error",
             garrison_config::Level::Warning => "warning",
         };
-        out.push_str(&format!("{level}: {}\n", d.message));
+        out.push_str(&format!("{level}: {} [{}]\n", d.message, d.code));
         for line in d.help.iter().flat_map(|h| h.lines()) {
             out.push_str(&format!("hint: {line}\n"));
         }

@@ -77,6 +77,24 @@ volume "v" {{
         missing.stderr
     );
 
+    // U9: while another run holds the PostgreSQL lock, `plan` says so.
+    {
+        use garrison_state::Backend as _;
+        let holder = garrison_state::PostgresBackend::connect(&url, &workspace)
+            .unwrap_or_else(|e| panic!("connect: {e}"));
+        let guard = holder
+            .lock(garrison_state::LockInfo::new("garrison apply"))
+            .unwrap_or_else(|e| panic!("lock: {e}"));
+        let locked = run(with_url(&["plan"])).await.expect_code(0);
+        assert!(
+            locked.stderr.contains("the state is locked")
+                && locked.stderr.contains("garrison apply"),
+            "{}",
+            locked.stderr
+        );
+        drop(guard);
+    }
+
     run(with_url(&["destroy", "--auto-approve"]))
         .await
         .expect_code(0);

@@ -1,26 +1,16 @@
 //! `plan` does not take the lock, but it says when another run holds it: the state it reads
-//! may be about to change.
+//! may be about to change. Works for every backend (the local lock file and its kernel
+//! lock; PostgreSQL's holder row and its advisory lock).
 
-use std::path::Path;
-
-use garrison_config::StateBackend;
-use garrison_state::{Backend, LocalBackend};
+use garrison_state::Backend;
 
 /// A warning (with its hint) when the state's lock is held, `None` when it is free.
-/// Only the local backend is inspected (PostgreSQL's holder row needs its session).
-pub(crate) fn lock_notice(dir: &Path, state: &StateBackend) -> Option<String> {
-    let StateBackend::Local { path } = state else {
-        return None;
-    };
-    let backend = LocalBackend::new(dir.join(path));
+pub(crate) fn lock_notice(backend: &dyn Backend) -> Option<String> {
     let status = match backend.lock_status() {
         Ok(status) => status?,
-        Err(e) => {
-            return Some(format!(
-                "warning: the state's lock `{}` cannot be read ({e}), so the state may be about to change\n",
-                backend.lock_path().display()
-            ))
-        }
+        Err(e) => return Some(format!(
+            "warning: the state's lock cannot be read ({e}), so the state may be about to change\n"
+        )),
     };
     let h = status.holder;
     Some(if status.alive {

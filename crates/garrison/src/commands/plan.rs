@@ -30,7 +30,7 @@ pub(crate) async fn run(global: &Global, args: PlanArgs) -> miette::Result<u8> {
         Err(code) => return Ok(code),
     };
     let backend = context::backend(&model)?;
-    if let Some(notice) = super::lock_notice::lock_notice(&dir, &model.state) {
+    if let Some(notice) = super::lock_notice::lock_notice(backend.as_ref()) {
         eprint!("{notice}");
     }
     let remote = if args.refresh {

@@ -8,9 +8,7 @@ use garrison_state::Backend;
 pub(crate) fn lock_notice(backend: &dyn Backend) -> Option<String> {
     let status = match backend.lock_status() {
         Ok(status) => status?,
-        Err(e) => return Some(format!(
-            "warning: the state's lock cannot be read ({e}), so the state may be about to change\n"
-        )),
+        Err(e) => return Some(unreadable(&e)),
     };
     let h = status.holder;
     Some(if status.alive {
@@ -22,4 +20,8 @@ pub(crate) fn lock_notice(backend: &dyn Backend) -> Option<String> {
             "warning: the state is locked by {h}, but that process is gone (a stale lock: the next apply takes it over)\n"
         )
     })
+}
+
+fn unreadable(e: &garrison_state::Error) -> String {
+    format!("warning: the state's lock cannot be read ({e}), so the state may be about to change\n")
 }

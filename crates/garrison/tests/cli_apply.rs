@@ -315,7 +315,10 @@ async fn ctrl_c_at_the_question_releases_the_lock() {
             "no question: {}",
             String::from_utf8_lossy(&shown)
         );
-        let n = stdout.read(&mut buf).await.expect("reads");
+        let n = tokio::time::timeout(Duration::from_secs(30), stdout.read(&mut buf))
+            .await
+            .unwrap_or_else(|_| panic!("no output: {}", String::from_utf8_lossy(&shown)))
+            .expect("reads");
         assert!(n > 0, "ended early: {}", String::from_utf8_lossy(&shown));
         shown.extend_from_slice(&buf[..n]);
     }
@@ -325,7 +328,12 @@ async fn ctrl_c_at_the_question_releases_the_lock() {
     );
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(b"\x03").await.expect("writes ^C");
-    let _ = stdout.read_to_end(&mut shown).await;
+    let ended = tokio::time::timeout(Duration::from_secs(30), stdout.read_to_end(&mut shown)).await;
+    assert!(
+        ended.is_ok(),
+        "Ctrl-C at the question was ignored: {}",
+        String::from_utf8_lossy(&shown)
+    );
     let _ = tokio::time::timeout(Duration::from_secs(30), child.wait()).await;
     let shown = String::from_utf8_lossy(&shown);
     assert!(shown.contains("Cancelled: nothing was changed."), "{shown}");

@@ -171,6 +171,9 @@ async fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
             "refusing to {verb} without confirmation: stdin is not a terminal"
         )));
     }
+    // Listen for Ctrl-C before asking: a Ctrl-C that came between the question and the
+    // listener would be lost (the process's handler is installed, so nothing else acts).
+    let mut interrupt = Interrupt::listen();
     eprint!("{}", prompt_text(plan, verb));
     // Read on a plain thread (never joined: a Ctrl-C leaves it blocked on the terminal),
     // so that Ctrl-C at the question cancels and releases the lock.
@@ -182,7 +185,7 @@ async fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
     });
     let answer = tokio::select! {
         answer = rx => answer.unwrap_or_default(),
-        _ = tokio::signal::ctrl_c() => {
+        () = interrupt.recv() => {
             eprintln!();
             String::new()
         }
@@ -192,6 +195,27 @@ async fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
         return Err(Ok(codes::ERROR));
     }
     Ok(())
+}
+
+/// A Ctrl-C listener that exists from the moment it is made (`tokio::signal::ctrl_c()`
+/// only starts listening when first polled).
+struct Interrupt(Option<tokio::signal::unix::Signal>);
+
+impl Interrupt {
+    fn listen() -> Self {
+        Interrupt(tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok())
+    }
+
+    async fn recv(&mut self) {
+        match self.0.as_mut() {
+            Some(signal) => {
+                signal.recv().await;
+            }
+            None => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
 }
 
 /// The summary line, the cost line and the question.

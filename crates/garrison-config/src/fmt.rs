@@ -89,14 +89,7 @@ fn save(doc: &KdlDocument, text: &str, out: &mut Vec<Kept>) {
         let children_trailing = node
             .children()
             .and_then(|c| c.format())
-            .map(|f| {
-                f.trailing
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|f| comment_lines(&f.trailing))
             .unwrap_or_default();
         out.push(Kept {
             leading,
@@ -240,14 +233,7 @@ fn format_doc(mut doc: KdlDocument, text: &str) -> String {
     save(&doc, text, &mut kept);
     let trailing: Vec<String> = doc
         .format()
-        .map(|f| {
-            f.trailing
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|f| comment_lines(&f.trailing))
         .unwrap_or_default();
     doc.autoformat();
     restore(&mut doc, &mut kept.into_iter(), 0);
@@ -313,4 +299,13 @@ pub fn format_dir(dir: &Path) -> Result<Vec<Formatted>, Failure> {
             warnings: vec![],
         })
     }
+}
+
+/// The non-blank lines of a trailing-comment text, trimmed.
+fn comment_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }

@@ -5,7 +5,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use garrison_config::model::{Kind, Model, Resource, Spec};
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
-use serde_json::Value;
 
 use crate::action::{Action, ResourceChange};
 use crate::planner::{Current, Decision, IdIndex};
@@ -266,25 +265,12 @@ pub(crate) fn steps(
         let mut want: Vec<String> = members.get(&fw).cloned().unwrap_or_default();
         want.sort();
         want.dedup();
-        let mut have: Vec<String> = current
-            .get(fw.as_str())
-            .and_then(|c| c.observed.as_ref())
-            .and_then(|o| o.get(firewall::ATTACHED_VMS))
-            .and_then(Value::as_array)
-            .map(|ids_json| {
-                let mut v: Vec<String> = ids_json
-                    .iter()
-                    .filter_map(|x| match x {
-                        Value::String(s) => Some(s.clone()),
-                        Value::Number(n) => Some(n.to_string()),
-                        _ => None,
-                    })
-                    .map(|id| ids.address(Kind::Vm, &id))
-                    .collect();
-                v.sort();
-                v
-            })
-            .unwrap_or_default();
+        let observed = current.get(fw.as_str()).and_then(|c| c.observed.as_ref());
+        let mut have = ids.addresses_of(
+            Kind::Vm,
+            observed.and_then(|o| o.get(firewall::ATTACHED_VMS)),
+        );
+        have.sort();
         // A VM deleted by this plan leaves the firewall with its delete: no extra call (U5).
         have.retain(|vm| {
             !changes

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Kind, Resource, Spec};
-use serde_json::Value;
 
 use crate::planner::{Current, IdIndex};
 use crate::schema::vm;
@@ -26,19 +25,10 @@ pub(crate) fn volumes(
     else {
         return Vec::new();
     };
-    let held: BTreeSet<String> = current
-        .get(address)
-        .and_then(|c| c.observed.as_ref())
-        .and_then(|o| o.get(vm::VOLUMES))
-        .and_then(Value::as_array)
+    let observed = current.get(address).and_then(|c| c.observed.as_ref());
+    let held: BTreeSet<String> = ids
+        .addresses_of(Kind::Volume, observed.and_then(|o| o.get(vm::VOLUMES)))
         .into_iter()
-        .flatten()
-        .filter_map(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-        .map(|id| ids.address(Kind::Volume, &id))
         .collect();
     let mut out: Vec<String> = spec
         .volumes

@@ -163,18 +163,13 @@ fn volume_wake(inputs: &Inputs<'_>, address: &str, ops: &[UpdateOp], out: &mut V
 
 /// VM addresses attached to a firewall now.
 fn attached(inputs: &Inputs<'_>, firewall: &str) -> BTreeSet<String> {
-    inputs
+    let list = inputs
         .observed(firewall)
-        .and_then(|o| o.get(firewall::ATTACHED_VMS))
-        .and_then(Value::as_array)
+        .and_then(|o| o.get(firewall::ATTACHED_VMS));
+    inputs
+        .ids
+        .addresses_of(Kind::Vm, list)
         .into_iter()
-        .flatten()
-        .filter_map(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-        .map(|id| inputs.ids.address(Kind::Vm, &id))
         .collect()
 }
 

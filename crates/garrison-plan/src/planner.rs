@@ -461,6 +461,17 @@ impl IdIndex {
             .unwrap_or_else(|| format!("{kind}(id {id}, unmanaged)"))
     }
 
+    /// The addresses of an observed list of remote ids of `kind` (ids as strings or
+    /// numbers); empty when there is no list.
+    pub(crate) fn addresses_of(&self, kind: Kind, list: Option<&Value>) -> Vec<String> {
+        list.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(id_text)
+            .map(|id| self.address(kind, &id))
+            .collect()
+    }
+
     /// Observed attributes with link ids replaced by addresses.
     pub(crate) fn to_addresses(&self, kind: Kind, observed: &Attrs) -> Attrs {
         let mut out = observed.clone();

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use barrack_sim::{Hostile, SimConfig};
-use garrison_e2e::bin::garrison_bin;
+use garrison_testkit::bin::garrison_bin;
 
 const API_KEY: &str = "bk-live-R7-hostile-4e8d2a61c0f9";
 

@@ -5,7 +5,7 @@
 //! and `i128::MIN`: each exits 1 with a diagnostic, never aborts (rc 134, or a signal),
 //! finishes in bounded time, and never prints the API key from the environment.
 //!
-//! The binary is `GARRISON_BIN`, or the one `garrison_e2e::bin` builds next to this test.
+//! The binary is `GARRISON_BIN`, or the one `garrison_testkit::bin` builds next to this test.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ const TIME_LIMIT: Duration = Duration::from_secs(120);
 fn garrison_bin() -> PathBuf {
     match std::env::var_os("GARRISON_BIN") {
         Some(p) => PathBuf::from(p),
-        None => garrison_e2e::bin::garrison_bin(),
+        None => garrison_testkit::bin::garrison_bin(),
     }
 }
 

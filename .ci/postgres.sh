@@ -24,11 +24,13 @@ if ! command -v pg_ctlcluster >/dev/null 2>&1; then
 fi
 
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+# `9>&-`: the server must not inherit the lock, or it holds it for its whole life and
+# every later run of this script waits forever.
 if ! pg_lsclusters -h | grep -q "^$version main"; then
-  as_root pg_createcluster "$version" main >&2
+  as_root pg_createcluster "$version" main >&2 9>&-
 fi
 if ! pg_lsclusters -h | grep "^$version main" | grep -q online; then
-  as_root pg_ctlcluster "$version" main start >&2
+  as_root pg_ctlcluster "$version" main start >&2 9>&-
 fi
 
 # Wait until it accepts connections.

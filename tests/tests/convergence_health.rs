@@ -380,18 +380,12 @@ vm "box" {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_create_timeout_the_next_apply_waits_for_the_vm() {
     // Slow life-cycles: a VM takes about 3 s to build.
-    let sim = barrack_sim::spawn(SimConfig {
-        time_scale: 0.1,
-        rate_limit_per_minute: None,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("the emulator starts: {e}"));
+    let sim = garrison_testkit::sim::start(garrison_testkit::sim::quiet(0.1)).await;
     let client = garrison_testkit::client::fast_client(&sim.base_url(), sim.api_key());
     let w = World {
         sim,
         client,
-        dir: tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}")),
+        dir: garrison_testkit::dir::temp_dir(),
         inputs: Default::default(),
     };
     let vm = |timeout: &str| {

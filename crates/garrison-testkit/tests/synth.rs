@@ -5,15 +5,16 @@ use garrison_testkit::synth;
 #[test]
 fn synthetic_configs_validate_with_the_requested_size() {
     for n in [20, 100, 1000] {
-        let text = synth::scaled(n);
-        let loaded = garrison_config::load_str("bench.kdl", &text, &Default::default())
-            .unwrap_or_else(|f| {
-                panic!(
-                    "n={n}: {:?}",
-                    f.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
-                )
-            });
-        assert_eq!(loaded.model.resources.len(), n, "n={n}");
+        assert_eq!(count(&synth::scaled(n)), n, "n={n}");
+    }
+}
+
+#[test]
+fn reliability_configs_validate_with_the_requested_size() {
+    for n in [20, 100, 1000] {
+        let text = synth::config(n);
+        assert_eq!(count(&text), n, "n={n}");
+        assert_eq!(text.matches("ssh-key \"").count(), 3, "n={n}");
     }
 }
 
@@ -67,14 +68,6 @@ fn random_dags_are_seeded_valid_and_chain_through_images() {
 #[test]
 fn counted_configs_validate_with_the_requested_size() {
     for n in [200, 1000, 10_000] {
-        let text = synth::counted(n);
-        let loaded = garrison_config::load_str("bench.kdl", &text, &Default::default())
-            .unwrap_or_else(|f| {
-                panic!(
-                    "n={n}: {:?}",
-                    f.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
-                )
-            });
-        assert_eq!(loaded.model.resources.len(), n, "n={n}");
+        assert_eq!(count(&synth::counted(n)), n, "n={n}");
     }
 }

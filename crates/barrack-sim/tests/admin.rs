@@ -2,7 +2,7 @@
 
 mod common;
 
-use barrack_api::{Method as ApiMethod, ROUTES};
+use barrack_wire::{Method as ApiMethod, ROUTES};
 use barrack_sim::SimConfig;
 use common::{config, Sim};
 use reqwest::{Method, StatusCode};

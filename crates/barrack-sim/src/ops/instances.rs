@@ -1,11 +1,11 @@
 //! Instance operations: deploy, read, life-cycle actions, rules, volumes, billing.
 
-use barrack_api::wire::{
+use barrack_wire::wire::{
     self, instance_status as st, keys, snapshot_status, volume_status, Billing, DeploymentRequest,
     Firewall, ImageRef, Instance, PublicIpRequest, Rule, RuleRequest, VolumeAttachment,
     VolumeIdsRequest,
 };
-use barrack_api::Id;
+use barrack_wire::Id;
 use sha2::{Digest, Sha256};
 
 use crate::clock::SimMs;

@@ -9,7 +9,7 @@ mod snapshots;
 mod ssh_keys;
 mod volumes;
 
-use barrack_api::Op;
+use barrack_wire::Op;
 
 use crate::envelope::Envelope;
 use crate::error::ApiResult;

@@ -18,12 +18,12 @@ pub mod retry;
 mod scrub;
 pub mod wait;
 
+pub use barrack_wire::{catalog, delays, id, routes, wire};
+pub use barrack_wire::{Id, Method, Op, Route, ROUTES};
 pub use client::{Client, Response};
 pub use config::{ApiKey, AuthStyle, ClientConfig, DEFAULT_BASE_URL, DEFAULT_MAX_BODY_BYTES};
 pub use create::{Created, Named};
 pub use error::Error;
 pub use paginate::{Listing, MAX_PAGES};
 pub use retry::RetryPolicy;
-pub use barrack_wire::{catalog, delays, id, routes, wire};
-pub use barrack_wire::{Id, Method, Op, Route, ROUTES};
 pub use wait::{wait_until, Poll, PollPolicy};

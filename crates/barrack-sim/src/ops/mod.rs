@@ -1,8 +1,10 @@
 //! The API's operations: one `impl Sim` file per resource group, one dispatch table.
 
 mod account;
+mod deploy;
 mod firewalls;
 mod images;
+mod instance_volumes;
 mod instances;
 mod scripts;
 mod snapshots;

@@ -17,7 +17,7 @@ use crate::sim::Sim;
 use crate::validate;
 use crate::world::{ImageRec, SnapshotRec, Target};
 
-use super::instances::NewInstance;
+use super::deploy::NewInstance;
 
 impl Sim {
     fn snapshot(&self, req: &Req) -> ApiResult<(u64, &SnapshotRec)> {

@@ -199,35 +199,35 @@ impl Client {
 
     /// Waits until the snapshot is `SUCCESS`.
     pub async fn wait_snapshot_ready(&self, id: &Id, timeout: Duration) -> Result<Snapshot, Error> {
-        let what = format!("snapshot {id} to be ready");
-        let fetch = || self.get_snapshot(id);
-        self.wait_status(
-            &what,
-            timeout,
-            fetch,
-            SNAPSHOT_READY,
-            snapshot_status::ERROR,
-        )
-        .await
+        self.wait_success("snapshot", id, timeout, || self.get_snapshot(id))
+            .await
     }
 
     /// Waits until the image is `SUCCESS`.
     pub async fn wait_image_ready(&self, id: &Id, timeout: Duration) -> Result<Image, Error> {
-        let what = format!("image {id} to be ready");
-        let fetch = || self.get_image(id);
-        self.wait_status(
-            &what,
-            timeout,
-            fetch,
-            SNAPSHOT_READY,
-            snapshot_status::ERROR,
-        )
-        .await
+        self.wait_success("image", id, timeout, || self.get_image(id))
+            .await
+    }
+
+    /// Waits until a snapshot or an image (`noun`) is `SUCCESS`; `ERROR` fails the wait.
+    async fn wait_success<T, F, Fut>(
+        &self,
+        noun: &str,
+        id: &Id,
+        timeout: Duration,
+        fetch: F,
+    ) -> Result<T, Error>
+    where
+        T: HasStatus,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let what = format!("{noun} {id} to be ready");
+        let targets = [snapshot_status::SUCCESS];
+        self.wait_status(&what, timeout, fetch, &targets, snapshot_status::ERROR)
+            .await
     }
 }
-
-/// The status snapshots and images settle in.
-const SNAPSHOT_READY: &[&str] = &[snapshot_status::SUCCESS];
 
 /// Done when the firewall is `SUCCESS` with no attachment `ATTACHING`; failed on an
 /// `ERROR` of the firewall or of an attachment.

@@ -9,16 +9,16 @@ pub use barrack_wire::catalog::{
     GPU_COUNTS, GPU_MODELS, NAME_MAX, OS_IMAGES, PROTOCOLS, REGIONS, VOLUME_TYPES,
 };
 
-/// Largest volume, in GB.
-pub use barrack_wire::catalog::VOLUME_MAX_GB as VOLUME_SIZE_MAX_GB;
-/// Smallest volume, in GB.
-pub use barrack_wire::catalog::VOLUME_MIN_GB as VOLUME_SIZE_MIN_GB;
 /// Firewall description length.
 pub use barrack_wire::catalog::DESCRIPTION_MAX as FIREWALL_DESCRIPTION_MAX;
 /// Firewalls per account.
 pub use barrack_wire::catalog::MAX_FIREWALLS as FIREWALLS_PER_ACCOUNT;
 /// SSH keys per account (Barrack says 25 per region, and copies every key to all regions).
 pub use barrack_wire::catalog::MAX_SSH_KEYS as SSH_KEYS_PER_ACCOUNT;
+/// Largest volume, in GB.
+pub use barrack_wire::catalog::VOLUME_MAX_GB as VOLUME_SIZE_MAX_GB;
+/// Smallest volume, in GB.
+pub use barrack_wire::catalog::VOLUME_MIN_GB as VOLUME_SIZE_MIN_GB;
 
 /// VM power states.
 pub const POWER_STATES: &[&str] = &["running", "stopped", "hibernated"];

@@ -15,6 +15,8 @@ use std::io::{IsTerminal, Write};
 pub(crate) struct Console {
     out: Stream,
     err: Stream,
+    /// stdin is a terminal: a question can be asked.
+    ask: bool,
 }
 
 /// One of the two streams as the console sees it.
@@ -68,14 +70,17 @@ impl ColorEnv {
 impl Console {
     /// The console of this process: `--no-color`, the environment and the terminals.
     pub(crate) fn new(no_color_flag: bool) -> Console {
-        Console::with(
-            &ColorEnv::from_process(no_color_flag),
-            std::io::stdout().is_terminal(),
-            std::io::stderr().is_terminal(),
-        )
+        Console {
+            ask: std::io::stdin().is_terminal(),
+            ..Console::with(
+                &ColorEnv::from_process(no_color_flag),
+                std::io::stdout().is_terminal(),
+                std::io::stderr().is_terminal(),
+            )
+        }
     }
 
-    /// A console for these colour settings and terminals.
+    /// A console for these colour settings and terminals (stdin not one).
     pub(crate) fn with(env: &ColorEnv, out_terminal: bool, err_terminal: bool) -> Console {
         let stream = |terminal| Stream {
             color: env.color(terminal),
@@ -84,7 +89,14 @@ impl Console {
         Console {
             out: stream(out_terminal),
             err: stream(err_terminal),
+            ask: false,
         }
+    }
+
+    /// A question can be asked: stdin is a terminal (else a command that needs a yes
+    /// refuses, naming the flag that answers it).
+    pub(crate) fn can_ask(&self) -> bool {
+        self.ask
     }
 
     /// Colour on stdout (the plan's text rendering).

@@ -1,6 +1,6 @@
 //! `garrison apply` and `garrison destroy`: lock, refresh, recover, plan, confirm, execute.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -192,7 +192,7 @@ fn show_plan(console: &Console, prepared: &Prepared) {
 /// Asks on the terminal, repeating the summary and the cost right above the question (the
 /// plan may have scrolled away). `Err` carries what to return: a refusal or a cancel.
 async fn confirm(console: &Console, plan: &Plan, verb: &str) -> Result<(), Ended> {
-    if !std::io::stdin().is_terminal() {
+    if !console.can_ask() {
         return Err(Err(Failure::usage(miette!(
             help = format!("review the plan above, then run `garrison {verb} --auto-approve`, or save it with `garrison plan --out FILE` and apply the file"),
             "refusing to {verb} without confirmation: stdin is not a terminal"

@@ -1,7 +1,7 @@
 //! `garrison force-unlock LOCK_ID`: remove a lock record left by a crashed or killed run,
 //! after confirmation; the library refuses while its holder is alive.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 
 use miette::miette;
 
@@ -22,7 +22,7 @@ pub(crate) fn run(args: &ForceUnlockArgs, console: &Console) -> Ended {
         backend.force_unlock(lock_id)?;
     }
     if !args.yes {
-        if !std::io::stdin().is_terminal() {
+        if !console.can_ask() {
             return Err(Failure::usage(miette!(
                 help = "run `garrison force-unlock LOCK_ID --yes` to remove it without asking",
                 "refusing to force-unlock without confirmation: stdin is not a terminal"

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use crate::cli::Cli;
 use crate::commands;
 use crate::console::Console;
-use crate::failure::Failure;
+use crate::failure::{Class, Failure};
 
 /// Exit codes, documented in docs/cli.md (and the README's summary).
 pub(crate) mod codes {
@@ -68,12 +68,16 @@ pub(crate) fn exit_code(ended: &Ended) -> u8 {
     }
 }
 
-/// Runs the command; a failure is printed on stderr.
+/// Runs the command; a failure is printed on stderr. A panic on any thread (the hook has
+/// said it is a bug) makes the run an internal error, however the command ended.
 pub(crate) fn run(cli: Cli, console: &Console) -> ExitCode {
     crate::panic::debug_trigger();
-    let ended = commands::dispatch(cli, console);
+    let mut ended = commands::dispatch(cli, console);
     if let Err(failure) = &ended {
         err!(console, "{}", failure.render());
+    }
+    if crate::panic::happened() && ended.is_ok() {
+        ended = Err(Failure::reported(Class::Internal));
     }
     ExitCode::from(exit_code(&ended))
 }

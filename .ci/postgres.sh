@@ -20,15 +20,16 @@ fi
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq >&2
-  as_root apt-get install -y -qq postgresql >&2
+  as_root apt-get install -y -qq postgresql >&2 9>&-
 fi
 
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | grep -q "^$version main"; then
-  as_root pg_createcluster "$version" main >&2
+  as_root pg_createcluster "$version" main >&2 9>&-
 fi
 if ! pg_lsclusters -h | grep "^$version main" | grep -q online; then
-  as_root pg_ctlcluster "$version" main start >&2
+  # The server must not inherit the setup lock (fd 9), or it would hold it for its life.
+  as_root pg_ctlcluster "$version" main start >&2 9>&-
 fi
 
 # Wait until it accepts connections.

@@ -120,6 +120,25 @@ impl Client {
         wait_until(what, &self.config().poll, timeout, fetch, check).await
     }
 
+    /// Waits until the status `fetch` reads is one of `targets`; `error` fails the wait
+    /// unless it is a target. The one status wait behind every kind's `wait_*` below.
+    async fn wait_status<T, F, Fut>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        fetch: F,
+        targets: &[&str],
+        error: &str,
+    ) -> Result<T, Error>
+    where
+        T: HasStatus,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let check = |value: &T| check_status(value.status(), targets, error);
+        self.wait_until(what, timeout, fetch, check).await
+    }
+
     /// Waits until the instance's status is one of `targets` (e.g. `["ACTIVE"]`); `ERROR`
     /// fails the wait unless it is a target.
     pub async fn wait_instance_status(
@@ -129,13 +148,9 @@ impl Client {
         timeout: Duration,
     ) -> Result<Instance, Error> {
         let what = format!("instance {id} to reach {}", targets.join("|"));
-        self.wait_until(
-            &what,
-            timeout,
-            || self.get_instance(id),
-            |i: &Instance| check_status(&i.status, targets, instance_status::ERROR),
-        )
-        .await
+        let fetch = || self.get_instance(id);
+        self.wait_status(&what, timeout, fetch, targets, instance_status::ERROR)
+            .await
     }
 
     /// Waits until the instance is gone (404).
@@ -169,86 +184,93 @@ impl Client {
         timeout: Duration,
     ) -> Result<Volume, Error> {
         let what = format!("volume {id} to reach {}", targets.join("|"));
-        self.wait_until(
-            &what,
-            timeout,
-            || self.get_volume(id),
-            |v: &Volume| check_status(&v.status, targets, volume_status::ERROR),
-        )
-        .await
+        let fetch = || self.get_volume(id);
+        self.wait_status(&what, timeout, fetch, targets, volume_status::ERROR)
+            .await
     }
 
     /// Waits until the firewall is `SUCCESS` and none of its attachments is still
     /// `ATTACHING`.
     pub async fn wait_firewall_ready(&self, id: &Id, timeout: Duration) -> Result<Firewall, Error> {
         let what = format!("firewall {id} to be ready");
-        self.wait_until(
-            &what,
-            timeout,
-            || self.get_firewall(id),
-            |f: &Firewall| {
-                if f.status == firewall_status::ERROR {
-                    return Poll::Failed(f.status.clone());
-                }
-                if let Some(a) = f
-                    .attachments
-                    .iter()
-                    .find(|a| a.status == firewall_status::ERROR)
-                {
-                    return Poll::Failed(format!("attachment to {} ERROR", a.instance_id));
-                }
-                let attaching = f
-                    .attachments
-                    .iter()
-                    .any(|a| a.status == firewall_status::ATTACHING);
-                if f.status == firewall_status::SUCCESS && !attaching {
-                    Poll::Done
-                } else if attaching {
-                    Poll::Pending(format!("{} (attachments ATTACHING)", f.status))
-                } else {
-                    Poll::Pending(f.status.clone())
-                }
-            },
-        )
-        .await
+        self.wait_until(&what, timeout, || self.get_firewall(id), firewall_ready)
+            .await
     }
 
     /// Waits until the snapshot is `SUCCESS`.
     pub async fn wait_snapshot_ready(&self, id: &Id, timeout: Duration) -> Result<Snapshot, Error> {
-        let what = format!("snapshot {id} to be ready");
-        self.wait_until(
-            &what,
-            timeout,
-            || self.get_snapshot(id),
-            |s: &Snapshot| {
-                check_status(
-                    &s.status,
-                    &[snapshot_status::SUCCESS],
-                    snapshot_status::ERROR,
-                )
-            },
-        )
-        .await
+        self.wait_success("snapshot", id, timeout, || self.get_snapshot(id))
+            .await
     }
 
     /// Waits until the image is `SUCCESS`.
     pub async fn wait_image_ready(&self, id: &Id, timeout: Duration) -> Result<Image, Error> {
-        let what = format!("image {id} to be ready");
-        self.wait_until(
-            &what,
-            timeout,
-            || self.get_image(id),
-            |i: &Image| {
-                check_status(
-                    &i.status,
-                    &[snapshot_status::SUCCESS],
-                    snapshot_status::ERROR,
-                )
-            },
-        )
-        .await
+        self.wait_success("image", id, timeout, || self.get_image(id))
+            .await
+    }
+
+    /// Waits until a snapshot or an image (`noun`) is `SUCCESS`; `ERROR` fails the wait.
+    async fn wait_success<T, F, Fut>(
+        &self,
+        noun: &str,
+        id: &Id,
+        timeout: Duration,
+        fetch: F,
+    ) -> Result<T, Error>
+    where
+        T: HasStatus,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let what = format!("{noun} {id} to be ready");
+        let targets = [snapshot_status::SUCCESS];
+        self.wait_status(&what, timeout, fetch, &targets, snapshot_status::ERROR)
+            .await
     }
 }
+
+/// Done when the firewall is `SUCCESS` with no attachment `ATTACHING`; failed on an
+/// `ERROR` of the firewall or of an attachment.
+fn firewall_ready(f: &Firewall) -> Poll {
+    if f.status == firewall_status::ERROR {
+        return Poll::Failed(f.status.clone());
+    }
+    if let Some(a) = f
+        .attachments
+        .iter()
+        .find(|a| a.status == firewall_status::ERROR)
+    {
+        return Poll::Failed(format!("attachment to {} ERROR", a.instance_id));
+    }
+    let attaching = f
+        .attachments
+        .iter()
+        .any(|a| a.status == firewall_status::ATTACHING);
+    if f.status == firewall_status::SUCCESS && !attaching {
+        Poll::Done
+    } else if attaching {
+        Poll::Pending(format!("{} (attachments ATTACHING)", f.status))
+    } else {
+        Poll::Pending(f.status.clone())
+    }
+}
+
+/// A wire object with a status a wait can read.
+trait HasStatus {
+    fn status(&self) -> &str;
+}
+
+macro_rules! has_status {
+    ($($kind:ty),*) => {
+        $(impl HasStatus for $kind {
+            fn status(&self) -> &str {
+                &self.status
+            }
+        })*
+    };
+}
+
+has_status!(Instance, Volume, Snapshot, Image);
 
 #[cfg(test)]
 mod tests {

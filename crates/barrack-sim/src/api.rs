@@ -1,4 +1,4 @@
-//! The `/v1` router: every row of `barrack_api::ROUTES`, mounted from the table itself.
+//! The `/v1` router: every row of `barrack_wire::ROUTES`, mounted from the table itself.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter};
 use axum::{Extension, Json, Router};
-use barrack_api::{Method, Op, ROUTES};
+use barrack_wire::{Method, Op, ROUTES};
 
 use crate::error::ApiError;
 use crate::request::Req;

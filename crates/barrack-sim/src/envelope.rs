@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use barrack_api::wire::{PageInfo, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use barrack_wire::wire::{PageInfo, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 use serde::Serialize;
 use serde_json::{Map, Value};
 

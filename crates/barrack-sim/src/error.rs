@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use barrack_api::wire::ErrorBody;
+use barrack_wire::wire::ErrorBody;
 
 /// An error the emulator answers with, exactly as the real API would shape it.
 #[derive(Clone, Debug, PartialEq)]

@@ -13,7 +13,7 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use barrack_api::wire;
+use barrack_wire::wire;
 
 use crate::api::{Fate, API_PREFIX};
 use crate::conn::Conn;

@@ -1,8 +1,8 @@
 //! A local, faithful emulator of the Barrack API.
 //!
 //! [`spawn`] starts one on 127.0.0.1 and returns a [`SimHandle`] with its URLs. The API
-//! lives under `/v1`, mounted from `barrack_api::ROUTES` and speaking only
-//! `barrack_api::wire` types; the admin surface lives under `/_sim`. Life-cycles are lazy:
+//! lives under `/v1`, mounted from `barrack_wire::ROUTES` and speaking only
+//! `barrack_wire::wire` types; the admin surface lives under `/_sim`. Life-cycles are lazy:
 //! transitions are deadlines settled on every request, scaled by `time_scale`. See
 //! `docs/sim.md` for flags, the admin surface, the fault model and the delays.
 //!
@@ -14,7 +14,7 @@ mod clock;
 mod config;
 mod conn;
 mod counters;
-pub mod delays;
+pub use barrack_wire::delays;
 mod envelope;
 mod error;
 mod faults;

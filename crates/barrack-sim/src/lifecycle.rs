@@ -4,10 +4,10 @@
 //! request first settles all transitions due by "now", so reads are deterministic and a
 //! `clock/advance` walks every state it jumps over.
 
-use barrack_api::wire::{
+use barrack_wire::wire::{
     self, firewall_status, instance_status as st, snapshot_status, volume_status, Instance,
 };
-use barrack_api::Id;
+use barrack_wire::Id;
 
 use crate::clock::SimMs;
 use crate::sim::Sim;

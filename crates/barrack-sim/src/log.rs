@@ -8,7 +8,7 @@ use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use barrack_api::wire;
+use barrack_wire::wire;
 
 use crate::gate::Dropped;
 use crate::shared::Shared;

@@ -1,7 +1,7 @@
 //! Seed catalogue: regions, GPU specs and flavors, OS images.
 
-use barrack_api::wire::{self, Flavor, GpuSpec, OsImage, Region};
-use barrack_api::Id;
+use barrack_wire::wire::{self, Flavor, GpuSpec, OsImage, Region};
+use barrack_wire::Id;
 
 /// Root disk of every flavor, GB.
 pub(crate) const ROOT_DISK_GB: u32 = 100;

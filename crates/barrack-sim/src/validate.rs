@@ -2,7 +2,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use barrack_api::wire::{self, RuleRequest};
+use barrack_wire::wire::{self, RuleRequest};
 
 use crate::error::{ApiError, ApiResult};
 

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use barrack_api::wire::{
+use barrack_wire::wire::{
     self, Firewall, GpuStock, Image, Instance, Script, Snapshot, SshKey, Volume,
 };
 use serde::{Deserialize, Serialize};

@@ -2,8 +2,8 @@
 
 mod common;
 
-use barrack_api::{Method as ApiMethod, ROUTES};
 use barrack_sim::SimConfig;
+use barrack_wire::{Method as ApiMethod, ROUTES};
 use common::{config, Sim};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

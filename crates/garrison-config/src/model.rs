@@ -7,193 +7,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-/// A kind of Barrack resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    /// A GPU virtual machine.
-    Vm,
-    /// A block-storage volume.
-    Volume,
-    /// A firewall with rules, attached to VMs.
-    Firewall,
-    /// An SSH public key.
-    SshKey,
-    /// A startup script.
-    Script,
-    /// A snapshot of a VM.
-    Snapshot,
-    /// A custom image made from a snapshot.
-    Image,
-}
-
-impl Kind {
-    /// Every kind, in declaration order.
-    pub const ALL: [Kind; 7] = [
-        Kind::Vm,
-        Kind::Volume,
-        Kind::Firewall,
-        Kind::SshKey,
-        Kind::Script,
-        Kind::Snapshot,
-        Kind::Image,
-    ];
-
-    /// The config spelling: `vm`, `volume`, `firewall`, `ssh-key`, `script`, `snapshot`, `image`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Vm => "vm",
-            Kind::Volume => "volume",
-            Kind::Firewall => "firewall",
-            Kind::SshKey => "ssh-key",
-            Kind::Script => "script",
-            Kind::Snapshot => "snapshot",
-            Kind::Image => "image",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The error of parsing a [`Kind`] or an [`Address`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ParseAddressError {
-    /// Not one of the seven kinds.
-    #[error("unknown resource kind `{0}`")]
-    UnknownKind(String),
-    /// Not of the form `KIND.NAME`, `KIND.NAME[N]` or `KIND.NAME["key"]`.
-    #[error(
-        "malformed address `{0}`: expected `KIND.NAME`, `KIND.NAME[N]` or `KIND.NAME[\"key\"]`"
-    )]
-    Malformed(String),
-}
-
-impl FromStr for Kind {
-    type Err = ParseAddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| ParseAddressError::UnknownKind(s.to_owned()))
-    }
-}
-
-/// The instance key of an expanded resource: `count` gives `Int`, `for-each` gives `Key`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Index {
-    /// `[N]`, from `count`.
-    Int(u32),
-    /// `["key"]`, from `for-each`.
-    Key(String),
-}
-
-impl fmt::Display for Index {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Index::Int(i) => write!(f, "[{i}]"),
-            Index::Key(k) => write!(f, "[\"{}\"]", k.replace('\\', "\\\\").replace('"', "\\\"")),
-        }
-    }
-}
-
-/// The address of one resource instance: `vm.trainer`, `vm.trainer[0]`, `vm.x["k"]`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Address {
-    /// The resource kind.
-    pub kind: Kind,
-    /// The config-side name (the label in `KIND "NAME" { }`).
-    pub name: String,
-    /// The instance key, for `count` and `for-each` resources.
-    pub index: Option<Index>,
-}
-
-impl Address {
-    /// An address without index.
-    pub fn new(kind: Kind, name: impl Into<String>) -> Self {
-        Address {
-            kind,
-            name: name.into(),
-            index: None,
-        }
-    }
-
-    /// The same address with the given index.
-    pub fn with_index(mut self, index: Option<Index>) -> Self {
-        self.index = index;
-        self
-    }
-
-    /// The block address (`KIND.NAME`) this instance was expanded from.
-    pub fn block(&self) -> Address {
-        Address::new(self.kind, self.name.clone())
-    }
-}
-
-impl fmt::Display for Address {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.kind, self.name)?;
-        if let Some(index) = &self.index {
-            write!(f, "{index}")?;
-        }
-        Ok(())
-    }
-}
-
-impl FromStr for Address {
-    type Err = ParseAddressError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let malformed = || ParseAddressError::Malformed(s.to_owned());
-        let (kind, rest) = s.split_once('.').ok_or_else(malformed)?;
-        let kind: Kind = kind.parse()?;
-        let (name, index) = match rest.find('[') {
-            None => (rest, None),
-            Some(open) => {
-                let inner = rest[open..]
-                    .strip_prefix('[')
-                    .and_then(|r| r.strip_suffix(']'))
-                    .ok_or_else(malformed)?;
-                let index =
-                    if let Some(key) = inner.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
-                        Index::Key(key.replace("\\\"", "\"").replace("\\\\", "\\"))
-                    } else {
-                        Index::Int(inner.parse().map_err(|_| malformed())?)
-                    };
-                (&rest[..open], Some(index))
-            }
-        };
-        if name.is_empty() || !name.chars().all(crate::schema::is_label_char) {
-            return Err(malformed());
-        }
-        Ok(Address {
-            kind,
-            name: name.to_owned(),
-            index,
-        })
-    }
-}
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+pub use garrison_core::{
+    Address, Direction, Ethertype, Index, JournalAction, Kind, ParseAddressError, Power, RemoteId,
+    Rule, StateKey,
+};
 
 /// A place in a config file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -525,67 +346,6 @@ pub enum BootSource {
     Volume(Address),
 }
 
-/// Desired power state of a VM.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Power {
-    /// ACTIVE.
-    #[default]
-    Running,
-    /// SHUTOFF (billed at full rate).
-    Stopped,
-    /// HIBERNATED (billed at $0.01/h).
-    Hibernated,
-}
-
-impl Power {
-    /// The config spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Power::Running => "running",
-            Power::Stopped => "stopped",
-            Power::Hibernated => "hibernated",
-        }
-    }
-}
-
-impl fmt::Display for Power {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Power {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s {
-            "running" => Ok(Power::Running),
-            "stopped" => Ok(Power::Stopped),
-            "hibernated" => Ok(Power::Hibernated),
-            _ => Err(()),
-        }
-    }
-}
-
-/// Traffic direction of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Direction {
-    /// Incoming.
-    Ingress,
-    /// Outgoing.
-    Egress,
-}
-
-/// IP version of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Ethertype {
-    /// IPv4 (default).
-    IPv4,
-    /// IPv6.
-    IPv6,
-}
-
 /// A firewall rule or an inline VM security rule.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RuleSpec {
@@ -601,6 +361,20 @@ pub struct RuleSpec {
     pub port_max: Option<u16>,
     /// Remote CIDR, normalized (host bits cleared).
     pub remote: String,
+}
+
+impl From<&RuleSpec> for Rule {
+    /// The typed rule the plan and engine carry (the one conversion).
+    fn from(r: &RuleSpec) -> Self {
+        Rule {
+            direction: r.direction,
+            protocol: r.protocol.clone(),
+            ethertype: r.ethertype,
+            port_min: r.port_min,
+            port_max: r.port_max,
+            remote: r.remote.clone(),
+        }
+    }
 }
 
 /// A block-storage volume.

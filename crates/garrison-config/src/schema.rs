@@ -91,10 +91,7 @@ pub fn ignorable_attrs(kind: Kind) -> Vec<&'static str> {
     v
 }
 
-/// Whether `c` may appear in a config label (`vm "LABEL"`): letters, digits, `_`, `-`.
-pub fn is_label_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '-'
-}
+pub use garrison_core::is_label_char;
 
 #[cfg(test)]
 mod tests {

@@ -4,25 +4,13 @@ use std::time::Duration;
 
 use crate::model::{Kind, OpTimeouts};
 
-const fn mins(m: u64) -> Duration {
-    Duration::from_secs(m * 60)
-}
-
-/// The built-in timeouts of `kind`.
+/// The built-in timeouts of `kind` (from the kind table).
 pub fn default_for(kind: Kind) -> OpTimeouts {
-    let (create, update, delete) = match kind {
-        Kind::Vm => (mins(20), mins(20), mins(10)),
-        Kind::Volume => (mins(5), mins(5), mins(5)),
-        Kind::Firewall => (mins(5), mins(5), mins(5)),
-        Kind::SshKey => (mins(1), mins(1), mins(1)),
-        Kind::Script => (mins(1), mins(1), mins(1)),
-        Kind::Snapshot => (mins(30), mins(5), mins(10)),
-        Kind::Image => (mins(30), mins(5), mins(10)),
-    };
+    let d = kind.info().default_timeouts;
     OpTimeouts {
-        create,
-        update,
-        delete,
+        create: d.create,
+        update: d.update,
+        delete: d.delete,
     }
 }
 

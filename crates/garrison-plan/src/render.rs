@@ -1,6 +1,6 @@
 //! Plan rendering for people (text, Markdown) and machines (JSON).
 
-mod json;
+pub mod json;
 mod markdown;
 mod text;
 mod value;

@@ -251,15 +251,3 @@ mod tests {
         assert!(!verify(&value, &other));
     }
 }
-#[cfg(test)]
-mod timing_tmp {
-    #[test]
-    fn timing_tmp() {
-        let t = std::time::Instant::now();
-        for i in 0..20 {
-            let _ = super::seal_bytes(format!("v{i}").as_bytes());
-        }
-        let per = t.elapsed() / 20;
-        std::fs::write("/tmp/x/seal_ms", format!("{per:?}")).unwrap();
-    }
-}

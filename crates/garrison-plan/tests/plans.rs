@@ -9,6 +9,9 @@
 //! config (the config as of the last apply).
 //! `remote.json`: `{ "resources": { "<address>": "gone" | { "override": {..} } },
 //! "stock": [..], "unmanaged": {..}, "prices": "seed" }`; absent = `--refresh=false`.
+//!
+//! Every plan's JSON must also match `docs/plan-json.schema.json`, whether or not the case
+//! snapshots it (a `JSON` file in the case).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -21,6 +24,9 @@ use garrison_plan::schema::{self, Link};
 use garrison_plan::{plan, render, Observed, PlanOptions, Prices, RemoteView, Stock};
 use garrison_state::{ResourceState, StateDoc};
 use serde_json::{json, Map, Value};
+
+#[path = "support/plan_json_schema.rs"]
+mod plan_json_schema;
 
 fn seed_prices() -> Prices {
     Prices {
@@ -234,6 +240,8 @@ fn check(dir: &Path) -> String {
             out
         }
         Ok(plan) => {
+            let json = render::to_json(&plan);
+            plan_json_schema::assert_valid(&dir.display().to_string(), &json);
             let mut out = render::to_text(&plan, render::TextStyle { color: false });
             out.push_str("\nSteps:\n");
             for step in &plan.steps {
@@ -249,7 +257,7 @@ fn check(dir: &Path) -> String {
             }
             if dir.join("JSON").exists() {
                 out.push_str("\nJSON:\n");
-                out.push_str(&render::to_json(&plan));
+                out.push_str(&json);
             }
             out
         }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use barrack_api::wire::{self, keys, Balance, Pricing, Quote, QuoteLine, QuoteRequest};
+use barrack_wire::wire::{self, keys, Balance, Pricing, Quote, QuoteLine, QuoteRequest};
 
 use crate::clock::SimMs;
 use crate::envelope::Envelope;

@@ -1,10 +1,10 @@
 //! Firewall operations: CRUD, rules, attachments (which REPLACE the set), protocols.
 
-use barrack_api::wire::{
+use barrack_wire::wire::{
     self, firewall_status, instance_status as st, keys, AttachFirewallRequest,
     CreateFirewallRequest, Firewall, FirewallAttachment, Instance, RuleRequest,
 };
-use barrack_api::Id;
+use barrack_wire::Id;
 
 use crate::clock::SimMs;
 use crate::envelope::Envelope;

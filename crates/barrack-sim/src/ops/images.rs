@@ -1,6 +1,6 @@
 //! Custom image operations: list, get, delete (VMs deployed from an image are unaffected).
 
-use barrack_api::wire::{keys, snapshot_status, Image};
+use barrack_wire::wire::{keys, snapshot_status, Image};
 
 use crate::clock::SimMs;
 use crate::envelope::Envelope;

@@ -1,15 +1,17 @@
 //! The API's operations: one `impl Sim` file per resource group, one dispatch table.
 
 mod account;
+mod deploy;
 mod firewalls;
 mod images;
+mod instance_volumes;
 mod instances;
 mod scripts;
 mod snapshots;
 mod ssh_keys;
 mod volumes;
 
-use barrack_api::Op;
+use barrack_wire::Op;
 
 use crate::envelope::Envelope;
 use crate::error::ApiResult;

@@ -1,7 +1,7 @@
 //! Startup script operations: list, create, get, update, delete, bulk delete.
 
-use barrack_api::wire::{self, keys, Script, ScriptIdsRequest, ScriptRequest};
-use barrack_api::Id;
+use barrack_wire::wire::{self, keys, Script, ScriptIdsRequest, ScriptRequest};
+use barrack_wire::Id;
 
 use crate::clock::SimMs;
 use crate::envelope::Envelope;

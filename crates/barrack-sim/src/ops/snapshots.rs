@@ -1,11 +1,11 @@
 //! Snapshot operations: CRUD, restore to a new VM, billing, images and relationships.
 
-use barrack_api::wire::{
+use barrack_wire::wire::{
     self, instance_status as st, keys, snapshot_status, Billing, CreateImageRequest,
     CreateSnapshotRequest, Image, ImageRef, ImageRelationship, Instance, NameRequest, Snapshot,
     SnapshotIdsRequest,
 };
-use barrack_api::Id;
+use barrack_wire::Id;
 
 use crate::clock::SimMs;
 use crate::envelope::Envelope;
@@ -17,7 +17,7 @@ use crate::sim::Sim;
 use crate::validate;
 use crate::world::{ImageRec, SnapshotRec, Target};
 
-use super::instances::NewInstance;
+use super::deploy::NewInstance;
 
 impl Sim {
     fn snapshot(&self, req: &Req) -> ApiResult<(u64, &SnapshotRec)> {

@@ -1,8 +1,8 @@
 //! SSH key operations: list, create (import or generate), get, delete. Keys are
 //! account-wide: each is in every region.
 
-use barrack_api::wire::{self, keys, CreateSshKeyRequest, SshKey};
-use barrack_api::Id;
+use barrack_wire::wire::{self, keys, CreateSshKeyRequest, SshKey};
+use barrack_wire::Id;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use rand::RngCore;

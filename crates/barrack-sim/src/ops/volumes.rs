@@ -1,10 +1,10 @@
 //! Volume operations: CRUD, resize (grow only), clone, types, billing.
 
-use barrack_api::wire::{
+use barrack_wire::wire::{
     self, keys, volume_status, Billing, CreateVolumeRequest, NameRequest, ResizeVolumeRequest,
     Volume,
 };
-use barrack_api::Id;
+use barrack_wire::Id;
 
 use crate::clock::SimMs;
 use crate::envelope::Envelope;

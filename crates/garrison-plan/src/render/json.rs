@@ -1,11 +1,25 @@
-//! The JSON plan: the `Plan` document itself, with `format_version` (`docs/plan-json.md`).
+//! The JSON plan (`garrison plan --json`): a documented format of its own
+//! (`docs/plan-json.md`, schema `docs/plan-json.schema.json`), converted from the plan, so
+//! renaming an internal field does not change it.
+
+mod format;
+mod from_plan;
+
+pub use format::{
+    ActionJson, AfterJson, AttrJson, BasisJson, BlockedJson, ChangeJson, CostJson, DriftJson,
+    PlanJson, SummaryJson, WarningJson,
+};
 
 use crate::plan::Plan;
 
+/// Version of the JSON plan format: changes when the meaning of a field changes.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
 /// The plan as pretty JSON. Sensitive values were redacted when the plan was made.
 pub fn to_json(plan: &Plan) -> String {
-    serde_json::to_string_pretty(plan).unwrap_or_else(|e| {
-        // Plan holds only strings, numbers and maps: this cannot fail; stay safe anyway.
+    serde_json::to_string_pretty(&PlanJson::from(plan)).unwrap_or_else(|e| {
+        // The format holds only strings, numbers, booleans and JSON values (string keys):
+        // this cannot fail; stay safe anyway.
         format!("{{\"error\": \"plan could not be encoded: {e}\"}}")
     })
 }

@@ -1,7 +1,8 @@
 //! Contract delays of each life-cycle step, in seconds at `time_scale` 1.0.
 //!
-//! The emulator multiplies each by `SimConfig::time_scale`; 0.0 makes every step instant
-//! (settled on the next request).
+//! The emulator (`barrack-sim`) multiplies each by its `time_scale`; 0.0 makes every step
+//! instant (settled on the next request). They are also the expected duration of each step
+//! (the benchmarks' critical-path baseline reads them).
 
 pub const INSTANCE_CREATING: f64 = 10.0;
 pub const INSTANCE_BUILD: f64 = 20.0;

@@ -126,7 +126,7 @@ impl World {
                     report.failed.iter().take(3).collect::<Vec<_>>(),
                     report.skipped.len()
                 )),
-                Err(e) => log.push(format!("run {run}: error {e}")),
+                Err(e) => log.push(format!("run {run}: error {}", error_chain(&e))),
             }
         }
         Err(log)
@@ -180,4 +180,15 @@ pub fn describe_faults(f: &FaultConfig) -> Value {
         "drop_after_processing": f.drop_after_processing,
         "too_many_requests": f.too_many_requests,
     })
+}
+
+/// An engine error with every problem of a refused plan spelled out.
+fn error_chain(e: &EngineError) -> String {
+    match e {
+        EngineError::Plan(failure) => {
+            let problems: Vec<String> = failure.errors.iter().map(|p| p.to_string()).collect();
+            format!("{e}: {}", problems.join("; "))
+        }
+        other => other.to_string(),
+    }
 }

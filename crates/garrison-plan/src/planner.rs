@@ -2,7 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use garrison_config::model::{Kind, Model, Power, Resource};
+use garrison_config::model::{JournalAction, Kind, Model, Power, Resource};
+use serde::Deserialize;
 use garrison_state::{ResourceState, StateDoc};
 use serde_json::{json, Value};
 
@@ -216,10 +217,7 @@ pub fn plan(
             continue;
         }
         let rs = cur.state;
-        let kind: Kind = match rs.kind.parse() {
-            Ok(kind) => kind,
-            Err(_) => continue,
-        };
+        let kind = rs.kind;
         let (action, reasons) = match &cur.observed {
             _ if duplicates.contains_key(*address) => (
                 Action::Forget,
@@ -282,7 +280,7 @@ pub fn plan(
             action,
             name: rs.name.clone(),
             region: rs.region.clone(),
-            remote_id: Some(rs.remote_id.clone()),
+            remote_id: Some(rs.remote_id.to_string()),
             attrs,
             reasons,
             create_before_destroy: false,
@@ -406,7 +404,7 @@ fn name_taken(
     let pending = state
         .pending
         .iter()
-        .filter(|i| i.action == "create" && i.address == address && i.name == resource.name)
+        .filter(|i| i.action == JournalAction::Create && i.address.live() == Some(&resource.address) && i.name == resource.name)
         .map(|i| i.at.as_str())
         .min();
     let detail = match (pending, lost) {
@@ -437,7 +435,7 @@ impl IdIndex {
             by_id: state
                 .resources
                 .values()
-                .map(|rs| ((rs.kind.clone(), rs.remote_id.clone()), rs.address.clone()))
+                .map(|rs| ((rs.kind.to_string(), rs.remote_id.to_string()), rs.address.to_string()))
                 .collect(),
         }
     }
@@ -714,7 +712,7 @@ fn update_change(
             action,
             name: resource.name.clone(),
             region: resource.region.clone(),
-            remote_id: Some(rs.remote_id.clone()),
+            remote_id: Some(rs.remote_id.to_string()),
             attrs,
             reasons,
             create_before_destroy: resource.lifecycle.create_before_destroy
@@ -849,13 +847,9 @@ fn in_place_ops(
             enable: want.as_bool().unwrap_or(false),
         }),
         (Kind::Vm, vm::POWER) => {
-            let to = want
-                .as_str()
-                .and_then(|s| s.parse::<Power>().ok())
-                .unwrap_or_default();
+            let to = Power::deserialize(want).unwrap_or_default();
             let from = have
-                .and_then(Value::as_str)
-                .and_then(|s| s.parse::<Power>().ok())
+                .and_then(|v| Power::deserialize(v).ok())
                 .unwrap_or_default();
             ops.push(UpdateOp::SetPower { from, to });
         }

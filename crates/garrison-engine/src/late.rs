@@ -72,10 +72,10 @@ pub(crate) fn earliest_pending(
         .iter()
         .filter(|i| {
             i.run_id != run
-                && i.action == "create"
-                && i.address == address
+                && i.action == JournalAction::Create
+                && i.address.to_string() == address
                 && i.name == name
-                && i.kind == kind.to_string()
+                && i.kind == kind
         })
         .min_by(|a, b| a.at.cmp(&b.at))
         .cloned()

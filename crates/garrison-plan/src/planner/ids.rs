@@ -15,7 +15,7 @@ pub(crate) struct IdIndex {
 }
 
 impl IdIndex {
-    pub(super) fn new(state: &StateDoc) -> Self {
+    pub(crate) fn new(state: &StateDoc) -> Self {
         IdIndex {
             by_id: state
                 .resources
@@ -87,7 +87,7 @@ impl IdIndex {
     }
 }
 
-pub(super) fn id_text(value: &Value) -> Option<String> {
+pub(crate) fn id_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -8,7 +8,6 @@ mod assemble;
 mod create;
 mod drift;
 mod ids;
-mod in_place;
 mod leaving;
 mod names;
 mod sensitive;
@@ -28,7 +27,7 @@ use crate::plan::Plan;
 use crate::remote::{Observed, RemoteView};
 use crate::step::UpdateOp;
 
-pub(crate) use ids::IdIndex;
+pub(crate) use ids::{id_text, IdIndex};
 pub use sensitive::{is_sensitive, REDACTED};
 
 /// Options of one planning run.

@@ -16,8 +16,8 @@ use crate::schema::{self, vm, AttrSpec, Link, Update};
 use crate::seal::same;
 use crate::step::UpdateOp;
 
-use super::in_place::in_place_ops;
 use super::{is_sensitive, Decision, IdIndex};
+use crate::kinds::{self, InPlaceChange};
 
 /// What the attribute diff found: the changed attributes, the in-place ops, and whether
 /// (and why) the resource is replaced.
@@ -192,18 +192,15 @@ fn diff_attr(diff: &mut Diff, spec: &AttrSpec, inputs: &Inputs<'_>, errors: &mut
         replaced: relinked.clone(),
     });
     if spec.update == Update::InPlace {
-        in_place_ops(
-            kind,
-            spec.name,
+        let change = InPlaceChange {
             want,
             have,
             observed_raw,
-            &relinked,
+            relinked: &relinked,
             ids,
             address,
-            errors,
-            &mut diff.ops,
-        );
+        };
+        kinds::in_place(kind, spec.name, &change, errors, &mut diff.ops);
     }
 }
 

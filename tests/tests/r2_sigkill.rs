@@ -6,11 +6,11 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use garrison_e2e::audit::remote_ids;
-use garrison_e2e::child::{maybe_run_child, spawn_child};
-use garrison_e2e::synth;
-use garrison_e2e::{Budget, World};
 use garrison_state::Store;
+use garrison_testkit::audit::remote_ids;
+use garrison_testkit::child::{maybe_run_child, spawn_child};
+use garrison_testkit::synth;
+use garrison_testkit::{Budget, World};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 

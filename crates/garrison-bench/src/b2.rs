@@ -15,7 +15,7 @@ use garrison_state::{StateDoc, Store};
 
 use crate::env::{label, Env};
 use crate::report::Line;
-use crate::synth;
+use garrison_testkit::synth;
 
 /// The contract's maximum page size, which the client asks for.
 pub(crate) const PAGE_SIZE: usize = 200;

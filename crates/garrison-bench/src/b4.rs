@@ -10,7 +10,7 @@ use garrison_state::{encode, StateDoc, Store};
 
 use crate::env::{label, Env};
 use crate::report::Line;
-use crate::synth;
+use garrison_testkit::synth;
 
 /// How much bytes per op may grow from the smallest to the largest N and still be linear.
 const FLAT: f64 = 1.25;

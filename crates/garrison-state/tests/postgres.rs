@@ -5,7 +5,8 @@
 //! `.ci/postgres.sh` (installing it if missing), and fail when that fails.
 
 mod common;
-mod pg_server;
+
+use garrison_testkit::pg as pg_server;
 
 use std::time::{Duration, Instant};
 

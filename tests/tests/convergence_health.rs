@@ -4,8 +4,8 @@
 //! emulator's view.
 
 use barrack_sim::{FaultConfig, SimConfig};
-use garrison_e2e::{admin, World};
 use garrison_plan::{Action, Plan};
+use garrison_testkit::{admin, World};
 use serde_json::{json, Value};
 
 const PROVIDER: &str = "provider \"barrack\" {\n    region \"NORWAY-1\"\n}\n";
@@ -67,7 +67,7 @@ fn remote_id(w: &World, address: &str) -> String {
         .get(address)
         .unwrap_or_else(|| panic!("`{address}` in the state"))
         .remote_id
-        .clone()
+        .to_string()
 }
 
 /// Sets a resource's status behind Garrison's back (a pending transition is cancelled).
@@ -380,18 +380,12 @@ vm "box" {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_create_timeout_the_next_apply_waits_for_the_vm() {
     // Slow life-cycles: a VM takes about 3 s to build.
-    let sim = barrack_sim::spawn(SimConfig {
-        time_scale: 0.1,
-        rate_limit_per_minute: None,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("the emulator starts: {e}"));
-    let client = garrison_e2e::world::fast_client(&sim.base_url(), sim.api_key());
+    let sim = garrison_testkit::sim::start(garrison_testkit::sim::quiet(0.1)).await;
+    let client = garrison_testkit::client::fast_client(&sim.base_url(), sim.api_key());
     let w = World {
         sim,
         client,
-        dir: tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}")),
+        dir: garrison_testkit::dir::temp_dir(),
         inputs: Default::default(),
     };
     let vm = |timeout: &str| {
@@ -449,9 +443,9 @@ async fn a_key_adopted_without_its_private_key_is_replaced() {
         .unwrap_or_else(|e| panic!("store: {e}"));
         store
             .record_intent(garrison_state::OpSpec {
-                address: "ssh-key.ci".into(),
-                kind: "ssh-key".into(),
-                action: "create".into(),
+                address: ci_key(),
+                kind: garrison_config::model::Kind::SshKey,
+                action: garrison_config::model::JournalAction::Create,
                 name: "ci".into(),
                 region: "NORWAY-1".into(),
             })
@@ -506,7 +500,7 @@ async fn vms_using_a_lost_key_are_rebuilt_with_a_new_one() {
         rs.private_key_lost = true;
         let op = store.next_op();
         store
-            .record_completion(op, "ssh-key.ci", garrison_state::Outcome::Upserted(rs))
+            .record_completion(op, &ci_key(), garrison_state::Outcome::Upserted(rs))
             .and_then(|()| store.checkpoint())
             .unwrap_or_else(|e| panic!("record: {e}"));
     }
@@ -523,7 +517,7 @@ async fn vms_using_a_lost_key_are_rebuilt_with_a_new_one() {
         .as_array()
         .into_iter()
         .flatten()
-        .map(garrison_e2e::audit::id_text)
+        .map(garrison_testkit::audit::id_text)
         .collect();
     assert_eq!(key_ids, vec![new_key]);
     assert_clean(&w).await;
@@ -535,8 +529,8 @@ async fn vms_using_a_lost_key_are_rebuilt_with_a_new_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn uniform_faults_with_errors_converge() {
     const MAX_RUNS: usize = 10;
-    let seeds = garrison_e2e::Budget { ci: 1, soak: 8 }.get() as u64;
-    let resources = if garrison_e2e::soak() { 40 } else { 20 };
+    let seeds = garrison_testkit::Budget { ci: 1, soak: 8 }.get() as u64;
+    let resources = if garrison_testkit::soak() { 40 } else { 20 };
     let mut lines = Vec::new();
     for seed in 1..=seeds {
         let started = std::time::Instant::now();
@@ -546,7 +540,7 @@ async fn uniform_faults_with_errors_converge() {
             ..SimConfig::default()
         })
         .await;
-        w.write_config(&garrison_e2e::synth::config(resources));
+        w.write_config(&garrison_testkit::synth::config(resources));
         let runs = w
             .converge(MAX_RUNS)
             .await
@@ -569,4 +563,9 @@ async fn uniform_faults_with_errors_converge() {
         ));
     }
     std::io::Write::write_all(&mut std::io::stderr(), (lines.join("\n") + "\n").as_bytes()).ok();
+}
+
+/// The state key of the test's SSH key.
+fn ci_key() -> garrison_config::model::StateKey {
+    "ssh-key.ci".parse().expect("a state key")
 }

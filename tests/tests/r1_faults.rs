@@ -6,8 +6,8 @@
 use std::time::Instant;
 
 use barrack_sim::{FaultConfig, SimConfig};
-use garrison_e2e::synth;
-use garrison_e2e::{Budget, World};
+use garrison_testkit::synth;
+use garrison_testkit::{Budget, World};
 
 /// Resources per config.
 const RESOURCES: usize = 100;

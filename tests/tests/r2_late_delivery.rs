@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use barrack_api::wire::CreateVolumeRequest;
 use barrack_sim::FaultConfig;
-use garrison_e2e::child::{maybe_run_child, spawn_child};
-use garrison_e2e::{synth, Budget, World};
 use garrison_engine::{
     no_events, prepare, ApplyReport, CancelToken, EngineError, ExecuteOptions, PrepareOptions,
 };
+use garrison_testkit::child::{maybe_run_child, spawn_child};
+use garrison_testkit::{synth, Budget, World};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -163,9 +163,9 @@ async fn late_trial(seed: u64, tally: &mut Tally) {
     // pending (for the bound), but only while nothing holds its name.
     let sim = w.sim_state().await;
     for intent in &w.state().pending {
-        let key = garrison_e2e::audit::KINDS
+        let key = garrison_testkit::audit::KINDS
             .iter()
-            .find(|(_, kind)| *kind == intent.kind)
+            .find(|(_, kind)| *kind == intent.kind.to_string())
             .map_or("", |(key, _)| *key);
         let taken = sim[key]
             .as_array()

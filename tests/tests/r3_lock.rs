@@ -4,11 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use garrison_e2e::child::{maybe_run_child, ready_marker, release_marker, spawn_child, wait_for};
-use garrison_e2e::synth;
-use garrison_e2e::World;
 use garrison_engine::{prepare, CancelToken, EngineError, ExecuteOptions, PrepareOptions};
 use garrison_state::{LocalBackend, StateDoc};
+use garrison_testkit::child::{
+    maybe_run_child, ready_marker, release_marker, spawn_child, wait_for,
+};
+use garrison_testkit::synth;
+use garrison_testkit::World;
 
 /// The test the child runs as (it re-runs this binary filtered to it).
 const CHILD_TEST: &str = "an_apply_in_another_process_is_named_as_the_holder";

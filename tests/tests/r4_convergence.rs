@@ -5,8 +5,8 @@
 
 use std::fmt::Write;
 
-use garrison_e2e::synth::OS_IMAGE;
-use garrison_e2e::{Budget, World};
+use garrison_testkit::synth::OS_IMAGE;
+use garrison_testkit::{Budget, World};
 use proptest::prelude::*;
 
 const CASES: Budget = Budget { ci: 8, soak: 64 };
@@ -316,7 +316,7 @@ proptest! {
         failure_persistence: None,
         // CI explores the same cases every run (a red CI must be reproducible); soak runs
         // (GARRISON_SOAK=1) draw new ones each time.
-        rng_seed: if garrison_e2e::soak() {
+        rng_seed: if garrison_testkit::soak() {
             proptest::test_runner::RngSeed::Random
         } else {
             proptest::test_runner::RngSeed::Fixed(0x6a77_150e)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use garrison_config::{load_str, ConfigDiagnostic, VarInputs};
-use garrison_e2e::Budget;
+use garrison_testkit::Budget;
 use proptest::prelude::*;
 
 const CASES: Budget = Budget {
@@ -183,7 +183,7 @@ proptest! {
         failure_persistence: None,
         // CI explores the same cases every run (a red CI must be reproducible); soak runs
         // (GARRISON_SOAK=1) draw new ones each time.
-        rng_seed: if garrison_e2e::soak() {
+        rng_seed: if garrison_testkit::soak() {
             proptest::test_runner::RngSeed::Random
         } else {
             proptest::test_runner::RngSeed::Fixed(0x6a77_150e)

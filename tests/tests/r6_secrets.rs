@@ -12,14 +12,14 @@ use std::sync::{Arc, Mutex};
 
 use barrack_sim::{FaultConfig, SimConfig};
 use garrison_config::{load_str, VarInputs};
-use garrison_e2e::synth::OS_IMAGE;
-use garrison_e2e::{collector, World};
 use garrison_engine::{
     plan_only, prepare, CancelToken, EngineError, ExecuteOptions, PrepareOptions, SavedPlan,
 };
 use garrison_plan::render::{to_json, to_markdown, to_text, TextStyle};
 use garrison_plan::Plan;
 use garrison_state::LocalBackend;
+use garrison_testkit::synth::OS_IMAGE;
+use garrison_testkit::{collector, World};
 
 const API_KEY: &str = "bk-live-R6-0c9f7e2a5d41b8e3";
 const SECRET: &str = "tok-R6-s3cr3t-91b7e2d4";
@@ -282,7 +282,7 @@ async fn no_secret_reaches_any_artefact() {
     }
     drop(holder);
     // A wrong key: the 401 must not echo any key.
-    let wrong = garrison_e2e::world::fast_client(&w.sim.base_url(), "not-the-key");
+    let wrong = garrison_testkit::client::fast_client(&w.sim.base_url(), "not-the-key");
     match plan_only(&w.model(), w.backend().as_ref(), Some(&wrong), false).await {
         Ok(_) => panic!("a wrong key must be refused"),
         Err(e) => art.error("unauthorized", &e as &EngineError),

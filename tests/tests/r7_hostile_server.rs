@@ -5,13 +5,12 @@
 //! be followed (the listener it points at sees no connection).
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use barrack_sim::{Hostile, SimConfig};
-use garrison_e2e::bin::garrison_bin;
+use garrison_testkit::bin::{command, garrison_bin};
 
 const API_KEY: &str = "bk-live-R7-hostile-4e8d2a61c0f9";
 
@@ -58,14 +57,9 @@ fn run_plan(dir: &Path, endpoint: &str, limit: Duration) -> Outcome {
     let stderr = std::fs::File::create(&err_path).unwrap();
     let bin = garrison_bin();
     let started = Instant::now();
-    let mut child = Command::new(bin)
+    let mut child = command(&bin, endpoint, API_KEY)
         .arg("plan")
         .current_dir(dir)
-        .env("BARRACK_API_KEY", API_KEY)
-        .env("BARRACK_ENDPOINT", endpoint)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(stderr)
         .spawn()
@@ -95,17 +89,14 @@ fn run_plan(dir: &Path, endpoint: &str, limit: Duration) -> Outcome {
 /// Starts an emulator in `mode`, runs `garrison plan` against it within `limit`, checks
 /// every common property, and returns the outcome for mode-specific checks.
 async fn check(mode: Hostile, limit: Duration) -> Outcome {
-    let sim = barrack_sim::spawn(SimConfig {
+    let sim = garrison_testkit::sim::start(SimConfig {
         api_key: API_KEY.to_owned(),
-        time_scale: 0.01,
-        rate_limit_per_minute: None,
         hostile: Some(mode.clone()),
-        ..SimConfig::default()
+        ..garrison_testkit::sim::quiet(0.01)
     })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.kdl"), CONFIG).unwrap();
+    .await;
+    let dir = garrison_testkit::dir::temp_dir();
+    garrison_testkit::dir::write_main(dir.path(), CONFIG);
     let endpoint = sim.base_url();
     let path = dir.path().to_path_buf();
     let outcome = tokio::task::spawn_blocking(move || run_plan(&path, &endpoint, limit))

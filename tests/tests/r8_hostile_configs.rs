@@ -5,7 +5,7 @@
 //! and `i128::MIN`: each exits 1 with a diagnostic, never aborts (rc 134, or a signal),
 //! finishes in bounded time, and never prints the API key from the environment.
 //!
-//! The binary is `GARRISON_BIN`, or the one `garrison_e2e::bin` builds next to this test.
+//! The binary is `GARRISON_BIN`, or the one `garrison_testkit::bin` builds next to this test.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ const TIME_LIMIT: Duration = Duration::from_secs(120);
 fn garrison_bin() -> PathBuf {
     match std::env::var_os("GARRISON_BIN") {
         Some(p) => PathBuf::from(p),
-        None => garrison_e2e::bin::garrison_bin(),
+        None => garrison_testkit::bin::garrison_bin(),
     }
 }
 
@@ -34,19 +34,15 @@ struct Outcome {
 /// Runs `garrison ARGS DIR`, killing it at [`TIME_LIMIT`].
 fn run(args: &[&str], dir: &Path) -> Outcome {
     let started = Instant::now();
-    let mut child = Command::new(garrison_bin())
-        .args(args)
-        .arg(dir)
-        .env("BARRACK_API_KEY", API_KEY)
-        // nothing listens there: a config error must come before any request
-        .env("BARRACK_ENDPOINT", "http://127.0.0.1:9/v1")
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn garrison: {e}"));
+    // nothing listens at the endpoint: a config error must come before any request
+    let mut child =
+        garrison_testkit::bin::command(&garrison_bin(), "http://127.0.0.1:9/v1", API_KEY)
+            .args(args)
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn garrison: {e}"));
     // read both pipes on threads so a chatty child cannot block on a full pipe
     let out_t = drain(child.stdout.take());
     let err_t = drain(child.stderr.take());

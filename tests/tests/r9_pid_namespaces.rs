@@ -7,13 +7,13 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use garrison_e2e::child::{
+use garrison_engine::{prepare, CancelToken, EngineError, ExecuteOptions, PrepareOptions};
+use garrison_testkit::child::{
     error_file, maybe_run_child, ready_marker, release_marker, spawn_child_via, wait_for,
     EXIT_ENGINE_ERROR,
 };
-use garrison_e2e::synth;
-use garrison_e2e::World;
-use garrison_engine::{prepare, CancelToken, EngineError, ExecuteOptions, PrepareOptions};
+use garrison_testkit::synth;
+use garrison_testkit::World;
 
 const HOLDER_IN_NAMESPACE: &str = "a_holder_in_another_pid_namespace_keeps_the_lock";
 const LOSER_IN_NAMESPACE: &str = "a_locker_in_another_pid_namespace_fails_fast_naming_the_holder";

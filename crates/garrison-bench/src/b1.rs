@@ -10,7 +10,7 @@ use garrison_plan::{plan, PlanOptions, RemoteView};
 use garrison_state::StateDoc;
 
 use crate::report::Line;
-use crate::synth;
+use garrison_testkit::synth;
 
 /// Measured in the child: seconds to load + validate + plan, peak RSS in MB, and the
 /// seconds of each phase (load: read + parse + validate; plan).
@@ -19,7 +19,7 @@ pub(crate) fn measure(n: usize, counted: bool) -> Result<(f64, f64, f64, f64), S
     let text = if counted {
         synth::counted(n)
     } else {
-        synth::config(n)
+        synth::scaled(n)
     };
     std::fs::write(dir.path().join("main.kdl"), text)
         .map_err(|e| format!("writing config: {e}"))?;

@@ -13,7 +13,7 @@ use garrison_plan::{Step, StepOp};
 
 use crate::env::{Env, Timed};
 use crate::report::Line;
-use crate::synth;
+use garrison_testkit::synth;
 
 /// Emulator `time_scale`: a VM create (30 s by contract) takes 0.3 s.
 pub(crate) const TIME_SCALE: f64 = 0.01;

@@ -10,7 +10,7 @@ use garrison_state::{encode, StateDoc, Store};
 
 use crate::env::{label, Env};
 use crate::report::Line;
-use crate::synth;
+use garrison_testkit::synth;
 
 /// How much bytes per op may grow from the smallest to the largest N and still be linear.
 const FLAT: f64 = 1.25;
@@ -107,9 +107,9 @@ mod tests {
             doc.resources.insert(
                 address.clone(),
                 ResourceState {
-                    address,
-                    kind: "script".into(),
-                    remote_id: i.to_string(),
+                    address: address.parse().expect("a state key"),
+                    kind: garrison_config::model::Kind::Script,
+                    remote_id: i.to_string().into(),
                     name: format!("s{i}"),
                     region: String::new(),
                     attributes: Default::default(),

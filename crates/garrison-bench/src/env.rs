@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use barrack_api::{Client, ClientConfig, PollPolicy, RetryPolicy};
-use barrack_sim::{SimConfig, SimHandle};
+use barrack_sim::SimHandle;
 use garrison_config::{load_dir, Model, VarInputs};
 use garrison_engine::{
     prepare, ApplyReport, CancelToken, Event, EventSink, ExecuteOptions, PrepareOptions,
@@ -30,13 +30,9 @@ impl Env {
     /// A fresh emulator (`time_scale`, no latency, no rate limit) and a client that polls
     /// every `poll_max` at most.
     pub(crate) async fn start(time_scale: f64, poll_max: Duration) -> Result<Env, String> {
-        let sim = barrack_sim::spawn(SimConfig {
-            time_scale,
-            rate_limit_per_minute: None,
-            ..SimConfig::default()
-        })
-        .await
-        .map_err(|e| format!("starting the emulator: {e}"))?;
+        let sim = barrack_sim::spawn(garrison_testkit::sim::quiet(time_scale))
+            .await
+            .map_err(|e| format!("starting the emulator: {e}"))?;
         let mut config = ClientConfig::new(sim.base_url(), sim.api_key());
         config.poll = PollPolicy {
             initial: Duration::from_millis(2).min(poll_max),

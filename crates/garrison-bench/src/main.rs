@@ -9,7 +9,6 @@ mod b3;
 mod b4;
 mod env;
 mod report;
-mod synth;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -521,8 +521,8 @@ fn reseal(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<(),
     let updates: Vec<_> = store
         .state()
         .resources
-        .iter()
-        .filter_map(|(_, rs)| {
+        .values()
+        .filter_map(|rs| {
             let object = index.get(&(rs.kind, rs.remote_id.to_string()))?;
             let resource = rs.address.live().and_then(|a| model.resource(a));
             reseal_legacy(rs, object, resource).map(|next| (rs.address.clone(), next))

@@ -5,7 +5,7 @@
 
 use barrack_api::wire::{Firewall, Image, Instance, Script, Snapshot, SshKey, Volume};
 use barrack_api::{Client, Error, Op};
-use garrison_config::model::{Kind, Resource};
+use garrison_config::model::{JournalAction, Kind, Resource};
 use garrison_state::{Intent, Store};
 
 use crate::ownership::{self, describe};

@@ -1,12 +1,12 @@
 //! Building the [`ResourceState`] recorded for a resource from what the API returned.
 
+use garrison_config::model::{RemoteId, StateKey};
 use garrison_config::model::{Resource, Spec};
 use garrison_plan::desired::hash_text;
 use garrison_plan::graph::dependencies;
 use garrison_plan::is_sensitive;
 use garrison_plan::schema::vm;
 use garrison_plan::seal::{is_legacy_seal, is_sealed, seal, verify};
-use garrison_config::model::{RemoteId, StateKey};
 use garrison_state::ResourceState;
 
 use crate::observe::observe;

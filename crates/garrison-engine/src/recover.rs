@@ -139,18 +139,11 @@ fn resolve_create(
 }
 
 /// The address (other than `address`) that already holds remote object `id` of `kind`.
-fn claimed_elsewhere(
-    state: &StateDoc,
-    address: &StateKey,
-    kind: Kind,
-    id: &str,
-) -> Option<String> {
+fn claimed_elsewhere(state: &StateDoc, address: &StateKey, kind: Kind, id: &str) -> Option<String> {
     state
         .resources
         .values()
-        .find(|rs: &&ResourceState| {
-            rs.address != *address && rs.kind == kind && rs.remote_id == id
-        })
+        .find(|rs: &&ResourceState| rs.address != *address && rs.kind == kind && rs.remote_id == id)
         .map(|rs| rs.address.to_string())
 }
 
@@ -170,7 +163,7 @@ fn resolve_other(
             false,
         );
     };
-    match inventory.by_id(kind, &previous.remote_id) {
+    match inventory.by_id(kind, previous.remote_id.as_str()) {
         Some(RemoteObject::Vm(i))
             if intent.action == JournalAction::Delete && i.status == instance_status::DELETING =>
         {
@@ -199,7 +192,9 @@ pub fn apply_in_memory(state: &mut StateDoc, resolutions: &[Resolution]) {
         state.pending.retain(|p| p.op_ref() != op);
         match outcome {
             Outcome::Upserted(rs) => {
-                state.resources.insert(r.intent.address.to_string(), rs.clone());
+                state
+                    .resources
+                    .insert(r.intent.address.to_string(), rs.clone());
             }
             Outcome::Deleted => {
                 state.resources.remove(&r.intent.address.to_string());

@@ -122,11 +122,12 @@ pub fn remote_view(
     let index = inventory.index();
     for (address, rs) in &state.resources {
         known.insert((rs.kind.to_string(), rs.remote_id.to_string()));
-        let observed = index
-            .get(&(rs.kind, rs.remote_id.to_string()))
-            .map_or(Observed::Gone, |object| Observed::Present {
-                attrs: observe(object, &rs.region),
-            });
+        let observed =
+            index
+                .get(&(rs.kind, rs.remote_id.to_string()))
+                .map_or(Observed::Gone, |object| Observed::Present {
+                    attrs: observe(object, &rs.region),
+                });
         resources.insert(address.clone(), observed);
     }
     let mut unmanaged: BTreeMap<Kind, BTreeMap<String, String>> = BTreeMap::new();

@@ -13,7 +13,7 @@ use barrack_api::wire::{
 };
 use barrack_api::{Client, Id, Poll};
 use garrison_config::model::{
-    BootSource, JournalAction, Kind, Model, Op, Power, RemoteId, Resource, Spec, StateKey,
+    Address, BootSource, JournalAction, Kind, Model, Op, Power, RemoteId, Resource, Spec, StateKey,
 };
 use garrison_plan::{Step, StepOp, UpdateOp};
 use garrison_state::{OpRef, OpSpec, Outcome, Store};
@@ -204,13 +204,14 @@ impl Ctx {
         &self,
         address: &str,
         kind: Kind,
-        action: &str,
+        action: JournalAction,
         name: &str,
         region: &str,
     ) -> Result<OpRef, String> {
+        let address = state_key(address)?;
         self.with_store(|s| {
             s.record_intent(OpSpec {
-                address: state_key(address)?,
+                address,
                 kind,
                 action,
                 name: name.to_string(),
@@ -309,7 +310,7 @@ impl Ctx {
         match self.fetch(kind, id).await {
             Ok(object) => {
                 let rs = resource_state(
-                    address,
+                    &state_key(address)?,
                     &object,
                     self.resource(address),
                     self.previous(address).as_ref(),
@@ -351,7 +352,8 @@ impl Ctx {
         )?;
         match self.create_remote(step, resource).await {
             Ok(object) => {
-                let mut rs = resource_state(&state_key(&step.address)?, &object, Some(resource), None);
+                let mut rs =
+                    resource_state(&state_key(&step.address)?, &object, Some(resource), None);
                 rs.private_key_lost = self
                     .lost_keys
                     .lock()
@@ -865,12 +867,14 @@ impl Ctx {
     /// The state entry holding `remote_id` for `address`: the address itself, or its
     /// deposed entry (create-before-destroy).
     fn holder_of(&self, address: &str, remote_id: &str) -> Option<garrison_state::ResourceState> {
-        let deposed = deposed_address(address, remote_id);
+        let deposed = deposed_address(address, &RemoteId::from(remote_id))
+            .ok()?
+            .to_string();
         self.store.lock().ok().and_then(|s| {
             let resources = &s.state().resources;
             resources
                 .get(address)
-                .filter(|p| p.remote_id == remote_id)
+                .filter(|p| p.remote_id.as_str() == remote_id)
                 .or_else(|| resources.get(&deposed))
                 .cloned()
         })
@@ -976,7 +980,13 @@ impl Ctx {
             .as_ref()
             .map(|p| (p.name.clone(), p.region.clone()))
             .unwrap_or_else(|| (remote_id.to_string(), String::new()));
-        let op = self.intent(&step.address, step.kind, JournalAction::Update, &name, &region)?;
+        let op = self.intent(
+            &step.address,
+            step.kind,
+            JournalAction::Update,
+            &name,
+            &region,
+        )?;
         let id = Id::new(remote_id);
         let timeout = self.timeout(step.kind, Op::Update);
         let mut current_power = None;
@@ -1174,7 +1184,13 @@ impl Ctx {
                     .await,
             );
         }
-        let op = self.intent(&step.address, Kind::Firewall, JournalAction::Update, &name, &region)?;
+        let op = self.intent(
+            &step.address,
+            Kind::Firewall,
+            JournalAction::Update,
+            &name,
+            &region,
+        )?;
         let mut woken = Vec::new();
         let mut wake_failure = None;
         for (_, vm, power) in &sleepers {

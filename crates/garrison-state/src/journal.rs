@@ -89,6 +89,10 @@ impl Completed {
 /// What an operation did to the state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "Upserted is the common outcome; boxing it would only add an allocation"
+)]
 pub enum Outcome {
     /// The resource now exists with this state (created, updated or adopted).
     Upserted(ResourceState),

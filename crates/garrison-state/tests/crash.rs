@@ -49,7 +49,11 @@ fn child(path: &str, prefix: &str) -> ! {
         let (address, action, outcome) = match op {
             Op::Upsert(a) => {
                 let r = common::resource(&a);
-                (a, garrison_core::JournalAction::Create, Outcome::Upserted(r))
+                (
+                    a,
+                    garrison_core::JournalAction::Create,
+                    Outcome::Upserted(r),
+                )
             }
             Op::Delete(a) => (a, garrison_core::JournalAction::Delete, Outcome::Deleted),
         };

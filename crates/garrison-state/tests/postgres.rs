@@ -5,7 +5,8 @@
 //! `.ci/postgres.sh` (installing it if missing), and fail when that fails.
 
 mod common;
-mod pg_server;
+
+use garrison_testkit::pg as pg_server;
 
 use std::time::{Duration, Instant};
 
@@ -359,7 +360,11 @@ fn store_replays_a_journal_left_by_a_crashed_store() {
             .record_intent(common::create(address))
             .expect("intent");
         store
-            .record_completion(op, &common::key(address), Outcome::Upserted(common::resource(address)))
+            .record_completion(
+                op,
+                &common::key(address),
+                Outcome::Upserted(common::resource(address)),
+            )
             .expect("completion");
     }
     store
@@ -405,7 +410,11 @@ fn bytes_written_grow_linearly_with_the_journal_until_checkpoint() {
             .record_intent(common::create(&address))
             .expect("intent");
         store
-            .record_completion(op, &common::key(&address), Outcome::Upserted(common::resource(&address)))
+            .record_completion(
+                op,
+                &common::key(&address),
+                Outcome::Upserted(common::resource(&address)),
+            )
             .expect("completion");
         per_op.push(store.bytes_written() - before);
     }

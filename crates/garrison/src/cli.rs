@@ -1,6 +1,9 @@
-//! Command-line arguments (clap): global options and one subcommand per verb.
+//! Command-line arguments (clap): global options, one subcommand per verb, and the
+//! arguments several verbs share, each declared once and flattened where it is used.
+//! Flattening keeps every spelling, default and help text; `tests/cli_help.rs` snapshots
+//! every `--help` (the order of flags in it is the order of declaration).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -40,157 +43,216 @@ pub(crate) struct VarArgs {
     pub(crate) var_files: Vec<PathBuf>,
 }
 
+/// The config directory, a positional argument defaulting to `.`.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct DirArg {
+    /// Config directory (default: the current directory).
+    pub(crate) dir: Option<PathBuf>,
+}
+
+impl DirArg {
+    /// The directory, `.` when none was given.
+    pub(crate) fn path(&self) -> PathBuf {
+        or_cwd(self.dir.as_deref())
+    }
+}
+
+/// The config directory and its variables: what loads a config.
+#[derive(Debug, Args)]
+pub(crate) struct ConfigArgs {
+    #[command(flatten)]
+    pub(crate) dir: DirArg,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+}
+
+/// What the commands that only read the state take: DIR (or its old spelling `--dir`)
+/// and variables (the `state` node may use some).
+#[derive(Debug, Args)]
+pub(crate) struct StateDirArgs {
+    #[command(flatten)]
+    pub(crate) dir: DirArg,
+    /// The config directory (old spelling of DIR).
+    #[arg(long = "dir", hide = true, value_name = "DIR")]
+    pub(crate) dir_flag: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+}
+
+impl StateDirArgs {
+    /// DIR, else `--dir`, else `.`.
+    pub(crate) fn path(&self) -> PathBuf {
+        or_cwd(self.dir.dir.as_deref().or(self.dir_flag.as_deref()))
+    }
+}
+
+/// How `apply` and `destroy` run.
+#[derive(Debug, Args, Clone, Copy)]
+pub(crate) struct RunArgs {
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub(crate) auto_approve: bool,
+    /// Operations at once.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) parallelism: u16,
+}
+
+fn or_cwd(dir: Option<&Path>) -> PathBuf {
+    dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Check configuration directories and report every mistake at once.
-    Validate {
-        /// Config directories (default: the current directory).
-        dirs: Vec<PathBuf>,
-        #[command(flatten)]
-        vars: VarArgs,
-        /// Print diagnostics as JSON on stdout.
-        #[arg(long)]
-        json: bool,
-    },
+    Validate(ValidateArgs),
     /// Rewrite `*.kdl` files in canonical form (comments kept).
-    Fmt {
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
-        /// Do not write; list files that would change and exit 1 if any.
-        #[arg(long)]
-        check: bool,
-    },
+    Fmt(FmtArgs),
     /// Show what `apply` would change, and what it costs per hour.
-    Plan {
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
-        #[command(flatten)]
-        vars: VarArgs,
-        /// Save the plan for `garrison apply FILE` (refused later if the config, the state or
-        /// the cloud moved on).
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Print the plan as JSON (schema: docs/plan-json.md).
-        #[arg(long, conflicts_with = "markdown")]
-        json: bool,
-        /// Print the plan as Markdown, for a pull-request comment.
-        #[arg(long)]
-        markdown: bool,
-        /// Exit 2 when there are changes, 0 when there are none.
-        #[arg(long)]
-        detailed_exitcode: bool,
-        /// Read the cloud first (`--refresh=false`: plan from the state alone, no API call).
-        #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
-        refresh: bool,
-        /// Plan to destroy everything in the state.
-        #[arg(long)]
-        destroy: bool,
-    },
+    Plan(PlanArgs),
     /// Make the cloud match the configuration (or apply a saved plan file).
-    Apply {
-        /// Config directory, or a plan file saved by `garrison plan --out`.
-        target: Option<PathBuf>,
-        #[command(flatten)]
-        vars: VarArgs,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        auto_approve: bool,
-        /// Operations at once.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
-        parallelism: u16,
-    },
+    Apply(ApplyArgs),
     /// Destroy everything this configuration's state manages.
-    Destroy {
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
-        #[command(flatten)]
-        vars: VarArgs,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        auto_approve: bool,
-        /// Operations at once.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
-        parallelism: u16,
-    },
+    Destroy(DestroyArgs),
     /// Read the cloud and record what changed outside Garrison in the state.
-    Refresh {
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
-        #[command(flatten)]
-        vars: VarArgs,
-    },
+    Refresh(ConfigArgs),
     /// Print outputs recorded by the last apply.
-    Output {
-        /// One output (default: all). A lone argument naming a directory is taken as DIR.
-        name: Option<String>,
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
-        /// The config directory (old spelling of DIR).
-        #[arg(long = "dir", hide = true, value_name = "DIR")]
-        dir_flag: Option<PathBuf>,
-        #[command(flatten)]
-        vars: VarArgs,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Output(OutputArgs),
     /// Inspect the state.
     State {
         #[command(subcommand)]
         command: StateCommand,
     },
     /// Remove a stale state lock by its id (refused while its holder is running).
-    ForceUnlock {
-        /// The lock id, as the lock error shows it (`lock id ...`).
-        lock_id: garrison_state::LockId,
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
-        /// Do not ask for confirmation.
-        #[arg(long, short = 'y', visible_alias = "force")]
-        yes: bool,
-    },
+    ForceUnlock(ForceUnlockArgs),
     /// Run the Barrack emulator in the foreground (Ctrl-C stops it).
-    Sim {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8780")]
-        addr: std::net::SocketAddr,
-        /// Persist the emulator's account in this file.
-        #[arg(long)]
-        state_file: Option<PathBuf>,
-        /// Multiplies life-cycle delays (1.0 = realistic, 0 = instant).
-        #[arg(long, default_value_t = 1.0)]
-        time_scale: f64,
-        /// Probability of each injected fault.
-        #[arg(long, default_value_t = 0.0)]
-        fault_rate: f64,
-        /// Seed of the fault RNG.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-    },
+    Sim(SimArgs),
+}
+
+/// `garrison validate`.
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// Config directories (default: the current directory).
+    pub(crate) dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    /// Print diagnostics as JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `garrison fmt`.
+#[derive(Debug, Args)]
+pub(crate) struct FmtArgs {
+    #[command(flatten)]
+    pub(crate) dir: DirArg,
+    /// Do not write; list files that would change and exit 1 if any.
+    #[arg(long)]
+    pub(crate) check: bool,
+}
+
+/// `garrison plan`.
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    pub(crate) config: ConfigArgs,
+    /// Save the plan for `garrison apply FILE` (refused later if the config, the state or
+    /// the cloud moved on).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    /// Print the plan as JSON (schema: docs/plan-json.md).
+    #[arg(long, conflicts_with = "markdown")]
+    pub(crate) json: bool,
+    /// Print the plan as Markdown, for a pull-request comment.
+    #[arg(long)]
+    pub(crate) markdown: bool,
+    /// Exit 2 when there are changes, 0 when there are none.
+    #[arg(long)]
+    pub(crate) detailed_exitcode: bool,
+    /// Read the cloud first (`--refresh=false`: plan from the state alone, no API call).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub(crate) refresh: bool,
+    /// Plan to destroy everything in the state.
+    #[arg(long)]
+    pub(crate) destroy: bool,
+}
+
+/// `garrison apply`.
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    /// Config directory, or a plan file saved by `garrison plan --out`.
+    pub(crate) target: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}
+
+/// `garrison destroy`.
+#[derive(Debug, Args)]
+pub(crate) struct DestroyArgs {
+    #[command(flatten)]
+    pub(crate) config: ConfigArgs,
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
+}
+
+/// `garrison output`.
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// One output (default: all). A lone argument naming a directory is taken as DIR.
+    pub(crate) name: Option<String>,
+    #[command(flatten)]
+    pub(crate) state: StateDirArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum StateCommand {
     /// List every resource in the state.
-    List {
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
-        /// The config directory (old spelling of DIR).
-        #[arg(long = "dir", hide = true, value_name = "DIR")]
-        dir_flag: Option<PathBuf>,
-        #[command(flatten)]
-        vars: VarArgs,
-    },
+    List(StateDirArgs),
     /// Show one resource as recorded.
-    Show {
-        /// Its address, e.g. `vm.trainer[0]`.
-        address: String,
-        /// Config directory (default: the current directory).
-        dir: Option<PathBuf>,
-        /// The config directory (old spelling of DIR).
-        #[arg(long = "dir", hide = true, value_name = "DIR")]
-        dir_flag: Option<PathBuf>,
-        #[command(flatten)]
-        vars: VarArgs,
-    },
+    Show(StateShowArgs),
+}
+
+/// `garrison state show`.
+#[derive(Debug, Args)]
+pub(crate) struct StateShowArgs {
+    /// Its address, e.g. `vm.trainer[0]`.
+    pub(crate) address: String,
+    #[command(flatten)]
+    pub(crate) state: StateDirArgs,
+}
+
+/// `garrison force-unlock`.
+#[derive(Debug, Args)]
+pub(crate) struct ForceUnlockArgs {
+    /// The lock id, as the lock error shows it (`lock id ...`).
+    pub(crate) lock_id: garrison_state::LockId,
+    #[command(flatten)]
+    pub(crate) dir: DirArg,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y', visible_alias = "force")]
+    pub(crate) yes: bool,
+}
+
+/// `garrison sim`.
+#[derive(Debug, Args)]
+pub(crate) struct SimArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8780")]
+    pub(crate) addr: std::net::SocketAddr,
+    /// Persist the emulator's account in this file.
+    #[arg(long)]
+    pub(crate) state_file: Option<PathBuf>,
+    /// Multiplies life-cycle delays (1.0 = realistic, 0 = instant).
+    #[arg(long, default_value_t = 1.0)]
+    pub(crate) time_scale: f64,
+    /// Probability of each injected fault.
+    #[arg(long, default_value_t = 0.0)]
+    pub(crate) fault_rate: f64,
+    /// Seed of the fault RNG.
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
 }

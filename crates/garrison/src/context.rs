@@ -1,7 +1,7 @@
 //! What most commands need: the model, the state backend, and an API client (real, or an
 //! embedded emulator with `--sim`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use barrack_api::{ApiKey, Client, ClientConfig, DEFAULT_BASE_URL};
 use garrison_config::{load_dir, Model, StateBackend};
@@ -10,6 +10,8 @@ use miette::miette;
 
 use crate::cli::{Global, VarArgs};
 use crate::commands::validate;
+use crate::console::Console;
+use crate::failure::{Class, Failure};
 
 /// The API base URL used when neither `--endpoint` nor `BARRACK_ENDPOINT` is set (GUESSED).
 pub(crate) const DEFAULT_ENDPOINT: &str = DEFAULT_BASE_URL;
@@ -21,55 +23,48 @@ pub(crate) const SIM_STATE_FILE: &str = ".garrison/sim.json";
 /// life-cycles (`GARRISON_SIM_TIME_SCALE` overrides).
 const SIM_TIME_SCALE: f64 = 0.02;
 
-/// The config directory argument, defaulting to `.`.
-pub(crate) fn dir_or_cwd(dir: Option<PathBuf>) -> PathBuf {
-    dir.unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// Loads the config; on failure prints every diagnostic and returns `Err(exit code 1)`.
-pub(crate) fn load_model(dir: &Path, vars: &VarArgs, no_color: bool) -> Result<Model, u8> {
-    let inputs = match validate::var_inputs(vars) {
-        Ok(inputs) => inputs,
-        Err(report) => {
-            eprint!("{}", crate::exit::render_error(&report));
-            return Err(crate::exit::codes::ERROR);
-        }
-    };
+/// Loads the config; on failure prints every diagnostic (a [`Class::Config`] failure).
+pub(crate) fn load_model(dir: &Path, vars: &VarArgs, console: &Console) -> Result<Model, Failure> {
+    let inputs = validate::var_inputs(vars)?;
     match load_dir(dir, &inputs) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
-                eprint!(
+                err!(
+                    console,
                     "{}",
-                    validate::render_for_command(&loaded.warnings, no_color)
+                    validate::render_for_command(&loaded.warnings, console)
                 );
             }
             Ok(loaded.model)
         }
         Err(failure) => {
-            eprint!(
+            err!(
+                console,
                 "{}",
-                validate::render_for_command(&failure.errors, no_color)
+                validate::render_for_command(&failure.errors, console)
             );
-            eprint!(
+            err!(
+                console,
                 "{}",
-                validate::render_for_command(&failure.warnings, no_color)
+                validate::render_for_command(&failure.warnings, console)
             );
             // A lone error without source text (no such directory) was said in one line.
             if failure.errors.len() > 1 || failure.errors.iter().any(|d| !d.labels.is_empty()) {
-                eprintln!(
+                errln!(
+                    console,
                     "error: the configuration in `{}` is invalid ({} error{})",
                     dir.display(),
                     failure.errors.len(),
                     if failure.errors.len() == 1 { "" } else { "s" }
                 );
             }
-            Err(crate::exit::codes::ERROR)
+            Err(Failure::reported(Class::Config))
         }
     }
 }
 
 /// The state backend the config names.
-pub(crate) fn backend(model: &Model) -> miette::Result<Box<dyn Backend>> {
+pub(crate) fn backend(model: &Model) -> Result<Box<dyn Backend>, Failure> {
     backend_for(&model.dir, &model.state)
 }
 
@@ -77,59 +72,56 @@ pub(crate) fn backend(model: &Model) -> miette::Result<Box<dyn Backend>> {
 /// unlock the state: `state`, `output`, `force-unlock`). Only the `state` node and the
 /// variables it uses are loaded: required variables need no value. Variables come from
 /// `GARRISON_VAR_*` here; [`backend_of_dir_with`] also takes `--var`/`--var-file`.
-pub(crate) fn backend_of_dir(
-    dir: &Path,
-    no_color: bool,
-) -> Result<Box<dyn Backend>, miette::Report> {
-    backend_of_dir_with(dir, &VarArgs::default(), no_color)
+pub(crate) fn backend_of_dir(dir: &Path, console: &Console) -> Result<Box<dyn Backend>, Failure> {
+    backend_of_dir_with(dir, &VarArgs::default(), console)
 }
 
 /// [`backend_of_dir`] with `--var`/`--var-file`.
 pub(crate) fn backend_of_dir_with(
     dir: &Path,
     vars: &VarArgs,
-    no_color: bool,
-) -> Result<Box<dyn Backend>, miette::Report> {
+    console: &Console,
+) -> Result<Box<dyn Backend>, Failure> {
     let inputs = validate::var_inputs(vars)?;
-    match garrison_config::load_state_backend(dir, &inputs) {
-        Ok(state) => backend_for(dir, &state),
-        Err(failure) => {
-            if let [only] = failure.errors.as_slice() {
-                if only.labels.is_empty() {
-                    // No source text to show (no such directory): one error, its hint.
-                    return Err(miette!(
-                        help = only.help.clone().unwrap_or_default(),
-                        "{}",
-                        only.message
-                    ));
-                }
-            }
-            eprint!(
+    let failure = match garrison_config::load_state_backend(dir, &inputs) {
+        Ok(state) => return backend_for(dir, &state),
+        Err(failure) => failure,
+    };
+    if let [only] = failure.errors.as_slice() {
+        if only.labels.is_empty() {
+            // No source text to show (no such directory): one error, its hint.
+            return Err(Failure::config(miette!(
+                help = only.help.clone().unwrap_or_default(),
                 "{}",
-                validate::render_for_command(&failure.errors, no_color)
-            );
-            Err(miette!(
-                help = "the state's location is read from the config's `state` node (default `.garrison/state.json`); fix the errors above, or run from (or name) the config directory",
-                "could not read the config in `{}` to find the state ({} error{})",
-                dir.display(),
-                failure.errors.len(),
-                if failure.errors.len() == 1 { "" } else { "s" }
-            ))
+                only.message
+            )));
         }
     }
+    err!(
+        console,
+        "{}",
+        validate::render_for_command(&failure.errors, console)
+    );
+    Err(Failure::config(miette!(
+        help = "the state's location is read from the config's `state` node (default `.garrison/state.json`); fix the errors above, or run from (or name) the config directory",
+        "could not read the config in `{}` to find the state ({} error{})",
+        dir.display(),
+        failure.errors.len(),
+        if failure.errors.len() == 1 { "" } else { "s" }
+    )))
 }
 
 /// The state backend of a config's `state` node.
-pub(crate) fn backend_for(dir: &Path, state: &StateBackend) -> miette::Result<Box<dyn Backend>> {
+pub(crate) fn backend_for(dir: &Path, state: &StateBackend) -> Result<Box<dyn Backend>, Failure> {
     match state {
         StateBackend::Local { path } => Ok(Box::new(LocalBackend::new(dir.join(path)))),
         StateBackend::Postgres { url_env, workspace } => {
             let url = std::env::var(url_env).ok().filter(|u| !u.trim().is_empty());
             let Some(url) = url else {
-                return Err(miette!(
+                return Err(Failure::config(miette!(
                     help = format!("export {url_env}=postgres://USER:PASSWORD@HOST/DB (the URL is read from the environment only)"),
                     "the config keeps its state in PostgreSQL, but `{url_env}` is not set"
-                ));
+                )));
             };
             Ok(Box::new(PostgresBackend::connect(&url, workspace)?))
         }
@@ -153,41 +145,9 @@ impl Remote {
 
 /// Connects: `--sim` starts an emulator on loopback persisting in `DIR/.garrison/sim.json`;
 /// otherwise `--endpoint`/`BARRACK_ENDPOINT` with the key from `BARRACK_API_KEY`.
-pub(crate) async fn connect(global: &Global, dir: &Path) -> miette::Result<Remote> {
+pub(crate) async fn connect(global: &Global, dir: &Path) -> Result<Remote, Failure> {
     if global.sim {
-        let state_file = dir.join(SIM_STATE_FILE);
-        if let Some(parent) = state_file.parent() {
-            private_dir(parent).map_err(|e| miette!("creating `{}`: {e}", parent.display()))?;
-        }
-        let time_scale = std::env::var("GARRISON_SIM_TIME_SCALE")
-            .ok()
-            .and_then(|v| v.parse::<f64>().ok())
-            .filter(|v| v.is_finite() && *v >= 0.0)
-            .unwrap_or(SIM_TIME_SCALE);
-        let config = barrack_sim::SimConfig {
-            time_scale,
-            state_file: Some(state_file.clone()),
-            rate_limit_per_minute: None,
-            ..barrack_sim::SimConfig::default()
-        };
-        let sim = barrack_sim::spawn(config).await.map_err(|e| {
-            miette!(
-                help = format!(
-                    "delete `{}` to start the emulator from an empty account",
-                    state_file.display()
-                ),
-                "could not start the embedded emulator: {e}"
-            )
-        })?;
-        let client = Client::new(ClientConfig::new(
-            sim.base_url(),
-            ApiKey::new(sim.api_key()),
-        ))
-        .map_err(|e| miette!("{e}"))?;
-        return Ok(Remote {
-            client,
-            sim: Some(sim),
-        });
+        return connect_sim(dir).await;
     }
     let endpoint = global
         .endpoint
@@ -197,14 +157,50 @@ pub(crate) async fn connect(global: &Global, dir: &Path) -> miette::Result<Remot
         .ok()
         .filter(|k| !k.trim().is_empty());
     let Some(key) = key else {
-        return Err(miette!(
+        return Err(Failure::config(miette!(
             help = "export BARRACK_API_KEY=... (it is read from the environment only), or try `--sim` to use the local emulator",
             "no API key: `BARRACK_API_KEY` is not set"
-        ));
+        )));
     };
-    let client = Client::new(ClientConfig::new(endpoint, ApiKey::new(key.trim())))
-        .map_err(|e| miette!("{e}"))?;
+    let client = Client::new(ClientConfig::new(endpoint, ApiKey::new(key.trim())))?;
     Ok(Remote { client, sim: None })
+}
+
+/// `--sim`: an emulator on loopback persisting in `DIR/.garrison/sim.json`.
+async fn connect_sim(dir: &Path) -> Result<Remote, Failure> {
+    let state_file = dir.join(SIM_STATE_FILE);
+    if let Some(parent) = state_file.parent() {
+        private_dir(parent)
+            .map_err(|e| Failure::state(miette!("creating `{}`: {e}", parent.display())))?;
+    }
+    let time_scale = std::env::var("GARRISON_SIM_TIME_SCALE")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .unwrap_or(SIM_TIME_SCALE);
+    let config = barrack_sim::SimConfig {
+        time_scale,
+        state_file: Some(state_file.clone()),
+        rate_limit_per_minute: None,
+        ..barrack_sim::SimConfig::default()
+    };
+    let sim = barrack_sim::spawn(config).await.map_err(|e| {
+        Failure::remote(miette!(
+            help = format!(
+                "delete `{}` to start the emulator from an empty account",
+                state_file.display()
+            ),
+            "could not start the embedded emulator: {e}"
+        ))
+    })?;
+    let client = Client::new(ClientConfig::new(
+        sim.base_url(),
+        ApiKey::new(sim.api_key()),
+    ))?;
+    Ok(Remote {
+        client,
+        sim: Some(sim),
+    })
 }
 
 /// Creates `dir` (and parents) mode 0700, like the state's directory: `--sim` keeps the
@@ -218,10 +214,4 @@ fn private_dir(dir: &Path) -> std::io::Result<()> {
         builder.mode(0o700);
     }
     builder.create(dir)
-}
-
-/// Colour on stdout: a terminal, no `NO_COLOR`, no `--no-color`.
-pub(crate) fn stdout_color(global: &Global) -> bool {
-    use std::io::IsTerminal;
-    !global.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal()
 }

@@ -1,25 +1,37 @@
 //! The `garrison` binary: parse arguments, run one command, map its outcome to an exit code.
 
-// `println!`/`eprintln!` are redefined (they ignore a closed pipe); must come first.
+// The console's `out!`/`outln!`/`err!`/`errln!` macros; must come first.
 #[macro_use]
-mod out;
+mod console;
 
+mod classify;
 mod cli;
 mod commands;
 mod context;
 mod exit;
+mod failure;
+mod panic;
 mod progress;
 mod usage;
 
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::console::Console;
+use crate::failure::Class;
+
 fn main() -> ExitCode {
-    exit::install_panic_hook();
+    panic::install_hook();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    match cli::Cli::try_parse_from(&args) {
-        Ok(cli) => exit::run(cli),
-        Err(error) => ExitCode::from(usage::report(&error, &args)),
-    }
+    let cli = match cli::Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(error) => return ExitCode::from(usage::report(&error, &args, &Console::new(false))),
+    };
+    let console = Console::new(cli.global.no_color);
+    // The hook has said it is a bug; unwinding out of the command exits with the
+    // internal error's code (never 101, never "interrupted").
+    std::panic::catch_unwind(AssertUnwindSafe(|| exit::run(cli, &console)))
+        .unwrap_or_else(|_| ExitCode::from(Class::Internal.exit_code()))
 }

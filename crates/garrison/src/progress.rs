@@ -2,12 +2,13 @@
 //! live status line (done / running, with each running operation's elapsed time).
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use garrison_engine::{Event, EventSink};
+
+use crate::console::Console;
 
 /// Progress of one run. On a terminal a ticker redraws the status line until [`finish`].
 ///
@@ -18,6 +19,7 @@ pub(crate) struct Progress {
 }
 
 struct Shared {
+    console: Console,
     color: bool,
     live: bool,
     /// Set when the user pressed Ctrl-C (cancelled steps say so).
@@ -36,14 +38,13 @@ struct View {
 
 impl Progress {
     /// Progress for a run of `total` operations.
-    pub(crate) fn new(no_color: bool, total: usize) -> Progress {
-        let tty = std::io::stderr().is_terminal();
-        let color = !no_color && std::env::var_os("NO_COLOR").is_none() && tty;
+    pub(crate) fn new(console: &Console, total: usize) -> Progress {
         let shared = Arc::new(Shared {
-            color,
-            // The live line needs escape sequences: none with `--no-color`, `NO_COLOR` or
-            // when stderr is not a terminal (each operation's start is printed instead).
-            live: color && total > 0,
+            console: *console,
+            color: console.err_color(),
+            // The live line needs escape sequences on a terminal (each operation's start is
+            // printed instead).
+            live: console.err_live() && total > 0,
             ctrl_c: Arc::new(AtomicBool::new(false)),
             stop: AtomicBool::new(false),
             view: Mutex::new(View {
@@ -110,7 +111,7 @@ impl Shared {
     fn clear(&self) {
         let mut view = self.view();
         if view.status_shown {
-            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            err!(self.console, "\r\x1b[2K");
             view.status_shown = false;
         }
     }
@@ -139,11 +140,7 @@ impl Shared {
             line.push_str(&format!(" (+{more})"));
         }
         line.truncate(160);
-        let _ = write!(
-            std::io::stderr().lock(),
-            "\r\x1b[2K{}",
-            self.paint("2", &line)
-        );
+        err!(self.console, "\r\x1b[2K{}", self.paint("2", &line));
         view.status_shown = true;
     }
 
@@ -174,7 +171,7 @@ impl Shared {
                 self.finished(*step);
                 let ending = crate::commands::Ending {
                     ctrl_c: self.ctrl_c.load(Ordering::SeqCst),
-                    panicked: crate::exit::panicked(),
+                    panicked: crate::panic::happened(),
                 };
                 format!(
                     "  {} {address}: {what} not started ({})",
@@ -194,7 +191,7 @@ impl Shared {
             Event::Warning { address, message } => format!("  {} {address}: {message}", self.paint("33", "!")),
         };
         self.clear();
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
+        errln!(self.console, "{line}");
         self.redraw();
     }
 

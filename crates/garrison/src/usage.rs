@@ -1,6 +1,6 @@
-//! Usage errors (clap): exit 1, never 2 (2 means "changes present" with
-//! `plan --detailed-exitcode`), and a hint for Terraform's single-dash spellings
-//! (`-var`, `-auto-approve`): "did you mean `--var`?".
+//! Usage errors (clap), the [`Class::Usage`] errors of the command line: exit 1, never 2
+//! (2 means "changes present" with `plan --detailed-exitcode`), and a hint for Terraform's
+//! single-dash spellings (`-var`, `-auto-approve`): "did you mean `--var`?".
 
 use std::ffi::OsString;
 
@@ -8,31 +8,36 @@ use clap::error::ErrorKind;
 use clap::CommandFactory;
 
 use crate::cli::Cli;
+use crate::console::Console;
 use crate::exit::codes;
+use crate::failure::Class;
 
 /// Prints a clap error (help and version go to stdout and exit 0) and returns the exit code.
-pub(crate) fn report(error: &clap::Error, args: &[OsString]) -> u8 {
+pub(crate) fn report(error: &clap::Error, args: &[OsString], console: &Console) -> u8 {
     match error.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{}", error.render());
+            out!(console, "{}", error.render());
             codes::OK
         }
         _ => {
             let text = error.render().to_string();
             let hints = single_dash_hints(args);
             if hints.is_empty() {
-                eprintln!("{}", text.trim_end());
+                errln!(console, "{}", text.trim_end());
             } else {
                 // clap's own tip (`use '-- -v'`) would mislead: one line, then the hints.
-                eprintln!("error: unexpected argument: Garrison's flags take two dashes");
+                errln!(
+                    console,
+                    "error: unexpected argument: Garrison's flags take two dashes"
+                );
                 for hint in hints {
-                    eprintln!("hint: {hint}");
+                    errln!(console, "hint: {hint}");
                 }
                 if let Some(usage) = text.lines().find(|l| l.starts_with("Usage:")) {
-                    eprintln!("  {usage}");
+                    errln!(console, "  {usage}");
                 }
             }
-            codes::ERROR
+            Class::Usage.exit_code()
         }
     }
 }

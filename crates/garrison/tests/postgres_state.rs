@@ -3,9 +3,9 @@
 //! `GARRISON_TEST_PG_URL`, or starts a local server with `.ci/postgres.sh`; it never
 //! skips: no server is a failure.
 
-#[path = "../../garrison-state/tests/pg_server/mod.rs"]
-mod pg_server;
 mod support;
+
+use garrison_testkit::pg as pg_server;
 
 use support::Env;
 

@@ -15,17 +15,11 @@ pub(crate) const WAIT: Duration = Duration::from_secs(20);
 
 /// A fault-free emulator without a rate limit.
 pub(crate) fn quiet() -> SimConfig {
-    SimConfig {
-        time_scale: TIME_SCALE,
-        rate_limit_per_minute: None,
-        ..SimConfig::default()
-    }
+    garrison_testkit::sim::quiet(TIME_SCALE)
 }
 
 pub(crate) async fn spawn(config: SimConfig) -> SimHandle {
-    barrack_sim::spawn(config)
-        .await
-        .expect("the emulator starts")
+    garrison_testkit::sim::start(config).await
 }
 
 /// A client for `sim` with short backoffs and fast polling.
@@ -53,16 +47,8 @@ pub(crate) fn client_with(sim: &SimHandle, tweak: impl FnOnce(&mut ClientConfig)
 
 /// `GET /_sim/<path>` as JSON (outside the client: the emulator's own view).
 pub(crate) async fn admin(sim: &SimHandle, path: &str) -> Value {
-    let url = format!("{}/{}", sim.admin_url(), path.trim_start_matches('/'));
-    reqwest::Client::new()
-        .get(url)
-        .bearer_auth(sim.api_key().to_string())
-        .send()
-        .await
-        .expect("admin request")
-        .json()
-        .await
-        .expect("admin JSON")
+    let path = format!("/_sim/{}", path.trim_start_matches('/'));
+    garrison_testkit::admin(sim.addr(), "GET", &path, None).await
 }
 
 /// Requests the emulator counted for `route` (e.g. `"POST /instances"`).

@@ -34,7 +34,7 @@ pub fn config() -> SimConfig {
 
 impl Sim {
     pub async fn start(config: SimConfig) -> Sim {
-        let handle = barrack_sim::spawn(config).await.expect("emulator starts");
+        let handle = garrison_testkit::sim::start(config).await;
         Sim {
             handle,
             http: reqwest::Client::new(),

@@ -1,13 +1,11 @@
-//! Test helpers: an emulator per test, a fast-polling client, configs in a tempdir, and a
-//! tiny HTTP/1.0 client for the emulator's `/_sim` admin surface.
+//! Test helpers: an emulator per test, a fast-polling client and configs in a tempdir (all
+//! from `garrison-testkit`), with the engine's flows on config text.
 #![allow(dead_code, unreachable_pub)]
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use barrack_api::{Client, ClientConfig, PollPolicy};
-use barrack_sim::{SimConfig, SimHandle};
+use barrack_api::Client;
+use barrack_sim::SimHandle;
 use garrison_config::{load_str, Model, VarInputs};
 use garrison_engine::{
     no_events, plan_only, prepare, ApplyReport, CancelToken, Event, EventSink, ExecuteOptions,
@@ -15,10 +13,12 @@ use garrison_engine::{
 };
 use garrison_plan::Plan;
 use garrison_state::LocalBackend;
+use garrison_testkit::client::fast_client;
+#[allow(unused_imports)]
+pub use garrison_testkit::collector;
+pub const OS_IMAGE: &str = garrison_testkit::synth::OS_IMAGE;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-pub const OS_IMAGE: &str = "Ubuntu Server 22.04 LTS R550 CUDA 12.4";
 pub const PUBKEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f me@laptop";
 
@@ -36,30 +36,12 @@ impl World {
 
     /// A world whose emulator runs life-cycles at `time_scale`.
     pub async fn start_scaled(time_scale: f64) -> World {
-        let sim = barrack_sim::spawn(SimConfig {
-            time_scale,
-            rate_limit_per_minute: None,
-            ..SimConfig::default()
-        })
-        .await
-        .expect("emulator starts");
-        let mut config = ClientConfig::new(sim.base_url(), sim.api_key());
-        config.poll = PollPolicy {
-            initial: Duration::from_millis(5),
-            max: Duration::from_millis(40),
-            multiplier: 1.5,
-        };
-        config.retry = barrack_api::RetryPolicy {
-            max_attempts: 8,
-            max_elapsed: Duration::from_secs(30),
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(50),
-        };
-        let client = Client::new(config).expect("client");
+        let sim = garrison_testkit::sim::start(garrison_testkit::sim::quiet(time_scale)).await;
+        let client = fast_client(&sim.base_url(), sim.api_key());
         World {
             sim,
             client,
-            dir: tempfile::tempdir().expect("tempdir"),
+            dir: garrison_testkit::dir::temp_dir(),
         }
     }
 
@@ -132,18 +114,6 @@ impl World {
     }
 }
 
-/// An event sink that keeps every event.
-pub fn collector() -> (EventSink, Arc<Mutex<Vec<Event>>>) {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let keep = events.clone();
-    let sink: EventSink = Arc::new(move |e| {
-        if let Ok(mut v) = keep.lock() {
-            v.push(e);
-        }
-    });
-    (sink, events)
-}
-
 pub fn quiet() -> EventSink {
     no_events()
 }
@@ -165,24 +135,7 @@ pub fn names(state: &Value, kind: &str) -> Vec<String> {
 
 /// One request to the emulator's admin surface (HTTP/1.0, so the body is not chunked).
 pub async fn admin(sim: &SimHandle, method: &str, path: &str, body: Option<&Value>) -> Value {
-    let mut stream = tokio::net::TcpStream::connect(sim.addr())
-        .await
-        .expect("connect to the emulator");
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.expect("send");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    assert!(
-        head.starts_with("HTTP/1.0 2") || head.starts_with("HTTP/1.1 2"),
-        "{method} {path}: {head}\n{body}"
-    );
-    serde_json::from_str(body).unwrap_or(Value::Null)
+    garrison_testkit::admin(sim.addr(), method, path, body).await
 }
 
 pub fn mode(path: &Path) -> u32 {

@@ -54,7 +54,7 @@ pub fn create(address: &str) -> OpSpec {
 
 /// A backend in a fresh temp dir (keep the dir alive).
 pub fn backend() -> (tempfile::TempDir, LocalBackend) {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = garrison_testkit::dir::temp_dir();
     let backend = LocalBackend::in_config_dir(dir.path());
     (dir, backend)
 }

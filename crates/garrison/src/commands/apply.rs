@@ -1,6 +1,6 @@
 //! `garrison apply` and `garrison destroy`: lock, refresh, recover, plan, confirm, execute.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -12,27 +12,47 @@ use garrison_engine::{
 use garrison_plan::{render, Plan};
 use miette::miette;
 
-use crate::cli::{Global, VarArgs};
+use crate::cli::{ApplyArgs, DestroyArgs, DirArg, Global, RunArgs, VarArgs};
 use crate::commands::summary::{self, Ending};
-use crate::exit::codes;
+use crate::console::Console;
+use crate::exit::{Ended, Outcome};
+use crate::failure::Failure;
 use crate::{context, progress};
 
-/// What to apply and how.
-pub(crate) struct ApplyArgs {
+/// What to apply and how: `apply` and `destroy` alike.
+pub(crate) struct Run {
     /// A config directory or a saved plan file.
-    pub(crate) target: Option<PathBuf>,
-    pub(crate) vars: VarArgs,
-    pub(crate) auto_approve: bool,
-    pub(crate) parallelism: usize,
-    pub(crate) destroy: bool,
+    target: PathBuf,
+    vars: VarArgs,
+    options: RunArgs,
+    destroy: bool,
 }
 
-pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> {
+impl Run {
+    /// `garrison apply [DIR|PLANFILE]`.
+    pub(crate) fn apply(args: ApplyArgs) -> Run {
+        Run {
+            target: DirArg { dir: args.target }.path(),
+            vars: args.vars,
+            options: args.run,
+            destroy: false,
+        }
+    }
+
+    /// `garrison destroy [DIR]`.
+    pub(crate) fn destroy(args: DestroyArgs) -> Run {
+        Run {
+            target: args.config.dir.path(),
+            vars: args.config.vars,
+            options: args.run,
+            destroy: true,
+        }
+    }
+}
+
+pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended {
     let (dir, expected, destroy) = resolve_target(&args)?;
-    let model = match context::load_model(&dir, &args.vars, global.no_color) {
-        Ok(model) => model,
-        Err(code) => return Ok(code),
-    };
+    let model = context::load_model(&dir, &args.vars, console)?;
     let backend = context::backend(&model)?;
     let remote = context::connect(global, &dir).await?;
     let verb = if destroy { "destroy" } else { "apply" };
@@ -60,39 +80,41 @@ pub(crate) async fn run(global: &Global, args: ApplyArgs) -> miette::Result<u8> 
         }
         None => {
             remote.close().await;
-            eprintln!(
+            errln!(
+                console,
                 "\nInterrupted before any change: nothing was changed; the lock is released."
             );
-            return Ok(codes::ABORTED);
+            return Ok(Outcome::Aborted);
         }
     };
-    show_plan(global, &prepared);
+    show_plan(console, &prepared);
     let plan = prepared.plan();
-    if plan.summary.has_changes() && !reviewed && !args.auto_approve {
-        if let Err(refusal) = confirm(plan, verb).await {
+    if plan.summary.has_changes() && !reviewed && !args.options.auto_approve {
+        if let Err(refusal) = confirm(console, plan, verb).await {
             drop(prepared);
             remote.close().await;
             return refusal;
         }
     }
-    let code = execute(global, prepared, args.parallelism, destroy).await;
+    let parallelism = usize::from(args.options.parallelism);
+    let ended = execute(console, prepared, parallelism, destroy).await;
     remote.close().await;
-    code
+    ended
 }
 
 /// The config directory, the saved plan (if the target is a file) and whether to destroy:
 /// a saved plan says itself whether it destroys, so `apply destroy.plan` applies it.
-fn resolve_target(args: &ApplyArgs) -> miette::Result<(PathBuf, Option<SavedPlan>, bool)> {
-    let target = context::dir_or_cwd(args.target.clone());
+fn resolve_target(args: &Run) -> Result<(PathBuf, Option<SavedPlan>, bool), Failure> {
+    let target = &args.target;
     if !target.is_file() {
-        return Ok((target, None, args.destroy));
+        return Ok((target.clone(), None, args.destroy));
     }
-    let saved = SavedPlan::read(&target)?;
+    let saved = SavedPlan::read(target)?;
     if args.destroy && !saved.plan.destroy {
-        return Err(miette!(
+        return Err(Failure::usage(miette!(
             help = format!("apply it with `garrison apply {}`, or make a destroy plan with `garrison plan --destroy --out FILE`", target.display()),
             "`{}` is a plan to apply, not a destroy plan", target.display()
-        ));
+        )));
     }
     let destroy = saved.plan.destroy;
     Ok((saved.config_dir.clone(), Some(saved), destroy))
@@ -101,20 +123,25 @@ fn resolve_target(args: &ApplyArgs) -> miette::Result<(PathBuf, Option<SavedPlan
 /// Runs the plan with live progress; the first Ctrl-C stops starting operations, the
 /// second drops the run (releasing the lock) and exits 130. Prints the summary.
 async fn execute(
-    global: &Global,
+    console: &Console,
     prepared: Prepared,
     parallelism: usize,
     destroy: bool,
-) -> miette::Result<u8> {
+) -> Ended {
     let has_changes = prepared.plan().summary.has_changes();
-    let progress = progress::Progress::new(global.no_color, prepared.plan().steps.len());
+    let progress = progress::Progress::new(console, prepared.plan().steps.len());
     let sink = progress.sink();
     let cancel = CancelToken::new();
     let ctrl_c_flag = progress.ctrl_c_flag();
     let (abort_tx, abort_rx) = tokio::sync::oneshot::channel();
-    let watcher = tokio::spawn(ctrl_c(cancel.clone(), ctrl_c_flag.clone(), abort_tx));
+    let watcher = tokio::spawn(ctrl_c(
+        *console,
+        cancel.clone(),
+        ctrl_c_flag.clone(),
+        abort_tx,
+    ));
     if has_changes {
-        eprintln!();
+        errln!(console);
     }
     let options = ExecuteOptions {
         parallelism,
@@ -129,26 +156,26 @@ async fn execute(
     let Some(report) = report else {
         // The second Ctrl-C: the run (and with it the state store and its lock) is dropped
         // here; the journal keeps every intent for the next run.
-        eprintln!("Aborted. The lock is released and the journal is intact: the next run resolves interrupted operations.");
-        return Ok(codes::ABORTED);
+        errln!(console, "Aborted. The lock is released and the journal is intact: the next run resolves interrupted operations.");
+        return Ok(Outcome::Aborted);
     };
     let report = report?;
     let ending = Ending {
         ctrl_c: ctrl_c_flag.load(Ordering::SeqCst),
-        panicked: crate::exit::panicked(),
+        panicked: crate::panic::happened(),
     };
-    let (text, code) = summary::render(&report, destroy, ending);
-    eprint!("{text}");
+    let (text, ended) = summary::render(&report, destroy, ending);
+    err!(console, "{text}");
     if !destroy {
-        print_outputs(&report);
+        print_outputs(console, &report);
     }
-    Ok(code)
+    ended
 }
 
 /// Prints operations resolved while preparing, then the plan.
-fn show_plan(global: &Global, prepared: &Prepared) {
+fn show_plan(console: &Console, prepared: &Prepared) {
     // Operations from an interrupted run resolved while preparing (no live line yet).
-    let recovered = progress::Progress::new(global.no_color, 0);
+    let recovered = progress::Progress::new(console, 0);
     let sink = recovered.sink();
     for event in prepared.recovered() {
         sink(event.clone());
@@ -156,25 +183,25 @@ fn show_plan(global: &Global, prepared: &Prepared) {
     let text = render::to_text(
         prepared.plan(),
         render::TextStyle {
-            color: context::stdout_color(global),
+            color: console.out_color(),
         },
     );
-    println!("{}", text.trim_end());
+    outln!(console, "{}", text.trim_end());
 }
 
 /// Asks on the terminal, repeating the summary and the cost right above the question (the
 /// plan may have scrolled away). `Err` carries what to return: a refusal or a cancel.
-async fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
-    if !std::io::stdin().is_terminal() {
-        return Err(Err(miette!(
+async fn confirm(console: &Console, plan: &Plan, verb: &str) -> Result<(), Ended> {
+    if !console.can_ask() {
+        return Err(Err(Failure::usage(miette!(
             help = format!("review the plan above, then run `garrison {verb} --auto-approve`, or save it with `garrison plan --out FILE` and apply the file"),
             "refusing to {verb} without confirmation: stdin is not a terminal"
-        )));
+        ))));
     }
     // Listen for Ctrl-C before asking: a Ctrl-C that came between the question and the
     // listener would be lost (the process's handler is installed, so nothing else acts).
     let mut interrupt = Interrupt::listen();
-    eprint!("{}", prompt_text(plan, verb));
+    err!(console, "{}", prompt_text(plan, verb));
     // Read on a plain thread (never joined: a Ctrl-C leaves it blocked on the terminal),
     // so that Ctrl-C at the question cancels and releases the lock.
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -186,13 +213,13 @@ async fn confirm(plan: &Plan, verb: &str) -> Result<(), miette::Result<u8>> {
     let answer = tokio::select! {
         answer = rx => answer.unwrap_or_default(),
         () = interrupt.recv() => {
-            eprintln!();
+            errln!(console);
             String::new()
         }
     };
     if answer.trim() != "yes" {
-        eprintln!("Cancelled: nothing was changed.");
-        return Err(Ok(codes::ERROR));
+        errln!(console, "Cancelled: nothing was changed.");
+        return Err(Ok(Outcome::Declined));
     }
     Ok(())
 }
@@ -227,19 +254,18 @@ pub(crate) fn prompt_text(plan: &Plan, verb: &str) -> String {
     )
 }
 
-fn print_outputs(report: &ApplyReport) {
+fn print_outputs(console: &Console, report: &ApplyReport) {
     if report.outputs.is_empty() {
         return;
     }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "\nOutputs:");
+    outln!(console, "\nOutputs:");
     for (name, value) in &report.outputs {
         let shown = if value.sensitive {
             "(sensitive)".to_string()
         } else {
             garrison_plan::render::format_value(&value.value)
         };
-        let _ = writeln!(out, "  {name} = {shown}");
+        outln!(console, "  {name} = {shown}");
     }
 }
 
@@ -247,6 +273,7 @@ fn print_outputs(report: &ApplyReport) {
 /// by telling the run to drop everything (which releases the lock) and exit 130; the
 /// journal keeps every intent, so the next run resolves what was in flight.
 async fn ctrl_c(
+    console: Console,
     cancel: CancelToken,
     pressed: Arc<AtomicBool>,
     abort: tokio::sync::oneshot::Sender<()>,
@@ -256,7 +283,8 @@ async fn ctrl_c(
     }
     pressed.store(true, Ordering::SeqCst);
     cancel.cancel();
-    eprintln!(
+    errln!(
+        console,
         "\nStopping: no new operations; waiting for those in flight (Ctrl-C again to abort now)."
     );
     if tokio::signal::ctrl_c().await.is_ok() {

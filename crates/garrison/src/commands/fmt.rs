@@ -3,41 +3,43 @@
 //! Lists the files that change (or, with `--check`, would change) on stdout. `--check` exits
 //! 1 when any file is not formatted; a syntax error exits 1 with its diagnostics on stderr.
 
-use std::io::Write;
-use std::path::PathBuf;
-
 use garrison_config::format_dir;
 use miette::{Context, IntoDiagnostic};
 
+use crate::cli::FmtArgs;
+use crate::console::Console;
+use crate::exit::{Ended, Outcome};
+use crate::failure::{Class, Failure};
+
 /// Runs `garrison fmt`.
-pub(crate) fn run(dir: Option<PathBuf>, check: bool, no_color: bool) -> miette::Result<u8> {
-    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+pub(crate) fn run(args: &FmtArgs, console: &Console) -> Ended {
+    let dir = args.dir.path();
     let files = match format_dir(&dir) {
         Ok(files) => files,
         Err(failure) => {
-            let _ = write!(
-                std::io::stderr().lock(),
+            err!(
+                console,
                 "{}",
-                super::validate::render(&failure.errors, no_color)
+                super::validate::render(&failure.errors, console)
             );
-            return Ok(crate::exit::codes::ERROR);
+            return Err(Failure::reported(Class::Config));
         }
     };
-    let mut out = std::io::stdout().lock();
     let mut changed = 0;
     for f in files.iter().filter(|f| f.changed()) {
         changed += 1;
         let path = dir.join(&f.path);
-        if !check {
+        if !args.check {
             std::fs::write(&path, &f.formatted)
                 .into_diagnostic()
-                .wrap_err_with(|| format!("writing formatted `{}`", path.display()))?;
+                .wrap_err_with(|| format!("writing formatted `{}`", path.display()))
+                .map_err(Failure::config)?;
         }
-        let _ = writeln!(out, "{}", path.display());
+        outln!(console, "{}", path.display());
     }
-    Ok(if check && changed > 0 {
-        crate::exit::codes::ERROR
+    Ok(if args.check && changed > 0 {
+        Outcome::Unformatted
     } else {
-        crate::exit::codes::OK
+        Outcome::Success
     })
 }

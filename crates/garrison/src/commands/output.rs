@@ -1,13 +1,14 @@
 //! `garrison output [NAME] [--json]`: outputs recorded by the last apply.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use garrison_state::Store;
 use miette::miette;
 
-use crate::cli::VarArgs;
-use crate::exit::codes;
+use crate::cli::{DirArg, OutputArgs};
+use crate::console::Console;
+use crate::exit::{Ended, Outcome};
+use crate::failure::Failure;
 
 /// `output [NAME] [DIR]`: a lone argument that names a directory is the DIR (output
 /// names are identifiers, so `.` or `examples/dev-box` cannot be one).
@@ -23,22 +24,17 @@ pub(crate) fn name_and_dir(
     }
 }
 
-pub(crate) fn run(
-    name: Option<String>,
-    dir: Option<PathBuf>,
-    vars: &VarArgs,
-    json: bool,
-    no_color: bool,
-) -> miette::Result<u8> {
-    let backend =
-        crate::context::backend_of_dir_with(&crate::context::dir_or_cwd(dir), vars, no_color)?;
+pub(crate) fn run(args: &OutputArgs, console: &Console) -> Ended {
+    let given = args.state.dir.dir.clone().or(args.state.dir_flag.clone());
+    let (name, dir) = name_and_dir(args.name.clone(), given);
+    let dir = DirArg { dir }.path();
+    let backend = crate::context::backend_of_dir_with(&dir, &args.state.vars, console)?;
     let state = Store::peek(backend.as_ref())?.state;
     let outputs = &state.outputs;
-    let mut out = std::io::stdout().lock();
     match name {
         Some(name) => {
             let Some(value) = outputs.get(&name) else {
-                return Err(miette!(
+                return Err(Failure::usage(miette!(
                     help = format!(
                         "known outputs: {}",
                         if outputs.is_empty() {
@@ -48,21 +44,21 @@ pub(crate) fn run(
                         }
                     ),
                     "no output named `{name}`"
-                ));
+                )));
             };
-            if json {
-                let _ = writeln!(out, "{}", value.value);
+            if args.json {
+                outln!(console, "{}", value.value);
             } else if value.sensitive {
-                let _ = writeln!(out, "(sensitive)");
+                outln!(console, "(sensitive)");
             } else {
                 let text = match &value.value {
                     serde_json::Value::String(s) => s.clone(),
                     other => garrison_plan::render::format_value(other),
                 };
-                let _ = writeln!(out, "{text}");
+                outln!(console, "{text}");
             }
         }
-        None if json => {
+        None if args.json => {
             let doc: serde_json::Map<String, serde_json::Value> = outputs
                 .iter()
                 .map(|(k, v)| {
@@ -72,7 +68,7 @@ pub(crate) fn run(
                     )
                 })
                 .collect();
-            let _ = writeln!(out, "{}", serde_json::Value::Object(doc));
+            outln!(console, "{}", serde_json::Value::Object(doc));
         }
         None => {
             for (k, v) in outputs {
@@ -81,9 +77,9 @@ pub(crate) fn run(
                 } else {
                     garrison_plan::render::format_value(&v.value)
                 };
-                let _ = writeln!(out, "{k} = {shown}");
+                outln!(console, "{k} = {shown}");
             }
         }
     }
-    Ok(codes::OK)
+    Ok(Outcome::Success)
 }

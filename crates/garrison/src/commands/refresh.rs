@@ -1,21 +1,15 @@
 //! `garrison refresh`: read the cloud and record drift in the state (no changes made).
 
-use crate::cli::{Global, VarArgs};
-use crate::context;
-use crate::exit::codes;
 use garrison_engine::{prepare, PrepareOptions};
-use std::path::PathBuf;
 
-pub(crate) async fn run(
-    global: &Global,
-    dir: Option<PathBuf>,
-    vars: &VarArgs,
-) -> miette::Result<u8> {
-    let dir = context::dir_or_cwd(dir);
-    let model = match context::load_model(&dir, vars, global.no_color) {
-        Ok(model) => model,
-        Err(code) => return Ok(code),
-    };
+use crate::cli::{ConfigArgs, Global};
+use crate::console::Console;
+use crate::context;
+use crate::exit::{Ended, Outcome};
+
+pub(crate) async fn run(global: &Global, console: &Console, args: &ConfigArgs) -> Ended {
+    let dir = args.dir.path();
+    let model = context::load_model(&dir, &args.vars, console)?;
     let backend = context::backend(&model)?;
     let remote = context::connect(global, &dir).await?;
     let prepared = prepare(
@@ -34,7 +28,8 @@ pub(crate) async fn run(
     });
     remote.close().await;
     let drift = result?;
-    eprintln!(
+    errln!(
+        console,
         "Refreshed: {drift} attribute{} changed outside Garrison{}",
         if drift == 1 { "" } else { "s" },
         if drift > 0 {
@@ -43,5 +38,5 @@ pub(crate) async fn run(
             "."
         }
     );
-    Ok(codes::OK)
+    Ok(Outcome::Success)
 }

@@ -1,51 +1,48 @@
 //! `garrison sim`: run the Barrack emulator in the foreground.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
 use barrack_sim::{FaultConfig, SimConfig};
 use miette::miette;
 
-use crate::exit::codes;
+use crate::cli::SimArgs;
+use crate::console::Console;
+use crate::exit::{Ended, Outcome};
+use crate::failure::Failure;
 
-pub(crate) async fn run(
-    addr: SocketAddr,
-    state_file: Option<PathBuf>,
-    time_scale: f64,
-    fault_rate: f64,
-    seed: u64,
-) -> miette::Result<u8> {
+pub(crate) async fn run(args: &SimArgs, console: &Console) -> Ended {
+    let (addr, fault_rate) = (args.addr, args.fault_rate);
     if !(0.0..=1.0).contains(&fault_rate) {
-        return Err(miette!(
+        return Err(Failure::usage(miette!(
             "`--fault-rate` must be between 0 and 1, got {fault_rate}"
-        ));
+        )));
     }
     let config = SimConfig {
-        time_scale,
+        time_scale: args.time_scale,
         faults: FaultConfig::uniform(fault_rate),
-        seed,
-        state_file,
+        seed: args.seed,
+        state_file: args.state_file.clone(),
         ..SimConfig::default()
     };
     let handle = barrack_sim::spawn_on(addr, config).await.map_err(|e| {
-        miette!(
+        Failure::usage(miette!(
             help = "pick another `--addr`",
             "could not start the emulator on {addr}: {e}"
-        )
+        ))
     })?;
-    eprintln!(
+    errln!(
+        console,
         "Barrack emulator listening: API {} (key `{}`), admin {}",
         handle.base_url(),
         handle.api_key(),
         handle.admin_url()
     );
-    eprintln!(
+    errln!(
+        console,
         "Try: BARRACK_API_KEY={} garrison --endpoint {} plan examples/dev-box",
         handle.api_key(),
         handle.base_url()
     );
     let _ = tokio::signal::ctrl_c().await;
     handle.shutdown().await;
-    eprintln!("Stopped.");
-    Ok(codes::OK)
+    errln!(console, "Stopped.");
+    Ok(Outcome::Success)
 }

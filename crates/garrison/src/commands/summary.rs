@@ -1,12 +1,13 @@
 //! The end-of-run summary of `apply` and `destroy`: what succeeded, failed and did not
-//! start, and why (a failed dependency, Ctrl-C, or an internal error: a bug), and the exit
-//! code that goes with it.
+//! start, and why (a failed dependency, Ctrl-C, or an internal error: a bug), and how the
+//! run ended: complete, incomplete, interrupted, or an internal error.
 
 use std::fmt::Write;
 
 use garrison_engine::ApplyReport;
 
-use crate::exit::{codes, BUG_HINT};
+use crate::exit::{Ended, Outcome};
+use crate::failure::{Class, Failure, BUG_HINT};
 
 /// How the run ended, beyond the report itself.
 #[derive(Clone, Copy, Debug, Default)]
@@ -17,8 +18,8 @@ pub(crate) struct Ending {
     pub(crate) panicked: bool,
 }
 
-/// The summary text (for stderr) and the exit code.
-pub(crate) fn render(report: &ApplyReport, destroy: bool, ending: Ending) -> (String, u8) {
+/// The summary text (for stderr) and how the run ended.
+pub(crate) fn render(report: &ApplyReport, destroy: bool, ending: Ending) -> (String, Ended) {
     let verb = if destroy { "destroy" } else { "apply" };
     let mut out = String::new();
     if ending.panicked {
@@ -55,7 +56,26 @@ pub(crate) fn render(report: &ApplyReport, destroy: bool, ending: Ending) -> (St
     for (address, reason) in &report.blocked {
         let _ = writeln!(out, "  blocked:     {address}: {reason}");
     }
-    (out, if complete { codes::OK } else { codes::ERROR })
+    (out, ended(report, ending))
+}
+
+/// How the run ended. A panic is an internal error whatever else happened: the engine
+/// leaves a panicked step's dependents "cancelled" and the run "interrupted", as a Ctrl-C
+/// would. Only blocked resources (nothing failed or skipped) is the config's error.
+fn ended(report: &ApplyReport, ending: Ending) -> Ended {
+    if ending.panicked {
+        return Err(Failure::reported(Class::Internal));
+    }
+    if report.is_success() && !report.interrupted {
+        return Ok(Outcome::Success);
+    }
+    if ending.ctrl_c && report.interrupted {
+        return Ok(Outcome::Interrupted);
+    }
+    if report.failed.is_empty() && report.skipped.is_empty() && !report.interrupted {
+        return Err(Failure::reported(Class::Config));
+    }
+    Ok(Outcome::Incomplete)
 }
 
 /// Why a step did not start, truthfully.
@@ -71,6 +91,7 @@ pub(crate) fn why_not_started(because: &str, ending: Ending) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exit::{codes, exit_code};
 
     fn report() -> ApplyReport {
         ApplyReport {
@@ -93,8 +114,9 @@ mod tests {
             ctrl_c: true,
             panicked: false,
         };
-        let (text, code) = render(&report(), false, ending);
-        assert_eq!(code, codes::ERROR);
+        let (text, ended) = render(&report(), false, ending);
+        assert_eq!(exit_code(&ended), codes::ERROR);
+        assert_eq!(ended.ok(), Some(Outcome::Interrupted));
         assert!(
             text.contains("not started: firewall.train-fw (cancelled by Ctrl-C)"),
             "{text}"
@@ -115,8 +137,9 @@ mod tests {
             ctrl_c: false,
             panicked: true,
         };
-        let (text, code) = render(&report(), false, ending);
-        assert_eq!(code, codes::ERROR);
+        let (text, ended) = render(&report(), false, ending);
+        assert_eq!(exit_code(&ended), codes::ERROR);
+        assert_eq!(ended.err().map(|f| f.class()), Some(Class::Internal));
         assert!(text.contains("internal error"), "{text}");
         assert!(text.contains("this is a bug"), "{text}");
         assert!(!text.contains("Interrupted"), "{text}");
@@ -125,7 +148,28 @@ mod tests {
             succeeded: vec!["vm.a".into()],
             ..ApplyReport::default()
         };
-        assert_eq!(render(&clean, false, ending).1, codes::ERROR);
-        assert_eq!(render(&clean, false, Ending::default()).1, codes::OK);
+        assert_eq!(exit_code(&render(&clean, false, ending).1), codes::ERROR);
+        assert_eq!(
+            exit_code(&render(&clean, false, Ending::default()).1),
+            codes::OK
+        );
+    }
+
+    /// A failed operation is an incomplete run; only blocked resources are the config's
+    /// error (as `plan` says).
+    #[test]
+    fn failures_and_blocks_end_the_run_apart() {
+        let failed = ApplyReport {
+            failed: vec![("volume.v".into(), "409 conflict".into())],
+            ..ApplyReport::default()
+        };
+        let (_, ended) = render(&failed, false, Ending::default());
+        assert_eq!(ended.ok(), Some(Outcome::Incomplete));
+        let blocked = ApplyReport {
+            blocked: vec![("vm.a".into(), "protected".into())],
+            ..ApplyReport::default()
+        };
+        let (_, ended) = render(&blocked, false, Ending::default());
+        assert_eq!(ended.err().map(|f| f.class()), Some(Class::Config));
     }
 }

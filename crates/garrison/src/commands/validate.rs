@@ -3,21 +3,21 @@
 //! Exit 0 when valid (warnings allowed), 1 when invalid. Diagnostics go to stderr; with
 //! `--json` a single JSON document goes to stdout instead.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use garrison_config::{load_dir, ConfigDiagnostic, VarInputs};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
-use crate::cli::VarArgs;
+use crate::cli::{ValidateArgs, VarArgs};
+use crate::console::Console;
+use crate::exit::{Ended, Outcome};
+use crate::failure::{Class, Failure};
 
 /// Builds the variable inputs from `--var`, `--var-file` and the process environment.
-pub(crate) fn var_inputs(args: &VarArgs) -> miette::Result<VarInputs> {
+pub(crate) fn var_inputs(args: &VarArgs) -> Result<VarInputs, Failure> {
     let mut inputs = VarInputs::default().with_env(std::env::vars());
     for arg in &args.vars {
-        let pair = VarInputs::parse_var_arg(arg)
-            .map_err(|e| miette::miette!(help = "write `--var name=value`", "{e}"))?;
-        inputs.vars.push(pair);
+        inputs.vars.push(VarInputs::parse_var_arg(arg)?);
     }
     inputs.var_files = args.var_files.clone();
     Ok(inputs)
@@ -26,10 +26,10 @@ pub(crate) fn var_inputs(args: &VarArgs) -> miette::Result<VarInputs> {
 /// Renders diagnostics for a command that loads a config (`plan`, `apply`, ...): one
 /// pointing at no source text is an `error:`/`warning:` line with `hint:` lines, like every
 /// other error; the others as [`render`] does.
-pub(crate) fn render_for_command(diags: &[ConfigDiagnostic], no_color: bool) -> String {
+pub(crate) fn render_for_command(diags: &[ConfigDiagnostic], console: &Console) -> String {
     let (plain, spanned): (Vec<_>, Vec<_>) = diags.iter().partition(|d| d.labels.is_empty());
     let spanned: Vec<ConfigDiagnostic> = spanned.into_iter().cloned().collect();
-    let mut out = render(&spanned, no_color);
+    let mut out = render(&spanned, console);
     for d in plain {
         let level = match d.level {
             garrison_config::Level::Error => "error",
@@ -43,14 +43,12 @@ pub(crate) fn render_for_command(diags: &[ConfigDiagnostic], no_color: bool) -> 
     out
 }
 
-/// Renders diagnostics for a person: colour only on a terminal without `NO_COLOR`.
-pub(crate) fn render(diags: &[ConfigDiagnostic], no_color: bool) -> String {
-    let plain =
-        no_color || std::env::var_os("NO_COLOR").is_some() || !std::io::stderr().is_terminal();
-    let theme = if plain {
-        GraphicalTheme::unicode_nocolor()
-    } else {
+/// Renders diagnostics for stderr, in colour when the console colours stderr.
+pub(crate) fn render(diags: &[ConfigDiagnostic], console: &Console) -> String {
+    let theme = if console.err_color() {
         GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme);
     let mut out = String::new();
@@ -66,22 +64,18 @@ pub(crate) fn render(diags: &[ConfigDiagnostic], no_color: bool) -> String {
 
 /// Runs `garrison validate` on each directory (`examples/*` validates every example); exit 1
 /// when any is invalid. With `--json`, one document per directory, in an array when several.
-pub(crate) fn run(
-    dirs: Vec<PathBuf>,
-    vars: &VarArgs,
-    json: bool,
-    no_color: bool,
-) -> miette::Result<u8> {
-    let dirs = if dirs.is_empty() {
+pub(crate) fn run(args: &ValidateArgs, console: &Console) -> Ended {
+    let dirs = if args.dirs.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        dirs
+        args.dirs.clone()
     };
-    let inputs = var_inputs(vars)?;
+    let json = args.json;
+    let inputs = var_inputs(&args.vars)?;
     let mut docs = Vec::new();
     let mut all_valid = true;
     for dir in &dirs {
-        let (valid, doc) = validate_one(dir, &inputs, json, no_color);
+        let (valid, doc) = validate_one(dir, &inputs, json, console);
         all_valid &= valid;
         docs.extend(doc);
     }
@@ -91,14 +85,13 @@ pub(crate) fn run(
         } else {
             serde_json::Value::Array(docs)
         };
-        // a closed stdout (broken pipe) is not an error worth reporting
-        let _ = writeln!(std::io::stdout().lock(), "{doc:#}");
+        outln!(console, "{doc:#}");
     }
-    Ok(if all_valid {
-        crate::exit::codes::OK
+    if all_valid {
+        Ok(Outcome::Success)
     } else {
-        crate::exit::codes::ERROR
-    })
+        Err(Failure::reported(Class::Config))
+    }
 }
 
 /// Validates one directory: whether it is valid, and its JSON document with `--json`
@@ -107,7 +100,7 @@ fn validate_one(
     dir: &Path,
     inputs: &garrison_config::VarInputs,
     json: bool,
-    no_color: bool,
+    console: &Console,
 ) -> (bool, Option<serde_json::Value>) {
     let (errors, warnings, summary) = match load_dir(dir, inputs) {
         Ok(loaded) => {
@@ -134,14 +127,13 @@ fn validate_one(
         });
         return (valid, Some(doc));
     }
-    let mut err = std::io::stderr().lock();
-    let _ = write!(err, "{}", render(&errors, no_color));
-    let _ = write!(err, "{}", render(&warnings, no_color));
+    err!(console, "{}", render(&errors, console));
+    err!(console, "{}", render(&warnings, console));
     if valid {
-        let _ = writeln!(err, "{summary}");
+        errln!(console, "{summary}");
     } else {
-        let _ = writeln!(
-            err,
+        errln!(
+            console,
             "error: the configuration in `{}` is invalid ({} error{})",
             display(dir),
             errors.len(),

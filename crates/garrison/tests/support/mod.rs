@@ -1,12 +1,13 @@
 //! Shared harness of the end-to-end tests: an emulator on 127.0.0.1, a config in a temp dir,
-//! and the `garrison` binary run against both.
+//! and the `garrison` binary run against both (the pieces come from `garrison-testkit`).
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
 use barrack_sim::{SimConfig, SimHandle};
+#[allow(unused_imports)]
+pub use garrison_testkit::run::Run;
 use serde_json::Value;
 
 /// A distinctive key: tests grep every artefact for it.
@@ -21,17 +22,14 @@ pub struct Env {
 impl Env {
     /// A fresh emulator (rate limit off, small delays) and an empty config directory.
     pub async fn new(time_scale: f64) -> Env {
-        let sim = barrack_sim::spawn(SimConfig {
+        let sim = garrison_testkit::sim::start(SimConfig {
             api_key: API_KEY.to_string(),
-            time_scale,
-            rate_limit_per_minute: None,
-            ..SimConfig::default()
+            ..garrison_testkit::sim::quiet(time_scale)
         })
-        .await
-        .expect("emulator starts");
+        .await;
         Env {
             sim,
-            dir: tempfile::tempdir().expect("tempdir"),
+            dir: garrison_testkit::dir::temp_dir(),
         }
     }
 
@@ -42,15 +40,12 @@ impl Env {
 
     /// Copies an example (`examples/NAME`) into the config directory.
     pub fn copy_example(&self, name: &str) {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../examples")
-            .join(name);
-        copy_dir(&src, self.path());
+        garrison_testkit::dir::copy_example(name, self.path());
     }
 
     /// Writes `main.kdl`.
     pub fn write(&self, text: &str) {
-        std::fs::write(self.path().join("main.kdl"), text).expect("write config");
+        garrison_testkit::dir::write_main(self.path(), text);
     }
 
     /// Rewrites a file of the config with `edit`.
@@ -62,15 +57,10 @@ impl Env {
 
     /// A `garrison` command against this emulator, in the config directory.
     pub fn command(&self, args: &[&str]) -> tokio::process::Command {
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_garrison"));
-        cmd.args(args)
-            .current_dir(self.path())
-            .env("BARRACK_API_KEY", API_KEY)
-            .env("BARRACK_ENDPOINT", self.sim.base_url())
-            .env("NO_COLOR", "1")
-            .env_remove("RUST_LOG")
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true);
+        let bin = Path::new(env!("CARGO_BIN_EXE_garrison"));
+        let cmd = garrison_testkit::bin::command(bin, &self.sim.base_url(), API_KEY);
+        let mut cmd = tokio::process::Command::from(cmd);
+        cmd.args(args).current_dir(self.path()).kill_on_drop(true);
         cmd
     }
 
@@ -134,52 +124,5 @@ impl Env {
     /// The state document.
     pub fn state(&self) -> Value {
         serde_json::from_str(&self.state_text()).unwrap_or(Value::Null)
-    }
-}
-
-/// A finished run of the binary.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(output: Output) -> Self {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-}
-
-impl Run {
-    /// Asserts the exit code, showing both streams when it differs.
-    pub fn expect_code(self, code: i32) -> Run {
-        assert_eq!(
-            self.code, code,
-            "exit code {} (wanted {code})\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).expect("mkdir");
-    for entry in std::fs::read_dir(src).expect("read example") {
-        let entry = entry.expect("entry");
-        let name = entry.file_name();
-        if name == ".garrison" {
-            continue;
-        }
-        let to: PathBuf = dst.join(&name);
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &to);
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
     }
 }

@@ -1,11 +1,24 @@
-//! The `garrison` binary for tests that run it as a user would. This package cannot name
-//! it with `CARGO_BIN_EXE_*` (it belongs to another package), so it is built once per test
+//! The `garrison` binary for tests that run it as a user would, and the command that runs
+//! it against an emulator. Only the `garrison` package's own tests can name the binary with
+//! `CARGO_BIN_EXE_garrison`; for the others [`garrison_bin`] builds it once per test
 //! process with `cargo build -p garrison` into the same target directory and profile as
-//! the test binary itself, and found next to it.
+//! the test binary itself, and finds it next to it.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+
+/// `bin` with the environment of a user of the API at `endpoint` with `api_key`: no
+/// colour, no `RUST_LOG`, nothing on stdin.
+pub fn command(bin: &Path, endpoint: &str, api_key: &str) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.env("BARRACK_API_KEY", api_key)
+        .env("BARRACK_ENDPOINT", endpoint)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null());
+    cmd
+}
 
 /// The path of an up-to-date `garrison` binary; panics (failing the test) if it cannot
 /// be built.

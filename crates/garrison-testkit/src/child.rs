@@ -11,7 +11,7 @@ use garrison_config::{load_dir, VarInputs};
 use garrison_engine::{no_events, prepare, CancelToken, ExecuteOptions, PrepareOptions};
 use garrison_state::LocalBackend;
 
-use crate::world::fast_client;
+use crate::client::fast_client;
 
 const DIR: &str = "GARRISON_E2E_CHILD_DIR";
 const URL: &str = "GARRISON_E2E_CHILD_URL";

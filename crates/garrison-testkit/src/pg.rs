@@ -2,8 +2,6 @@
 //! `.ci/postgres.sh` prints after installing (if missing) and starting a local server. A
 //! test never skips: no server is a failure, with the script's own error.
 
-#![allow(dead_code, unreachable_pub)]
-
 use std::path::Path;
 use std::sync::OnceLock;
 

@@ -2,14 +2,12 @@
 //! state (`.garrison/`), with the engine's flows as one-liners.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use barrack_api::{Client, ClientConfig, PollPolicy, RetryPolicy};
+use barrack_api::Client;
 use barrack_sim::{FaultConfig, SimConfig, SimHandle};
 use garrison_config::{load_dir, Model, VarInputs};
 use garrison_engine::{
-    plan_only, prepare, ApplyReport, CancelToken, EngineError, Event, EventSink, ExecuteOptions,
+    plan_only, prepare, ApplyReport, CancelToken, EngineError, EventSink, ExecuteOptions,
     PrepareOptions,
 };
 use garrison_plan::Plan;
@@ -18,27 +16,10 @@ use serde_json::{json, Value};
 
 use crate::admin::admin;
 use crate::audit::{audit, Audit};
+use crate::client::fast_client;
 
 /// The emulator's life-cycle delays, scaled down for tests.
 pub const TIME_SCALE: f64 = 0.002;
-
-/// A client that polls and backs off quickly (the emulator runs at [`TIME_SCALE`]).
-pub fn fast_client(base_url: &str, api_key: &str) -> Client {
-    let mut config = ClientConfig::new(base_url, api_key);
-    config.poll = PollPolicy {
-        initial: Duration::from_millis(5),
-        max: Duration::from_millis(40),
-        multiplier: 1.5,
-    };
-    config.retry = RetryPolicy {
-        max_attempts: 8,
-        max_elapsed: Duration::from_secs(30),
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(100),
-    };
-    config.timeout = Duration::from_secs(20);
-    Client::new(config).unwrap_or_else(|e| panic!("client for {base_url}: {e}"))
-}
 
 /// One emulator, a client and a config directory.
 pub struct World {
@@ -56,26 +37,24 @@ impl World {
 
     /// An emulator with `config` (its `time_scale` and rate limit are set for tests).
     pub async fn start_with(config: SimConfig) -> World {
-        let sim = barrack_sim::spawn(SimConfig {
+        let sim = crate::sim::start(SimConfig {
             time_scale: TIME_SCALE,
             rate_limit_per_minute: None,
             ..config
         })
-        .await
-        .unwrap_or_else(|e| panic!("the emulator starts: {e}"));
+        .await;
         let client = fast_client(&sim.base_url(), sim.api_key());
         World {
             sim,
             client,
-            dir: tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}")),
+            dir: crate::dir::temp_dir(),
             inputs: VarInputs::default(),
         }
     }
 
     /// Writes the config (`main.kdl`).
     pub fn write_config(&self, text: &str) {
-        let path = self.dir.path().join("main.kdl");
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        crate::dir::write_main(self.dir.path(), text);
     }
 
     /// The model of the config directory.
@@ -192,18 +171,6 @@ impl World {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
-}
-
-/// An event sink that keeps every event.
-pub fn collector() -> (EventSink, Arc<Mutex<Vec<Event>>>) {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let keep = events.clone();
-    let sink: EventSink = Arc::new(move |e| {
-        if let Ok(mut v) = keep.lock() {
-            v.push(e);
-        }
-    });
-    (sink, events)
 }
 
 /// `{"error_5xx": p, ...}` as JSON, for messages.

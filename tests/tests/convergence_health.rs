@@ -67,7 +67,7 @@ fn remote_id(w: &World, address: &str) -> String {
         .get(address)
         .unwrap_or_else(|| panic!("`{address}` in the state"))
         .remote_id
-        .clone()
+        .to_string()
 }
 
 /// Sets a resource's status behind Garrison's back (a pending transition is cancelled).
@@ -443,9 +443,9 @@ async fn a_key_adopted_without_its_private_key_is_replaced() {
         .unwrap_or_else(|e| panic!("store: {e}"));
         store
             .record_intent(garrison_state::OpSpec {
-                address: "ssh-key.ci".into(),
-                kind: "ssh-key".into(),
-                action: "create".into(),
+                address: ci_key(),
+                kind: garrison_config::model::Kind::SshKey,
+                action: garrison_config::model::JournalAction::Create,
                 name: "ci".into(),
                 region: "NORWAY-1".into(),
             })
@@ -500,7 +500,7 @@ async fn vms_using_a_lost_key_are_rebuilt_with_a_new_one() {
         rs.private_key_lost = true;
         let op = store.next_op();
         store
-            .record_completion(op, "ssh-key.ci", garrison_state::Outcome::Upserted(rs))
+            .record_completion(op, &ci_key(), garrison_state::Outcome::Upserted(rs))
             .and_then(|()| store.checkpoint())
             .unwrap_or_else(|e| panic!("record: {e}"));
     }
@@ -563,4 +563,9 @@ async fn uniform_faults_with_errors_converge() {
         ));
     }
     std::io::Write::write_all(&mut std::io::stderr(), (lines.join("\n") + "\n").as_bytes()).ok();
+}
+
+/// The state key of the test's SSH key.
+fn ci_key() -> garrison_config::model::StateKey {
+    "ssh-key.ci".parse().expect("a state key")
 }

@@ -165,7 +165,7 @@ async fn late_trial(seed: u64, tally: &mut Tally) {
     for intent in &w.state().pending {
         let key = garrison_testkit::audit::KINDS
             .iter()
-            .find(|(_, kind)| *kind == intent.kind)
+            .find(|(_, kind)| *kind == intent.kind.to_string())
             .map_or("", |(key, _)| *key);
         let taken = sim[key]
             .as_array()

@@ -88,13 +88,13 @@ async fn trial(seed: u64, max_delay: Duration, tally: &mut Tally) {
         tally.recorded_at_kill += replay.state.resources.len();
         let remote = remote_ids(&w.sim_state().await);
         for rs in replay.state.resources.values() {
-            let key = (rs.kind.clone(), rs.remote_id.clone());
+            let key = (rs.kind.to_string(), rs.remote_id.to_string());
             assert!(
                 remote.contains(&key),
                 "seed {seed} kill {k}: {} recorded as {key:?} but the emulator does not hold it",
                 rs.address
             );
-            completed.insert(rs.address.clone(), key);
+            completed.insert(rs.address.to_string(), key);
         }
     }
 
@@ -127,8 +127,8 @@ async fn trial(seed: u64, max_delay: Duration, tally: &mut Tally) {
             .get(address)
             .unwrap_or_else(|| panic!("seed {seed}: {address} was recorded, now lost"));
         assert_eq!(
-            (&rs.kind, &rs.remote_id),
-            (kind, id),
+            (rs.kind.to_string(), rs.remote_id.to_string()),
+            (kind.clone(), id.clone()),
             "seed {seed}: {address} was recorded as {kind} {id}, now replaced"
         );
     }

@@ -180,7 +180,7 @@ pub(crate) async fn get_each(
     let targets: Vec<(Kind, Id)> = state
         .resources
         .values()
-        .filter_map(|rs| Some((rs.kind.parse::<Kind>().ok()?, Id::new(&rs.remote_id))))
+        .map(|rs| (rs.kind, Id::new(rs.remote_id.as_str())))
         .collect();
     let read: Vec<()> = futures::stream::iter(targets)
         .map(|(kind, id)| async move { get_one(client, kind, &id).await })

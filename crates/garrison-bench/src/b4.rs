@@ -107,9 +107,9 @@ mod tests {
             doc.resources.insert(
                 address.clone(),
                 ResourceState {
-                    address,
-                    kind: "script".into(),
-                    remote_id: i.to_string(),
+                    address: address.parse().expect("a state key"),
+                    kind: garrison_config::model::Kind::Script,
+                    remote_id: i.to_string().into(),
                     name: format!("s{i}"),
                     region: String::new(),
                     attributes: Default::default(),

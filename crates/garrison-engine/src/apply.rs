@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use barrack_api::Client;
-use garrison_config::model::{Kind, Model};
+use garrison_config::model::{JournalAction, Model, StateKey};
 use garrison_plan::{Plan, PlanOptions, RemoteView};
 use garrison_state::{Backend, LockInfo, Outcome, OutputState, StateDoc, Store};
 
@@ -222,21 +222,14 @@ async fn settle_adopted(
     let Some(Outcome::Upserted(rs)) = r.outcome.as_ref().filter(|_| r.adopted) else {
         return r;
     };
-    let Ok(kind) = rs.kind.parse::<Kind>() else {
-        return r;
-    };
-    let Some(object) = refreshed.inventory.by_id(kind, &rs.remote_id) else {
+    let kind = rs.kind;
+    let Some(object) = refreshed.inventory.by_id(kind, rs.remote_id.as_str()) else {
         return r;
     };
     if !is_transitional(&object) {
         return r;
     }
-    let resource = r
-        .intent
-        .address
-        .parse()
-        .ok()
-        .and_then(|a| model.resource(&a));
+    let resource = r.intent.address.live().and_then(|a| model.resource(a));
     let timeout = model.timeouts.get(kind, garrison_config::model::Op::Create);
     match settle(client, object, timeout).await {
         Ok(steady) => {
@@ -246,7 +239,7 @@ async fn settle_adopted(
         }
         Err(e) => {
             events.push(Event::Warning {
-                address: r.intent.address.clone(),
+                address: r.intent.address.to_string(),
                 message: format!(
                     "found {kind} `{}` (id {}) of the interrupted create, but it did not settle ({e}); it stays pending and is checked again on the next run",
                     rs.name, rs.remote_id
@@ -263,20 +256,20 @@ fn resolution_events(r: &Resolution) -> Vec<Event> {
     let mut events = Vec::new();
     if let Some(note) = &r.note {
         events.push(Event::Warning {
-            address: r.intent.address.clone(),
+            address: r.intent.address.to_string(),
             message: note.clone(),
         });
     }
     events.push(match (&r.outcome, r.adopted) {
         (Some(Outcome::Upserted(rs)), true) => Event::Adopted {
-            address: r.intent.address.clone(),
-            kind: r.intent.kind.parse().unwrap_or(Kind::Vm),
+            address: r.intent.address.to_string(),
+            kind: r.intent.kind,
             name: rs.name.clone(),
-            remote_id: rs.remote_id.clone(),
+            remote_id: rs.remote_id.to_string(),
         },
         (outcome, _) => Event::Resolved {
-            address: r.intent.address.clone(),
-            action: r.intent.action.clone(),
+            address: r.intent.address.to_string(),
+            action: r.intent.action.to_string(),
             outcome: match outcome {
                 Some(Outcome::Upserted(_)) => "re-read".into(),
                 Some(Outcome::Deleted) => "deleted".into(),
@@ -294,9 +287,9 @@ fn settle_superseded(store: &mut Store) -> Result<(), EngineError> {
     let done: Vec<_> = store
         .unresolved()
         .iter()
-        .filter(|i| i.action == "create")
+        .filter(|i| i.action == JournalAction::Create)
         .filter_map(|i| {
-            let rs = store.state().resources.get(&i.address)?;
+            let rs = store.state().resources.get(&i.address.to_string())?;
             (rs.kind == i.kind && rs.name == i.name).then(|| (i.op_ref(), rs.clone()))
         })
         .collect();
@@ -491,7 +484,7 @@ impl Prepared {
 /// Records, for every state resource the inventory still holds and no intent is pending
 /// on, the attributes as read now (when they differ from the recorded ones).
 fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<(), EngineError> {
-    let pending: Vec<String> = store
+    let pending: Vec<StateKey> = store
         .unresolved()
         .iter()
         .map(|i| i.address.clone())
@@ -501,18 +494,17 @@ fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<
         .state()
         .resources
         .iter()
-        .filter(|(address, _)| !pending.contains(address))
-        .filter_map(|(address, rs)| {
-            let kind: Kind = rs.kind.parse().ok()?;
-            let object = index.get(&(kind, rs.remote_id.clone()))?;
-            let resource = address.parse().ok().and_then(|a| model.resource(&a));
-            let mut next = resource_state(address, object, resource, Some(rs));
+        .filter(|(_, rs)| !pending.contains(&rs.address))
+        .filter_map(|(_, rs)| {
+            let object = index.get(&(rs.kind, rs.remote_id.to_string()))?;
+            let resource = rs.address.live().and_then(|a| model.resource(a));
+            let mut next = resource_state(&rs.address, object, resource, Some(rs));
             // Inputs the API never returns stay as last applied: only a step applies them.
             next.input_hashes = rs.input_hashes.clone();
             let changed = next.attributes != rs.attributes
                 || next.protect != rs.protect
                 || next.dependencies != rs.dependencies;
-            changed.then(|| (address.clone(), next))
+            changed.then(|| (rs.address.clone(), next))
         })
         .collect();
     for (address, next) in updates {
@@ -529,12 +521,11 @@ fn reseal(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<(),
     let updates: Vec<_> = store
         .state()
         .resources
-        .iter()
-        .filter_map(|(address, rs)| {
-            let kind: Kind = rs.kind.parse().ok()?;
-            let object = index.get(&(kind, rs.remote_id.clone()))?;
-            let resource = address.parse().ok().and_then(|a| model.resource(&a));
-            reseal_legacy(rs, object, resource).map(|next| (address.clone(), next))
+        .values()
+        .filter_map(|rs| {
+            let object = index.get(&(rs.kind, rs.remote_id.to_string()))?;
+            let resource = rs.address.live().and_then(|a| model.resource(a));
+            reseal_legacy(rs, object, resource).map(|next| (rs.address.clone(), next))
         })
         .collect();
     for (address, next) in updates {

@@ -5,7 +5,7 @@
 
 use barrack_api::wire::{Firewall, Image, Instance, Script, Snapshot, SshKey, Volume};
 use barrack_api::{Client, Error, Op};
-use garrison_config::model::{Kind, Resource};
+use garrison_config::model::{JournalAction, Kind, Resource};
 use garrison_state::{Intent, Store};
 
 use crate::ownership::{self, describe};
@@ -72,10 +72,10 @@ pub(crate) fn earliest_pending(
         .iter()
         .filter(|i| {
             i.run_id != run
-                && i.action == "create"
-                && i.address == address
+                && i.action == JournalAction::Create
+                && i.address.to_string() == address
                 && i.name == name
-                && i.kind == kind.to_string()
+                && i.kind == kind
         })
         .min_by(|a, b| a.at.cmp(&b.at))
         .cloned()

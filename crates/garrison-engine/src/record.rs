@@ -1,5 +1,6 @@
 //! Building the [`ResourceState`] recorded for a resource from what the API returned.
 
+use garrison_config::model::{RemoteId, StateKey};
 use garrison_config::model::{Resource, Spec};
 use garrison_plan::desired::hash_text;
 use garrison_plan::graph::dependencies;
@@ -14,7 +15,7 @@ use crate::remote::RemoteObject;
 /// The state of `object` at `address`: observed attributes, plus what only the config knows
 /// (cloud-init hash, dependencies, protect) from `resource`, falling back to `previous`.
 pub fn resource_state(
-    address: &str,
+    address: &StateKey,
     object: &RemoteObject,
     resource: Option<&Resource>,
     previous: Option<&ResourceState>,
@@ -77,9 +78,9 @@ pub fn resource_state(
         protect = resource.protect;
     }
     ResourceState {
-        address: address.to_string(),
-        kind: object.kind().to_string(),
-        remote_id: object.id().as_str().to_string(),
+        address: address.clone(),
+        kind: object.kind(),
+        remote_id: RemoteId::new(object.id().as_str()),
         name: object.name().to_string(),
         region,
         attributes,

@@ -7,7 +7,7 @@
 
 use barrack_api::wire::instance_status;
 use chrono::{DateTime, Utc};
-use garrison_config::model::{Address, Kind, Model, Resource, Spec};
+use garrison_config::model::{JournalAction, Kind, Model, Resource, Spec, StateKey};
 use garrison_state::{Intent, Outcome, ResourceState, StateDoc};
 
 use crate::ownership::{self, describe, past_bound};
@@ -60,17 +60,13 @@ fn resolve_one(
     model: Option<&Model>,
     now: DateTime<Utc>,
 ) -> Resolution {
-    let Ok(kind) = intent.kind.parse::<Kind>() else {
-        let message = format!("unknown resource kind `{}`", intent.kind);
-        return settled(intent, Outcome::Failed { message }, false);
-    };
+    let kind = intent.kind;
     let resource = intent
         .address
-        .parse::<Address>()
-        .ok()
-        .and_then(|a| model.and_then(|m| m.resource(&a)));
-    let previous = state.resources.get(&intent.address);
-    if intent.action == "create" {
+        .live()
+        .and_then(|a| model.and_then(|m| m.resource(a)));
+    let previous = state.resources.get(&intent.address.to_string());
+    if intent.action == JournalAction::Create {
         return resolve_create(intent, kind, inventory, state, resource, now);
     }
     let (outcome, adopted) = resolve_other(intent, kind, inventory, resource, previous);
@@ -86,11 +82,11 @@ fn resolve_create(
     resource: Option<&Resource>,
     now: DateTime<Utc>,
 ) -> Resolution {
-    let previous = state.resources.get(&intent.address);
+    let previous = state.resources.get(&intent.address.to_string());
     let mut foreign: Option<String> = None;
     for object in inventory.by_name(kind, &intent.name) {
         let id = object.id().as_str();
-        let known_here = previous.is_some_and(|p| p.kind == kind.to_string() && p.remote_id == id);
+        let known_here = previous.is_some_and(|p| p.kind == kind && p.remote_id == id);
         let claimed_by = claimed_elsewhere(state, &intent.address, kind, id);
         let verdict = match (known_here, claimed_by) {
             (true, _) => Ok(()),
@@ -143,14 +139,12 @@ fn resolve_create(
 }
 
 /// The address (other than `address`) that already holds remote object `id` of `kind`.
-fn claimed_elsewhere(state: &StateDoc, address: &str, kind: Kind, id: &str) -> Option<String> {
+fn claimed_elsewhere(state: &StateDoc, address: &StateKey, kind: Kind, id: &str) -> Option<String> {
     state
         .resources
         .values()
-        .find(|rs: &&ResourceState| {
-            rs.address != address && rs.kind == kind.to_string() && rs.remote_id == id
-        })
-        .map(|rs| rs.address.clone())
+        .find(|rs: &&ResourceState| rs.address != *address && rs.kind == kind && rs.remote_id == id)
+        .map(|rs| rs.address.to_string())
 }
 
 fn resolve_other(
@@ -169,9 +163,9 @@ fn resolve_other(
             false,
         );
     };
-    match inventory.by_id(kind, &previous.remote_id) {
+    match inventory.by_id(kind, previous.remote_id.as_str()) {
         Some(RemoteObject::Vm(i))
-            if intent.action == "delete" && i.status == instance_status::DELETING =>
+            if intent.action == JournalAction::Delete && i.status == instance_status::DELETING =>
         {
             (Outcome::Deleted, false)
         }
@@ -198,10 +192,12 @@ pub fn apply_in_memory(state: &mut StateDoc, resolutions: &[Resolution]) {
         state.pending.retain(|p| p.op_ref() != op);
         match outcome {
             Outcome::Upserted(rs) => {
-                state.resources.insert(r.intent.address.clone(), rs.clone());
+                state
+                    .resources
+                    .insert(r.intent.address.to_string(), rs.clone());
             }
             Outcome::Deleted => {
-                state.resources.remove(&r.intent.address);
+                state.resources.remove(&r.intent.address.to_string());
             }
             Outcome::Failed { .. } => {}
         }

@@ -121,15 +121,13 @@ pub fn remote_view(
     let mut known: BTreeSet<(String, String)> = BTreeSet::new();
     let index = inventory.index();
     for (address, rs) in &state.resources {
-        known.insert((rs.kind.clone(), rs.remote_id.clone()));
-        let observed = rs
-            .kind
-            .parse::<Kind>()
-            .ok()
-            .and_then(|kind| index.get(&(kind, rs.remote_id.clone())))
-            .map_or(Observed::Gone, |object| Observed::Present {
-                attrs: observe(object, &rs.region),
-            });
+        known.insert((rs.kind.to_string(), rs.remote_id.to_string()));
+        let observed =
+            index
+                .get(&(rs.kind, rs.remote_id.to_string()))
+                .map_or(Observed::Gone, |object| Observed::Present {
+                    attrs: observe(object, &rs.region),
+                });
         resources.insert(address.clone(), observed);
     }
     let mut unmanaged: BTreeMap<Kind, BTreeMap<String, String>> = BTreeMap::new();

@@ -19,7 +19,13 @@ impl Ctx {
             .previous(&step.address)
             .map(|p| (p.name, p.region))
             .unwrap_or_else(|| (remote_id.to_string(), String::new()));
-        let op = self.intent(&step.address, kind, "update", &name, &region)?;
+        let op = self.intent(
+            &step.address,
+            kind,
+            garrison_config::model::JournalAction::Update,
+            &name,
+            &region,
+        )?;
         let id = Id::new(remote_id);
         self.waiting(step, "a stable status");
         let status_of = |object: &RemoteObject| health(kind, &observe(object, ""));

@@ -12,7 +12,9 @@ use barrack_api::wire::{
     CreateVolumeRequest, DeploymentRequest, ScriptRequest,
 };
 use barrack_api::{Client, Id, Poll};
-use garrison_config::model::{Address, BootSource, Kind, Model, Op, Power, Resource, Spec};
+use garrison_config::model::{
+    Address, BootSource, JournalAction, Kind, Model, Op, Power, RemoteId, Resource, Spec, StateKey,
+};
 use garrison_plan::{Step, StepOp, UpdateOp};
 use garrison_state::{OpRef, OpSpec, Outcome, Store};
 
@@ -202,15 +204,16 @@ impl Ctx {
         &self,
         address: &str,
         kind: Kind,
-        action: &str,
+        action: JournalAction,
         name: &str,
         region: &str,
     ) -> Result<OpRef, String> {
+        let address = state_key(address)?;
         self.with_store(|s| {
             s.record_intent(OpSpec {
-                address: address.to_string(),
-                kind: kind.to_string(),
-                action: action.to_string(),
+                address,
+                kind,
+                action,
                 name: name.to_string(),
                 region: region.to_string(),
             })
@@ -218,7 +221,8 @@ impl Ctx {
     }
 
     fn record(&self, op: OpRef, address: &str, outcome: Outcome) -> Result<(), String> {
-        self.with_store(|s| s.record_completion(op, address, outcome))
+        let key = state_key(address)?;
+        self.with_store(|s| s.record_completion(op, &key, outcome))
     }
 
     /// The remote id the state holds for `address` now.
@@ -248,10 +252,9 @@ impl Ctx {
     }
 
     fn resource(&self, address: &str) -> Option<&Resource> {
-        address
-            .parse::<Address>()
+        state_key(address)
             .ok()
-            .and_then(|a| self.model.resource(&a))
+            .and_then(|k| self.model.resource(k.live()?))
     }
 
     pub(crate) fn timeout(&self, kind: Kind, op: Op) -> Duration {
@@ -307,7 +310,7 @@ impl Ctx {
         match self.fetch(kind, id).await {
             Ok(object) => {
                 let rs = resource_state(
-                    address,
+                    &state_key(address)?,
                     &object,
                     self.resource(address),
                     self.previous(address).as_ref(),
@@ -334,22 +337,23 @@ impl Ctx {
             .previous(&step.address)
             .filter(|_| self.create_before_destroy.contains(&step.address))
         {
-            let deposed = deposed_address(&step.address, &previous.remote_id);
+            let deposed = deposed_address(&step.address, &previous.remote_id)?;
             let mut old = previous;
             old.address = deposed.clone();
             let op = self.with_store(|s| Ok(s.next_op()))?;
-            self.record(op, &deposed, Outcome::Upserted(old))?;
+            self.record(op, &deposed.to_string(), Outcome::Upserted(old))?;
         }
         let op = self.intent(
             &step.address,
             step.kind,
-            "create",
+            JournalAction::Create,
             &resource.name,
             &resource.region,
         )?;
         match self.create_remote(step, resource).await {
             Ok(object) => {
-                let mut rs = resource_state(&step.address, &object, Some(resource), None);
+                let mut rs =
+                    resource_state(&state_key(&step.address)?, &object, Some(resource), None);
                 rs.private_key_lost = self
                     .lost_keys
                     .lock()
@@ -373,7 +377,7 @@ impl Ctx {
             Err(CreateFailure::Exists { id, message }) => {
                 match self.fetch(step.kind, &id).await {
                     Ok(object) => {
-                        let rs = resource_state(&step.address, &object, Some(resource), None);
+                        let rs = resource_state(&state_key(&step.address)?, &object, Some(resource), None);
                         self.record(op, &step.address, Outcome::Upserted(rs))?;
                     }
                     Err(e) => {
@@ -782,8 +786,8 @@ impl Ctx {
             .unwrap_or_else(|| (remote_id.to_string(), String::new()));
         let at = holder
             .as_ref()
-            .map_or_else(|| step.address.clone(), |h| h.address.clone());
-        let op = self.intent(&at, step.kind, "delete", &name, &region)?;
+            .map_or_else(|| step.address.clone(), |h| h.address.to_string());
+        let op = self.intent(&at, step.kind, JournalAction::Delete, &name, &region)?;
         let id = Id::new(remote_id);
         let c = &self.client;
         let timeout = self.timeout(step.kind, Op::Delete);
@@ -863,12 +867,14 @@ impl Ctx {
     /// The state entry holding `remote_id` for `address`: the address itself, or its
     /// deposed entry (create-before-destroy).
     fn holder_of(&self, address: &str, remote_id: &str) -> Option<garrison_state::ResourceState> {
-        let deposed = deposed_address(address, remote_id);
+        let deposed = deposed_address(address, &RemoteId::from(remote_id))
+            .ok()?
+            .to_string();
         self.store.lock().ok().and_then(|s| {
             let resources = &s.state().resources;
             resources
                 .get(address)
-                .filter(|p| p.remote_id == remote_id)
+                .filter(|p| p.remote_id.as_str() == remote_id)
                 .or_else(|| resources.get(&deposed))
                 .cloned()
         })
@@ -974,7 +980,13 @@ impl Ctx {
             .as_ref()
             .map(|p| (p.name.clone(), p.region.clone()))
             .unwrap_or_else(|| (remote_id.to_string(), String::new()));
-        let op = self.intent(&step.address, step.kind, "update", &name, &region)?;
+        let op = self.intent(
+            &step.address,
+            step.kind,
+            JournalAction::Update,
+            &name,
+            &region,
+        )?;
         let id = Id::new(remote_id);
         let timeout = self.timeout(step.kind, Op::Update);
         let mut current_power = None;
@@ -1172,7 +1184,13 @@ impl Ctx {
                     .await,
             );
         }
-        let op = self.intent(&step.address, Kind::Firewall, "update", &name, &region)?;
+        let op = self.intent(
+            &step.address,
+            Kind::Firewall,
+            JournalAction::Update,
+            &name,
+            &region,
+        )?;
         let mut woken = Vec::new();
         let mut wake_failure = None;
         for (_, vm, power) in &sleepers {
@@ -1221,8 +1239,17 @@ impl Ctx {
 
 /// Where a replaced object waits for its delete under create-before-destroy:
 /// `vm.x (deposed 42)`. Not a config address, so a plan destroys whatever is left there.
-pub(crate) fn deposed_address(address: &str, remote_id: &str) -> String {
-    format!("{address} (deposed {remote_id})")
+pub(crate) fn deposed_address(address: &str, remote_id: &RemoteId) -> Result<StateKey, String> {
+    let live = state_key(address)?.address().clone();
+    Ok(StateKey::deposed(live, remote_id.clone()))
+}
+
+/// The state key a step names. Steps carry their address as text (the saved-plan format);
+/// this is where it becomes a key, once per journal record.
+pub(crate) fn state_key(address: &str) -> Result<StateKey, String> {
+    address
+        .parse::<StateKey>()
+        .map_err(|e| format!("`{address}` is not a state address: {e}"))
 }
 
 /// Each distinct rule once, in config order (a rule written twice is one rule, as the plan

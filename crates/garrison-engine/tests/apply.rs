@@ -147,8 +147,8 @@ async fn observe_round_trips_desired() {
         state
             .resources
             .values()
-            .find(|r| r.kind == kind.to_string() && r.remote_id == id)
-            .map(|r| r.address.clone())
+            .find(|r| r.kind == kind && r.remote_id.as_str() == id)
+            .map(|r| r.address.to_string())
             .unwrap_or_else(|| format!("unknown {kind} {id}"))
     };
     let mut compared = 0;
@@ -385,7 +385,7 @@ async fn changing_the_gpu_model_replaces_the_vm_delete_first() {
     let sim = w.sim_state().await;
     assert_eq!(names(&sim, "instances"), ["box"]);
     assert_eq!(sim["instances"][0]["gpu_model"], "RTX-A6000");
-    assert_ne!(sim["instances"][0]["id"].to_string(), old_id);
+    assert_ne!(sim["instances"][0]["id"].to_string(), old_id.as_str());
     assert_eq!(
         sim["firewalls"][0]["attachments"].as_array().map(Vec::len),
         Some(1)

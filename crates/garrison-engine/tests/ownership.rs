@@ -25,9 +25,9 @@ fn crashed_create(w: &World, address: &str, kind: &str, name: &str) {
     let mut store = Store::open(w.backend(), LockInfo::new("crashed run")).expect("open");
     store
         .record_intent(OpSpec {
-            address: address.into(),
-            kind: kind.into(),
-            action: "create".into(),
+            address: address.parse().expect("a state key"),
+            kind: kind.parse().expect("a kind"),
+            action: "create".parse().expect("a journal action"),
             name: name.into(),
             region: "NORWAY-1".into(),
         })

@@ -40,9 +40,9 @@ async fn pending_creates_are_adopted_or_recorded_as_not_happened() {
         for (address, name) in [("ssh-key.a", "key-a"), ("ssh-key.b", "key-b")] {
             store
                 .record_intent(OpSpec {
-                    address: address.into(),
-                    kind: "ssh-key".into(),
-                    action: "create".into(),
+                    address: address.parse().expect("a state key"),
+                    kind: "ssh-key".parse().expect("a kind"),
+                    action: "create".parse().expect("a journal action"),
                     name: name.into(),
                     region: "NORWAY-1".into(),
                 })
@@ -90,18 +90,18 @@ async fn prepare_reports_adoptions_as_events() {
         let mut store = Store::open(w.backend(), LockInfo::new("crashed run")).expect("open");
         store
             .record_intent(OpSpec {
-                address: "ssh-key.a".into(),
-                kind: "ssh-key".into(),
-                action: "create".into(),
+                address: "ssh-key.a".parse().expect("a state key"),
+                kind: "ssh-key".parse().expect("a kind"),
+                action: "create".parse().expect("a journal action"),
                 name: "key-a".into(),
                 region: "NORWAY-1".into(),
             })
             .expect("intent");
         store
             .record_intent(OpSpec {
-                address: "ssh-key.b".into(),
-                kind: "ssh-key".into(),
-                action: "create".into(),
+                address: "ssh-key.b".parse().expect("a state key"),
+                kind: "ssh-key".parse().expect("a kind"),
+                action: "create".parse().expect("a journal action"),
                 name: "key-b".into(),
                 region: "NORWAY-1".into(),
             })
@@ -139,7 +139,7 @@ async fn prepare_reports_adoptions_as_events() {
         state
             .pending
             .iter()
-            .map(|i| i.address.as_str())
+            .map(|i| i.address.to_string())
             .collect::<Vec<_>>(),
         ["ssh-key.b"]
     );

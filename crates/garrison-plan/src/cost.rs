@@ -92,9 +92,7 @@ pub(crate) fn apply_costs(
     let mut before = 0.0;
     let mut after = 0.0;
     for (address, cur) in current {
-        let Ok(kind) = cur.state.kind.parse::<Kind>() else {
-            continue;
-        };
+        let kind = cur.state.kind;
         if let Some(observed) = &cur.observed {
             let c = hourly(kind, observed, prices);
             before += c;

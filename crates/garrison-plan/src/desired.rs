@@ -1,13 +1,14 @@
 //! The desired attributes of a config resource, named as in `schema.rs`.
 //!
 //! Links hold addresses (`"ssh-key.laptop"`), sets are sorted, cloud-init is reduced to its
-//! hash (the API never returns it), rules become canonical objects.
+//! hash (the API never returns it), rules become canonical objects. Each kind's own
+//! attributes come from its module in `kinds/`.
 
-use garrison_config::model::{BootSource, Direction, Ethertype, Resource, RuleSpec, Spec};
+use garrison_config::model::{Direction, Ethertype, Resource, RuleSpec, Spec};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::schema::{self, firewall, image, script, snapshot, ssh_key, vm, volume};
+use crate::schema;
 
 /// Attributes by name.
 pub type Attrs = Map<String, Value>;
@@ -43,7 +44,10 @@ pub fn sort_values(values: &mut [Value]) {
     values.sort_by_cached_key(|v| v.to_string());
 }
 
-fn addresses<'a>(list: impl IntoIterator<Item = &'a garrison_config::model::Address>) -> Value {
+/// A sorted set of addresses as a JSON list.
+pub(crate) fn addresses<'a>(
+    list: impl IntoIterator<Item = &'a garrison_config::model::Address>,
+) -> Value {
     let mut items: Vec<String> = list.into_iter().map(|a| a.to_string()).collect();
     items.sort();
     items.dedup();
@@ -58,66 +62,7 @@ pub fn desired(resource: &Resource) -> Attrs {
     if !matches!(resource.spec, Spec::SshKey(_)) {
         out.insert(schema::REGION.into(), json!(resource.region));
     }
-    match &resource.spec {
-        Spec::Vm(spec) => {
-            out.insert(vm::GPU_MODEL.into(), json!(spec.gpu_model));
-            out.insert(vm::GPU_COUNT.into(), json!(spec.gpu_count));
-            let (image, boot_image, boot_volume) = match &spec.boot {
-                BootSource::OsImage(name) => (json!(name), Value::Null, Value::Null),
-                BootSource::Image(a) => (Value::Null, json!(a.to_string()), Value::Null),
-                BootSource::Volume(a) => (Value::Null, Value::Null, json!(a.to_string())),
-            };
-            out.insert(vm::IMAGE.into(), image);
-            out.insert(vm::BOOT_IMAGE.into(), boot_image);
-            out.insert(vm::BOOT_VOLUME.into(), boot_volume);
-            out.insert(vm::SSH_KEYS.into(), addresses(&spec.ssh_keys));
-            out.insert(
-                vm::STARTUP_SCRIPT.into(),
-                spec.startup_script
-                    .as_ref()
-                    .map_or(Value::Null, |a| json!(a.to_string())),
-            );
-            out.insert(
-                vm::CLOUD_INIT.into(),
-                spec.cloud_init
-                    .as_deref()
-                    .map_or(Value::Null, |t| json!(hash_text(t))),
-            );
-            out.insert(vm::FIREWALLS.into(), addresses(&spec.firewalls));
-            out.insert(vm::VOLUMES.into(), addresses(&spec.volumes));
-            out.insert(vm::PUBLIC_IP.into(), json!(spec.public_ip));
-            out.insert(vm::POWER.into(), json!(spec.power.as_str()));
-            out.insert(vm::SECURITY_RULES.into(), rules_value(&spec.security_rules));
-        }
-        Spec::Volume(spec) => {
-            out.insert(volume::SIZE_GB.into(), json!(spec.size_gb));
-            out.insert(volume::TYPE.into(), json!(spec.volume_type));
-            out.insert(volume::BOOTABLE.into(), json!(spec.bootable));
-            out.insert(volume::IMAGE.into(), json!(spec.image));
-            out.insert(volume::DESCRIPTION.into(), json!(spec.description));
-        }
-        Spec::Firewall(spec) => {
-            out.insert(firewall::DESCRIPTION.into(), json!(spec.description));
-            out.insert(firewall::RULES.into(), rules_value(&spec.rules));
-        }
-        Spec::SshKey(spec) => {
-            if let Some(key) = &spec.public_key {
-                out.insert(ssh_key::PUBLIC_KEY.into(), json!(normalize_public_key(key)));
-            }
-        }
-        Spec::Script(spec) => {
-            out.insert(script::CONTENT.into(), json!(spec.content));
-            out.insert(script::DESCRIPTION.into(), json!(spec.description));
-        }
-        Spec::Snapshot(spec) => {
-            out.insert(snapshot::VM.into(), json!(spec.vm.to_string()));
-            out.insert(snapshot::DESCRIPTION.into(), json!(spec.description));
-        }
-        Spec::Image(spec) => {
-            out.insert(image::SNAPSHOT.into(), json!(spec.snapshot.to_string()));
-            out.insert(image::DESCRIPTION.into(), json!(spec.description));
-        }
-    }
+    crate::kinds::desired(&resource.spec, &mut out);
     out
 }
 

@@ -12,6 +12,7 @@ pub mod graph;
 mod handover;
 pub mod health;
 mod keys;
+mod kinds;
 mod moves;
 mod notes;
 mod ordering;

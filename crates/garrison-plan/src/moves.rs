@@ -6,20 +6,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use garrison_config::model::{Address, Resource};
+use garrison_config::model::{Kind, RemoteId, Resource, StateKey};
 use garrison_state::StateDoc;
 
 /// Arriving address -> leaving address, for every pair with one kind and one cloud name.
 pub(crate) fn detect(wanted: &[&Resource], state: &StateDoc) -> BTreeMap<String, String> {
     let wanted_addresses: BTreeSet<String> = wanted.iter().map(|r| r.address.to_string()).collect();
     // (kind, name) -> leaving addresses; deposed entries (not config addresses) never move.
-    let mut leaving: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
+    let mut leaving: BTreeMap<(Kind, String), Vec<&str>> = BTreeMap::new();
     for (address, rs) in &state.resources {
-        if wanted_addresses.contains(address) || address.parse::<Address>().is_err() {
+        if wanted_addresses.contains(address) || rs.address.is_deposed() {
             continue;
         }
         leaving
-            .entry((rs.kind.clone(), rs.name.clone()))
+            .entry((rs.kind, rs.name.clone()))
             .or_default()
             .push(address);
     }
@@ -30,7 +30,7 @@ pub(crate) fn detect(wanted: &[&Resource], state: &StateDoc) -> BTreeMap<String,
         if state.resources.contains_key(&address) {
             continue;
         }
-        let key = (r.address.kind.to_string(), r.name.clone());
+        let key = (r.address.kind, r.name.clone());
         if let Some([from]) = leaving.get(&key).map(Vec::as_slice) {
             if taken.insert(*from) {
                 moves.insert(address, (*from).to_string());
@@ -44,15 +44,10 @@ pub(crate) fn detect(wanted: &[&Resource], state: &StateDoc) -> BTreeMap<String,
 /// interrupted between recording the new address and dropping the old one. They are dropped
 /// from the state, never deleted: deleting would destroy the kept object.
 pub(crate) fn duplicates(wanted: &[&Resource], state: &StateDoc) -> BTreeMap<String, String> {
-    let kept: BTreeMap<(&str, &str), &str> = wanted
+    let kept: BTreeMap<(Kind, &RemoteId), &StateKey> = wanted
         .iter()
         .filter_map(|r| state.resources.get(&r.address.to_string()))
-        .map(|rs| {
-            (
-                (rs.kind.as_str(), rs.remote_id.as_str()),
-                rs.address.as_str(),
-            )
-        })
+        .map(|rs| ((rs.kind, &rs.remote_id), &rs.address))
         .collect();
     let wanted_addresses: BTreeSet<String> = wanted.iter().map(|r| r.address.to_string()).collect();
     state
@@ -60,8 +55,8 @@ pub(crate) fn duplicates(wanted: &[&Resource], state: &StateDoc) -> BTreeMap<Str
         .iter()
         .filter(|(address, _)| !wanted_addresses.contains(*address))
         .filter_map(|(address, rs)| {
-            kept.get(&(rs.kind.as_str(), rs.remote_id.as_str()))
-                .map(|holder| (address.clone(), (*holder).to_string()))
+            kept.get(&(rs.kind, &rs.remote_id))
+                .map(|holder| (address.clone(), holder.to_string()))
         })
         .collect()
 }

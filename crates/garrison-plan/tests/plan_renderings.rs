@@ -76,9 +76,9 @@ fn state(model: &Model, overrides: &[(&str, Value)]) -> StateDoc {
         doc.resources.insert(
             address.clone(),
             ResourceState {
-                address: address.clone(),
-                kind: r.address.kind.to_string(),
-                remote_id: ids[&address].clone(),
+                address: r.address.clone().into(),
+                kind: r.address.kind,
+                remote_id: ids[&address].clone().into(),
                 name: r.name.clone(),
                 region: r.region.clone(),
                 attributes: attrs,

@@ -128,9 +128,9 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                 }
             }
             ResourceState {
-                address: address.clone(),
-                kind: addr.kind.to_string(),
-                remote_id: ids[address].clone(),
+                address: addr.clone().into(),
+                kind: addr.kind,
+                remote_id: ids[address].clone().into(),
                 name: resource.name.clone(),
                 region: resource.region.clone(),
                 attributes: attrs,
@@ -144,9 +144,13 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
             }
         } else {
             ResourceState {
-                address: address.clone(),
-                kind: entry["kind"].as_str().unwrap_or_default().to_string(),
-                remote_id: ids[address].clone(),
+                address: address.parse().expect("a fixture's state key"),
+                kind: entry["kind"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .parse()
+                    .expect("a fixture's kind"),
+                remote_id: ids[address].clone().into(),
                 name: entry["name"].as_str().unwrap_or_default().to_string(),
                 region: entry["region"].as_str().unwrap_or_default().to_string(),
                 attributes: {

@@ -161,7 +161,11 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<StateDoc, Error> {
         serde_json::from_value(value).map_err(|e| corrupt(format!("unexpected shape: {e}")))?;
     // An older version is read as the current one, and written as it next time.
     doc.format_version = FORMAT_VERSION;
-    if let Some((key, r)) = doc.resources.iter().find(|(k, r)| **k != r.address) {
+    if let Some((key, r)) = doc
+        .resources
+        .iter()
+        .find(|(k, r)| **k != r.address.to_string())
+    {
         return Err(corrupt(format!(
             "resource filed under `{key}` has address `{}`",
             r.address

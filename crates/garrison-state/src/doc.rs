@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use garrison_core::{Kind, RemoteId, StateKey};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -20,7 +21,8 @@ pub struct StateDoc {
     pub lineage: Uuid,
     /// Bumped once per persisted change.
     pub serial: u64,
-    /// Resources by address (`vm.trainer`), each carrying its address again.
+    /// Resources by the spelling of their [`StateKey`] (`vm.trainer`, `vm.x (deposed 42)`),
+    /// each carrying its key again.
     #[serde(default)]
     pub resources: BTreeMap<String, ResourceState>,
     /// Output values by name.
@@ -50,12 +52,13 @@ impl StateDoc {
 /// What Garrison knows about one remote resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceState {
-    /// Config address, e.g. `vm.trainer`; equal to its key in [`StateDoc::resources`].
-    pub address: String,
+    /// Config address, e.g. `vm.trainer`, or a deposed key (`vm.x (deposed 42)`); its
+    /// spelling is its key in [`StateDoc::resources`].
+    pub address: StateKey,
     /// Resource kind, e.g. `vm`, `volume`.
-    pub kind: String,
+    pub kind: Kind,
     /// The id the cloud gave it.
-    pub remote_id: String,
+    pub remote_id: RemoteId,
     /// The unique cloud name.
     pub name: String,
     /// Region, empty for global kinds.

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use garrison_core::{JournalAction, Kind, StateKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -37,12 +38,12 @@ pub struct Intent {
     pub op_id: u64,
     /// The run.
     pub run_id: Uuid,
-    /// Config address.
-    pub address: String,
+    /// The state entry the operation works on.
+    pub address: StateKey,
     /// Resource kind.
-    pub kind: String,
-    /// `create`, `update`, `delete`, `replace`, ...
-    pub action: String,
+    pub kind: Kind,
+    /// `create`, `update` or `delete`.
+    pub action: JournalAction,
     /// The unique cloud name the operation uses.
     pub name: String,
     /// Region, empty for global kinds.
@@ -69,8 +70,8 @@ pub struct Completed {
     pub op_id: u64,
     /// The run.
     pub run_id: Uuid,
-    /// Config address whose state changes.
-    pub address: String,
+    /// The state entry that changes.
+    pub address: StateKey,
     /// What happened.
     pub outcome: Outcome,
 }
@@ -88,6 +89,10 @@ impl Completed {
 /// What an operation did to the state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "Upserted is the common outcome; boxing it would only add an allocation"
+)]
 pub enum Outcome {
     /// The resource now exists with this state (created, updated or adopted).
     Upserted(ResourceState),

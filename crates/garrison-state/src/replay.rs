@@ -34,11 +34,11 @@ pub(crate) fn apply(state: &mut StateDoc, record: &JournalRecord) -> bool {
                 Outcome::Upserted(resource) => {
                     let mut resource = resource.clone();
                     resource.address.clone_from(&done.address);
-                    state.resources.insert(done.address.clone(), resource);
+                    state.resources.insert(done.address.to_string(), resource);
                     true
                 }
                 Outcome::Deleted => {
-                    state.resources.remove(&done.address);
+                    state.resources.remove(&done.address.to_string());
                     true
                 }
                 Outcome::Failed { .. } => false,

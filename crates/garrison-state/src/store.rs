@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use garrison_core::{JournalAction, Kind, StateKey};
 use uuid::Uuid;
 
 use crate::backend::Backend;
@@ -27,12 +28,12 @@ pub struct Recovery {
 /// An operation about to start, for [`Store::record_intent`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpSpec {
-    /// Config address.
-    pub address: String,
+    /// The state entry the operation works on.
+    pub address: StateKey,
     /// Resource kind.
-    pub kind: String,
-    /// `create`, `update`, `delete`, ...
-    pub action: String,
+    pub kind: Kind,
+    /// `create`, `update` or `delete`.
+    pub action: JournalAction,
     /// The unique cloud name.
     pub name: String,
     /// Region, empty for global kinds.
@@ -187,13 +188,13 @@ impl Store {
     pub fn record_completion(
         &mut self,
         op: OpRef,
-        address: &str,
+        address: &StateKey,
         outcome: Outcome,
     ) -> Result<(), Error> {
         self.append(JournalRecord::Completed(Completed {
             op_id: op.op_id,
             run_id: op.run_id,
-            address: address.to_string(),
+            address: address.clone(),
             outcome,
         }))
     }

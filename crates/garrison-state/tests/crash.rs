@@ -49,15 +49,19 @@ fn child(path: &str, prefix: &str) -> ! {
         let (address, action, outcome) = match op {
             Op::Upsert(a) => {
                 let r = common::resource(&a);
-                (a, "create", Outcome::Upserted(r))
+                (
+                    a,
+                    garrison_core::JournalAction::Create,
+                    Outcome::Upserted(r),
+                )
             }
-            Op::Delete(a) => (a, "delete", Outcome::Deleted),
+            Op::Delete(a) => (a, garrison_core::JournalAction::Delete, Outcome::Deleted),
         };
         let mut spec = common::create(&address);
-        spec.action = action.into();
+        spec.action = action;
         let id = store.record_intent(spec).expect("intent");
         store
-            .record_completion(id, &address, outcome)
+            .record_completion(id, &common::key(&address), outcome)
             .expect("completion");
         let _ = writeln!(out, "ack {i}");
         let _ = out.flush();

@@ -158,7 +158,7 @@ fn malformed_files_are_corrupt_not_panics() {
 fn resource_under_the_wrong_address_is_corrupt() {
     let mut doc = common::doc(1, &["vm.a"]);
     if let Some(r) = doc.resources.get_mut("vm.a") {
-        r.address = "vm.b".into();
+        r.address = common::key("vm.b");
     }
     let bytes = encode(&doc).expect("encode");
     let err = decode(Path::new("s.json"), &bytes).expect_err("mismatch");

@@ -17,7 +17,7 @@ fn interrupted_run() -> (tempfile::TempDir, LocalBackend) {
     let mut vm = common::resource("vm.a");
     vm.remote_id = "7".into();
     store
-        .record_completion(op, "vm.a", Outcome::Upserted(vm))
+        .record_completion(op, &common::key("vm.a"), Outcome::Upserted(vm))
         .expect("completion");
     drop(store); // no checkpoint: the journal stays for the next open
     (dir, backend)

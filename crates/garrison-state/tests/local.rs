@@ -133,7 +133,7 @@ fn completed(address: &str) -> JournalRecord {
     JournalRecord::Completed(garrison_state::Completed {
         op_id: 1,
         run_id: uuid::Uuid::nil(),
-        address: address.into(),
+        address: common::key(address),
         outcome: Outcome::Upserted(common::resource(address)),
     })
 }

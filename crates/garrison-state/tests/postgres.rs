@@ -68,9 +68,9 @@ fn intent(op_id: u64, address: &str) -> JournalRecord {
     JournalRecord::Intent(garrison_state::Intent {
         op_id,
         run_id: uuid::Uuid::nil(),
-        address: address.into(),
-        kind: "vm".into(),
-        action: "create".into(),
+        address: common::key(address),
+        kind: garrison_core::Kind::Vm,
+        action: garrison_core::JournalAction::Create,
         name: address.replace('.', "-"),
         region: "NORWAY-1".into(),
         at: "2025-01-02T03:04:05.000Z".into(),
@@ -360,7 +360,11 @@ fn store_replays_a_journal_left_by_a_crashed_store() {
             .record_intent(common::create(address))
             .expect("intent");
         store
-            .record_completion(op, address, Outcome::Upserted(common::resource(address)))
+            .record_completion(
+                op,
+                &common::key(address),
+                Outcome::Upserted(common::resource(address)),
+            )
             .expect("completion");
     }
     store
@@ -381,7 +385,7 @@ fn store_replays_a_journal_left_by_a_crashed_store() {
     let addresses: Vec<_> = store.state().resources.keys().cloned().collect();
     assert_eq!(addresses, ["vm.a", "vm.b"]);
     assert_eq!(store.unresolved().len(), 1);
-    assert_eq!(store.unresolved()[0].address, "vm.c");
+    assert_eq!(store.unresolved()[0].address.to_string(), "vm.c");
     let backend = store.backend();
     assert!(backend.journal_read().expect("journal").records.is_empty());
     let persisted = backend.read().expect("read").expect("state written");
@@ -406,7 +410,11 @@ fn bytes_written_grow_linearly_with_the_journal_until_checkpoint() {
             .record_intent(common::create(&address))
             .expect("intent");
         store
-            .record_completion(op, &address, Outcome::Upserted(common::resource(&address)))
+            .record_completion(
+                op,
+                &common::key(&address),
+                Outcome::Upserted(common::resource(&address)),
+            )
             .expect("completion");
         per_op.push(store.bytes_written() - before);
     }

@@ -11,9 +11,9 @@ fn intent(run: Uuid, op: u64, address: &str) -> JournalRecord {
     JournalRecord::Intent(Intent {
         op_id: op,
         run_id: run,
-        address: address.into(),
-        kind: "vm".into(),
-        action: "create".into(),
+        address: common::key(address),
+        kind: garrison_core::Kind::Vm,
+        action: garrison_core::JournalAction::Create,
         name: format!("n-{op}"),
         region: "US-1".into(),
         at: "2025-01-01T00:00:00Z".into(),
@@ -24,7 +24,7 @@ fn done(run: Uuid, op: u64, address: &str, outcome: Outcome) -> JournalRecord {
     JournalRecord::Completed(Completed {
         op_id: op,
         run_id: run,
-        address: address.into(),
+        address: common::key(address),
         outcome,
     })
 }
@@ -62,7 +62,7 @@ fn completions_apply_in_order_and_bump_the_serial_once() {
     assert_eq!(addresses, ["vm.a", "vm.keep"]);
     assert_eq!(r.applied, 4);
     assert_eq!(r.unresolved.len(), 1);
-    assert_eq!(r.unresolved[0].address, "vm.c");
+    assert_eq!(r.unresolved[0].address.to_string(), "vm.c");
     assert_eq!(r.state.pending, r.unresolved);
 }
 
@@ -117,7 +117,7 @@ fn store_journals_then_checkpoints() {
     let op = store.record_intent(common::create("vm.a")).expect("intent");
     assert_eq!(store.unresolved().len(), 1);
     store
-        .record_completion(op, "vm.a", upserted("vm.a"))
+        .record_completion(op, &common::key("vm.a"), upserted("vm.a"))
         .expect("completion");
     assert!(store.unresolved().is_empty());
     assert_eq!(store.state().serial, 1);
@@ -145,7 +145,7 @@ fn reopening_replays_an_interrupted_run_and_keeps_unresolved_intents() {
     store.checkpoint().expect("checkpoint");
     let a = store.record_intent(common::create("vm.a")).expect("intent");
     store
-        .record_completion(a, "vm.a", upserted("vm.a"))
+        .record_completion(a, &common::key("vm.a"), upserted("vm.a"))
         .expect("completion");
     let b = store.record_intent(common::create("vm.b")).expect("intent");
     // Crash: no checkpoint, no completion for vm.b; the lock is released by drop (a real
@@ -183,7 +183,7 @@ fn open_after_a_torn_journal_reports_it() {
     let mut store = open(&backend);
     let a = store.record_intent(common::create("vm.a")).expect("intent");
     store
-        .record_completion(a, "vm.a", upserted("vm.a"))
+        .record_completion(a, &common::key("vm.a"), upserted("vm.a"))
         .expect("completion");
     drop(store);
     let mut bytes = std::fs::read(backend.journal_path()).expect("read");
@@ -202,7 +202,7 @@ fn peek_reads_without_locking_or_writing() {
     let mut store = open(&backend);
     let a = store.record_intent(common::create("vm.a")).expect("intent");
     store
-        .record_completion(a, "vm.a", upserted("vm.a"))
+        .record_completion(a, &common::key("vm.a"), upserted("vm.a"))
         .expect("completion");
     // The store still holds the lock: peek works anyway.
     let peeked = Store::peek(&backend).expect("peek");
@@ -239,7 +239,7 @@ fn bytes_for(n: usize) -> (u64, u64) {
             .record_intent(common::create(&address))
             .expect("intent");
         store
-            .record_completion(op, &address, upserted(&address))
+            .record_completion(op, &common::key(&address), upserted(&address))
             .expect("completion");
     }
     let journal = store.bytes_written();

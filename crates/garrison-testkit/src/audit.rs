@@ -90,7 +90,7 @@ pub fn audit(sim: &Value, state: &StateDoc) -> Audit {
     let mut claimed: BTreeMap<(String, String), usize> = BTreeMap::new();
     for rs in state.resources.values() {
         *claimed
-            .entry((rs.kind.clone(), rs.remote_id.clone()))
+            .entry((rs.kind.to_string(), rs.remote_id.to_string()))
             .or_default() += 1;
     }
     out.shared_ids = claimed
@@ -119,9 +119,12 @@ pub fn audit(sim: &Value, state: &StateDoc) -> Audit {
     }
     let remote = remote_ids(sim);
     for rs in state.resources.values() {
-        if !remote.contains(&(rs.kind.clone(), rs.remote_id.clone())) {
-            out.lost
-                .push((rs.address.clone(), rs.kind.clone(), rs.remote_id.clone()));
+        if !remote.contains(&(rs.kind.to_string(), rs.remote_id.to_string())) {
+            out.lost.push((
+                rs.address.to_string(),
+                rs.kind.to_string(),
+                rs.remote_id.to_string(),
+            ));
         }
     }
     out

@@ -28,7 +28,13 @@ impl Ctx {
             .iter()
             .map(|a| self.id_of(a))
             .collect::<Result<_, _>>()?;
-        let op = self.intent(&step.address, Kind::Vm, "update", &name, &region)?;
+        let op = self.intent(
+            &step.address,
+            Kind::Vm,
+            garrison_config::model::JournalAction::Update,
+            &name,
+            &region,
+        )?;
         let timeout = self.timeout(Kind::Vm, Op::Update);
         let old_vm = Id::new(from_remote_id);
         let result = self.move_volumes(step, &old_vm, &new_vm, &ids).await;

@@ -17,7 +17,7 @@ impl Ctx {
                 None => Err(format!("`{from}` is not in the state: nothing to move")),
             };
         };
-        entry.address = step.address.clone();
+        entry.address = super::state_key(&step.address)?;
         if let Some(resource) = self.resource(&step.address) {
             entry.dependencies = garrison_plan::graph::dependencies(resource)
                 .into_iter()

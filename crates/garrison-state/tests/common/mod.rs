@@ -3,7 +3,13 @@
 
 use std::collections::BTreeMap;
 
+use garrison_core::{JournalAction, StateKey};
 use garrison_state::{LocalBackend, OpSpec, ResourceState, StateDoc};
+
+/// The state key spelled `address` (`vm.a`, `vm.a (deposed 7)`).
+pub fn key(address: &str) -> StateKey {
+    address.parse().expect("a state key")
+}
 
 /// A resource at `address` with a small attribute map.
 pub fn resource(address: &str) -> ResourceState {
@@ -11,9 +17,9 @@ pub fn resource(address: &str) -> ResourceState {
     attributes.insert("size".into(), serde_json::json!(100));
     attributes.insert("status".into(), serde_json::json!("ACTIVE"));
     ResourceState {
-        address: address.to_string(),
-        kind: address.split('.').next().unwrap_or("vm").to_string(),
-        remote_id: format!("id-{address}"),
+        address: key(address),
+        kind: key(address).kind(),
+        remote_id: format!("id-{address}").into(),
         name: format!("name-{}", address.replace('.', "-")),
         region: "NORWAY-1".into(),
         attributes,
@@ -38,9 +44,9 @@ pub fn doc(serial: u64, addresses: &[&str]) -> StateDoc {
 /// A create operation for `address`.
 pub fn create(address: &str) -> OpSpec {
     OpSpec {
-        address: address.to_string(),
-        kind: "vm".into(),
-        action: "create".into(),
+        address: key(address),
+        kind: garrison_core::Kind::Vm,
+        action: JournalAction::Create,
         name: format!("name-{}", address.replace('.', "-")),
         region: "NORWAY-1".into(),
     }

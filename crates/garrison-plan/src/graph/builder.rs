@@ -1,0 +1,54 @@
+//! The step builder: steps indexed by (address, role), and the edges between them.
+
+use std::collections::HashMap;
+
+use garrison_config::model::Kind;
+
+use crate::step::{Step, StepOp};
+
+/// What a step is for, within its address (an address has at most one step per role).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) enum Role {
+    Create,
+    Delete,
+    Release,
+    Update,
+    Forget,
+    Attach,
+    Move,
+    Settle,
+    HandOver,
+}
+
+#[derive(Default)]
+pub(super) struct Builder {
+    pub(super) steps: Vec<Step>,
+    index: HashMap<(String, Role), usize>,
+}
+
+impl Builder {
+    pub(super) fn add(&mut self, address: &str, kind: Kind, role: Role, op: StepOp) -> usize {
+        let id = self.steps.len();
+        self.steps.push(Step {
+            id,
+            address: address.to_string(),
+            kind,
+            op,
+            after: Vec::new(),
+        });
+        self.index.insert((address.to_string(), role), id);
+        id
+    }
+
+    pub(super) fn get(&self, address: &str, role: Role) -> Option<usize> {
+        self.index.get(&(address.to_string(), role)).copied()
+    }
+
+    pub(super) fn edge(&mut self, before: Option<usize>, after: Option<usize>) {
+        if let (Some(b), Some(a)) = (before, after) {
+            if a != b && !self.steps[a].after.contains(&b) {
+                self.steps[a].after.push(b);
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The executable steps of a plan: one or two per change, the firewall attachment sets, and
+//! the edges that order them (references first, deletes after what let go).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use garrison_config::model::{Kind, Model, Resource, Spec};
+
+use crate::action::{Action, ResourceChange};
+use crate::planner::{Current, Decision, IdIndex};
+use crate::schema::firewall;
+use crate::step::{Step, StepOp, UpdateOp};
+
+use super::builder::{Builder, Role};
+use super::dependencies;
+
+/// What the step phases read.
+struct Inputs<'x, 'a> {
+    wanted: &'x [&'a Resource],
+    current: &'x BTreeMap<&'a str, Current<'a>>,
+    changes: &'x BTreeMap<String, ResourceChange>,
+    decisions: &'x BTreeMap<String, Decision>,
+    ids: &'x IdIndex,
+    renewed: &'x BTreeSet<String>,
+}
+
+/// The executable steps of a plan, in a valid order, with their edges.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn steps(
+    _model: &Model,
+    wanted: &[&Resource],
+    current: &BTreeMap<&str, Current<'_>>,
+    changes: &BTreeMap<String, ResourceChange>,
+    decisions: &BTreeMap<String, Decision>,
+    ids: &IdIndex,
+    renewed: &BTreeSet<String>,
+    moves: &BTreeMap<String, String>,
+) -> Vec<Step> {
+    let inputs = Inputs {
+        wanted,
+        current,
+        changes,
+        decisions,
+        ids,
+        renewed,
+    };
+    let mut b = Builder::default();
+    // Moves first: everything else at the new address uses the moved state entry.
+    for (to, from) in moves {
+        if let Some(change) = changes.get(to) {
+            b.add(
+                to,
+                change.kind,
+                Role::Move,
+                StepOp::Move { from: from.clone() },
+            );
+        }
+    }
+    for (address, change) in changes {
+        change_steps(&mut b, &inputs, address, change);
+    }
+    firewall_attachments(&mut b, &inputs);
+    reference_edges(&mut b, wanted);
+    delete_edges(&mut b, current);
+
+    let mut steps = b.steps;
+    crate::ordering::add_edges(&mut steps, wanted, current, changes);
+    super::order::order(steps)
+}
+
+/// The steps of one change.
+fn change_steps(b: &mut Builder, inputs: &Inputs<'_, '_>, address: &str, change: &ResourceChange) {
+    let kind = change.kind;
+    let remote_id = change.remote_id.clone().unwrap_or_default();
+    match change.action {
+        Action::NoOp => {}
+        Action::Create => {
+            b.add(address, kind, Role::Create, StepOp::Create);
+        }
+        Action::Update => {
+            let ops = inputs
+                .decisions
+                .get(address)
+                .map(|d| d.ops.clone())
+                .unwrap_or_default();
+            update_steps(b, address, kind, remote_id, ops);
+        }
+        Action::Replace => replace_steps(b, inputs, address, change, remote_id),
+        Action::Delete => {
+            b.add(address, kind, Role::Delete, StepOp::Delete { remote_id });
+        }
+        Action::Forget => {
+            b.add(address, kind, Role::Forget, StepOp::Forget);
+        }
+        Action::Wait => {
+            b.add(address, kind, Role::Settle, StepOp::Settle { remote_id });
+        }
+    }
+}
+
+/// An update: the ops that let go of other resources first (their own step), then the rest.
+fn update_steps(b: &mut Builder, address: &str, kind: Kind, remote_id: String, ops: Vec<UpdateOp>) {
+    let (release, rest): (Vec<UpdateOp>, Vec<UpdateOp>) =
+        ops.into_iter().partition(UpdateOp::is_release);
+    if !release.is_empty() {
+        b.add(
+            address,
+            kind,
+            Role::Release,
+            StepOp::Update {
+                remote_id: remote_id.clone(),
+                ops: release,
+            },
+        );
+    }
+    if !rest.is_empty() {
+        b.add(
+            address,
+            kind,
+            Role::Update,
+            StepOp::Update {
+                remote_id,
+                ops: rest,
+            },
+        );
+    }
+    let release = b.get(address, Role::Release);
+    let update = b.get(address, Role::Update);
+    b.edge(release, update);
+}
+
+/// A replacement: delete and create, in the order the change decided (with the volumes
+/// handed over between them when the create comes first).
+fn replace_steps(
+    b: &mut Builder,
+    inputs: &Inputs<'_, '_>,
+    address: &str,
+    change: &ResourceChange,
+    remote_id: String,
+) {
+    let kind = change.kind;
+    let old_id = remote_id.clone();
+    let delete = b.add(address, kind, Role::Delete, StepOp::Delete { remote_id });
+    let create = b.add(address, kind, Role::Create, StepOp::Create);
+    if change.create_before_destroy {
+        b.edge(Some(create), Some(delete));
+        let volumes = crate::handover::volumes(
+            address,
+            inputs.wanted,
+            inputs.current,
+            inputs.ids,
+            inputs.renewed,
+        );
+        if !volumes.is_empty() {
+            let hand_over = b.add(
+                address,
+                kind,
+                Role::HandOver,
+                StepOp::HandOverVolumes {
+                    from_remote_id: old_id,
+                    volumes,
+                },
+            );
+            b.edge(Some(create), Some(hand_over));
+            b.edge(Some(hand_over), Some(delete));
+        }
+    } else {
+        b.edge(Some(delete), Some(create));
+    }
+}
+
+/// Firewall attachment sets: the API replaces the whole set, so one step per firewall
+/// sets it once every VM in it exists.
+fn firewall_attachments(b: &mut Builder, inputs: &Inputs<'_, '_>) {
+    let Inputs {
+        wanted,
+        current,
+        changes,
+        ids,
+        renewed,
+        ..
+    } = *inputs;
+    let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in wanted {
+        let address = r.address.to_string();
+        // Neither recorded nor planned: blocked, it will not exist.
+        if !current.contains_key(address.as_str()) && !changes.contains_key(&address) {
+            continue;
+        }
+        if let Spec::Vm(vm) = &r.spec {
+            for fw in &vm.firewalls {
+                members
+                    .entry(fw.to_string())
+                    .or_default()
+                    .push(r.address.to_string());
+            }
+        }
+    }
+    for r in wanted.iter().filter(|r| r.address.kind == Kind::Firewall) {
+        let fw = r.address.to_string();
+        let mut want: Vec<String> = members.get(&fw).cloned().unwrap_or_default();
+        want.sort();
+        want.dedup();
+        let observed = current.get(fw.as_str()).and_then(|c| c.observed.as_ref());
+        let mut have = ids.addresses_of(
+            Kind::Vm,
+            observed.and_then(|o| o.get(firewall::ATTACHED_VMS)),
+        );
+        have.sort();
+        // A VM deleted by this plan leaves the firewall with its delete: no extra call (U5).
+        have.retain(|vm| {
+            !changes
+                .get(vm)
+                .is_some_and(|c| matches!(c.action, Action::Delete | Action::Forget))
+        });
+        let fw_renewed = renewed.contains(&fw);
+        let need = (fw_renewed && !want.is_empty())
+            || (!fw_renewed && want != have)
+            || want.iter().any(|vm| renewed.contains(vm));
+        if !need {
+            continue;
+        }
+        let attach = b.add(
+            &fw,
+            Kind::Firewall,
+            Role::Attach,
+            StepOp::SyncFirewallAttachments { vms: want.clone() },
+        );
+        let fw_create = b.get(&fw, Role::Create);
+        b.edge(fw_create, Some(attach));
+        for vm in &want {
+            let c = b.get(vm, Role::Create);
+            let u = b.get(vm, Role::Update);
+            b.edge(c, Some(attach));
+            b.edge(u, Some(attach));
+        }
+    }
+}
+
+/// Creates and updates wait for what they reference to be created.
+fn reference_edges(b: &mut Builder, wanted: &[&Resource]) {
+    for r in wanted {
+        let address = r.address.to_string();
+        let create = b.get(&address, Role::Create);
+        let update = b.get(&address, Role::Update);
+        if create.is_none() && update.is_none() {
+            continue;
+        }
+        for dep in dependencies(r) {
+            let dep_create = b.get(&dep, Role::Create);
+            b.edge(dep_create, create);
+            b.edge(dep_create, update);
+            // ... and for what they reference to settle.
+            let dep_settle = b.get(&dep, Role::Settle);
+            b.edge(dep_settle, create);
+            b.edge(dep_settle, update);
+        }
+    }
+}
+
+/// Deletes wait for everything that depended on the deleted resource (per state) to be
+/// deleted or to let go of it.
+fn delete_edges(b: &mut Builder, current: &BTreeMap<&str, Current<'_>>) {
+    for (address, cur) in current {
+        for dep in &cur.state.dependencies {
+            let Some(dep_delete) = b.get(dep, Role::Delete) else {
+                continue;
+            };
+            let first = b
+                .get(address, Role::Delete)
+                .or_else(|| b.get(address, Role::Release))
+                .or_else(|| b.get(address, Role::Update));
+            b.edge(first, Some(dep_delete));
+        }
+    }
+}

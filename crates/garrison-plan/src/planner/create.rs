@@ -1,0 +1,57 @@
+//! The change of a resource that is created: every attribute it will have.
+
+use garrison_config::model::Resource;
+use serde_json::json;
+
+use crate::action::{Action, After, AttrChange, ResourceChange};
+use crate::desired::Attrs;
+use crate::schema::{self, Update};
+
+use super::{is_sensitive, Decision};
+
+pub(super) fn create_change(
+    resource: &Resource,
+    desired: &Attrs,
+    reasons: Vec<String>,
+) -> (ResourceChange, Decision) {
+    let kind = resource.address.kind;
+    let attrs = schema::attrs(kind)
+        .iter()
+        .filter_map(|spec| {
+            let after = if spec.update == Update::Computed {
+                After::Unknown
+            } else {
+                match desired.get(spec.name) {
+                    Some(v) if !v.is_null() && v != &json!([]) => After::Known(v.clone()),
+                    _ => return None,
+                }
+            };
+            Some(AttrChange {
+                name: spec.name.to_string(),
+                before: None,
+                after: Some(after),
+                forces_replacement: false,
+                sensitive: is_sensitive(resource, spec.name),
+                multiline: spec.multiline,
+                replaced: Vec::new(),
+            })
+        })
+        .collect();
+    (
+        ResourceChange {
+            address: resource.address.to_string(),
+            kind,
+            action: Action::Create,
+            name: resource.name.clone(),
+            region: resource.region.clone(),
+            remote_id: None,
+            attrs,
+            reasons,
+            create_before_destroy: resource.lifecycle.create_before_destroy,
+            cost_before: None,
+            cost_after: None,
+            moved_from: None,
+        },
+        Decision { ops: Vec::new() },
+    )
+}

@@ -1,0 +1,166 @@
+//! Planning one resource the config wants: created, created again, updated, replaced, moved
+//! or kept; then the refusals tied to it (protected, create-before-destroy under one name).
+
+use garrison_config::model::Resource;
+use garrison_state::ResourceState;
+use serde_json::json;
+
+use crate::action::{Action, Drift, ResourceChange};
+use crate::desired::{self, Attrs};
+use crate::error::PlanError;
+use crate::keys;
+use crate::protect;
+
+use super::create::create_change;
+use super::drift::drift_of;
+use super::names::name_taken;
+use super::sensitive::redact;
+use super::update::update_change;
+use super::{Current, Decision, Run};
+
+impl<'a> Run<'a> {
+    /// Plans `resource` (its dependencies are planned already).
+    pub(super) fn plan_wanted(&mut self, resource: &'a Resource) {
+        // Taken out while this resource is planned, so the phases below can add to the run.
+        let current = std::mem::take(&mut self.current);
+        let address = resource.address.to_string();
+        let desired = desired::desired(resource);
+        let moved_from = self.moves.get(&address).cloned();
+        let cur = current
+            .get(address.as_str())
+            .or_else(|| moved_from.as_deref().and_then(|f| current.get(f)));
+        let (mut change, decision) = match cur {
+            None => {
+                self.errors
+                    .extend(name_taken(resource, self.remote, self.state, None));
+                create_change(resource, &desired, Vec::new())
+            }
+            Some(Current {
+                observed: None,
+                state: rs,
+            }) => self.created_again(resource, &desired, rs),
+            Some(Current {
+                observed: Some(observed),
+                state: rs,
+            }) => self.existing(resource, &desired, rs, observed, moved_from.as_deref()),
+        };
+        if matches!(change.action, Action::Create | Action::Replace) {
+            self.renewed.insert(address.clone());
+        }
+        self.refusals(resource, &change, cur);
+        crate::cloud_init::show_text(&mut change, resource, cur.map(|c| c.state));
+        self.decisions.insert(address.clone(), decision);
+        self.changes.insert(address, redact(change));
+        self.current = current;
+    }
+
+    /// A resource the state holds but the cloud no longer has.
+    fn created_again(
+        &mut self,
+        resource: &Resource,
+        desired: &Attrs,
+        rs: &ResourceState,
+    ) -> (ResourceChange, Decision) {
+        // D5: "create again" collides like any create (e.g. a restored older state).
+        self.errors
+            .extend(name_taken(resource, self.remote, self.state, Some(rs)));
+        self.drift.push(Drift {
+            address: resource.address.to_string(),
+            attr: None,
+            recorded: Some(json!(rs.remote_id)),
+            actual: None,
+            sensitive: false,
+        });
+        create_change(
+            resource,
+            desired,
+            vec!["deleted outside Garrison: it will be created again".into()],
+        )
+    }
+
+    /// A resource the state holds and the cloud has (possibly under its old address).
+    fn existing(
+        &mut self,
+        resource: &Resource,
+        desired: &Attrs,
+        rs: &ResourceState,
+        observed: &Attrs,
+        moved_from: Option<&str>,
+    ) -> (ResourceChange, Decision) {
+        let address = resource.address.to_string();
+        let (mut change, decision) = update_change(
+            resource,
+            desired,
+            rs,
+            observed,
+            &self.ids,
+            &self.renewed,
+            &mut self.errors,
+        );
+        match moved_from {
+            Some(from) if change.action == Action::Replace => {
+                // Not kept after all: destroyed at `from` (the leaving loop), then
+                // created here, after the delete (same cloud name).
+                self.moves.remove(&address);
+                let mut reasons = vec![crate::moves::replaced_reason(from, &rs.name)];
+                reasons.extend(change.reasons);
+                create_change(resource, desired, reasons)
+            }
+            Some(from) => {
+                let mut reasons = crate::moves::moved_reasons(from, &address, &rs.name);
+                reasons.append(&mut change.reasons);
+                change.reasons = reasons;
+                change.moved_from = Some(from.to_string());
+                protect::settings_change(resource, rs, &mut change);
+                (change, decision)
+            }
+            None => {
+                if self.remote.refreshed {
+                    self.drift
+                        .extend(drift_of(&address, resource, rs, observed, &self.ids));
+                }
+                protect::settings_change(resource, rs, &mut change);
+                if change.action == Action::Replace
+                    && keys::lost_private_key(resource, rs).is_some()
+                    && keys::used_create_before_destroy(&self.wanted, &address)
+                {
+                    change.create_before_destroy = true;
+                }
+                (change, decision)
+            }
+        }
+    }
+
+    /// Refusals tied to this resource's change: replacing a protected resource, and a
+    /// create-before-destroy that would need its own name twice.
+    fn refusals(
+        &mut self,
+        resource: &Resource,
+        change: &ResourceChange,
+        cur: Option<&Current<'_>>,
+    ) {
+        let address = &change.address;
+        if change.action == Action::Replace && resource.protect {
+            self.errors.push(PlanError::Protected {
+                address: address.clone(),
+                verb: "replaced",
+                detail: format!(" ({})", change.reasons.join("; ")),
+                src: None,
+                at: None,
+            });
+        }
+        // A broken object is replaced destroy-first (`change.create_before_destroy` is off):
+        // it serves nothing, and it holds the name.
+        if change.action == Action::Replace && change.create_before_destroy {
+            let old_name = cur.map(|c| c.state.name.as_str()).unwrap_or_default();
+            if old_name == resource.name {
+                self.errors.push(PlanError::CreateBeforeDestroyName {
+                    address: address.clone(),
+                    name: resource.name.clone(),
+                    src: None,
+                    at: None,
+                });
+            }
+        }
+    }
+}

@@ -133,18 +133,10 @@ impl Ctx {
         sink: EventSink,
         steps: &[Step],
     ) -> Self {
-        // A create that a delete of the same address waits for: create-before-destroy.
         let create_before_destroy = steps
             .iter()
-            .filter(|d| matches!(d.op, StepOp::Delete { .. }))
-            .filter(|d| {
-                d.after.iter().any(|&c| {
-                    steps
-                        .get(c)
-                        .is_some_and(|c| c.address == d.address && matches!(c.op, StepOp::Create))
-                })
-            })
-            .map(|d| d.address.clone())
+            .filter(|s| s.create_before_destroy)
+            .map(|s| s.address.clone())
             .collect();
         let handed_over = steps
             .iter()

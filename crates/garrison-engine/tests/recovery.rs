@@ -297,6 +297,7 @@ fn step(id: usize, kind: Kind, after: &[usize]) -> Step {
         kind,
         op: StepOp::Create,
         after: after.to_vec(),
+        create_before_destroy: false,
     }
 }
 

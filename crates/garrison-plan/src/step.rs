@@ -15,6 +15,10 @@ pub struct Step {
     pub op: StepOp,
     /// Steps that must finish first (ids).
     pub after: Vec<usize>,
+    /// The Create and the Delete of a create-before-destroy replacement (the create deposes
+    /// the object it replaces). Absent reads as false.
+    #[serde(default)]
+    pub create_before_destroy: bool,
 }
 
 /// What a step does.
@@ -116,5 +120,45 @@ impl UpdateOp {
                 | UpdateOp::DeleteSecurityRules { .. }
                 | UpdateOp::DeleteFirewallRules { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(id: usize, op: StepOp, after: &[usize]) -> Step {
+        Step {
+            id,
+            address: "vm.box".into(),
+            kind: Kind::Vm,
+            op,
+            after: after.to_vec(),
+            create_before_destroy: false,
+        }
+    }
+
+    fn delete() -> StepOp {
+        StepOp::Delete {
+            remote_id: "5".into(),
+        }
+    }
+
+    #[test]
+    fn a_step_saved_before_the_flag_reads_as_not_create_before_destroy() {
+        let old = r#"{"id":3,"address":"vm.box","kind":"vm","op":{"op":"delete","remote_id":"5"},"after":[0,2]}"#;
+        let step: Step = serde_json::from_str(old).expect("an old saved-plan step");
+        assert!(!step.create_before_destroy);
+        assert_eq!(step.op, delete());
+        assert_eq!(step.after, [0, 2]);
+    }
+
+    #[test]
+    fn the_flag_round_trips() {
+        let mut s = step(0, StepOp::Create, &[]);
+        s.create_before_destroy = true;
+        let text = serde_json::to_string(&s).expect("serialize");
+        assert!(text.contains(r#""create_before_destroy":true"#), "{text}");
+        assert_eq!(serde_json::from_str::<Step>(&text).expect("parse"), s);
     }
 }

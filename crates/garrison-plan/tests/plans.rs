@@ -21,7 +21,9 @@ use garrison_config::model::{Kind, Model};
 use garrison_config::{load_dir, VarInputs};
 use garrison_plan::desired::desired;
 use garrison_plan::schema::{self, Link};
-use garrison_plan::{plan, render, Observed, PlanOptions, Prices, RemoteView, Stock};
+use garrison_plan::{
+    plan, render, Observed, Plan, PlanFailure, PlanOptions, Prices, RemoteView, StepOp, Stock,
+};
 use garrison_state::{ResourceState, StateDoc};
 use serde_json::{json, Map, Value};
 
@@ -221,10 +223,11 @@ fn build_remote(state: &StateDoc, spec: Option<Value>) -> RemoteView {
     view
 }
 
-fn check(dir: &Path) -> String {
+/// The plan of a case (`Err` is the config's failure as text).
+fn plan_case(dir: &Path) -> Result<Result<Plan, PlanFailure>, String> {
     let loaded = match load_dir(dir, &VarInputs::default()) {
         Ok(l) => l,
-        Err(failure) => return format!("config failed: {failure:?}"),
+        Err(failure) => return Err(format!("config failed: {failure:?}")),
     };
     let model = loaded.model;
     let read = |name: &str| {
@@ -235,7 +238,15 @@ fn check(dir: &Path) -> String {
     let state = build_state(&model, &read("state.json").unwrap_or(json!({})));
     let remote = build_remote(&state, read("remote.json"));
     let destroy = dir.join("DESTROY").exists();
-    match plan(&model, &state, &remote, PlanOptions { destroy }) {
+    Ok(plan(&model, &state, &remote, PlanOptions { destroy }))
+}
+
+fn check(dir: &Path) -> String {
+    let planned = match plan_case(dir) {
+        Ok(planned) => planned,
+        Err(config_failed) => return config_failed,
+    };
+    match planned {
         Err(failure) => {
             let mut out = format!("{failure}\n");
             for e in &failure.errors {
@@ -284,5 +295,79 @@ fn plan_cases() {
         insta::with_settings!({ snapshot_suffix => name.clone(), prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!("plan", output);
         });
+    }
+}
+
+/// The steps' `create_before_destroy` per case: (address, op, flag) of every step.
+fn flags(case: &str) -> Vec<(String, &'static str, bool)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/plans")
+        .join(case);
+    let plan = plan_case(&dir).expect("config").expect("plan");
+    plan.steps
+        .iter()
+        .map(|s| (s.address.clone(), s.op.verb(), s.create_before_destroy))
+        .collect()
+}
+
+#[test]
+fn a_create_before_destroy_replacement_flags_its_create_and_delete() {
+    let own = |address: &str, verb: &'static str, flag: bool| (address.to_string(), verb, flag);
+    assert_eq!(
+        flags("cbd-volume"),
+        [
+            own("vm.box", "create", true),
+            own("firewall.fw", "attach firewall", false),
+            own("vm.box", "move volumes", false),
+            own("vm.box", "delete", true),
+        ]
+    );
+    // A plain replacement (delete first) flags nothing.
+    assert_eq!(
+        flags("gpu-change"),
+        [
+            own("vm.box", "delete", false),
+            own("vm.box", "create", false),
+            own("firewall.fw", "attach firewall", false),
+        ]
+    );
+}
+
+#[test]
+fn the_step_flag_matches_the_edges_in_every_case() {
+    // Create-before-destroy is exactly "the delete waits on the create at its own address".
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/plans");
+    for case in fs::read_dir(&root)
+        .expect("tests/plans")
+        .filter_map(Result::ok)
+    {
+        let Ok(Ok(plan)) = plan_case(&case.path()) else {
+            continue;
+        };
+        let derived: Vec<bool> = plan
+            .steps
+            .iter()
+            .map(|s| {
+                let same = |o: &garrison_plan::Step, op: fn(&StepOp) -> bool| {
+                    o.address == s.address && op(&o.op)
+                };
+                let is_create = |op: &StepOp| matches!(op, StepOp::Create);
+                let is_delete = |op: &StepOp| matches!(op, StepOp::Delete { .. });
+                match s.op {
+                    // A delete after the create at its address ...
+                    StepOp::Delete { .. } => {
+                        s.after.iter().any(|&a| same(&plan.steps[a], is_create))
+                    }
+                    // ... and the create such a delete waits on.
+                    StepOp::Create => plan
+                        .steps
+                        .iter()
+                        .any(|d| same(d, is_delete) && d.after.contains(&s.id)),
+                    _ => false,
+                }
+            })
+            .collect();
+        let flags: Vec<bool> = plan.steps.iter().map(|s| s.create_before_destroy).collect();
+        assert_eq!(flags, derived, "{}", case.path().display());
     }
 }

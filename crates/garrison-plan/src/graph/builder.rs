@@ -35,6 +35,7 @@ impl Builder {
             kind,
             op,
             after: Vec::new(),
+            create_before_destroy: false,
         });
         self.index.insert((address.to_string(), role), id);
         id

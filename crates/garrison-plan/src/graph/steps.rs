@@ -142,6 +142,8 @@ fn replace_steps(
     let delete = b.add(address, kind, Role::Delete, StepOp::Delete { remote_id });
     let create = b.add(address, kind, Role::Create, StepOp::Create);
     if change.create_before_destroy {
+        b.steps[create].create_before_destroy = true;
+        b.steps[delete].create_before_destroy = true;
         b.edge(Some(create), Some(delete));
         let volumes = crate::handover::volumes(
             address,

@@ -2,10 +2,10 @@
 //! starts the moment everything in its `after` finished; a failure skips only its
 //! dependents; cancellation starts nothing new and lets steps in flight finish.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use garrison_plan::graph::StepGraph;
 use garrison_plan::{Step, StepOp};
 use tokio::task::JoinSet;
 
@@ -44,6 +44,9 @@ enum Status {
     Done,
 }
 
+/// What a step task hands back: its index, its result and how long it ran.
+type Joined = (usize, Result<(), String>, Duration);
+
 /// Runs every step; returns each step's end (by index) and the order steps started in.
 pub(crate) async fn run(
     ctx: Arc<Ctx>,
@@ -52,124 +55,163 @@ pub(crate) async fn run(
     scheduling: Scheduling,
     cancel: &CancelToken,
 ) -> (Vec<StepEnd>, Vec<usize>) {
-    let n = steps.len();
-    let index: HashMap<usize, usize> = steps.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut missing: Vec<usize> = vec![0; n];
-    for (i, step) in steps.iter().enumerate() {
-        for before in &step.after {
-            if let Some(&b) = index.get(before) {
-                dependents[b].push(i);
-                missing[i] += 1;
-            }
-        }
-    }
-    let weights: Vec<u64> = steps.iter().map(weight).collect();
-    let priority = remaining_path(steps, &weights);
-    let mut status = vec![Status::Waiting; n];
-    let mut ends: Vec<Option<StepEnd>> = vec![None; n];
-    let mut ready: Vec<usize> = (0..n).filter(|&i| missing[i] == 0).collect();
-    let mut started = Vec::new();
-    let mut running: JoinSet<(usize, Result<(), String>, Duration)> = JoinSet::new();
+    let mut walk = Walk::new(ctx, steps, scheduling);
+    let mut running: JoinSet<Joined> = JoinSet::new();
     let parallelism = parallelism.max(1);
-
     loop {
         while running.len() < parallelism && !cancel.is_cancelled() {
-            let Some(i) = pick(&ready, scheduling, &priority) else {
+            let Some(i) = walk.take_ready() else {
                 break;
             };
-            ready.retain(|&r| r != i);
-            status[i] = Status::Running;
-            started.push(i);
-            let step = steps[i].clone();
-            (ctx.sink)(Event::Started {
-                step: step.id,
-                address: step.address.clone(),
-                what: describe(&step.op).into(),
-            });
-            let ctx = ctx.clone();
-            running.spawn(async move {
-                let at = Instant::now();
-                let result = ctx.run(&step).await;
-                (i, result, at.elapsed())
-            });
+            walk.start(i, &mut running);
         }
         let Some(joined) = running.join_next().await else {
             break;
         };
-        let (i, result, elapsed) = match joined {
-            Ok(done) => done,
-            Err(e) => {
-                // A panicked step: find which one is still marked running and not joined.
-                // JoinSet does not say; fail every running step conservatively at the end.
-                tracing::error!(error = %e, "a step task panicked");
-                continue;
-            }
-        };
-        status[i] = Status::Done;
-        let step = &steps[i];
+        match joined {
+            Ok((i, result, elapsed)) => walk.finish(i, result, elapsed),
+            // A panicked step: JoinSet does not say which one; every step still marked
+            // running when the walk ends fails (see `Walk::ends`).
+            Err(e) => tracing::error!(error = %e, "a step task panicked"),
+        }
+    }
+    walk.ends()
+}
+
+/// The executor's bookkeeping over one plan's steps (by index).
+struct Walk<'s> {
+    ctx: Arc<Ctx>,
+    steps: &'s [Step],
+    graph: StepGraph,
+    scheduling: Scheduling,
+    priority: Vec<u64>,
+    /// Per step: how many of the steps it waits for have not succeeded yet.
+    missing: Vec<usize>,
+    status: Vec<Status>,
+    ends: Vec<Option<StepEnd>>,
+    ready: Vec<usize>,
+    started: Vec<usize>,
+}
+
+impl<'s> Walk<'s> {
+    fn new(ctx: Arc<Ctx>, steps: &'s [Step], scheduling: Scheduling) -> Self {
+        let graph = StepGraph::new(steps);
+        let weights: Vec<u64> = steps.iter().map(weight).collect();
+        let priority = remaining_path(&graph, &weights);
+        Walk {
+            ctx,
+            steps,
+            missing: graph.in_degrees(),
+            ready: graph.roots(),
+            status: vec![Status::Waiting; steps.len()],
+            ends: vec![None; steps.len()],
+            started: Vec::new(),
+            graph,
+            scheduling,
+            priority,
+        }
+    }
+
+    /// The ready step to start next, taken off the ready list.
+    fn take_ready(&mut self) -> Option<usize> {
+        let i = pick(&self.ready, self.scheduling, &self.priority)?;
+        self.ready.retain(|&r| r != i);
+        Some(i)
+    }
+
+    fn start(&mut self, i: usize, running: &mut JoinSet<Joined>) {
+        self.status[i] = Status::Running;
+        self.started.push(i);
+        let step = self.steps[i].clone();
+        (self.ctx.sink)(Event::Started {
+            step: step.id,
+            address: step.address.clone(),
+            what: describe(&step.op).into(),
+        });
+        let ctx = self.ctx.clone();
+        running.spawn(async move {
+            let at = Instant::now();
+            let result = ctx.run(&step).await;
+            (i, result, at.elapsed())
+        });
+    }
+
+    fn finish(&mut self, i: usize, result: Result<(), String>, elapsed: Duration) {
+        self.status[i] = Status::Done;
+        let step = &self.steps[i];
         match result {
             Ok(()) => {
-                (ctx.sink)(Event::Finished {
+                (self.ctx.sink)(Event::Finished {
                     step: step.id,
                     address: step.address.clone(),
                     what: describe(&step.op).into(),
                     elapsed,
                 });
-                ends[i] = Some(StepEnd::Succeeded);
-                for &d in &dependents[i] {
-                    missing[d] -= 1;
-                    if missing[d] == 0 && ends[d].is_none() {
-                        ready.push(d);
+                self.ends[i] = Some(StepEnd::Succeeded);
+                for &d in self.graph.dependents(i) {
+                    self.missing[d] -= 1;
+                    if self.missing[d] == 0 && self.ends[d].is_none() {
+                        self.ready.push(d);
                     }
                 }
             }
             Err(message) => {
-                (ctx.sink)(Event::Failed {
+                (self.ctx.sink)(Event::Failed {
                     step: step.id,
                     address: step.address.clone(),
                     what: describe(&step.op).into(),
                     message: message.clone(),
                 });
-                ends[i] = Some(StepEnd::Failed(message));
-                // Skip everything downstream.
-                let mut stack = dependents[i].clone();
-                while let Some(d) = stack.pop() {
-                    if ends[d].is_some() || status[d] != Status::Waiting {
-                        continue;
-                    }
-                    ends[d] = Some(StepEnd::Skipped(step.address.clone()));
-                    ready.retain(|&r| r != d);
-                    (ctx.sink)(Event::Skipped {
-                        step: steps[d].id,
-                        address: steps[d].address.clone(),
-                        what: describe(&steps[d].op).into(),
-                        because: step.address.clone(),
-                    });
-                    stack.extend(dependents[d].iter().copied());
-                }
+                self.ends[i] = Some(StepEnd::Failed(message));
+                self.skip_downstream(i);
             }
         }
     }
 
-    let ends = ends
-        .into_iter()
-        .enumerate()
-        .map(|(i, end)| match end {
-            Some(end) => end,
-            None if status[i] == Status::Running => {
-                StepEnd::Failed("the step's task panicked (a bug); the next run recovers".into())
+    /// Skips everything that waits (directly or not) on the failed step `i`.
+    fn skip_downstream(&mut self, i: usize) {
+        let because = &self.steps[i].address;
+        let mut stack = self.graph.dependents(i).to_vec();
+        while let Some(d) = stack.pop() {
+            if self.ends[d].is_some() || self.status[d] != Status::Waiting {
+                continue;
             }
-            None => {
-                (ctx.sink)(Event::Skipped {
-                    step: steps[i].id,
-                    address: steps[i].address.clone(),
-                    what: describe(&steps[i].op).into(),
-                    because: "cancelled".into(),
-                });
-                StepEnd::Skipped("cancelled".into())
-            }
-        })
-        .collect();
-    (ends, started)
+            self.ends[d] = Some(StepEnd::Skipped(because.clone()));
+            self.ready.retain(|&r| r != d);
+            (self.ctx.sink)(Event::Skipped {
+                step: self.steps[d].id,
+                address: self.steps[d].address.clone(),
+                what: describe(&self.steps[d].op).into(),
+                because: because.clone(),
+            });
+            stack.extend(self.graph.dependents(d).iter().copied());
+        }
+    }
+
+    /// Every step's end, and the start order. A step still running panicked; one never
+    /// started was cancelled.
+    fn ends(self) -> (Vec<StepEnd>, Vec<usize>) {
+        let ends = self
+            .ends
+            .into_iter()
+            .enumerate()
+            .map(|(i, end)| match end {
+                Some(end) => end,
+                None if self.status[i] == Status::Running => StepEnd::Failed(
+                    "the step's task panicked (a bug); the next run recovers".into(),
+                ),
+                None => {
+                    let step = &self.steps[i];
+                    (self.ctx.sink)(Event::Skipped {
+                        step: step.id,
+                        address: step.address.clone(),
+                        what: describe(&step.op).into(),
+                        because: "cancelled".into(),
+                    });
+                    StepEnd::Skipped("cancelled".into())
+                }
+            })
+            .collect();
+        (ends, self.started)
+    }
 }

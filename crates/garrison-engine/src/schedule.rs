@@ -2,6 +2,7 @@
 //! plan order (FIFO, the benchmark baseline). Weights are estimated seconds per kind and op.
 
 use garrison_config::model::Kind;
+use garrison_plan::graph::StepGraph;
 use garrison_plan::{Step, StepOp};
 
 /// How ready steps are ordered when more are ready than may run.
@@ -32,37 +33,21 @@ pub fn weight(step: &Step) -> u64 {
     }
 }
 
-/// Per step (by index in `steps`): its weight plus the heaviest path of steps that wait on
-/// it. Steps must be in topological order (`after` ids smaller), as plans are.
-pub fn remaining_path(steps: &[Step], weights: &[u64]) -> Vec<u64> {
-    let index: std::collections::HashMap<usize, usize> =
-        steps.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
-    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
-    for (i, step) in steps.iter().enumerate() {
-        for before in &step.after {
-            if let Some(&b) = index.get(before) {
-                dependents[b].push(i);
-            }
-        }
-    }
-    let mut memo: Vec<Option<u64>> = vec![None; steps.len()];
-    fn visit(
-        i: usize,
-        deps: &[Vec<usize>],
-        w: &[u64],
-        memo: &mut [Option<u64>],
-        depth: usize,
-    ) -> u64 {
+/// Per step (by index): its weight plus the heaviest path of steps that wait on it. Steps
+/// must be in topological order (`after` ids smaller), as plans are.
+pub fn remaining_path(graph: &StepGraph, weights: &[u64]) -> Vec<u64> {
+    let mut memo: Vec<Option<u64>> = vec![None; graph.len()];
+    fn visit(i: usize, g: &StepGraph, w: &[u64], memo: &mut [Option<u64>], depth: usize) -> u64 {
         if let Some(v) = memo[i] {
             return v;
         }
         // Depth guard: a cycle (planner bug) must not overflow the stack.
-        let tail = if depth > deps.len() {
+        let tail = if depth > g.len() {
             0
         } else {
-            deps[i]
+            g.dependents(i)
                 .iter()
-                .map(|&d| visit(d, deps, w, memo, depth + 1))
+                .map(|&d| visit(d, g, w, memo, depth + 1))
                 .max()
                 .unwrap_or(0)
         };
@@ -70,8 +55,8 @@ pub fn remaining_path(steps: &[Step], weights: &[u64]) -> Vec<u64> {
         memo[i] = Some(v);
         v
     }
-    (0..steps.len())
-        .map(|i| visit(i, &dependents, weights, &mut memo, 0))
+    (0..graph.len())
+        .map(|i| visit(i, graph, weights, &mut memo, 0))
         .collect()
 }
 
@@ -89,16 +74,11 @@ pub fn pick(ready: &[usize], scheduling: Scheduling, priority: &[u64]) -> Option
 /// A dry run of the executor's scheduling with each step taking its [`weight`] in
 /// seconds: the order steps start in and the total time. For benchmarks and tests.
 pub fn simulate(steps: &[Step], parallelism: usize, scheduling: Scheduling) -> (Vec<usize>, u64) {
-    let n = steps.len();
-    let index: std::collections::HashMap<usize, usize> =
-        steps.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let graph = StepGraph::new(steps);
     let weights: Vec<u64> = steps.iter().map(weight).collect();
-    let priority = remaining_path(steps, &weights);
-    let mut missing: Vec<usize> = steps
-        .iter()
-        .map(|s| s.after.iter().filter(|a| index.contains_key(a)).count())
-        .collect();
-    let mut ready: Vec<usize> = (0..n).filter(|&i| missing[i] == 0).collect();
+    let priority = remaining_path(&graph, &weights);
+    let mut missing = graph.in_degrees();
+    let mut ready = graph.roots();
     let mut running: Vec<(u64, usize)> = Vec::new();
     let mut order = Vec::new();
     let mut now = 0;
@@ -119,12 +99,10 @@ pub fn simulate(steps: &[Step], parallelism: usize, scheduling: Scheduling) -> (
         let (finished, still): (Vec<_>, Vec<_>) = running.into_iter().partition(|(e, _)| *e == end);
         running = still;
         for (_, done) in finished {
-            for (j, step) in steps.iter().enumerate() {
-                if step.after.iter().any(|a| index.get(a) == Some(&done)) {
-                    missing[j] -= 1;
-                    if missing[j] == 0 {
-                        ready.push(j);
-                    }
+            for &j in graph.dependents(done) {
+                missing[j] -= 1;
+                if missing[j] == 0 {
+                    ready.push(j);
                 }
             }
         }

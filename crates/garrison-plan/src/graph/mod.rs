@@ -2,6 +2,7 @@
 
 mod builder;
 mod order;
+mod step_graph;
 mod steps;
 
 use std::collections::{BTreeSet, HashMap};
@@ -10,6 +11,7 @@ use garrison_config::model::Resource;
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 
+pub use step_graph::StepGraph;
 pub(crate) use steps::steps;
 
 /// Every resource instance a resource depends on: its references and `depends-on`.

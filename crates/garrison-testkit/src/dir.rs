@@ -1,6 +1,18 @@
-//! Temporary config directories: create one, write `main.kdl`, copy an example into it.
+//! Temporary config directories: create one, write `main.kdl` (the smallest config is
+//! [`ONE_VOLUME`]), copy an example into it.
 
 use std::path::Path;
+
+/// A config with one volume in US-1: the smallest config whose plan has a change.
+pub const ONE_VOLUME: &str = r#"
+provider "barrack" {
+    region "US-1"
+}
+
+volume "data" {
+    size-gb 100
+}
+"#;
 
 /// A fresh, empty temporary directory (removed when dropped).
 pub fn temp_dir() -> tempfile::TempDir {

@@ -6,17 +6,8 @@
 mod support;
 
 use garrison_state::{Backend, LocalBackend, LockInfo};
+use garrison_testkit::dir::ONE_VOLUME as CONFIG;
 use support::{Env, Run, API_KEY};
-
-const CONFIG: &str = r#"
-provider "barrack" {
-    region "US-1"
-}
-
-volume "data" {
-    size-gb 100
-}
-"#;
 
 /// The exit code docs/cli.md documents for a class (its row: "| `class` | code |").
 fn documented_code(class: &str) -> i32 {

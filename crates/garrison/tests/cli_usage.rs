@@ -6,17 +6,8 @@ mod support;
 
 use std::process::Stdio;
 
+use garrison_testkit::dir::ONE_VOLUME as CONFIG;
 use support::Env;
-
-const CONFIG: &str = r#"
-provider "barrack" {
-    region "US-1"
-}
-
-volume "data" {
-    size-gb 100
-}
-"#;
 
 /// U1: a typo is a usage error, exit 1, so `plan --detailed-exitcode` in CI never reads it
 /// as "changes present"; `-var` and `-auto-approve` name the two-dash flag.

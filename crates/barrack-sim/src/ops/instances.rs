@@ -273,14 +273,5 @@ impl Sim {
 
 /// A rule as the API returns it.
 pub(super) fn rule_from(id: u64, rule: &RuleRequest) -> Rule {
-    Rule {
-        id: Id::from(id),
-        direction: rule.direction.clone(),
-        ethertype: rule.ethertype.clone(),
-        protocol: rule.protocol.clone(),
-        port_range_min: rule.port_range_min,
-        port_range_max: rule.port_range_max,
-        remote_ip_prefix: rule.remote_ip_prefix.clone(),
-        status: RULE_ACTIVE.to_owned(),
-    }
+    Rule::created(Id::from(id), rule, RULE_ACTIVE)
 }

@@ -15,17 +15,8 @@ use write::{Boot, Vm};
 
 const GPUS: [&str; 4] = ["H100-SXM5-80GB", "A100-PCIe-80GB", "L40", "RTX-A6000"];
 
-/// Every GPU model the emulator stocks (64 of each per region).
-pub(crate) const ALL_GPUS: [&str; 8] = [
-    "H100-SXM5-80GB",
-    "H100-PCIe-NVLink-80GB",
-    "H100-PCIe-80GB",
-    "A100-SXM4-80GB-NVLink",
-    "A100-PCIe-80GB",
-    "L40",
-    "RTX-A6000",
-    "A40",
-];
+/// Every GPU model the emulator stocks (64 of each per region): the catalog's list.
+pub(crate) use barrack_api::catalog::GPU_MODELS as ALL_GPUS;
 /// VMs per (region, GPU model) cell in [`account`]: well under the emulator's stock of 64.
 const VMS_PER_CELL: usize = 24;
 

@@ -11,6 +11,7 @@ mod error;
 mod event;
 mod executor;
 mod fsutil;
+mod kinds;
 mod late;
 pub mod observe;
 mod outputs;

@@ -141,8 +141,8 @@ pub fn rule_request_from_value(value: &Value) -> RuleRequest {
 #[cfg(test)]
 mod tests {
     use barrack_api::wire::{self, ImageRef, Instance, VolumeAttachment};
-    use garrison_plan::schema::vm;
     use garrison_plan::desired;
+    use garrison_plan::schema::vm;
 
     use super::*;
 

@@ -9,7 +9,7 @@ use garrison_config::model::{FirewallSpec, Kind, Op, Resource};
 use garrison_plan::desired::Attrs;
 use garrison_plan::schema::{self, firewall};
 use garrison_plan::Step;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::{unique_rules, EngineKind};
 use crate::observe::{id_set, rule_request, rules};
@@ -22,6 +22,7 @@ pub(crate) struct Firewall;
 impl EngineKind for Firewall {
     type Object = wire::Firewall;
     type Spec = FirewallSpec;
+    const LIST: barrack_api::Op = barrack_api::Op::ListFirewalls;
 
     fn wrap(object: wire::Firewall) -> RemoteObject {
         RemoteObject::Firewall(object)
@@ -89,6 +90,10 @@ impl EngineKind for Firewall {
     }
 
     /// Members leave first (a firewall with members refuses a delete).
+    fn expected(resource: &Resource, spec: &FirewallSpec) -> Value {
+        json!({"region": resource.region, "description": spec.description})
+    }
+
     async fn delete(ctx: &Ctx, _: &Step, id: &Id, touched: &mut bool) -> Result<(), Error> {
         let c = &ctx.client;
         let fw = c.get_firewall(id).await?;

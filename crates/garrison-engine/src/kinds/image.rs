@@ -8,7 +8,7 @@ use garrison_config::model::{ImageSpec, Kind, Op, Resource};
 use garrison_plan::desired::Attrs;
 use garrison_plan::schema::{self, image};
 use garrison_plan::Step;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::observe::id_or_null;
@@ -21,6 +21,7 @@ pub(crate) struct Image;
 impl EngineKind for Image {
     type Object = wire::Image;
     type Spec = ImageSpec;
+    const LIST: barrack_api::Op = barrack_api::Op::ListImages;
 
     fn wrap(object: wire::Image) -> RemoteObject {
         RemoteObject::Image(object)
@@ -83,6 +84,10 @@ impl EngineKind for Image {
             .await
             .map_err(exists(&id))?;
         Ok(RemoteObject::Image(image))
+    }
+
+    fn expected(_: &Resource, spec: &ImageSpec) -> Value {
+        json!({"description": spec.description})
     }
 
     async fn delete(ctx: &Ctx, step: &Step, id: &Id, _: &mut bool) -> Result<(), Error> {

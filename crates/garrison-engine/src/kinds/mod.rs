@@ -6,10 +6,13 @@
 
 use std::time::Duration;
 
-use barrack_api::{Client, Error, Id};
+use barrack_api::{Client, Error, Id, Named};
 use garrison_config::model::{Kind, Resource, RuleSpec, Spec};
 use garrison_plan::desired::Attrs;
 use garrison_plan::Step;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::remote::RemoteObject;
 use crate::steps::{CreateFailure, Ctx};
@@ -27,9 +30,11 @@ pub(crate) use script::request as script_request;
 /// Everything kind-specific the engine does, for one kind.
 pub(crate) trait EngineKind {
     /// The API's object.
-    type Object;
+    type Object: DeserializeOwned + Serialize + Named;
     /// The config's body of a resource of this kind.
     type Spec;
+    /// The API operation that lists every object of the kind.
+    const LIST: barrack_api::Op;
 
     /// The object as a member of the inventory's enum.
     fn wrap(object: Self::Object) -> RemoteObject;
@@ -60,6 +65,10 @@ pub(crate) trait EngineKind {
         resource: &Resource,
         spec: &Self::Spec,
     ) -> Result<RemoteObject, CreateFailure>;
+
+    /// The attributes fixed at creation, spelled as the wire spells them: what makes an
+    /// object found by name the result of our create (the ownership rule, D3).
+    fn expected(resource: &Resource, spec: &Self::Spec) -> Value;
 
     /// Deletes the object and waits until it is gone. `touched` is set when something
     /// already changed before the delete call (a firewall's members detached).
@@ -190,6 +199,39 @@ pub(crate) async fn delete(
     touched: &mut bool,
 ) -> Result<(), Error> {
     by_kind!(step.kind, K => K::delete(ctx, step, id, touched).await)
+}
+
+/// Every object of `kind` named `name` (one paginated list).
+pub(crate) async fn find_named(
+    client: &Client,
+    kind: Kind,
+    name: &str,
+) -> Result<Vec<RemoteObject>, Error> {
+    by_kind!(kind, K => Ok(client
+        .find_by_name::<<K as EngineKind>::Object>(K::LIST, name)
+        .await?
+        .into_iter()
+        .map(K::wrap)
+        .collect()))
+}
+
+/// The object's wire JSON.
+pub(crate) fn wire_json(object: &RemoteObject) -> Value {
+    by_object!(object, K, o => serde_json::to_value::<&<K as EngineKind>::Object>(o))
+        .unwrap_or(Value::Null)
+}
+
+/// The create-time attributes of `resource`, spelled as the wire spells them.
+pub(crate) fn expected(resource: &Resource) -> Value {
+    match &resource.spec {
+        Spec::Vm(spec) => vm::Vm::expected(resource, spec),
+        Spec::Volume(spec) => volume::Volume::expected(resource, spec),
+        Spec::Firewall(spec) => firewall::Firewall::expected(resource, spec),
+        Spec::SshKey(spec) => ssh_key::SshKey::expected(resource, spec),
+        Spec::Script(spec) => script::Script::expected(resource, spec),
+        Spec::Snapshot(spec) => snapshot::Snapshot::expected(resource, spec),
+        Spec::Image(spec) => image::Image::expected(resource, spec),
+    }
 }
 
 /// Each distinct rule once, in config order (a rule written twice is one rule, as the plan

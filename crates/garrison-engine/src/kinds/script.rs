@@ -8,7 +8,7 @@ use garrison_config::model::{Resource, ScriptSpec};
 use garrison_plan::desired::Attrs;
 use garrison_plan::schema::script;
 use garrison_plan::Step;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::remote::RemoteObject;
@@ -29,6 +29,7 @@ pub(crate) fn request(resource: &Resource, spec: &ScriptSpec) -> ScriptRequest {
 impl EngineKind for Script {
     type Object = wire::Script;
     type Spec = ScriptSpec;
+    const LIST: barrack_api::Op = barrack_api::Op::ListScripts;
 
     fn wrap(object: wire::Script) -> RemoteObject {
         RemoteObject::Script(object)
@@ -67,6 +68,10 @@ impl EngineKind for Script {
         let answer = ctx.client.create_script(&request(resource, spec)).await;
         let created = ctx.or_adopt(step, resource, answer, Self::pick).await?;
         Ok(RemoteObject::Script(created.value))
+    }
+
+    fn expected(_: &Resource, spec: &ScriptSpec) -> Value {
+        json!({"content": spec.content, "description": spec.description})
     }
 
     async fn delete(ctx: &Ctx, _: &Step, id: &Id, _: &mut bool) -> Result<(), Error> {

@@ -10,7 +10,7 @@ use garrison_config::model::{Kind, Op, Power, Resource, SnapshotSpec};
 use garrison_plan::desired::Attrs;
 use garrison_plan::schema::{self, snapshot};
 use garrison_plan::Step;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::observe::{id_or_null, power_of};
@@ -23,6 +23,7 @@ pub(crate) struct Snapshot;
 impl EngineKind for Snapshot {
     type Object = wire::Snapshot;
     type Spec = SnapshotSpec;
+    const LIST: barrack_api::Op = barrack_api::Op::ListSnapshots;
 
     fn wrap(object: wire::Snapshot) -> RemoteObject {
         RemoteObject::Snapshot(object)
@@ -90,6 +91,10 @@ impl EngineKind for Snapshot {
             }),
             (Err(_), result) => result,
         }
+    }
+
+    fn expected(_: &Resource, spec: &SnapshotSpec) -> Value {
+        json!({"description": spec.description})
     }
 
     async fn delete(ctx: &Ctx, step: &Step, id: &Id, _: &mut bool) -> Result<(), Error> {

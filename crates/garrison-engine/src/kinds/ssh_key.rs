@@ -9,7 +9,7 @@ use garrison_config::model::{Resource, SshKeySpec};
 use garrison_plan::desired::{normalize_public_key, Attrs};
 use garrison_plan::schema::ssh_key;
 use garrison_plan::Step;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::fsutil::write_private;
@@ -22,6 +22,7 @@ pub(crate) struct SshKey;
 impl EngineKind for SshKey {
     type Object = wire::SshKey;
     type Spec = SshKeySpec;
+    const LIST: barrack_api::Op = barrack_api::Op::ListSshKeys;
 
     fn wrap(object: wire::SshKey) -> RemoteObject {
         RemoteObject::SshKey(object)
@@ -96,6 +97,10 @@ impl EngineKind for SshKey {
             (None, _) => {}
         }
         Ok(RemoteObject::SshKey(key))
+    }
+
+    fn expected(resource: &Resource, spec: &SshKeySpec) -> Value {
+        json!({"region": resource.region, "public_key": spec.public_key})
     }
 
     async fn delete(ctx: &Ctx, _: &Step, id: &Id, _: &mut bool) -> Result<(), Error> {

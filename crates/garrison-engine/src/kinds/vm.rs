@@ -23,6 +23,7 @@ pub(crate) struct Vm;
 impl EngineKind for Vm {
     type Object = wire::Instance;
     type Spec = VmSpec;
+    const LIST: barrack_api::Op = barrack_api::Op::ListInstances;
 
     fn wrap(object: wire::Instance) -> RemoteObject {
         RemoteObject::Vm(object)
@@ -110,6 +111,10 @@ impl EngineKind for Vm {
     }
 
     /// An instance mid-transition (e.g. HIBERNATING) refuses a delete: it settles first.
+    fn expected(resource: &Resource, spec: &VmSpec) -> Value {
+        json!({"region": resource.region, "gpu_model": spec.gpu_model, "gpu_count": spec.gpu_count})
+    }
+
     async fn delete(ctx: &Ctx, step: &Step, id: &Id, _: &mut bool) -> Result<(), Error> {
         let timeout = ctx.timeout(Kind::Vm, Op::Delete);
         ctx.settle_instance(step, id, timeout).await?;

@@ -24,6 +24,7 @@ pub(crate) const SETTLED: [&str; 2] = [volume_status::AVAILABLE, volume_status::
 impl EngineKind for Volume {
     type Object = wire::Volume;
     type Spec = VolumeSpec;
+    const LIST: barrack_api::Op = barrack_api::Op::ListVolumes;
 
     fn wrap(object: wire::Volume) -> RemoteObject {
         RemoteObject::Volume(object)
@@ -97,6 +98,13 @@ impl EngineKind for Volume {
             .await
             .map_err(exists(&id))?;
         Ok(RemoteObject::Volume(volume))
+    }
+
+    fn expected(resource: &Resource, spec: &VolumeSpec) -> Value {
+        json!({
+            "region": resource.region, "size": spec.size_gb, "volume_type": spec.volume_type,
+            "bootable": spec.bootable, "description": spec.description,
+        })
     }
 
     async fn delete(ctx: &Ctx, step: &Step, id: &Id, _: &mut bool) -> Result<(), Error> {

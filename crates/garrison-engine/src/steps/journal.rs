@@ -110,13 +110,19 @@ impl Ctx {
     ) -> Result<(), String> {
         match self.fetch(kind, id).await {
             Ok(object) => {
+                let previous = self.previous(address);
                 let rs = resource_state(
                     &state_key(address)?,
                     &object,
                     self.resource(address),
-                    self.previous(address).as_ref(),
+                    previous.as_ref(),
                 );
-                self.record(op, address, Outcome::Upserted(rs))
+                let outcome = if previous.as_ref() == Some(&rs) {
+                    Outcome::Unchanged
+                } else {
+                    Outcome::Upserted(rs)
+                };
+                self.record(op, address, outcome)
             }
             Err(e) if e.is_not_found() => self.record(op, address, Outcome::Deleted),
             Err(e) => Err(format!(

@@ -22,6 +22,7 @@ use crate::saved::SavedPlan;
 use crate::saved_inputs::{self, PlanInputs};
 use crate::schedule::Scheduling;
 use crate::settle::{is_transitional, settle};
+use crate::stale::StaleReason;
 use crate::steps::Ctx;
 
 /// Options of [`prepare`].
@@ -147,10 +148,10 @@ pub async fn prepare(
         (plan, view)
     };
     if let Some(expected) = &options.expected {
-        check_saved(expected, &plan, &model, &opened)?;
-        if let Some(reason) = saved_inputs::moved(&expected.inputs, &expected.plan, &view, &model) {
+        crate::stale::check_saved(expected, &plan, &model, &opened)?;
+        if let Some(detail) = saved_inputs::moved(&expected.inputs, &expected.plan, &view, &model) {
             return Err(EngineError::StalePlan {
-                reason: format!("{reason} since the plan was made"),
+                reason: StaleReason::InputMoved { detail },
             });
         }
     }
@@ -271,7 +272,7 @@ fn resolution_events(r: &Resolution) -> Vec<Event> {
             address: r.intent.address.to_string(),
             action: r.intent.action.to_string(),
             outcome: match outcome {
-                Some(Outcome::Upserted(_)) => "re-read".into(),
+                Some(Outcome::Upserted(_) | Outcome::Unchanged) => "re-read".into(),
                 Some(Outcome::Deleted) => "deleted".into(),
                 Some(Outcome::Failed { .. }) => "did not happen".into(),
                 None => "still pending".into(),
@@ -298,70 +299,6 @@ fn settle_superseded(store: &mut Store) -> Result<(), EngineError> {
         store.record_completion(op, &address, Outcome::Upserted(rs))?;
     }
     Ok(())
-}
-
-/// Refuses a saved plan whose inputs moved on, saying which.
-fn check_saved(
-    saved: &SavedPlan,
-    plan: &Plan,
-    model: &Model,
-    opened: &StateDoc,
-) -> Result<(), EngineError> {
-    let basis = &saved.plan.basis;
-    let stale = |reason: String| Err(EngineError::StalePlan { reason });
-    if basis.config_hash != model.config_hash {
-        return stale(format!(
-            "the config changed since the plan was made (config hash {} -> {})",
-            short(&basis.config_hash),
-            short(&model.config_hash)
-        ));
-    }
-    let lineage = (opened.serial > 0 || !opened.resources.is_empty()).then_some(opened.lineage);
-    if basis.state_lineage.is_some() && basis.state_lineage != lineage {
-        return stale(format!(
-            "the state is a different one (lineage {} -> {})",
-            basis
-                .state_lineage
-                .map(|l| l.to_string())
-                .unwrap_or_default(),
-            lineage
-                .map(|l| l.to_string())
-                .unwrap_or_else(|| "none".into())
-        ));
-    }
-    if basis.state_serial != opened.serial {
-        return stale(format!(
-            "the state changed since the plan was made (serial {} -> {})",
-            basis.state_serial, opened.serial
-        ));
-    }
-    if saved.plan.destroy != plan.destroy {
-        return stale("the saved plan and this command disagree on `destroy`".into());
-    }
-    let want = saved.plan.actions();
-    let have = plan.actions();
-    if want != have {
-        let first = want
-            .iter()
-            .zip(have.iter())
-            .find(|(a, b)| a != b)
-            .map(|((wa, wx), (ha, hx))| {
-                format!(
-                    "`{wa}` was to {}, now `{ha}` would {}",
-                    wx.verb(),
-                    hx.verb()
-                )
-            })
-            .unwrap_or_else(|| format!("{} changes were planned, now {}", want.len(), have.len()));
-        return stale(format!(
-            "the cloud changed since the plan was made: {first}"
-        ));
-    }
-    Ok(())
-}
-
-fn short(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
 }
 
 impl Prepared {

@@ -46,7 +46,7 @@ pub enum EngineError {
     )]
     StalePlan {
         /// Which input moved on, and how.
-        reason: String,
+        reason: crate::stale::StaleReason,
     },
 
     /// A saved plan file could not be read or written.

@@ -3,61 +3,12 @@
 //! looked up and adopted if it is ours by the ownership rule (D3), else it is a conflict
 //! naming both.
 
-use barrack_api::wire::{Firewall, Image, Instance, Script, Snapshot, SshKey, Volume};
-use barrack_api::{Client, Error, Op};
+use barrack_api::Client;
 use garrison_config::model::{JournalAction, Kind, Resource};
 use garrison_state::{Intent, Store};
 
 use crate::ownership::{self, describe};
 use crate::remote::RemoteObject;
-
-/// Every object of `kind` named `name` (one paginated list).
-pub(crate) async fn find_named(
-    client: &Client,
-    kind: Kind,
-    name: &str,
-) -> Result<Vec<RemoteObject>, Error> {
-    Ok(match kind {
-        Kind::Vm => wrap(
-            client
-                .find_by_name::<Instance>(Op::ListInstances, name)
-                .await?,
-            RemoteObject::Vm,
-        ),
-        Kind::Volume => wrap(
-            client.find_by_name::<Volume>(Op::ListVolumes, name).await?,
-            RemoteObject::Volume,
-        ),
-        Kind::Firewall => wrap(
-            client
-                .find_by_name::<Firewall>(Op::ListFirewalls, name)
-                .await?,
-            RemoteObject::Firewall,
-        ),
-        Kind::SshKey => wrap(
-            client.find_by_name::<SshKey>(Op::ListSshKeys, name).await?,
-            RemoteObject::SshKey,
-        ),
-        Kind::Script => wrap(
-            client.find_by_name::<Script>(Op::ListScripts, name).await?,
-            RemoteObject::Script,
-        ),
-        Kind::Snapshot => wrap(
-            client
-                .find_by_name::<Snapshot>(Op::ListSnapshots, name)
-                .await?,
-            RemoteObject::Snapshot,
-        ),
-        Kind::Image => wrap(
-            client.find_by_name::<Image>(Op::ListImages, name).await?,
-            RemoteObject::Image,
-        ),
-    })
-}
-
-fn wrap<T>(items: Vec<T>, f: fn(T) -> RemoteObject) -> Vec<RemoteObject> {
-    items.into_iter().map(f).collect()
-}
 
 /// The earliest create of `address`/`name`/`kind` that an EARLIER run left pending.
 pub(crate) fn earliest_pending(
@@ -89,7 +40,7 @@ pub(crate) async fn adopt_late(
     kind: Kind,
     resource: &Resource,
 ) -> Result<Option<RemoteObject>, String> {
-    let found = find_named(client, kind, &intent.name)
+    let found = crate::kinds::find_named(client, kind, &intent.name)
         .await
         .map_err(|e| format!("looking `{}` up failed: {e}", intent.name))?;
     let mut conflict = None;

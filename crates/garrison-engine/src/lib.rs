@@ -11,6 +11,7 @@ mod error;
 mod event;
 mod executor;
 mod fsutil;
+mod kinds;
 mod late;
 pub mod observe;
 mod outputs;
@@ -24,6 +25,7 @@ mod saved_inputs;
 pub mod schedule;
 pub mod settle;
 mod settle_step;
+mod stale;
 mod steps;
 
 pub use apply::{
@@ -40,3 +42,4 @@ pub use remote::{Inventory, RemoteObject};
 pub use saved::{SavedPlan, SAVED_PLAN_FORMAT_VERSION};
 pub use saved_inputs::PlanInputs;
 pub use schedule::Scheduling;
+pub use stale::StaleReason;

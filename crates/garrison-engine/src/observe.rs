@@ -5,11 +5,11 @@
 //! object the API returns after creating it, computed attributes and cloud-init (never
 //! returned; tracked by hash) aside, so a plan right after an apply is empty.
 
-use barrack_api::wire::{self, instance_status as st, Rule, RuleRequest};
+use barrack_api::wire::{instance_status as st, Rule, RuleRequest};
 use barrack_api::Id;
 use garrison_config::model::{Direction, Ethertype, Power, RuleSpec};
-use garrison_plan::desired::{normalize_public_key, sort_values, Attrs};
-use garrison_plan::schema::{self, firewall, image, script, snapshot, ssh_key, vm, volume};
+use garrison_plan::desired::{sort_values, Attrs};
+use garrison_plan::schema;
 use serde_json::{json, Value};
 
 use crate::remote::RemoteObject;
@@ -29,103 +29,7 @@ pub fn observe(object: &RemoteObject, fallback_region: &str) -> Attrs {
         out.insert(schema::REGION.into(), json!(region));
     }
     out.insert(schema::ID.into(), json!(object.id().as_str()));
-    match object {
-        RemoteObject::Vm(i) => {
-            out.insert(vm::GPU_MODEL.into(), json!(i.gpu_model));
-            out.insert(vm::GPU_COUNT.into(), json!(i.gpu_count));
-            let from_os_image = i.boot_volume_id.is_none() && i.image.id.is_none();
-            out.insert(
-                vm::IMAGE.into(),
-                if from_os_image && !i.image.name.is_empty() {
-                    json!(i.image.name)
-                } else {
-                    Value::Null
-                },
-            );
-            out.insert(vm::BOOT_IMAGE.into(), id_or_null(i.image.id.as_ref()));
-            out.insert(
-                vm::BOOT_VOLUME.into(),
-                id_or_null(i.boot_volume_id.as_ref()),
-            );
-            out.insert(vm::SSH_KEYS.into(), id_set(i.ssh_key_ids.iter()));
-            out.insert(
-                vm::STARTUP_SCRIPT.into(),
-                id_or_null(i.startup_script_id.as_ref()),
-            );
-            out.insert(vm::FIREWALLS.into(), id_set(i.firewall_ids.iter()));
-            out.insert(
-                vm::VOLUMES.into(),
-                id_set(
-                    i.volume_attachments
-                        .iter()
-                        .map(|a| &a.volume_id)
-                        .filter(|v| Some(*v) != i.boot_volume_id.as_ref()),
-                ),
-            );
-            out.insert(
-                vm::PUBLIC_IP.into(),
-                json!(i.public_ip_enabled || i.public_ip.is_some()),
-            );
-            out.insert(
-                vm::POWER.into(),
-                power_of(&i.status).map_or(Value::Null, |p| json!(p.as_str())),
-            );
-            out.insert(vm::SECURITY_RULES.into(), rules(&i.security_rules));
-            out.insert(schema::STATUS.into(), json!(i.status));
-            out.insert(vm::PUBLIC_IP_ADDRESS.into(), json!(i.public_ip));
-            out.insert(vm::FIXED_IP.into(), json!(i.fixed_ip));
-        }
-        RemoteObject::Volume(v) => {
-            out.insert(volume::SIZE_GB.into(), json!(v.size));
-            out.insert(volume::TYPE.into(), json!(v.volume_type));
-            out.insert(volume::BOOTABLE.into(), json!(v.bootable));
-            out.insert(
-                volume::IMAGE.into(),
-                v.image_name
-                    .as_deref()
-                    .filter(|n| !n.is_empty())
-                    .map_or(Value::Null, |n| json!(n)),
-            );
-            out.insert(volume::DESCRIPTION.into(), json!(v.description));
-            out.insert(schema::STATUS.into(), json!(v.status));
-            out.insert(
-                volume::ATTACHED_TO.into(),
-                id_or_null(v.instance_id.as_ref()),
-            );
-        }
-        RemoteObject::Firewall(f) => {
-            out.insert(firewall::DESCRIPTION.into(), json!(f.description));
-            out.insert(firewall::RULES.into(), rules(&f.rules));
-            out.insert(schema::STATUS.into(), json!(f.status));
-            out.insert(
-                firewall::ATTACHED_VMS.into(),
-                id_set(f.attachments.iter().map(|a| &a.instance_id)),
-            );
-        }
-        RemoteObject::SshKey(k) => {
-            out.insert(
-                ssh_key::PUBLIC_KEY.into(),
-                json!(normalize_public_key(&k.public_key)),
-            );
-            out.insert(ssh_key::FINGERPRINT.into(), json!(k.fingerprint));
-        }
-        RemoteObject::Script(s) => {
-            out.insert(script::CONTENT.into(), json!(s.content));
-            out.insert(script::DESCRIPTION.into(), json!(s.description));
-        }
-        RemoteObject::Snapshot(s) => {
-            out.insert(snapshot::VM.into(), id_or_null(s.instance_id.as_ref()));
-            out.insert(snapshot::DESCRIPTION.into(), json!(s.description));
-            out.insert(schema::STATUS.into(), json!(s.status));
-            out.insert(snapshot::SIZE_GB.into(), json!(s.size_gb));
-        }
-        RemoteObject::Image(i) => {
-            out.insert(image::SNAPSHOT.into(), id_or_null(i.snapshot_id.as_ref()));
-            out.insert(image::DESCRIPTION.into(), json!(i.description));
-            out.insert(schema::STATUS.into(), json!(i.status));
-            out.insert(image::SIZE_GB.into(), json!(i.size_gb));
-        }
-    }
+    crate::kinds::observe_into(object, &mut out);
     out
 }
 
@@ -141,11 +45,11 @@ pub fn power_of(status: &str) -> Option<Power> {
     }
 }
 
-fn id_or_null(id: Option<&Id>) -> Value {
+pub(crate) fn id_or_null(id: Option<&Id>) -> Value {
     id.map_or(Value::Null, |id| json!(id.as_str()))
 }
 
-fn id_set<'a>(ids: impl Iterator<Item = &'a Id>) -> Value {
+pub(crate) fn id_set<'a>(ids: impl Iterator<Item = &'a Id>) -> Value {
     let mut items: Vec<String> = ids.map(|i| i.as_str().to_string()).collect();
     items.sort();
     items.dedup();
@@ -161,7 +65,7 @@ pub fn rule_value(rule: &Rule) -> Value {
     value
 }
 
-fn rules(list: &[Rule]) -> Value {
+pub(crate) fn rules(list: &[Rule]) -> Value {
     let mut values: Vec<Value> = list.iter().map(rule_value).collect();
     sort_values(&mut values);
     Value::Array(values)
@@ -234,22 +138,11 @@ pub fn rule_request_from_value(value: &Value) -> RuleRequest {
     }
 }
 
-/// Whether the wire object is in a state that the executor waits through.
-pub fn is_transitional(object: &RemoteObject) -> bool {
-    match object {
-        RemoteObject::Vm(i) => st::is_transitional(&i.status),
-        RemoteObject::Volume(v) => v.status == wire::volume_status::CREATING,
-        RemoteObject::Firewall(f) => f.status == wire::firewall_status::CREATING,
-        RemoteObject::Snapshot(s) => s.status == wire::snapshot_status::CREATING,
-        RemoteObject::Image(i) => i.status == wire::snapshot_status::CREATING,
-        RemoteObject::SshKey(_) | RemoteObject::Script(_) => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use barrack_api::wire::{ImageRef, Instance, VolumeAttachment};
+    use barrack_api::wire::{self, ImageRef, Instance, VolumeAttachment};
     use garrison_plan::desired;
+    use garrison_plan::schema::vm;
 
     use super::*;
 

@@ -5,8 +5,7 @@
 //! [`PENDING_BOUND`] after its intent, since a create accepted by the API may land late.
 
 use barrack_api::ownership::{self, NotOurs};
-use garrison_config::model::{Resource, Spec};
-use serde_json::{json, Value};
+use garrison_config::model::Resource;
 
 use crate::remote::RemoteObject;
 
@@ -14,39 +13,6 @@ use crate::remote::RemoteObject;
 /// queue that accepted it). Until a re-check later than this finds nothing of ours, the
 /// intent stays pending; then it is recorded as not having happened.
 pub const PENDING_BOUND: chrono::Duration = chrono::Duration::minutes(10);
-
-/// The create-time attributes of `resource`, spelled as the wire spells them.
-pub(crate) fn expected(resource: &Resource) -> Value {
-    let region = resource.region.clone();
-    match &resource.spec {
-        Spec::Vm(s) => {
-            json!({"region": region, "gpu_model": s.gpu_model, "gpu_count": s.gpu_count})
-        }
-        Spec::Volume(s) => json!({
-            "region": region, "size": s.size_gb, "volume_type": s.volume_type,
-            "bootable": s.bootable, "description": s.description,
-        }),
-        Spec::Firewall(s) => json!({"region": region, "description": s.description}),
-        Spec::SshKey(s) => json!({"region": region, "public_key": s.public_key}),
-        Spec::Script(s) => json!({"content": s.content, "description": s.description}),
-        Spec::Snapshot(s) => json!({"description": s.description}),
-        Spec::Image(s) => json!({"description": s.description}),
-    }
-}
-
-/// The object's wire JSON.
-pub(crate) fn wire(object: &RemoteObject) -> Value {
-    let value = match object {
-        RemoteObject::Vm(o) => serde_json::to_value(o),
-        RemoteObject::Volume(o) => serde_json::to_value(o),
-        RemoteObject::Firewall(o) => serde_json::to_value(o),
-        RemoteObject::SshKey(o) => serde_json::to_value(o),
-        RemoteObject::Script(o) => serde_json::to_value(o),
-        RemoteObject::Snapshot(o) => serde_json::to_value(o),
-        RemoteObject::Image(o) => serde_json::to_value(o),
-    };
-    value.unwrap_or(Value::Null)
-}
 
 /// Why `object` is not the result of the create of `resource` whose intent was written at
 /// `intent_at` (RFC 3339); `Ok` when it is. Without the config's resource nothing can be
@@ -62,7 +28,12 @@ pub(crate) fn check(
     let Some(since) = ownership::parse_time(intent_at) else {
         return Err(format!("the intent's time `{intent_at}` cannot be read"));
     };
-    ownership::check(&wire(object), &expected(resource), since).map_err(|e: NotOurs| e.to_string())
+    ownership::check(
+        &crate::kinds::wire_json(object),
+        &crate::kinds::expected(resource),
+        since,
+    )
+    .map_err(|e: NotOurs| e.to_string())
 }
 
 /// Whether a re-check at `now` is late enough to declare a create of `intent_at` that left
@@ -73,7 +44,7 @@ pub(crate) fn past_bound(intent_at: &str, now: chrono::DateTime<chrono::Utc>) ->
 
 /// `id 12, created 2026-…` of a foreign object, for messages.
 pub(crate) fn describe(object: &RemoteObject) -> String {
-    let wire = wire(object);
+    let wire = crate::kinds::wire_json(object);
     format!(
         "{} id {} (created {})",
         object.kind(),

@@ -199,7 +199,7 @@ pub fn apply_in_memory(state: &mut StateDoc, resolutions: &[Resolution]) {
             Outcome::Deleted => {
                 state.resources.remove(&r.intent.address.to_string());
             }
-            Outcome::Failed { .. } => {}
+            Outcome::Failed { .. } | Outcome::Unchanged => {}
         }
     }
 }

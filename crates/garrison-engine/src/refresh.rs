@@ -140,7 +140,7 @@ pub fn remote_view(
                     .entry(kind)
                     .or_default()
                     .insert(object.name().to_string(), id);
-                if let Some(at) = crate::ownership::wire(&object)["created_at"].as_str() {
+                if let Some(at) = crate::kinds::wire_json(&object)["created_at"].as_str() {
                     unmanaged_created_at
                         .entry(kind)
                         .or_default()

@@ -1,7 +1,6 @@
 //! Which ready step goes first: the one with the longest remaining path (critical path), or
 //! plan order (FIFO, the benchmark baseline). Weights are estimated seconds per kind and op.
 
-use garrison_config::model::Kind;
 use garrison_plan::graph::StepGraph;
 use garrison_plan::{Step, StepOp};
 
@@ -15,21 +14,18 @@ pub enum Scheduling {
     Fifo,
 }
 
-/// Estimated seconds a step takes (from the contract's life-cycle delays).
+/// Estimated seconds a step takes: the kind table's expected durations (from the contract's
+/// life-cycle delays) for create, update and delete; fixed estimates for the other steps.
 pub fn weight(step: &Step) -> u64 {
-    match (&step.op, step.kind) {
-        (StepOp::Create, Kind::Vm) => 35,
-        (StepOp::Create, Kind::Snapshot | Kind::Image) => 32,
-        (StepOp::Create, Kind::Volume | Kind::Firewall) => 6,
-        (StepOp::Create, Kind::SshKey | Kind::Script) => 1,
-        (StepOp::Delete { .. }, Kind::Vm) => 12,
-        (StepOp::Delete { .. }, _) => 2,
-        (StepOp::Update { .. }, Kind::Vm) => 20,
-        (StepOp::Update { .. }, _) => 2,
-        (StepOp::SyncFirewallAttachments { .. }, _) => 11,
-        (StepOp::HandOverVolumes { .. }, _) => 4,
-        (StepOp::Forget | StepOp::Move { .. }, _) => 0,
-        (StepOp::Settle { .. }, _) => 20,
+    let expected = step.kind.info().expected;
+    match &step.op {
+        StepOp::Create => expected.create.as_secs(),
+        StepOp::Delete { .. } => expected.delete.as_secs(),
+        StepOp::Update { .. } => expected.update.as_secs(),
+        StepOp::SyncFirewallAttachments { .. } => 11,
+        StepOp::HandOverVolumes { .. } => 4,
+        StepOp::Forget | StepOp::Move { .. } => 0,
+        StepOp::Settle { .. } => 20,
     }
 }
 

@@ -4,26 +4,14 @@
 
 use std::time::Duration;
 
-use barrack_api::wire::{firewall_status, instance_status, snapshot_status, volume_status};
-use barrack_api::{Client, Error, Poll};
+use barrack_api::{Client, Error};
 
 use crate::remote::RemoteObject;
 
 /// Whether `object` is in a transitional status (being created, changing power, ...).
 /// A VM being deleted is not waited for: it is not going to settle into something usable.
 pub fn is_transitional(object: &RemoteObject) -> bool {
-    match object {
-        RemoteObject::Vm(i) => {
-            instance_status::is_transitional(&i.status) && i.status != instance_status::DELETING
-        }
-        RemoteObject::Volume(v) => v.status == volume_status::CREATING,
-        RemoteObject::Firewall(f) => {
-            f.status == firewall_status::CREATING || f.status == firewall_status::ATTACHING
-        }
-        RemoteObject::Snapshot(s) => s.status == snapshot_status::CREATING,
-        RemoteObject::Image(i) => i.status == snapshot_status::CREATING,
-        RemoteObject::SshKey(_) | RemoteObject::Script(_) => false,
-    }
+    crate::kinds::is_transitional(object)
 }
 
 /// `object` once it has left every transitional status (re-read), or at once when it is
@@ -36,40 +24,5 @@ pub async fn settle(
     if !is_transitional(&object) {
         return Ok(object);
     }
-    let id = object.id().clone();
-    Ok(match object {
-        RemoteObject::Vm(_) => RemoteObject::Vm(
-            client
-                .wait_until(
-                    &format!("instance {id} to settle"),
-                    timeout,
-                    || client.get_instance(&id),
-                    |i: &barrack_api::wire::Instance| {
-                        if instance_status::is_transitional(&i.status) {
-                            Poll::Pending(i.status.clone())
-                        } else {
-                            Poll::Done
-                        }
-                    },
-                )
-                .await?,
-        ),
-        RemoteObject::Volume(_) => RemoteObject::Volume(
-            client
-                .wait_volume_status(
-                    &id,
-                    &[volume_status::AVAILABLE, volume_status::IN_USE],
-                    timeout,
-                )
-                .await?,
-        ),
-        RemoteObject::Firewall(_) => {
-            RemoteObject::Firewall(client.wait_firewall_ready(&id, timeout).await?)
-        }
-        RemoteObject::Snapshot(_) => {
-            RemoteObject::Snapshot(client.wait_snapshot_ready(&id, timeout).await?)
-        }
-        RemoteObject::Image(_) => RemoteObject::Image(client.wait_image_ready(&id, timeout).await?),
-        steady => steady,
-    })
+    crate::kinds::settle(client, object, timeout).await
 }

@@ -8,7 +8,7 @@ use garrison_config::model::Kind;
 use garrison_engine::schedule::{simulate, Scheduling};
 use garrison_engine::{
     plan_only, prepare, refresh, CancelToken, EngineError, Event, ExecuteOptions, PrepareOptions,
-    SavedPlan,
+    SavedPlan, StaleReason,
 };
 use garrison_plan::{Action, Step, StepOp};
 use garrison_state::{LockInfo, OpSpec, Store};
@@ -232,7 +232,10 @@ async fn saved_plans_apply_once_and_then_are_stale() {
     .await
     .expect_err("stale");
     assert!(
-        matches!(&err, EngineError::StalePlan { reason } if reason.contains("serial")),
+        matches!(
+            &err,
+            EngineError::StalePlan { reason: StaleReason::StateChanged { was, now } } if now > was
+        ),
         "{err}"
     );
 
@@ -246,7 +249,12 @@ async fn saved_plans_apply_once_and_then_are_stale() {
     .await
     .expect_err("stale");
     assert!(
-        matches!(&err, EngineError::StalePlan { reason } if reason.contains("config")),
+        matches!(
+            &err,
+            EngineError::StalePlan {
+                reason: StaleReason::ConfigChanged { .. }
+            }
+        ),
         "{err}"
     );
 

@@ -98,6 +98,9 @@ pub enum Outcome {
     Upserted(ResourceState),
     /// The resource no longer exists.
     Deleted,
+    /// The operation ran and the object is exactly as the state records it (re-read and
+    /// compared): the intent is resolved, the state entry stays as it was.
+    Unchanged,
     /// The operation certainly had no effect remotely. Use this only when that is known;
     /// when the effect is uncertain, write nothing and let the intent stay unresolved.
     Failed {

@@ -41,14 +41,14 @@ pub(crate) fn apply(state: &mut StateDoc, record: &JournalRecord) -> bool {
                     state.resources.remove(&done.address.to_string());
                     true
                 }
-                Outcome::Failed { .. } => false,
+                Outcome::Failed { .. } | Outcome::Unchanged => false,
             }
         }
     }
 }
 
 /// Apply `journal` to `state`: every completion in order (upserts insert or replace by
-/// address, deletes remove, failures change nothing), intents without a completion are
+/// address, deletes remove, failures and unchanged outcomes change nothing), intents without a completion are
 /// returned as unresolved. The serial is bumped once if the journal is not empty.
 pub fn replay(state: &StateDoc, journal: &[JournalRecord]) -> Replay {
     let mut next = state.clone();

@@ -257,3 +257,21 @@ fn journal_bytes_grow_linearly_with_operations() {
     let ratio = s400 as f64 / s100 as f64;
     assert!((3.8..4.2).contains(&ratio), "checkpoint ratio {ratio}");
 }
+
+/// An `unchanged` completion resolves its intent and leaves the entry exactly as it was; it
+/// is written as `{"result":"unchanged"}`.
+#[test]
+fn an_unchanged_completion_resolves_the_intent_and_keeps_the_entry() {
+    let run = Uuid::new_v4();
+    let base = common::doc(3, &["vm.keep"]);
+    let journal = vec![
+        intent(run, 1, "vm.keep"),
+        done(run, 1, "vm.keep", Outcome::Unchanged),
+    ];
+    let r = replay(&base, &journal);
+    assert!(r.unresolved.is_empty());
+    assert_eq!(r.applied, 0);
+    assert_eq!(r.state.resources, base.resources);
+    let line = serde_json::to_value(&journal[1]).expect("serializes");
+    assert_eq!(line["outcome"], serde_json::json!({"result": "unchanged"}));
+}

@@ -232,7 +232,12 @@ mod tests {
             assert_eq!(engine_class(&wrapped), want, "{wrapped}");
         }
         for (error, want) in [
-            (EngineError::StalePlan { reason: "r".into() }, Class::State),
+            (
+                EngineError::StalePlan {
+                    reason: garrison_engine::StaleReason::DestroyDiffers,
+                },
+                Class::State,
+            ),
             (EngineError::Internal("a task died".into()), Class::Internal),
             (
                 EngineError::Plan(PlanFailure {

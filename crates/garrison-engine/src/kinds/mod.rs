@@ -1,0 +1,242 @@
+//! One module per kind: everything the engine does that depends on the kind (reading an
+//! object, its observed attributes, waiting for it to settle, creating it from its config,
+//! deleting it) behind [`EngineKind`], with the static dispatch in this file only. A kind
+//! missing here fails to compile (every match below is exhaustive over `Kind` or the
+//! wire-object enum).
+
+use std::time::Duration;
+
+use barrack_api::{Client, Error, Id, Named};
+use garrison_config::model::{Kind, Resource, RuleSpec, Spec};
+use garrison_plan::desired::Attrs;
+use garrison_plan::Step;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::remote::RemoteObject;
+use crate::steps::{CreateFailure, Ctx};
+
+mod firewall;
+mod image;
+mod script;
+mod snapshot;
+mod ssh_key;
+mod vm;
+mod volume;
+
+pub(crate) use script::request as script_request;
+
+/// Everything kind-specific the engine does, for one kind.
+pub(crate) trait EngineKind {
+    /// The API's object.
+    type Object: DeserializeOwned + Serialize + Named;
+    /// The config's body of a resource of this kind.
+    type Spec;
+    /// The API operation that lists every object of the kind.
+    const LIST: barrack_api::Op;
+
+    /// The object as a member of the inventory's enum.
+    fn wrap(object: Self::Object) -> RemoteObject;
+
+    /// The object of this kind inside `object`, if it is one.
+    fn pick(object: RemoteObject) -> Option<Self::Object>;
+
+    /// Reads one object by id.
+    async fn fetch(client: &Client, id: &Id) -> Result<Self::Object, Error>;
+
+    /// The kind's own observed attributes (name, region and id are common; see `observe`).
+    fn observe(object: &Self::Object, out: &mut Attrs);
+
+    /// Whether the object is in a transitional status (being created, changing power, ...).
+    fn is_transitional(object: &Self::Object) -> bool;
+
+    /// The object once it left every transitional status (re-read); at once when steady.
+    async fn settle(
+        client: &Client,
+        object: Self::Object,
+        timeout: Duration,
+    ) -> Result<Self::Object, Error>;
+
+    /// Creates the object from its config and waits until it is ready and as configured.
+    async fn create(
+        ctx: &Ctx,
+        step: &Step,
+        resource: &Resource,
+        spec: &Self::Spec,
+    ) -> Result<RemoteObject, CreateFailure>;
+
+    /// The attributes fixed at creation, spelled as the wire spells them: what makes an
+    /// object found by name the result of our create (the ownership rule, D3).
+    fn expected(resource: &Resource, spec: &Self::Spec) -> Value;
+
+    /// Deletes the object and waits until it is gone. `touched` is set when something
+    /// already changed before the delete call (a firewall's members detached).
+    async fn delete(ctx: &Ctx, step: &Step, id: &Id, touched: &mut bool) -> Result<(), Error>;
+}
+
+/// Runs `$body` with `$k` bound to the module type of `$kind`.
+macro_rules! by_kind {
+    ($kind:expr, $k:ident => $body:expr) => {
+        match $kind {
+            Kind::Vm => {
+                type $k = vm::Vm;
+                $body
+            }
+            Kind::Volume => {
+                type $k = volume::Volume;
+                $body
+            }
+            Kind::Firewall => {
+                type $k = firewall::Firewall;
+                $body
+            }
+            Kind::SshKey => {
+                type $k = ssh_key::SshKey;
+                $body
+            }
+            Kind::Script => {
+                type $k = script::Script;
+                $body
+            }
+            Kind::Snapshot => {
+                type $k = snapshot::Snapshot;
+                $body
+            }
+            Kind::Image => {
+                type $k = image::Image;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` with `$o` bound to the wire object inside `$object` and `$k` to its kind's
+/// module type.
+macro_rules! by_object {
+    ($object:expr, $k:ident, $o:ident => $body:expr) => {
+        match $object {
+            RemoteObject::Vm($o) => {
+                type $k = vm::Vm;
+                $body
+            }
+            RemoteObject::Volume($o) => {
+                type $k = volume::Volume;
+                $body
+            }
+            RemoteObject::Firewall($o) => {
+                type $k = firewall::Firewall;
+                $body
+            }
+            RemoteObject::SshKey($o) => {
+                type $k = ssh_key::SshKey;
+                $body
+            }
+            RemoteObject::Script($o) => {
+                type $k = script::Script;
+                $body
+            }
+            RemoteObject::Snapshot($o) => {
+                type $k = snapshot::Snapshot;
+                $body
+            }
+            RemoteObject::Image($o) => {
+                type $k = image::Image;
+                $body
+            }
+        }
+    };
+}
+
+/// Reads one object of `kind` by id.
+pub(crate) async fn fetch(client: &Client, kind: Kind, id: &Id) -> Result<RemoteObject, Error> {
+    by_kind!(kind, K => K::fetch(client, id).await.map(K::wrap))
+}
+
+/// The kind's own observed attributes of `object`.
+pub(crate) fn observe_into(object: &RemoteObject, out: &mut Attrs) {
+    by_object!(object, K, o => K::observe(o, out))
+}
+
+/// Whether `object` is in a transitional status. A VM being deleted is not: it is not going
+/// to settle into something usable.
+pub(crate) fn is_transitional(object: &RemoteObject) -> bool {
+    by_object!(object, K, o => K::is_transitional(o))
+}
+
+/// `object` once it has left every transitional status (re-read), or at once when it is
+/// steady already. Fails when the wait times out or the object ends in a failed state.
+pub(crate) async fn settle(
+    client: &Client,
+    object: RemoteObject,
+    timeout: Duration,
+) -> Result<RemoteObject, Error> {
+    by_object!(object, K, o => K::settle(client, o, timeout).await.map(K::wrap))
+}
+
+/// Creates `resource` from its config.
+pub(crate) async fn create(
+    ctx: &Ctx,
+    step: &Step,
+    resource: &Resource,
+) -> Result<RemoteObject, CreateFailure> {
+    match &resource.spec {
+        Spec::Vm(spec) => vm::Vm::create(ctx, step, resource, spec).await,
+        Spec::Volume(spec) => volume::Volume::create(ctx, step, resource, spec).await,
+        Spec::Firewall(spec) => firewall::Firewall::create(ctx, step, resource, spec).await,
+        Spec::SshKey(spec) => ssh_key::SshKey::create(ctx, step, resource, spec).await,
+        Spec::Script(spec) => script::Script::create(ctx, step, resource, spec).await,
+        Spec::Snapshot(spec) => snapshot::Snapshot::create(ctx, step, resource, spec).await,
+        Spec::Image(spec) => image::Image::create(ctx, step, resource, spec).await,
+    }
+}
+
+/// Deletes the object `id` of the step's kind and waits until it is gone.
+pub(crate) async fn delete(
+    ctx: &Ctx,
+    step: &Step,
+    id: &Id,
+    touched: &mut bool,
+) -> Result<(), Error> {
+    by_kind!(step.kind, K => K::delete(ctx, step, id, touched).await)
+}
+
+/// Every object of `kind` named `name` (one paginated list).
+pub(crate) async fn find_named(
+    client: &Client,
+    kind: Kind,
+    name: &str,
+) -> Result<Vec<RemoteObject>, Error> {
+    by_kind!(kind, K => Ok(client
+        .find_by_name::<<K as EngineKind>::Object>(K::LIST, name)
+        .await?
+        .into_iter()
+        .map(K::wrap)
+        .collect()))
+}
+
+/// The object's wire JSON.
+pub(crate) fn wire_json(object: &RemoteObject) -> Value {
+    by_object!(object, K, o => serde_json::to_value::<&<K as EngineKind>::Object>(o))
+        .unwrap_or(Value::Null)
+}
+
+/// The create-time attributes of `resource`, spelled as the wire spells them.
+pub(crate) fn expected(resource: &Resource) -> Value {
+    match &resource.spec {
+        Spec::Vm(spec) => vm::Vm::expected(resource, spec),
+        Spec::Volume(spec) => volume::Volume::expected(resource, spec),
+        Spec::Firewall(spec) => firewall::Firewall::expected(resource, spec),
+        Spec::SshKey(spec) => ssh_key::SshKey::expected(resource, spec),
+        Spec::Script(spec) => script::Script::expected(resource, spec),
+        Spec::Snapshot(spec) => snapshot::Snapshot::expected(resource, spec),
+        Spec::Image(spec) => image::Image::expected(resource, spec),
+    }
+}
+
+/// Each distinct rule once, in config order (a rule written twice is one rule, as the plan
+/// sees it).
+fn unique_rules(rules: &[RuleSpec]) -> impl Iterator<Item = &RuleSpec> {
+    let mut seen = std::collections::HashSet::new();
+    rules.iter().filter(move |r| seen.insert(*r))
+}

@@ -1,0 +1,151 @@
+//! Firewall membership: the API replaces a firewall's whole attachment set, so joins are
+//! read-add-write under a per-firewall lock; a sleeping VM that joins is woken for it and
+//! put back to sleep (one waker per VM at a time).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use barrack_api::wire;
+use barrack_api::Id;
+use garrison_config::model::{JournalAction, Kind, Op, Power};
+use garrison_plan::Step;
+
+use super::Ctx;
+
+impl Ctx {
+    pub(crate) fn firewall_lock(&self, address: &str) -> Arc<tokio::sync::Mutex<()>> {
+        match self.firewall_locks.lock() {
+            Ok(mut locks) => locks.entry(address.to_string()).or_default().clone(),
+            Err(_) => Arc::default(),
+        }
+    }
+
+    /// Adds `vm` to the firewall's attachment set (read, add, write the whole set).
+    pub(crate) async fn join_firewall(
+        &self,
+        firewall: &str,
+        vm: &Id,
+        timeout: Duration,
+    ) -> Result<(), String> {
+        let fw_id = self.id_of(firewall)?;
+        let lock = self.firewall_lock(firewall);
+        let _held = lock.lock().await;
+        let current = self
+            .client
+            .get_firewall(&fw_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut ids: Vec<Id> = current
+            .attachments
+            .iter()
+            .map(|a| a.instance_id.clone())
+            .collect();
+        if !ids.contains(vm) {
+            ids.push(vm.clone());
+        }
+        self.client
+            .attach_firewall(&fw_id, &ids)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.client
+            .wait_firewall_ready(&fw_id, timeout)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    pub(crate) async fn sync_firewall(&self, step: &Step, vms: &[String]) -> Result<(), String> {
+        let fw_id = self.id_of(&step.address)?;
+        let vm_ids: Vec<Id> = vms
+            .iter()
+            .map(|a| self.id_of(a))
+            .collect::<Result<_, _>>()?;
+        let previous = self.previous(&step.address);
+        let (name, region) = previous
+            .as_ref()
+            .map(|p| (p.name.clone(), p.region.clone()))
+            .unwrap_or_default();
+        // New members must be ACTIVE: a stopped or hibernated VM joining is woken for the
+        // attachment and put back to sleep (one waker per VM at a time).
+        let vm_timeout = self.timeout(Kind::Vm, Op::Update);
+        let attached: std::collections::HashSet<Id> = self
+            .client
+            .get_firewall(&fw_id)
+            .await
+            .map(|f| f.attachments.into_iter().map(|a| a.instance_id).collect())
+            .unwrap_or_default();
+        let mut sleepers: Vec<(String, Id, Power)> = Vec::new();
+        for (address, vm) in vms.iter().zip(&vm_ids) {
+            let instance = self
+                .settle_instance(step, vm, vm_timeout)
+                .await
+                .map_err(|e| e.to_string())?;
+            if let Some(power) =
+                crate::observe::power_of(&instance.status).filter(|p| *p != Power::Running)
+            {
+                if !attached.contains(vm) {
+                    sleepers.push((address.clone(), vm.clone(), power));
+                }
+            }
+        }
+        sleepers.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut wake_guards = Vec::new();
+        for (address, _, _) in &sleepers {
+            wake_guards.push(
+                self.firewall_lock(&format!("wake {address}"))
+                    .lock_owned()
+                    .await,
+            );
+        }
+        let op = self.intent(
+            &step.address,
+            Kind::Firewall,
+            JournalAction::Update,
+            &name,
+            &region,
+        )?;
+        let mut woken = Vec::new();
+        let mut wake_failure = None;
+        for (_, vm, power) in &sleepers {
+            match self.set_power(step, vm, Power::Running, vm_timeout).await {
+                Ok(()) => woken.push((vm.clone(), *power)),
+                Err(e) => {
+                    wake_failure = Some(e);
+                    break;
+                }
+            }
+        }
+        let timeout = self.timeout(Kind::Firewall, Op::Update);
+        let lock = self.firewall_lock(&step.address);
+        let mut result = match wake_failure {
+            Some(e) => Err(e),
+            None => {
+                let _held = lock.lock().await;
+                match self.client.attach_firewall(&fw_id, &vm_ids).await {
+                    Ok(_) => {
+                        self.waiting(step, wire::firewall_status::SUCCESS);
+                        self.client
+                            .wait_firewall_ready(&fw_id, timeout)
+                            .await
+                            .map(drop)
+                            .map_err(|e| e.to_string())
+                    }
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        };
+        // Back to sleep, even when the attachment failed.
+        for (vm, power) in woken {
+            if let Err(e) = self.set_power(step, &vm, power, vm_timeout).await {
+                if result.is_ok() {
+                    result = Err(e);
+                }
+            }
+        }
+        drop(wake_guards);
+        let recorded = self
+            .record_truth(op, &step.address, Kind::Firewall, &fw_id)
+            .await;
+        result.and(recorded)
+    }
+}

@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Kind, Resource};
-use serde_json::Value;
 
 use crate::action::{Action, ResourceChange};
 use crate::desired::{self, Attrs};
@@ -11,51 +10,11 @@ use crate::error::PlanError;
 use crate::plan::Cost;
 use crate::planner::Current;
 use crate::remote::{Prices, RemoteView};
-use crate::schema::{snapshot, vm, volume};
+use crate::schema::vm;
 
 /// USD per hour of a resource with these attributes (desired or observed).
 pub fn hourly(kind: Kind, attrs: &Attrs, prices: &Prices) -> f64 {
-    match kind {
-        Kind::Vm => {
-            let power = attrs
-                .get(vm::POWER)
-                .and_then(Value::as_str)
-                .unwrap_or("running");
-            if power == "hibernated" {
-                return prices.hibernated_per_hour;
-            }
-            let model = attrs
-                .get(vm::GPU_MODEL)
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let count = attrs
-                .get(vm::GPU_COUNT)
-                .and_then(Value::as_u64)
-                .unwrap_or_default();
-            prices.gpu_per_hour.get(model).copied().unwrap_or_default() * count as f64
-        }
-        Kind::Volume => {
-            let gb = attrs
-                .get(volume::SIZE_GB)
-                .and_then(Value::as_u64)
-                .unwrap_or_default();
-            gb as f64 / 1000.0 * prices.volume_per_tb_hour
-        }
-        // Storage billed on the actual size, known once the snapshot or image exists.
-        Kind::Snapshot | Kind::Image => {
-            let gb = attrs
-                .get(snapshot::SIZE_GB)
-                .and_then(Value::as_u64)
-                .unwrap_or_default();
-            let rate = if kind == Kind::Snapshot {
-                prices.snapshot_per_gb_hour
-            } else {
-                prices.image_per_gb_hour
-            };
-            gb as f64 * rate
-        }
-        _ => 0.0,
-    }
+    crate::kinds::hourly(kind, attrs, prices)
 }
 
 /// The attributes a resource will have after apply: what the config wants, except that a

@@ -21,25 +21,6 @@ pub enum Health {
     Busy(String),
 }
 
-/// Statuses of a transition in progress, per kind (compared without case). Deleting is
-/// left out: a resource being deleted is the planner's business only when it is gone.
-fn busy_statuses(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Vm => &[
-            "CREATING",
-            "BUILD",
-            "STARTING",
-            "STOPPING",
-            "REBOOTING",
-            "HIBERNATING",
-            "RESTORING",
-        ],
-        Kind::Volume => &["creating", "downloading"],
-        Kind::Firewall | Kind::Snapshot | Kind::Image => &["CREATING"],
-        Kind::SshKey | Kind::Script => &[],
-    }
-}
-
 /// The health of an observed resource of `kind`.
 pub fn health(kind: Kind, observed: &Attrs) -> Health {
     let Some(status) = observed.get(schema::STATUS).and_then(|s| s.as_str()) else {
@@ -48,7 +29,7 @@ pub fn health(kind: Kind, observed: &Attrs) -> Health {
     let lower = status.to_ascii_lowercase();
     if lower == "error" || lower.starts_with("error_") {
         Health::Broken(status.to_string())
-    } else if busy_statuses(kind)
+    } else if crate::kinds::busy_statuses(kind)
         .iter()
         .any(|s| s.eq_ignore_ascii_case(status))
     {

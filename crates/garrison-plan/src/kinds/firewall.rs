@@ -9,12 +9,20 @@ use crate::schema::firewall;
 use crate::step::UpdateOp;
 
 use super::rules::rule_ops;
+use crate::remote::Prices;
+
 use super::{InPlaceChange, PlanKind};
 
 pub(super) struct Firewall;
 
 impl PlanKind for Firewall {
     type Spec = FirewallSpec;
+
+    const BUSY: &'static [&'static str] = &["CREATING"];
+
+    fn hourly(_: &Attrs, _: &Prices) -> f64 {
+        0.0
+    }
 
     fn desired(spec: &FirewallSpec, out: &mut Attrs) {
         out.insert(firewall::DESCRIPTION.into(), json!(spec.description));

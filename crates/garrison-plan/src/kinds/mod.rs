@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::desired::Attrs;
 use crate::error::PlanError;
 use crate::planner::IdIndex;
+use crate::remote::Prices;
 use crate::step::UpdateOp;
 
 /// One changed in-place attribute, as the diff found it.
@@ -39,6 +40,13 @@ pub(crate) struct InPlaceChange<'a> {
 pub(crate) trait PlanKind {
     /// The config spec of the kind.
     type Spec;
+
+    /// Statuses of a transition in progress (compared without case): the resource will
+    /// settle. Deleting is left out: a resource being deleted matters only once it is gone.
+    const BUSY: &'static [&'static str];
+
+    /// USD per hour of a resource with these attributes (desired or observed).
+    fn hourly(attrs: &Attrs, prices: &Prices) -> f64;
 
     /// Adds the kind's own desired attributes (name and region are common).
     fn desired(spec: &Self::Spec, out: &mut Attrs);
@@ -68,6 +76,52 @@ pub(crate) fn desired(spec: &Spec, out: &mut Attrs) {
     }
 }
 
+/// Runs `$body` with `$k` bound to the module type of `$kind`.
+macro_rules! by_kind {
+    ($kind:expr, $k:ident => $body:expr) => {
+        match $kind {
+            Kind::Vm => {
+                type $k = vm::Vm;
+                $body
+            }
+            Kind::Volume => {
+                type $k = volume::Volume;
+                $body
+            }
+            Kind::Firewall => {
+                type $k = firewall::Firewall;
+                $body
+            }
+            Kind::SshKey => {
+                type $k = ssh_key::SshKey;
+                $body
+            }
+            Kind::Script => {
+                type $k = script::Script;
+                $body
+            }
+            Kind::Snapshot => {
+                type $k = snapshot::Snapshot;
+                $body
+            }
+            Kind::Image => {
+                type $k = image::Image;
+                $body
+            }
+        }
+    };
+}
+
+/// Statuses of a transition in progress of `kind`.
+pub(crate) fn busy_statuses(kind: Kind) -> &'static [&'static str] {
+    by_kind!(kind, K => K::BUSY)
+}
+
+/// USD per hour of a `kind` resource with these attributes.
+pub(crate) fn hourly(kind: Kind, attrs: &Attrs, prices: &Prices) -> f64 {
+    by_kind!(kind, K => K::hourly(attrs, prices))
+}
+
 /// Adds the ops that change `attr` of a `kind` resource in place; `false` if there are none.
 pub(crate) fn in_place(
     kind: Kind,
@@ -76,15 +130,15 @@ pub(crate) fn in_place(
     errors: &mut Vec<PlanError>,
     ops: &mut Vec<UpdateOp>,
 ) -> bool {
-    match kind {
-        Kind::Vm => vm::Vm::in_place(attr, change, errors, ops),
-        Kind::Volume => volume::Volume::in_place(attr, change, errors, ops),
-        Kind::Firewall => firewall::Firewall::in_place(attr, change, errors, ops),
-        Kind::SshKey => ssh_key::SshKey::in_place(attr, change, errors, ops),
-        Kind::Script => script::Script::in_place(attr, change, errors, ops),
-        Kind::Snapshot => snapshot::Snapshot::in_place(attr, change, errors, ops),
-        Kind::Image => image::Image::in_place(attr, change, errors, ops),
-    }
+    by_kind!(kind, K => K::in_place(attr, change, errors, ops))
+}
+
+/// The stored size of a snapshot or image in GB (0 until it exists).
+fn stored_gb(attrs: &Attrs) -> f64 {
+    attrs
+        .get(crate::schema::snapshot::SIZE_GB)
+        .and_then(Value::as_u64)
+        .unwrap_or_default() as f64
 }
 
 #[cfg(test)]

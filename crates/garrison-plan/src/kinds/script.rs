@@ -9,12 +9,20 @@ use crate::error::PlanError;
 use crate::schema::script;
 use crate::step::UpdateOp;
 
+use crate::remote::Prices;
+
 use super::{InPlaceChange, PlanKind};
 
 pub(super) struct Script;
 
 impl PlanKind for Script {
     type Spec = ScriptSpec;
+
+    const BUSY: &'static [&'static str] = &[];
+
+    fn hourly(_: &Attrs, _: &Prices) -> f64 {
+        0.0
+    }
 
     fn desired(spec: &ScriptSpec, out: &mut Attrs) {
         out.insert(script::CONTENT.into(), json!(spec.content));

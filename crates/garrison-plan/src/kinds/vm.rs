@@ -15,12 +15,44 @@ use crate::schema::vm;
 use crate::step::UpdateOp;
 
 use super::rules::rule_ops;
+use crate::remote::Prices;
+
 use super::{InPlaceChange, PlanKind};
 
 pub(super) struct Vm;
 
 impl PlanKind for Vm {
     type Spec = VmSpec;
+
+    const BUSY: &'static [&'static str] = &[
+        "CREATING",
+        "BUILD",
+        "STARTING",
+        "STOPPING",
+        "REBOOTING",
+        "HIBERNATING",
+        "RESTORING",
+    ];
+
+    /// A hibernated VM is billed at the hibernation rate; otherwise its GPUs.
+    fn hourly(attrs: &Attrs, prices: &Prices) -> f64 {
+        let power = attrs
+            .get(vm::POWER)
+            .and_then(Value::as_str)
+            .unwrap_or("running");
+        if power == "hibernated" {
+            return prices.hibernated_per_hour;
+        }
+        let model = attrs
+            .get(vm::GPU_MODEL)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let count = attrs
+            .get(vm::GPU_COUNT)
+            .and_then(Value::as_u64)
+            .unwrap_or_default();
+        prices.gpu_per_hour.get(model).copied().unwrap_or_default() * count as f64
+    }
 
     fn desired(spec: &VmSpec, out: &mut Attrs) {
         out.insert(vm::GPU_MODEL.into(), json!(spec.gpu_model));

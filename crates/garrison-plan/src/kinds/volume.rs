@@ -9,12 +9,24 @@ use crate::error::PlanError;
 use crate::schema::volume;
 use crate::step::UpdateOp;
 
+use crate::remote::Prices;
+
 use super::{InPlaceChange, PlanKind};
 
 pub(super) struct Volume;
 
 impl PlanKind for Volume {
     type Spec = VolumeSpec;
+
+    const BUSY: &'static [&'static str] = &["creating", "downloading"];
+
+    fn hourly(attrs: &Attrs, prices: &Prices) -> f64 {
+        let gb = attrs
+            .get(volume::SIZE_GB)
+            .and_then(Value::as_u64)
+            .unwrap_or_default();
+        gb as f64 / 1000.0 * prices.volume_per_tb_hour
+    }
 
     fn desired(spec: &VolumeSpec, out: &mut Attrs) {
         out.insert(volume::SIZE_GB.into(), json!(spec.size_gb));

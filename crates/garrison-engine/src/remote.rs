@@ -6,6 +6,8 @@ use barrack_api::Id;
 use garrison_config::model::Kind;
 use std::collections::HashMap;
 
+use crate::kinds::{by_kind, by_object, EngineKind};
+
 /// One resource as the API returned it. (Unboxed: these are few and short-lived.)
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
@@ -22,54 +24,23 @@ pub enum RemoteObject {
 impl RemoteObject {
     /// Its kind.
     pub fn kind(&self) -> Kind {
-        match self {
-            RemoteObject::Vm(_) => Kind::Vm,
-            RemoteObject::Volume(_) => Kind::Volume,
-            RemoteObject::Firewall(_) => Kind::Firewall,
-            RemoteObject::SshKey(_) => Kind::SshKey,
-            RemoteObject::Script(_) => Kind::Script,
-            RemoteObject::Snapshot(_) => Kind::Snapshot,
-            RemoteObject::Image(_) => Kind::Image,
-        }
+        by_object!(self, K, _o => K::KIND)
     }
 
     /// Its remote id.
     pub fn id(&self) -> &Id {
-        match self {
-            RemoteObject::Vm(o) => &o.id,
-            RemoteObject::Volume(o) => &o.id,
-            RemoteObject::Firewall(o) => &o.id,
-            RemoteObject::SshKey(o) => &o.id,
-            RemoteObject::Script(o) => &o.id,
-            RemoteObject::Snapshot(o) => &o.id,
-            RemoteObject::Image(o) => &o.id,
-        }
+        by_object!(self, K, o => K::id(o))
     }
 
     /// Its unique name.
     pub fn name(&self) -> &str {
-        match self {
-            RemoteObject::Vm(o) => &o.name,
-            RemoteObject::Volume(o) => &o.name,
-            RemoteObject::Firewall(o) => &o.name,
-            RemoteObject::SshKey(o) => &o.name,
-            RemoteObject::Script(o) => &o.name,
-            RemoteObject::Snapshot(o) => &o.name,
-            RemoteObject::Image(o) => &o.name,
-        }
+        by_object!(self, K, o => <<K as EngineKind>::Object as barrack_api::Named>::name(o))
     }
 
     /// Its region (empty when the API does not say, e.g. scripts, or the kind is
     /// account-wide: SSH keys).
     pub fn region(&self) -> &str {
-        match self {
-            RemoteObject::Vm(o) => &o.region,
-            RemoteObject::Volume(o) => &o.region,
-            RemoteObject::Firewall(o) => &o.region,
-            RemoteObject::SshKey(_) | RemoteObject::Script(_) => "",
-            RemoteObject::Snapshot(o) => &o.region,
-            RemoteObject::Image(o) => &o.region,
-        }
+        by_object!(self, K, o => K::region(o))
     }
 }
 
@@ -89,83 +60,17 @@ pub struct Inventory {
 impl Inventory {
     /// Every object of `kind`.
     pub fn objects(&self, kind: Kind) -> Vec<RemoteObject> {
-        match kind {
-            Kind::Vm => self
-                .instances
-                .iter()
-                .cloned()
-                .map(RemoteObject::Vm)
-                .collect(),
-            Kind::Volume => self
-                .volumes
-                .iter()
-                .cloned()
-                .map(RemoteObject::Volume)
-                .collect(),
-            Kind::Firewall => self
-                .firewalls
-                .iter()
-                .cloned()
-                .map(RemoteObject::Firewall)
-                .collect(),
-            Kind::SshKey => self
-                .ssh_keys
-                .iter()
-                .cloned()
-                .map(RemoteObject::SshKey)
-                .collect(),
-            Kind::Script => self
-                .scripts
-                .iter()
-                .cloned()
-                .map(RemoteObject::Script)
-                .collect(),
-            Kind::Snapshot => self
-                .snapshots
-                .iter()
-                .cloned()
-                .map(RemoteObject::Snapshot)
-                .collect(),
-            Kind::Image => self
-                .images
-                .iter()
-                .cloned()
-                .map(RemoteObject::Image)
-                .collect(),
-        }
+        by_kind!(kind, K => K::listed(self).iter().cloned().map(K::wrap).collect())
     }
 
     /// The object of `kind` with remote id `id` (a scan of that kind; for many look-ups
     /// build [`Inventory::index`] once).
     pub fn by_id(&self, kind: Kind, id: &str) -> Option<RemoteObject> {
-        fn find<T: Clone>(
-            items: &[T],
-            id: impl Fn(&T) -> bool,
-            wrap: fn(T) -> RemoteObject,
-        ) -> Option<RemoteObject> {
-            items.iter().find(|o| id(o)).cloned().map(wrap)
-        }
-        match kind {
-            Kind::Vm => find(&self.instances, |o| o.id.as_str() == id, RemoteObject::Vm),
-            Kind::Volume => find(&self.volumes, |o| o.id.as_str() == id, RemoteObject::Volume),
-            Kind::Firewall => find(
-                &self.firewalls,
-                |o| o.id.as_str() == id,
-                RemoteObject::Firewall,
-            ),
-            Kind::SshKey => find(
-                &self.ssh_keys,
-                |o| o.id.as_str() == id,
-                RemoteObject::SshKey,
-            ),
-            Kind::Script => find(&self.scripts, |o| o.id.as_str() == id, RemoteObject::Script),
-            Kind::Snapshot => find(
-                &self.snapshots,
-                |o| o.id.as_str() == id,
-                RemoteObject::Snapshot,
-            ),
-            Kind::Image => find(&self.images, |o| o.id.as_str() == id, RemoteObject::Image),
-        }
+        by_kind!(kind, K => K::listed(self)
+            .iter()
+            .find(|o| K::id(o).as_str() == id)
+            .cloned()
+            .map(K::wrap))
     }
 
     /// Every object by `(kind, remote id)`: one pass, for code that looks up many ids
@@ -191,13 +96,10 @@ impl Inventory {
 
     /// How many objects in all.
     pub fn len(&self) -> usize {
-        self.instances.len()
-            + self.volumes.len()
-            + self.firewalls.len()
-            + self.ssh_keys.len()
-            + self.scripts.len()
-            + self.snapshots.len()
-            + self.images.len()
+        Kind::ALL
+            .into_iter()
+            .map(|kind| by_kind!(kind, K => K::listed(self).len()))
+            .sum()
     }
 
     /// True when the account holds nothing.

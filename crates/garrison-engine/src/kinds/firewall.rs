@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::{unique_rules, EngineKind};
 use crate::observe::{id_set, rule_request, rules};
-use crate::remote::RemoteObject;
+use crate::remote::{Inventory, RemoteObject};
 use crate::steps::{exists, CreateFailure, Ctx};
 
 /// The `firewall` kind.
@@ -23,6 +23,20 @@ impl EngineKind for Firewall {
     type Object = wire::Firewall;
     type Spec = FirewallSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListFirewalls;
+
+    const KIND: Kind = Kind::Firewall;
+
+    fn id(object: &wire::Firewall) -> &Id {
+        &object.id
+    }
+
+    fn region(object: &wire::Firewall) -> &str {
+        &object.region
+    }
+
+    fn listed(inventory: &Inventory) -> &[wire::Firewall] {
+        &inventory.firewalls
+    }
 
     fn wrap(object: wire::Firewall) -> RemoteObject {
         RemoteObject::Firewall(object)

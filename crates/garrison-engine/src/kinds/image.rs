@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::observe::id_or_null;
-use crate::remote::RemoteObject;
+use crate::remote::{Inventory, RemoteObject};
 use crate::steps::{exists, CreateFailure, Ctx};
 
 /// The `image` kind.
@@ -22,6 +22,20 @@ impl EngineKind for Image {
     type Object = wire::Image;
     type Spec = ImageSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListImages;
+
+    const KIND: Kind = Kind::Image;
+
+    fn id(object: &wire::Image) -> &Id {
+        &object.id
+    }
+
+    fn region(object: &wire::Image) -> &str {
+        &object.region
+    }
+
+    fn listed(inventory: &Inventory) -> &[wire::Image] {
+        &inventory.images
+    }
 
     fn wrap(object: wire::Image) -> RemoteObject {
         RemoteObject::Image(object)

@@ -14,27 +14,40 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::remote::RemoteObject;
+use crate::remote::{Inventory, RemoteObject};
 use crate::steps::{CreateFailure, Ctx};
 
-mod firewall;
-mod image;
-mod script;
-mod snapshot;
-mod ssh_key;
-mod vm;
-mod volume;
+pub(crate) mod firewall;
+pub(crate) mod image;
+pub(crate) mod script;
+pub(crate) mod snapshot;
+pub(crate) mod ssh_key;
+pub(crate) mod vm;
+pub(crate) mod volume;
 
 pub(crate) use script::request as script_request;
 
 /// Everything kind-specific the engine does, for one kind.
 pub(crate) trait EngineKind {
     /// The API's object.
-    type Object: DeserializeOwned + Serialize + Named;
+    type Object: DeserializeOwned + Serialize + Named + Clone;
     /// The config's body of a resource of this kind.
     type Spec;
     /// The API operation that lists every object of the kind.
     const LIST: barrack_api::Op;
+
+    /// The kind.
+    const KIND: Kind;
+
+    /// The object's remote id.
+    fn id(object: &Self::Object) -> &Id;
+
+    /// The object's region; empty when the API does not say (scripts) or the kind is
+    /// account-wide (SSH keys).
+    fn region(object: &Self::Object) -> &str;
+
+    /// The objects of the kind a refresh listed.
+    fn listed(inventory: &Inventory) -> &[Self::Object];
 
     /// The object as a member of the inventory's enum.
     fn wrap(object: Self::Object) -> RemoteObject;
@@ -80,31 +93,31 @@ macro_rules! by_kind {
     ($kind:expr, $k:ident => $body:expr) => {
         match $kind {
             Kind::Vm => {
-                type $k = vm::Vm;
+                type $k = $crate::kinds::vm::Vm;
                 $body
             }
             Kind::Volume => {
-                type $k = volume::Volume;
+                type $k = $crate::kinds::volume::Volume;
                 $body
             }
             Kind::Firewall => {
-                type $k = firewall::Firewall;
+                type $k = $crate::kinds::firewall::Firewall;
                 $body
             }
             Kind::SshKey => {
-                type $k = ssh_key::SshKey;
+                type $k = $crate::kinds::ssh_key::SshKey;
                 $body
             }
             Kind::Script => {
-                type $k = script::Script;
+                type $k = $crate::kinds::script::Script;
                 $body
             }
             Kind::Snapshot => {
-                type $k = snapshot::Snapshot;
+                type $k = $crate::kinds::snapshot::Snapshot;
                 $body
             }
             Kind::Image => {
-                type $k = image::Image;
+                type $k = $crate::kinds::image::Image;
                 $body
             }
         }
@@ -117,36 +130,38 @@ macro_rules! by_object {
     ($object:expr, $k:ident, $o:ident => $body:expr) => {
         match $object {
             RemoteObject::Vm($o) => {
-                type $k = vm::Vm;
+                type $k = $crate::kinds::vm::Vm;
                 $body
             }
             RemoteObject::Volume($o) => {
-                type $k = volume::Volume;
+                type $k = $crate::kinds::volume::Volume;
                 $body
             }
             RemoteObject::Firewall($o) => {
-                type $k = firewall::Firewall;
+                type $k = $crate::kinds::firewall::Firewall;
                 $body
             }
             RemoteObject::SshKey($o) => {
-                type $k = ssh_key::SshKey;
+                type $k = $crate::kinds::ssh_key::SshKey;
                 $body
             }
             RemoteObject::Script($o) => {
-                type $k = script::Script;
+                type $k = $crate::kinds::script::Script;
                 $body
             }
             RemoteObject::Snapshot($o) => {
-                type $k = snapshot::Snapshot;
+                type $k = $crate::kinds::snapshot::Snapshot;
                 $body
             }
             RemoteObject::Image($o) => {
-                type $k = image::Image;
+                type $k = $crate::kinds::image::Image;
                 $body
             }
         }
     };
 }
+
+pub(crate) use {by_kind, by_object};
 
 /// Reads one object of `kind` by id.
 pub(crate) async fn fetch(client: &Client, kind: Kind, id: &Id) -> Result<RemoteObject, Error> {

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::observe::{id_or_null, power_of};
-use crate::remote::RemoteObject;
+use crate::remote::{Inventory, RemoteObject};
 use crate::steps::{classify, exists, CreateFailure, Ctx};
 
 /// The `snapshot` kind.
@@ -24,6 +24,20 @@ impl EngineKind for Snapshot {
     type Object = wire::Snapshot;
     type Spec = SnapshotSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListSnapshots;
+
+    const KIND: Kind = Kind::Snapshot;
+
+    fn id(object: &wire::Snapshot) -> &Id {
+        &object.id
+    }
+
+    fn region(object: &wire::Snapshot) -> &str {
+        &object.region
+    }
+
+    fn listed(inventory: &Inventory) -> &[wire::Snapshot] {
+        &inventory.snapshots
+    }
 
     fn wrap(object: wire::Snapshot) -> RemoteObject {
         RemoteObject::Snapshot(object)

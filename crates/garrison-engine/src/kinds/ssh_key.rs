@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use barrack_api::wire::{self, CreateSshKeyRequest};
 use barrack_api::{Client, Error, Id};
-use garrison_config::model::{Resource, SshKeySpec};
+use garrison_config::model::{Kind, Resource, SshKeySpec};
 use garrison_plan::desired::{normalize_public_key, Attrs};
 use garrison_plan::schema::ssh_key;
 use garrison_plan::Step;
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::fsutil::write_private;
-use crate::remote::RemoteObject;
+use crate::remote::{Inventory, RemoteObject};
 use crate::steps::{CreateFailure, Ctx};
 
 /// The `ssh-key` kind.
@@ -23,6 +23,20 @@ impl EngineKind for SshKey {
     type Object = wire::SshKey;
     type Spec = SshKeySpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListSshKeys;
+
+    const KIND: Kind = Kind::SshKey;
+
+    fn id(object: &wire::SshKey) -> &Id {
+        &object.id
+    }
+
+    fn region(_: &wire::SshKey) -> &str {
+        ""
+    }
+
+    fn listed(inventory: &Inventory) -> &[wire::SshKey] {
+        &inventory.ssh_keys
+    }
 
     fn wrap(object: wire::SshKey) -> RemoteObject {
         RemoteObject::SshKey(object)

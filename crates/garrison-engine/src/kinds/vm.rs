@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::{unique_rules, EngineKind};
 use crate::observe::{id_or_null, id_set, power_of, rule_request, rules};
-use crate::remote::RemoteObject;
+use crate::remote::{Inventory, RemoteObject};
 use crate::steps::{exists, CreateFailure, Ctx};
 
 /// The `vm` kind.
@@ -24,6 +24,20 @@ impl EngineKind for Vm {
     type Object = wire::Instance;
     type Spec = VmSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListInstances;
+
+    const KIND: Kind = Kind::Vm;
+
+    fn id(object: &wire::Instance) -> &Id {
+        &object.id
+    }
+
+    fn region(object: &wire::Instance) -> &str {
+        &object.region
+    }
+
+    fn listed(inventory: &Inventory) -> &[wire::Instance] {
+        &inventory.instances
+    }
 
     fn wrap(object: wire::Instance) -> RemoteObject {
         RemoteObject::Vm(object)

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::observe::id_or_null;
-use crate::remote::RemoteObject;
+use crate::remote::{Inventory, RemoteObject};
 use crate::steps::{exists, CreateFailure, Ctx};
 
 /// The `volume` kind.
@@ -25,6 +25,20 @@ impl EngineKind for Volume {
     type Object = wire::Volume;
     type Spec = VolumeSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListVolumes;
+
+    const KIND: Kind = Kind::Volume;
+
+    fn id(object: &wire::Volume) -> &Id {
+        &object.id
+    }
+
+    fn region(object: &wire::Volume) -> &str {
+        &object.region
+    }
+
+    fn listed(inventory: &Inventory) -> &[wire::Volume] {
+        &inventory.volumes
+    }
 
     fn wrap(object: wire::Volume) -> RemoteObject {
         RemoteObject::Volume(object)

@@ -250,6 +250,14 @@ async fn no_secret_reaches_any_artefact() {
     match &report {
         Ok(r) => {
             assert!(!r.failed.is_empty(), "the update must fail under 100% 5xx");
+            // The step's error keeps the API's answer: its status (and request id).
+            assert!(
+                r.failed
+                    .iter()
+                    .all(|(_, e)| e.status.is_some_and(|s| s >= 500)),
+                "{:#?}",
+                r.failed
+            );
             art.add("failed-step report", format!("{r:?}"));
         }
         Err(e) => art.error("execute under faults", e),

@@ -14,6 +14,7 @@ use crate::cancel::CancelToken;
 use crate::error::EngineError;
 use crate::event::{Event, EventSink};
 use crate::executor::{self, StepEnd};
+use crate::outcome::{SkipReason, StepError};
 use crate::outputs::evaluate_outputs;
 use crate::record::{reseal_legacy, resource_state};
 use crate::recover::{apply_in_memory, resolve, Resolution};
@@ -59,10 +60,10 @@ impl Default for ExecuteOptions {
 pub struct ApplyReport {
     /// Addresses of steps that succeeded (an address appears twice for a replace).
     pub succeeded: Vec<String>,
-    /// `(address, message)` of steps that failed.
-    pub failed: Vec<(String, String)>,
-    /// `(address, because)`: the failed dependency's address, or `cancelled`.
-    pub skipped: Vec<(String, String)>,
+    /// `(address, error)` of steps that failed.
+    pub failed: Vec<(String, StepError)>,
+    /// `(address, why)` of steps that did not run: a failed dependency, or cancelled.
+    pub skipped: Vec<(String, SkipReason)>,
     /// `(address, reason)` of resources the plan left alone (protected, ...): the run did
     /// everything else and is not a success.
     pub blocked: Vec<(String, String)>,
@@ -381,7 +382,7 @@ impl Prepared {
                 StepEnd::Succeeded => report.succeeded.push(step.address.clone()),
                 StepEnd::Failed(message) => report.failed.push((step.address.clone(), message)),
                 StepEnd::Skipped(because) => {
-                    if because == "cancelled" {
+                    if because == SkipReason::Cancelled {
                         report.interrupted = true;
                     }
                     report.skipped.push((step.address.clone(), because));

@@ -34,8 +34,8 @@ pub enum Event {
         step: usize,
         address: String,
         what: String,
-        /// The failed dependency's address, or `cancelled`.
-        because: String,
+        /// A failed dependency, or cancelled.
+        because: crate::outcome::SkipReason,
     },
     /// An interrupted create was found by its unique name and adopted into the state.
     Adopted {

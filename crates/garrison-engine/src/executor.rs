@@ -11,6 +11,7 @@ use tokio::task::JoinSet;
 
 use crate::cancel::CancelToken;
 use crate::event::Event;
+use crate::outcome::{SkipReason, StepError};
 use crate::schedule::{pick, remaining_path, weight, Scheduling};
 use crate::steps::Ctx;
 
@@ -18,9 +19,9 @@ use crate::steps::Ctx;
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum StepEnd {
     Succeeded,
-    Failed(String),
+    Failed(StepError),
     /// Not run: the address of the failed dependency, or `cancelled`.
-    Skipped(String),
+    Skipped(SkipReason),
 }
 
 /// A one-word description of what a step does.
@@ -45,7 +46,7 @@ enum Status {
 }
 
 /// What a step task hands back: its index, its result and how long it ran.
-type Joined = (usize, Result<(), String>, Duration);
+type Joined = (usize, Result<(), StepError>, Duration);
 
 /// Runs every step; returns each step's end (by index) and the order steps started in.
 pub(crate) async fn run(
@@ -136,7 +137,7 @@ impl<'s> Walk<'s> {
         });
     }
 
-    fn finish(&mut self, i: usize, result: Result<(), String>, elapsed: Duration) {
+    fn finish(&mut self, i: usize, result: Result<(), StepError>, elapsed: Duration) {
         self.status[i] = Status::Done;
         let step = &self.steps[i];
         match result {
@@ -155,14 +156,14 @@ impl<'s> Walk<'s> {
                     }
                 }
             }
-            Err(message) => {
+            Err(error) => {
                 (self.ctx.sink)(Event::Failed {
                     step: step.id,
                     address: step.address.clone(),
                     what: describe(&step.op).into(),
-                    message: message.clone(),
+                    message: error.to_string(),
                 });
-                self.ends[i] = Some(StepEnd::Failed(message));
+                self.ends[i] = Some(StepEnd::Failed(error));
                 self.skip_downstream(i);
             }
         }
@@ -176,13 +177,15 @@ impl<'s> Walk<'s> {
             if self.ends[d].is_some() || self.status[d] != Status::Waiting {
                 continue;
             }
-            self.ends[d] = Some(StepEnd::Skipped(because.clone()));
+            self.ends[d] = Some(StepEnd::Skipped(SkipReason::DependencyFailed(
+                because.clone(),
+            )));
             self.ready.retain(|&r| r != d);
             (self.ctx.sink)(Event::Skipped {
                 step: self.steps[d].id,
                 address: self.steps[d].address.clone(),
                 what: describe(&self.steps[d].op).into(),
-                because: because.clone(),
+                because: SkipReason::DependencyFailed(because.clone()),
             });
             stack.extend(self.graph.dependents(d).iter().copied());
         }
@@ -206,9 +209,9 @@ impl<'s> Walk<'s> {
                         step: step.id,
                         address: step.address.clone(),
                         what: describe(&step.op).into(),
-                        because: "cancelled".into(),
+                        because: SkipReason::Cancelled,
                     });
-                    StepEnd::Skipped("cancelled".into())
+                    StepEnd::Skipped(SkipReason::Cancelled)
                 }
             })
             .collect();

@@ -8,12 +8,13 @@ use garrison_plan::health::{health, Health};
 use garrison_plan::Step;
 
 use crate::observe::observe;
+use crate::outcome::StepError;
 use crate::remote::RemoteObject;
 use crate::steps::Ctx;
 
 impl Ctx {
     /// Waits up to the kind's create timeout for `remote_id` to leave its transition.
-    pub(crate) async fn settle(&self, step: &Step, remote_id: &str) -> Result<(), String> {
+    pub(crate) async fn settle(&self, step: &Step, remote_id: &str) -> Result<(), StepError> {
         let kind = step.kind;
         let (name, region) = self
             .previous(&step.address)
@@ -44,15 +45,16 @@ impl Ctx {
         let recorded = self.record_truth(op, &step.address, kind, &id).await;
         match waited {
             Ok(object) => match status_of(&object) {
-                Health::Broken(status) => Err(format!(
-                    "{kind} {id} ended in {status}; the next plan replaces it"
-                )),
+                Health::Broken(status) => {
+                    Err(format!("{kind} {id} ended in {status}; the next plan replaces it").into())
+                }
                 _ => recorded,
             },
             Err(e) => Err(format!(
                 "{e}; it is still in transition on the cloud (the next apply waits again; \
                  raise `timeouts` for it if it is just slow)"
-            )),
+            )
+            .into()),
         }
     }
 }

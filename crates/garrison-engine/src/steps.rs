@@ -13,6 +13,7 @@ use garrison_plan::{Step, StepOp};
 use garrison_state::{Outcome, Store};
 
 use crate::event::EventSink;
+use crate::outcome::StepError;
 
 mod create;
 mod delete;
@@ -78,7 +79,7 @@ impl Ctx {
     }
 
     /// Runs one step to its recorded end; `Err` is the message for the report.
-    pub(crate) async fn run(&self, step: &Step) -> Result<(), String> {
+    pub(crate) async fn run(&self, step: &Step) -> Result<(), StepError> {
         match &step.op {
             StepOp::Create => self.create(step).await,
             StepOp::Delete { remote_id } => self.delete(step, remote_id).await,

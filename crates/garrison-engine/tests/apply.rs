@@ -487,7 +487,10 @@ snapshot "snap" {{
     );
     assert_eq!(
         report.skipped,
-        vec![("snapshot.snap".to_string(), "vm.doomed".to_string())]
+        vec![(
+            "snapshot.snap".to_string(),
+            garrison_engine::SkipReason::DependencyFailed("vm.doomed".into())
+        )]
     );
     let mut ok = report.succeeded.clone();
     ok.sort();

@@ -81,10 +81,10 @@ impl EngineKind for Image {
         let timeout = ctx.timeout(Kind::Image, Op::Create);
         let snapshot = ctx
             .id_of(&spec.snapshot)
-            .map_err(CreateFailure::NotCreated)?;
+            .map_err(|e| CreateFailure::NotCreated(e.into()))?;
         c.wait_snapshot_ready(&snapshot, timeout)
             .await
-            .map_err(|e| CreateFailure::NotCreated(e.to_string()))?;
+            .map_err(|e| CreateFailure::NotCreated(e.into()))?;
         let request = CreateImageRequest {
             name: resource.name.clone(),
             description: spec.description.clone(),

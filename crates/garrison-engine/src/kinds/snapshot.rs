@@ -79,7 +79,9 @@ impl EngineKind for Snapshot {
         resource: &Resource,
         spec: &SnapshotSpec,
     ) -> Result<RemoteObject, CreateFailure> {
-        let vm = ctx.id_of(&spec.vm).map_err(CreateFailure::NotCreated)?;
+        let vm = ctx
+            .id_of(&spec.vm)
+            .map_err(|e| CreateFailure::NotCreated(e.into()))?;
         let vm_timeout = ctx.timeout(Kind::Vm, Op::Update);
         // The VM may still be settling (e.g. adopted from an interrupted run).
         let instance = ctx
@@ -101,7 +103,7 @@ impl EngineKind for Snapshot {
             (Ok(()), result) => result,
             (Err(message), Ok(RemoteObject::Snapshot(snapshot))) => Err(CreateFailure::Exists {
                 id: snapshot.id.clone(),
-                message: format!("the snapshot was made but {message}"),
+                message: format!("the snapshot was made but {message}").into(),
             }),
             (Err(_), result) => result,
         }

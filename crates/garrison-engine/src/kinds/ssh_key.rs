@@ -94,7 +94,7 @@ impl EngineKind for SshKey {
                     message: format!(
                         "the key was created but its private key could not be written to `{}`: {e}; delete the key and apply again",
                         path.display()
-                    ),
+                    ).into(),
                 })?;
             }
             (Some(_), None) => ctx.warn(

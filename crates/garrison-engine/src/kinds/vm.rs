@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use super::{unique_rules, EngineKind};
 use crate::observe::{id_or_null, id_set, power_of, rule_request, rules};
+use crate::outcome::StepError;
 use crate::remote::{Inventory, RemoteObject};
 use crate::steps::{exists, CreateFailure, Ctx};
 
@@ -103,7 +104,8 @@ impl EngineKind for Vm {
         spec: &VmSpec,
     ) -> Result<RemoteObject, CreateFailure> {
         let timeout = ctx.timeout(Kind::Vm, Op::Create);
-        let inputs = Inputs::resolve(ctx, step, spec).map_err(CreateFailure::NotCreated)?;
+        let inputs =
+            Inputs::resolve(ctx, step, spec).map_err(|e| CreateFailure::NotCreated(e.into()))?;
         inputs.wait_ready(ctx, timeout).await?;
         let request = inputs.request(resource, spec);
         let answer = ctx.client.deploy_instance(&request).await;
@@ -227,7 +229,7 @@ impl Inputs {
 
     /// What the VM uses may still be settling (adopted from an interrupted run).
     async fn wait_ready(&self, ctx: &Ctx, timeout: Duration) -> Result<(), CreateFailure> {
-        let not_created = |e: Error| CreateFailure::NotCreated(e.to_string());
+        let not_created = |e: Error| CreateFailure::NotCreated(e.into());
         if let Some(image) = &self.image_id {
             ctx.client
                 .wait_image_ready(image, timeout)
@@ -272,16 +274,16 @@ async fn finish(
     inputs: &Inputs,
     id: &Id,
     timeout: Duration,
-) -> Result<(), String> {
+) -> Result<(), StepError> {
     let c = &ctx.client;
     ctx.waiting(step, st::ACTIVE);
     c.wait_instance_status(id, &[st::ACTIVE], timeout)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(StepError::from)?;
     if !inputs.volume_ids.is_empty() {
         c.attach_instance_volumes(id, &inputs.volume_ids)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(StepError::from)?;
     }
     if spec.power == Power::Running {
         return Ok(());

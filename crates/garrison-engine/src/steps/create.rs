@@ -9,31 +9,32 @@ use garrison_state::Outcome;
 use super::journal::{deposed_address, state_key};
 use super::Ctx;
 use crate::event::Event;
+use crate::outcome::StepError;
 use crate::record::resource_state;
 use crate::remote::RemoteObject;
 
 /// How a create went wrong.
 pub(crate) enum CreateFailure {
     /// Certainly nothing was created.
-    NotCreated(String),
+    NotCreated(StepError),
     /// We cannot know: leave the intent for recovery.
-    Unknown(String),
+    Unknown(StepError),
     /// The resource exists (with this id) but a later stage failed.
-    Exists { id: Id, message: String },
+    Exists { id: Id, message: StepError },
 }
 
 pub(crate) fn classify(e: barrack_api::Error) -> CreateFailure {
     if e.outcome_unknown() {
-        CreateFailure::Unknown(e.to_string())
+        CreateFailure::Unknown(e.into())
     } else {
-        CreateFailure::NotCreated(e.to_string())
+        CreateFailure::NotCreated(e.into())
     }
 }
 
 pub(crate) fn exists(id: &Id) -> impl Fn(barrack_api::Error) -> CreateFailure + '_ {
     move |e| CreateFailure::Exists {
         id: id.clone(),
-        message: e.to_string(),
+        message: e.into(),
     }
 }
 
@@ -87,13 +88,13 @@ impl Ctx {
                 })
             }
             Ok(None) => Err(classify(e)),
-            Err(conflict) => Err(CreateFailure::NotCreated(format!("{e}; {conflict}"))),
+            Err(conflict) => Err(CreateFailure::NotCreated(format!("{e}; {conflict}").into())),
         }
     }
 }
 
 impl Ctx {
-    pub(crate) async fn create(&self, step: &Step) -> Result<(), String> {
+    pub(crate) async fn create(&self, step: &Step) -> Result<(), StepError> {
         let resource = self
             .resource(&step.address)
             .ok_or_else(|| format!("`{}` is not in the config", step.address))?;
@@ -132,15 +133,18 @@ impl Ctx {
                     op,
                     &step.address,
                     Outcome::Failed {
-                        message: message.clone(),
+                        message: message.to_string(),
                     },
                 )?;
                 Err(message)
             }
-            Err(CreateFailure::Unknown(message)) => Err(format!(
-                "{message} (the outcome is unknown; the next run finds `{}` by name and adopts it)",
-                resource.name
-            )),
+            Err(CreateFailure::Unknown(cause)) => Err(StepError {
+                message: format!(
+                    "{cause} (the outcome is unknown; the next run finds `{}` by name and adopts it)",
+                    resource.name
+                ),
+                ..cause
+            }),
             Err(CreateFailure::Exists { id, message }) => {
                 match self.fetch(step.kind, &id).await {
                     Ok(object) => {
@@ -148,10 +152,13 @@ impl Ctx {
                         self.record(op, &step.address, Outcome::Upserted(rs))?;
                     }
                     Err(e) => {
-                        return Err(format!(
-                            "{message}; {} {id} exists but could not be re-read ({e}); the next run adopts it",
-                            step.kind
-                        ))
+                        return Err(StepError {
+                            message: format!(
+                                "{message}; {} {id} exists but could not be re-read ({e}); the next run adopts it",
+                                step.kind
+                            ),
+                            ..message
+                        })
                     }
                 }
                 Err(message)

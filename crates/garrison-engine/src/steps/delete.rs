@@ -8,9 +8,10 @@ use garrison_state::{OpRef, Outcome};
 
 use super::journal::deposed_address;
 use super::Ctx;
+use crate::outcome::StepError;
 
 impl Ctx {
-    pub(crate) async fn delete(&self, step: &Step, remote_id: &str) -> Result<(), String> {
+    pub(crate) async fn delete(&self, step: &Step, remote_id: &str) -> Result<(), StepError> {
         // The object lives at the step's address, or (create-before-destroy) at its deposed
         // address once the replacement took the address over.
         let holder = self.holder_of(&step.address, remote_id);
@@ -44,7 +45,7 @@ impl Ctx {
                     // Best effort: record what is there now; otherwise recovery does.
                     let _ = self.record_truth(op, &at, step.kind, &id).await;
                 }
-                Err(e.to_string())
+                Err(e.into())
             }
             Err(e) => {
                 self.record(
@@ -54,7 +55,7 @@ impl Ctx {
                         message: e.to_string(),
                     },
                 )?;
-                Err(e.to_string())
+                Err(e.into())
             }
         }
     }
@@ -84,7 +85,7 @@ impl Ctx {
         op: OpRef,
         address: &str,
         replaced: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), StepError> {
         if replaced {
             self.record(
                 op,

@@ -11,6 +11,7 @@ use garrison_config::model::{JournalAction, Kind, Op, Power};
 use garrison_plan::Step;
 
 use super::Ctx;
+use crate::outcome::StepError;
 
 impl Ctx {
     pub(crate) fn firewall_lock(&self, address: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -26,7 +27,7 @@ impl Ctx {
         firewall: &str,
         vm: &Id,
         timeout: Duration,
-    ) -> Result<(), String> {
+    ) -> Result<(), StepError> {
         let fw_id = self.id_of(firewall)?;
         let lock = self.firewall_lock(firewall);
         let _held = lock.lock().await;
@@ -34,7 +35,7 @@ impl Ctx {
             .client
             .get_firewall(&fw_id)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(StepError::from)?;
         let mut ids: Vec<Id> = current
             .attachments
             .iter()
@@ -46,15 +47,15 @@ impl Ctx {
         self.client
             .attach_firewall(&fw_id, &ids)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(StepError::from)?;
         self.client
             .wait_firewall_ready(&fw_id, timeout)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(StepError::from)?;
         Ok(())
     }
 
-    pub(crate) async fn sync_firewall(&self, step: &Step, vms: &[String]) -> Result<(), String> {
+    pub(crate) async fn sync_firewall(&self, step: &Step, vms: &[String]) -> Result<(), StepError> {
         let fw_id = self.id_of(&step.address)?;
         let vm_ids: Vec<Id> = vms
             .iter()
@@ -79,7 +80,7 @@ impl Ctx {
             let instance = self
                 .settle_instance(step, vm, vm_timeout)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(StepError::from)?;
             if let Some(power) =
                 crate::observe::power_of(&instance.status).filter(|p| *p != Power::Running)
             {
@@ -128,9 +129,9 @@ impl Ctx {
                             .wait_firewall_ready(&fw_id, timeout)
                             .await
                             .map(drop)
-                            .map_err(|e| e.to_string())
+                            .map_err(StepError::from)
                     }
-                    Err(e) => Err(e.to_string()),
+                    Err(e) => Err(e.into()),
                 }
             }
         };

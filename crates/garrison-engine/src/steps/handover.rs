@@ -8,6 +8,7 @@ use garrison_config::model::{Kind, Op, Power, Spec};
 use garrison_plan::Step;
 
 use super::Ctx;
+use crate::outcome::StepError;
 
 impl Ctx {
     pub(super) async fn hand_over(
@@ -15,14 +16,14 @@ impl Ctx {
         step: &Step,
         from_remote_id: &str,
         volumes: &[String],
-    ) -> Result<(), String> {
+    ) -> Result<(), StepError> {
         let new_vm = self.id_of(&step.address)?;
         let (name, region, power) = match self.resource(&step.address) {
             Some(r) => match &r.spec {
                 Spec::Vm(spec) => (r.name.clone(), r.region.clone(), spec.power),
-                _ => return Err(format!("`{}` is not a VM in the config", step.address)),
+                _ => return Err(format!("`{}` is not a VM in the config", step.address).into()),
             },
-            None => return Err(format!("`{}` is not in the config", step.address)),
+            None => return Err(format!("`{}` is not in the config", step.address).into()),
         };
         let ids: Vec<Id> = volumes
             .iter()
@@ -56,15 +57,15 @@ impl Ctx {
         old: &Id,
         new: &Id,
         ids: &[Id],
-    ) -> Result<(), String> {
+    ) -> Result<(), StepError> {
         let c = &self.client;
-        let s = |e: barrack_api::Error| e.to_string();
+        let s = StepError::from;
         let timeout = self.timeout(Kind::Volume, Op::Update);
         // Detach only what the old VM still holds (a resumed run may have done it).
         let old_volumes: Vec<Id> = match c.get_instance(old).await {
             Ok(instance) => attachments(&instance),
             Err(e) if e.is_not_found() => Vec::new(),
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(e.into()),
         };
         let held: Vec<Id> = ids
             .iter()

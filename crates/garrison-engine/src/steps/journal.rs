@@ -10,6 +10,7 @@ use garrison_state::{OpRef, OpSpec, Outcome, Store};
 
 use super::Ctx;
 use crate::event::Event;
+use crate::outcome::StepError;
 use crate::record::resource_state;
 use crate::remote::RemoteObject;
 
@@ -45,9 +46,14 @@ impl Ctx {
         })
     }
 
-    pub(crate) fn record(&self, op: OpRef, address: &str, outcome: Outcome) -> Result<(), String> {
+    pub(crate) fn record(
+        &self,
+        op: OpRef,
+        address: &str,
+        outcome: Outcome,
+    ) -> Result<(), StepError> {
         let key = state_key(address)?;
-        self.with_store(|s| s.record_completion(op, &key, outcome))
+        Ok(self.with_store(|s| s.record_completion(op, &key, outcome))?)
     }
 
     /// The remote id the state holds for `address` now.
@@ -107,7 +113,7 @@ impl Ctx {
         address: &str,
         kind: Kind,
         id: &Id,
-    ) -> Result<(), String> {
+    ) -> Result<(), StepError> {
         match self.fetch(kind, id).await {
             Ok(object) => {
                 let previous = self.previous(address);
@@ -127,7 +133,8 @@ impl Ctx {
             Err(e) if e.is_not_found() => self.record(op, address, Outcome::Deleted),
             Err(e) => Err(format!(
                 "could not re-read {kind} {id} to record it ({e}); the next run resolves it"
-            )),
+            )
+            .into()),
         }
     }
 }

@@ -7,14 +7,15 @@ use garrison_plan::Step;
 use garrison_state::Outcome;
 
 use super::Ctx;
+use crate::outcome::StepError;
 
 impl Ctx {
-    pub(crate) fn move_entry(&self, step: &Step, from: &str) -> Result<(), String> {
+    pub(crate) fn move_entry(&self, step: &Step, from: &str) -> Result<(), StepError> {
         let Some(mut entry) = self.previous(from) else {
             // Already moved (a resumed run): nothing left to do.
             return match self.previous(&step.address) {
                 Some(_) => Ok(()),
-                None => Err(format!("`{from}` is not in the state: nothing to move")),
+                None => Err(format!("`{from}` is not in the state: nothing to move").into()),
             };
         };
         entry.address = super::state_key(&step.address)?;

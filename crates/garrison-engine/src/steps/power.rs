@@ -10,6 +10,7 @@ use garrison_plan::Step;
 
 use super::Ctx;
 use crate::observe::power_of;
+use crate::outcome::StepError;
 
 impl Ctx {
     /// Brings a VM to `to` from whatever stable power it has now (two hops where needed:
@@ -20,34 +21,34 @@ impl Ctx {
         id: &Id,
         to: Power,
         timeout: Duration,
-    ) -> Result<(), String> {
+    ) -> Result<(), StepError> {
         let c = &self.client;
         let stable = [st::ACTIVE, st::SHUTOFF, st::HIBERNATED];
-        let mut instance = c.get_instance(id).await.map_err(|e| e.to_string())?;
+        let mut instance = c.get_instance(id).await.map_err(StepError::from)?;
         if !stable.contains(&instance.status.as_str()) {
             self.waiting(step, "a stable status");
             instance = c
                 .wait_instance_status(id, &stable, timeout)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(StepError::from)?;
         }
         let mut from = power_of(&instance.status).unwrap_or(Power::Running);
         while from != to {
             let (next, target) = match (from, to) {
                 (Power::Running, Power::Stopped) => {
-                    c.stop_instance(id).await.map_err(|e| e.to_string())?;
+                    c.stop_instance(id).await.map_err(StepError::from)?;
                     (Power::Stopped, st::SHUTOFF)
                 }
                 (Power::Running, Power::Hibernated) => {
-                    c.hibernate_instance(id).await.map_err(|e| e.to_string())?;
+                    c.hibernate_instance(id).await.map_err(StepError::from)?;
                     (Power::Hibernated, st::HIBERNATED)
                 }
                 (Power::Stopped, _) => {
-                    c.start_instance(id).await.map_err(|e| e.to_string())?;
+                    c.start_instance(id).await.map_err(StepError::from)?;
                     (Power::Running, st::ACTIVE)
                 }
                 (Power::Hibernated, _) => {
-                    c.restore_instance(id).await.map_err(|e| e.to_string())?;
+                    c.restore_instance(id).await.map_err(StepError::from)?;
                     (Power::Running, st::ACTIVE)
                 }
                 (Power::Running, Power::Running) => break,
@@ -55,7 +56,7 @@ impl Ctx {
             self.waiting(step, target);
             c.wait_instance_status(id, &[target], timeout)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(StepError::from)?;
             from = next;
         }
         Ok(())

@@ -8,6 +8,7 @@ use garrison_plan::{Step, UpdateOp};
 
 use super::Ctx;
 use crate::observe::rule_request_from_value;
+use crate::outcome::StepError;
 
 impl Ctx {
     pub(crate) async fn update(
@@ -15,7 +16,7 @@ impl Ctx {
         step: &Step,
         remote_id: &str,
         ops: &[UpdateOp],
-    ) -> Result<(), String> {
+    ) -> Result<(), StepError> {
         let previous = self.previous(&step.address);
         let (name, region) = previous
             .as_ref()
@@ -36,7 +37,7 @@ impl Ctx {
                 Ok(instance) => current_power = crate::observe::power_of(&instance.status),
                 Err(e) => {
                     let _ = self.record_truth(op, &step.address, step.kind, &id).await;
-                    return Err(e.to_string());
+                    return Err(e.into());
                 }
             }
         }
@@ -100,10 +101,10 @@ impl Ctx {
         step: &Step,
         id: &Id,
         update: &UpdateOp,
-    ) -> Result<(), String> {
+    ) -> Result<(), StepError> {
         let c = &self.client;
         let timeout = self.timeout(step.kind, Op::Update);
-        let s = |e: barrack_api::Error| e.to_string();
+        let s = StepError::from;
         match update {
             UpdateOp::ResizeVolume { size_gb } => {
                 c.resize_volume(id, *size_gb).await.map_err(s)?;
@@ -123,7 +124,7 @@ impl Ctx {
                     },
                 ) = self.resource(&step.address)
                 else {
-                    return Err(format!("`{}` is not a script in the config", step.address));
+                    return Err(format!("`{}` is not a script in the config", step.address).into());
                 };
                 let request = crate::kinds::script_request(resource, spec);
                 c.update_script(id, &request).await.map_err(s)?;
@@ -138,7 +139,7 @@ impl Ctx {
             UpdateOp::DeleteFirewallRules { rule_ids } => {
                 for rule in rule_ids {
                     match c.delete_firewall_rule(id, &Id::new(rule)).await {
-                        Err(e) if !e.is_not_found() => return Err(e.to_string()),
+                        Err(e) if !e.is_not_found() => return Err(e.into()),
                         _ => {}
                     }
                 }
@@ -153,7 +154,7 @@ impl Ctx {
             UpdateOp::DeleteSecurityRules { rule_ids } => {
                 for rule in rule_ids {
                     match c.delete_instance_security_rule(id, &Id::new(rule)).await {
-                        Err(e) if !e.is_not_found() => return Err(e.to_string()),
+                        Err(e) if !e.is_not_found() => return Err(e.into()),
                         _ => {}
                     }
                 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use garrison_engine::ApplyReport;
+use garrison_engine::{ApplyReport, SkipReason};
 
 use crate::exit::{Ended, Outcome};
 use crate::failure::{Class, Failure, BUG_HINT};
@@ -79,12 +79,16 @@ fn ended(report: &ApplyReport, ending: Ending) -> Ended {
 }
 
 /// Why a step did not start, truthfully.
-pub(crate) fn why_not_started(because: &str, ending: Ending) -> String {
+pub(crate) fn why_not_started(because: &SkipReason, ending: Ending) -> String {
     match because {
-        "cancelled" if ending.panicked => "the run stopped after an internal error".into(),
-        "cancelled" if ending.ctrl_c => "cancelled by Ctrl-C".into(),
-        "cancelled" => "the run stopped early".into(),
-        dependency => format!("it waits for `{dependency}`, which failed"),
+        SkipReason::Cancelled if ending.panicked => {
+            "the run stopped after an internal error".into()
+        }
+        SkipReason::Cancelled if ending.ctrl_c => "cancelled by Ctrl-C".into(),
+        SkipReason::Cancelled => "the run stopped early".into(),
+        SkipReason::DependencyFailed(dependency) => {
+            format!("it waits for `{dependency}`, which failed")
+        }
     }
 }
 
@@ -97,8 +101,11 @@ mod tests {
         ApplyReport {
             succeeded: vec!["vm.a".into()],
             skipped: vec![
-                ("firewall.train-fw".into(), "cancelled".into()),
-                ("vm.b".into(), "volume.v".into()),
+                ("firewall.train-fw".into(), SkipReason::Cancelled),
+                (
+                    "vm.b".into(),
+                    SkipReason::DependencyFailed("volume.v".into()),
+                ),
             ],
             failed: vec![("volume.v".into(), "409 conflict".into())],
             interrupted: true,

@@ -379,13 +379,13 @@ impl Prepared {
         };
         for (step, end) in steps.iter().zip(ends) {
             match end {
-                StepEnd::Succeeded => report.succeeded.push(step.address.clone()),
-                StepEnd::Failed(message) => report.failed.push((step.address.clone(), message)),
+                StepEnd::Succeeded => report.succeeded.push(step.address.to_string()),
+                StepEnd::Failed(message) => report.failed.push((step.address.to_string(), message)),
                 StepEnd::Skipped(because) => {
                     if because == SkipReason::Cancelled {
                         report.interrupted = true;
                     }
-                    report.skipped.push((step.address.clone(), because));
+                    report.skipped.push((step.address.to_string(), because));
                 }
             }
         }

@@ -126,7 +126,7 @@ impl<'s> Walk<'s> {
         let step = self.steps[i].clone();
         (self.ctx.sink)(Event::Started {
             step: step.id,
-            address: step.address.clone(),
+            address: step.address.to_string(),
             what: describe(&step.op).into(),
         });
         let ctx = self.ctx.clone();
@@ -144,7 +144,7 @@ impl<'s> Walk<'s> {
             Ok(()) => {
                 (self.ctx.sink)(Event::Finished {
                     step: step.id,
-                    address: step.address.clone(),
+                    address: step.address.to_string(),
                     what: describe(&step.op).into(),
                     elapsed,
                 });
@@ -159,7 +159,7 @@ impl<'s> Walk<'s> {
             Err(error) => {
                 (self.ctx.sink)(Event::Failed {
                     step: step.id,
-                    address: step.address.clone(),
+                    address: step.address.to_string(),
                     what: describe(&step.op).into(),
                     message: error.to_string(),
                 });
@@ -178,14 +178,14 @@ impl<'s> Walk<'s> {
                 continue;
             }
             self.ends[d] = Some(StepEnd::Skipped(SkipReason::DependencyFailed(
-                because.clone(),
+                because.to_string(),
             )));
             self.ready.retain(|&r| r != d);
             (self.ctx.sink)(Event::Skipped {
                 step: self.steps[d].id,
-                address: self.steps[d].address.clone(),
+                address: self.steps[d].address.to_string(),
                 what: describe(&self.steps[d].op).into(),
-                because: SkipReason::DependencyFailed(because.clone()),
+                because: SkipReason::DependencyFailed(because.to_string()),
             });
             stack.extend(self.graph.dependents(d).iter().copied());
         }
@@ -207,7 +207,7 @@ impl<'s> Walk<'s> {
                     let step = &self.steps[i];
                     (self.ctx.sink)(Event::Skipped {
                         step: step.id,
-                        address: step.address.clone(),
+                        address: step.address.to_string(),
                         what: describe(&step.op).into(),
                         because: SkipReason::Cancelled,
                     });

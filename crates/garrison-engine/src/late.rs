@@ -4,7 +4,7 @@
 //! naming both.
 
 use barrack_api::Client;
-use garrison_config::model::{JournalAction, Kind, Resource};
+use garrison_config::model::{JournalAction, Kind, Resource, StateKey};
 use garrison_state::{Intent, Store};
 
 use crate::ownership::{self, describe};
@@ -13,7 +13,7 @@ use crate::remote::RemoteObject;
 /// The earliest create of `address`/`name`/`kind` that an EARLIER run left pending.
 pub(crate) fn earliest_pending(
     store: &Store,
-    address: &str,
+    address: &StateKey,
     kind: Kind,
     name: &str,
 ) -> Option<Intent> {
@@ -24,7 +24,7 @@ pub(crate) fn earliest_pending(
         .filter(|i| {
             i.run_id != run
                 && i.action == JournalAction::Create
-                && i.address.to_string() == address
+                && &i.address == address
                 && i.name == name
                 && i.kind == kind
         })

@@ -32,8 +32,8 @@ fn configurable(
     state: &StateDoc,
     model: &Model,
 ) -> BTreeMap<String, Value> {
-    let resource = change.address.parse().ok().and_then(|a| model.resource(&a));
-    let recorded = state.resources.get(&change.address);
+    let resource = change.address.live().and_then(|a| model.resource(a));
+    let recorded = state.resources.get(&change.address.to_string());
     schema::attrs(change.kind)
         .iter()
         .filter(|s| s.update != Update::Computed)
@@ -63,16 +63,14 @@ pub(crate) fn capture(
 ) -> PlanInputs {
     let mut observed = BTreeMap::new();
     for change in plan.changes.iter().filter(|c| c.remote_id.is_some()) {
-        let attrs = match view.resources.get(&change.address) {
+        let address = change.address.to_string();
+        let attrs = match view.resources.get(&address) {
             Some(Observed::Present { attrs }) => Some(attrs),
             Some(Observed::Gone) => None,
-            None => state.resources.get(&change.address).map(|r| &r.attributes),
+            None => state.resources.get(&address).map(|r| &r.attributes),
         };
         if let Some(attrs) = attrs {
-            observed.insert(
-                change.address.clone(),
-                configurable(change, attrs, state, model),
-            );
+            observed.insert(address, configurable(change, attrs, state, model));
         }
     }
     let sensitive_vars = model
@@ -122,7 +120,7 @@ fn moved_vars(inputs: &PlanInputs, model: &Model) -> Option<String> {
 
 fn moved_objects(inputs: &PlanInputs, saved: &Plan, view: &RemoteView) -> Option<String> {
     for change in saved.changes.iter().filter(|c| c.remote_id.is_some()) {
-        let address = &change.address;
+        let address = &change.address.to_string();
         let Some(was) = inputs.observed.get(address) else {
             if matches!(view.resources.get(address), Some(Observed::Present { .. })) {
                 return Some(format!(

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use barrack_api::Client;
-use garrison_config::model::Model;
+use garrison_config::model::{Model, StateKey};
 use garrison_plan::{Step, StepOp};
 use garrison_state::{Outcome, Store};
 
@@ -25,7 +25,6 @@ mod power;
 mod update;
 
 pub(crate) use create::{classify, exists, CreateFailure};
-pub(crate) use journal::state_key;
 
 /// Everything a step needs.
 pub(crate) struct Ctx {
@@ -36,12 +35,12 @@ pub(crate) struct Ctx {
     /// Serializes read-modify-write of a firewall's attachment set (the API replaces it).
     firewall_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Addresses replaced create-before-destroy: their create deposes the old object.
-    create_before_destroy: std::collections::HashSet<String>,
+    create_before_destroy: std::collections::HashSet<StateKey>,
     /// VM address -> volumes its create leaves out: a later step hands them over from the
     /// VM it replaces (C3).
-    handed_over: HashMap<String, Vec<String>>,
+    handed_over: HashMap<StateKey, Vec<String>>,
     /// Generated ssh keys adopted without their private key in this run (C7).
-    lost_keys: Mutex<std::collections::HashSet<String>>,
+    lost_keys: Mutex<std::collections::HashSet<StateKey>>,
 }
 
 impl Ctx {
@@ -99,14 +98,14 @@ impl Ctx {
     }
 
     /// The volumes a later hand-over brings to the VM at `address` (C3), if any.
-    pub(crate) fn handed_over(&self, address: &str) -> Option<&Vec<String>> {
+    pub(crate) fn handed_over(&self, address: &StateKey) -> Option<&Vec<String>> {
         self.handed_over.get(address)
     }
 
     /// Remembers that the generated key at `address` was adopted without its private key.
-    pub(crate) fn lose_private_key(&self, address: &str) {
+    pub(crate) fn lose_private_key(&self, address: &StateKey) {
         if let Ok(mut keys) = self.lost_keys.lock() {
-            keys.insert(address.to_string());
+            keys.insert(address.clone());
         }
     }
 }

@@ -369,7 +369,7 @@ async fn changing_the_gpu_model_replaces_the_vm_delete_first() {
         .iter()
         .map(|&i| {
             (
-                plan.steps[i].address.clone(),
+                plan.steps[i].address.to_string(),
                 garrison_engine::describe(&plan.steps[i].op),
             )
         })
@@ -509,7 +509,7 @@ snapshot "snap" {{
     assert!(plan
         .steps
         .iter()
-        .any(|s| s.address == "snapshot.snap" && s.op == StepOp::Create));
+        .any(|s| s.address.to_string() == "snapshot.snap" && s.op == StepOp::Create));
 }
 
 /// Lost answers and 5xx on every kind of call: creates are adopted by name, never

@@ -102,12 +102,12 @@ async fn renamed_and_replaced_deletes_before_it_creates() {
         let create = plan
             .steps
             .iter()
-            .find(|s| s.address == format!("vm.worker[{i}]"))
+            .find(|s| s.address.to_string() == format!("vm.worker[{i}]"))
             .expect("create step");
         let delete = plan
             .steps
             .iter()
-            .find(|s| s.address == format!("vm.node[{i}]"))
+            .find(|s| s.address.to_string() == format!("vm.node[{i}]"))
             .expect("delete step");
         assert!(create.after.contains(&delete.id), "{:#?}", plan.steps);
     }
@@ -165,7 +165,7 @@ async fn a_snapshot_waits_for_its_vm_to_wake() {
     let id = |address: &str, op: &str| {
         plan.steps
             .iter()
-            .find(|s| s.address == address && s.op.verb() == op)
+            .find(|s| s.address.to_string() == address && s.op.verb() == op)
             .map(|s| s.id)
     };
     let (update, snapshot) = (id("vm.builder", "update"), id("snapshot.s", "create"));
@@ -266,7 +266,7 @@ async fn a_failed_golden_image_rebuild_keeps_the_fleet() {
     let step = |address: &str, op: &str| {
         plan.steps
             .iter()
-            .find(|s| s.address == address && s.op.verb() == op)
+            .find(|s| s.address.to_string() == address && s.op.verb() == op)
             .unwrap_or_else(|| panic!("{op} {address}: {:#?}", plan.steps))
             .id
     };

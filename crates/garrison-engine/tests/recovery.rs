@@ -301,7 +301,7 @@ async fn a_cancelled_run_starts_nothing_and_records_nothing_half_done() {
 fn step(id: usize, kind: Kind, after: &[usize]) -> Step {
     Step {
         id,
-        address: format!("{kind}.s{id}"),
+        address: format!("{kind}.s{id}").parse().expect("a state key"),
         kind,
         op: StepOp::Create,
         after: after.to_vec(),

@@ -1,6 +1,6 @@
 //! The plan's vocabulary: what happens to each resource, attribute by attribute.
 
-use garrison_config::model::Kind;
+use garrison_config::model::{Kind, StateKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -97,7 +97,8 @@ pub struct Drift {
 /// Everything that happens to one resource.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResourceChange {
-    pub address: String,
+    /// The state entry the change is about: a config address, or a deposed key.
+    pub address: StateKey,
     pub kind: Kind,
     pub action: Action,
     /// Cloud name.

@@ -105,9 +105,8 @@ pub(crate) fn check_stock(
     let mut freed: BTreeMap<(String, String), u32> = BTreeMap::new();
     for change in changes.values().filter(|c| c.kind == Kind::Vm) {
         if matches!(change.action, Action::Create | Action::Replace) {
-            let observed = current
-                .get(change.address.as_str())
-                .and_then(|c| c.observed.as_ref());
+            let key = change.address.to_string();
+            let observed = current.get(key.as_str()).and_then(|c| c.observed.as_ref());
             // After values: the changed attrs, else what exists now.
             let mut attrs = observed.cloned().unwrap_or_default();
             for a in &change.attrs {
@@ -123,7 +122,7 @@ pub(crate) fn check_stock(
             && !change.create_before_destroy
         {
             if let Some((model, count)) = current
-                .get(change.address.as_str())
+                .get(change.address.to_string().as_str())
                 .and_then(|c| c.observed.as_ref())
                 .and_then(gpus)
             {

@@ -132,10 +132,10 @@ impl PlanError {
             PlanError::Protected { address, .. }
             | PlanError::VolumeShrink { address, .. }
             | PlanError::NameTaken { address, .. }
-            | PlanError::CreateBeforeDestroyName { address, .. } => address
-                .parse()
-                .ok()
-                .and_then(|a| model.resource(&a))
+            | PlanError::CreateBeforeDestroyName { address, .. } => model
+                .resources
+                .iter()
+                .find(|r| r.address.to_string() == *address)
                 .map(|r| r.span.clone()),
             PlanError::OutOfStock {
                 region, gpu_model, ..

@@ -87,22 +87,23 @@ impl Inputs<'_> {
 pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for step in inputs.steps {
+        let address = step.address.to_string();
         match &step.op {
             StepOp::Update { ops, .. } if step.kind == Kind::Vm => {
-                volume_wake(inputs, &step.address, ops, &mut out);
+                volume_wake(inputs, &address, ops, &mut out);
             }
             StepOp::SyncFirewallAttachments { vms } => {
-                firewall_sync(inputs, &step.address, vms, &mut out);
+                firewall_sync(inputs, &address, vms, &mut out);
             }
             StepOp::HandOverVolumes { volumes, .. } => {
-                hand_over(inputs, &step.address, volumes, &mut out);
+                hand_over(inputs, &address, volumes, &mut out);
             }
             StepOp::Create if step.kind == Kind::Snapshot => {
-                snapshot_wake(inputs, &step.address, &mut out);
+                snapshot_wake(inputs, &address, &mut out);
             }
             StepOp::Delete { .. } if step.kind == Kind::Firewall => {
                 // VMs deleted by this plan let go of it by themselves first.
-                let attached: BTreeSet<String> = attached(inputs, &step.address)
+                let attached: BTreeSet<String> = attached(inputs, &address)
                     .into_iter()
                     .filter(|vm| {
                         !inputs

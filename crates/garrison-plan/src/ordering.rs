@@ -32,7 +32,7 @@ impl Index {
     fn new(steps: &[Step]) -> Self {
         let mut ix = Index::default();
         for s in steps {
-            let at = s.address.clone();
+            let at = s.address.to_string();
             match &s.op {
                 StepOp::Move { .. } => drop(ix.moves.insert(at, s.id)),
                 StepOp::Create => drop(ix.creates.insert(at, s.id)),

@@ -98,14 +98,16 @@ pub struct Plan {
 impl Plan {
     /// The change for `address`, if it changes.
     pub fn change(&self, address: &str) -> Option<&ResourceChange> {
-        self.changes.iter().find(|c| c.address == address)
+        self.changes
+            .iter()
+            .find(|c| c.address.to_string() == address)
     }
 
     /// `(address, action)` pairs: what a saved plan promises.
     pub fn actions(&self) -> Vec<(String, Action)> {
         self.changes
             .iter()
-            .map(|c| (c.address.clone(), c.action))
+            .map(|c| (c.address.to_string(), c.action))
             .collect()
     }
 }

@@ -3,7 +3,7 @@
 //! planned like any other, without a cloud call, and every delete is checked against the
 //! config's word as well as the state's.
 
-use garrison_config::model::{Address, Model, Resource};
+use garrison_config::model::{Model, Resource};
 use garrison_state::ResourceState;
 use serde_json::json;
 
@@ -41,15 +41,15 @@ pub(crate) fn settings_change(
     }
 }
 
-/// Whether deleting the state resource at `address` is refused. While the address is in
+/// Whether deleting the state resource `rs` is refused. While the address is in
 /// the config, the config's word wins (`protect #false` just written lets `destroy`
 /// through); an instance the config no longer has (a lowered `count`, a removed `for-each`
 /// key) is protected when its block still says `protect #true` or the state does.
-pub(crate) fn on_delete(model: &Model, address: &str, rs: &ResourceState) -> bool {
-    let Ok(parsed) = address.parse::<Address>() else {
+pub(crate) fn on_delete(model: &Model, rs: &ResourceState) -> bool {
+    let Some(parsed) = rs.address.live() else {
         return rs.protect;
     };
-    if let Some(resource) = model.resource(&parsed) {
+    if let Some(resource) = model.resource(parsed) {
         return resource.protect;
     }
     let block_protected = model

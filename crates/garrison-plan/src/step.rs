@@ -1,6 +1,6 @@
 //! Executable steps: the API work a plan implies, and the order it must happen in.
 
-use garrison_config::model::{Kind, Power};
+use garrison_config::model::{Kind, Power, StateKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -9,8 +9,8 @@ use serde_json::Value;
 pub struct Step {
     /// Index in [`crate::Plan::steps`].
     pub id: usize,
-    /// The resource the step works on.
-    pub address: String,
+    /// The state entry the step works on: a config address, or a deposed key.
+    pub address: StateKey,
     pub kind: Kind,
     pub op: StepOp,
     /// Steps that must finish first (ids).
@@ -130,7 +130,7 @@ mod tests {
     fn step(id: usize, op: StepOp, after: &[usize]) -> Step {
         Step {
             id,
-            address: "vm.box".into(),
+            address: "vm.box".parse().expect("a state key"),
             kind: Kind::Vm,
             op,
             after: after.to_vec(),

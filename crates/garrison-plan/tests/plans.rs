@@ -306,7 +306,7 @@ fn flags(case: &str) -> Vec<(String, &'static str, bool)> {
     let plan = plan_case(&dir).expect("config").expect("plan");
     plan.steps
         .iter()
-        .map(|s| (s.address.clone(), s.op.verb(), s.create_before_destroy))
+        .map(|s| (s.address.to_string(), s.op.verb(), s.create_before_destroy))
         .collect()
 }
 

@@ -6,7 +6,7 @@ use garrison_config::model::{JournalAction, Resource};
 use garrison_plan::Step;
 use garrison_state::Outcome;
 
-use super::journal::{deposed_address, state_key};
+use super::journal::deposed_address;
 use super::Ctx;
 use crate::event::Event;
 use crate::outcome::StepError;
@@ -77,7 +77,7 @@ impl Ctx {
                     return Err(classify(e));
                 };
                 (self.sink)(Event::Adopted {
-                    address: step.address.clone(),
+                    address: step.address.to_string(),
                     kind: step.kind,
                     name,
                     remote_id: id,
@@ -105,11 +105,11 @@ impl Ctx {
             .previous(&step.address)
             .filter(|_| self.create_before_destroy.contains(&step.address))
         {
-            let deposed = deposed_address(&step.address, &previous.remote_id)?;
+            let deposed = deposed_address(&step.address, &previous.remote_id);
             let mut old = previous;
             old.address = deposed.clone();
             let op = self.with_store(|s| Ok(s.next_op()))?;
-            self.record(op, &deposed.to_string(), Outcome::Upserted(old))?;
+            self.record(op, &deposed, Outcome::Upserted(old))?;
         }
         let op = self.intent(
             &step.address,
@@ -121,7 +121,7 @@ impl Ctx {
         match crate::kinds::create(self, step, resource).await {
             Ok(object) => {
                 let mut rs =
-                    resource_state(&state_key(&step.address)?, &object, Some(resource), None);
+                    resource_state(&step.address, &object, Some(resource), None);
                 rs.private_key_lost = self
                     .lost_keys
                     .lock()
@@ -148,7 +148,7 @@ impl Ctx {
             Err(CreateFailure::Exists { id, message }) => {
                 match self.fetch(step.kind, &id).await {
                     Ok(object) => {
-                        let rs = resource_state(&state_key(&step.address)?, &object, Some(resource), None);
+                        let rs = resource_state(&step.address, &object, Some(resource), None);
                         self.record(op, &step.address, Outcome::Upserted(rs))?;
                     }
                     Err(e) => {

@@ -2,7 +2,7 @@
 //! deposed address; the kind's delete (`crate::kinds`); gone, failed or unknown recorded.
 
 use barrack_api::{Id, Poll};
-use garrison_config::model::{JournalAction, Kind, Op, RemoteId};
+use garrison_config::model::{JournalAction, Kind, Op, RemoteId, StateKey};
 use garrison_plan::Step;
 use garrison_state::{OpRef, Outcome};
 
@@ -21,7 +21,7 @@ impl Ctx {
             .unwrap_or_else(|| (remote_id.to_string(), String::new()));
         let at = holder
             .as_ref()
-            .map_or_else(|| step.address.clone(), |h| h.address.to_string());
+            .map_or_else(|| step.address.clone(), |h| h.address.clone());
         let op = self.intent(&at, step.kind, JournalAction::Delete, &name, &region)?;
         let id = Id::new(remote_id);
         // `touched`: something already changed (detach) before the delete call.
@@ -64,16 +64,15 @@ impl Ctx {
     /// deposed entry (create-before-destroy).
     pub(crate) fn holder_of(
         &self,
-        address: &str,
+        address: &StateKey,
         remote_id: &str,
     ) -> Option<garrison_state::ResourceState> {
-        let deposed = deposed_address(address, &RemoteId::from(remote_id))
-            .ok()?
-            .to_string();
+        let deposed = deposed_address(address, &RemoteId::from(remote_id)).to_string();
+        let live = address.to_string();
         self.store.lock().ok().and_then(|s| {
             let resources = &s.state().resources;
             resources
-                .get(address)
+                .get(&live)
                 .filter(|p| p.remote_id.as_str() == remote_id)
                 .or_else(|| resources.get(&deposed))
                 .cloned()
@@ -83,7 +82,7 @@ impl Ctx {
     pub(crate) fn complete_delete(
         &self,
         op: OpRef,
-        address: &str,
+        address: &StateKey,
         replaced: bool,
     ) -> Result<(), StepError> {
         if replaced {

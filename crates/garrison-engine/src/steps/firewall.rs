@@ -117,7 +117,7 @@ impl Ctx {
             }
         }
         let timeout = self.timeout(Kind::Firewall, Op::Update);
-        let lock = self.firewall_lock(&step.address);
+        let lock = self.firewall_lock(&step.address.to_string());
         let mut result = match wake_failure {
             Some(e) => Err(e),
             None => {

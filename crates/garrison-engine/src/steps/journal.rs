@@ -28,16 +28,15 @@ impl Ctx {
 
     pub(crate) fn intent(
         &self,
-        address: &str,
+        address: &StateKey,
         kind: Kind,
         action: JournalAction,
         name: &str,
         region: &str,
     ) -> Result<OpRef, String> {
-        let address = state_key(address)?;
         self.with_store(|s| {
             s.record_intent(OpSpec {
-                address,
+                address: address.clone(),
                 kind,
                 action,
                 name: name.to_string(),
@@ -49,11 +48,10 @@ impl Ctx {
     pub(crate) fn record(
         &self,
         op: OpRef,
-        address: &str,
+        address: &StateKey,
         outcome: Outcome,
     ) -> Result<(), StepError> {
-        let key = state_key(address)?;
-        Ok(self.with_store(|s| s.record_completion(op, &key, outcome))?)
+        Ok(self.with_store(|s| s.record_completion(op, address, outcome))?)
     }
 
     /// The remote id the state holds for `address` now.
@@ -64,17 +62,19 @@ impl Ctx {
             .ok_or_else(|| format!("`{address}` has no remote id in the state (was it created?)"))
     }
 
-    pub(crate) fn previous(&self, address: &str) -> Option<garrison_state::ResourceState> {
+    pub(crate) fn previous(
+        &self,
+        address: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<garrison_state::ResourceState> {
+        let key = address.to_string();
         self.store
             .lock()
             .ok()
-            .and_then(|s| s.state().resources.get(address).cloned())
+            .and_then(|s| s.state().resources.get(&key).cloned())
     }
 
-    pub(crate) fn resource(&self, address: &str) -> Option<&Resource> {
-        state_key(address)
-            .ok()
-            .and_then(|k| self.model.resource(k.live()?))
+    pub(crate) fn resource(&self, address: &StateKey) -> Option<&Resource> {
+        self.model.resource(address.live()?)
     }
 
     pub(crate) fn timeout(&self, kind: Kind, op: Op) -> Duration {
@@ -84,12 +84,12 @@ impl Ctx {
     pub(crate) fn waiting(&self, step: &Step, status: &str) {
         (self.sink)(Event::Waiting {
             step: step.id,
-            address: step.address.clone(),
+            address: step.address.to_string(),
             status: status.to_string(),
         });
     }
 
-    pub(crate) fn warn(&self, address: &str, message: String) {
+    pub(crate) fn warn(&self, address: &StateKey, message: String) {
         (self.sink)(Event::Warning {
             address: address.to_string(),
             message,
@@ -110,19 +110,15 @@ impl Ctx {
     pub(crate) async fn record_truth(
         &self,
         op: OpRef,
-        address: &str,
+        address: &StateKey,
         kind: Kind,
         id: &Id,
     ) -> Result<(), StepError> {
         match self.fetch(kind, id).await {
             Ok(object) => {
                 let previous = self.previous(address);
-                let rs = resource_state(
-                    &state_key(address)?,
-                    &object,
-                    self.resource(address),
-                    previous.as_ref(),
-                );
+                let rs =
+                    resource_state(address, &object, self.resource(address), previous.as_ref());
                 let outcome = if previous.as_ref() == Some(&rs) {
                     Outcome::Unchanged
                 } else {
@@ -141,15 +137,6 @@ impl Ctx {
 
 /// Where a replaced object waits for its delete under create-before-destroy:
 /// `vm.x (deposed 42)`. Not a config address, so a plan destroys whatever is left there.
-pub(crate) fn deposed_address(address: &str, remote_id: &RemoteId) -> Result<StateKey, String> {
-    let live = state_key(address)?.address().clone();
-    Ok(StateKey::deposed(live, remote_id.clone()))
-}
-
-/// The state key a step names. Steps carry their address as text (the saved-plan format);
-/// this is where it becomes a key, once per journal record.
-pub(crate) fn state_key(address: &str) -> Result<StateKey, String> {
-    address
-        .parse::<StateKey>()
-        .map_err(|e| format!("`{address}` is not a state address: {e}"))
+pub(crate) fn deposed_address(address: &StateKey, remote_id: &RemoteId) -> StateKey {
+    StateKey::deposed(address.address().clone(), remote_id.clone())
 }

@@ -18,7 +18,7 @@ impl Ctx {
                 None => Err(format!("`{from}` is not in the state: nothing to move").into()),
             };
         };
-        entry.address = super::state_key(&step.address)?;
+        let from_key = std::mem::replace(&mut entry.address, step.address.clone());
         if let Some(resource) = self.resource(&step.address) {
             entry.dependencies = garrison_plan::graph::dependencies(resource)
                 .into_iter()
@@ -28,6 +28,6 @@ impl Ctx {
         let op = self.with_store(|s| Ok(s.next_op()))?;
         self.record(op, &step.address, Outcome::Upserted(entry))?;
         let op = self.with_store(|s| Ok(s.next_op()))?;
-        self.record(op, from, Outcome::Deleted)
+        self.record(op, &from_key, Outcome::Deleted)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use garrison_config::model::Kind;
+use garrison_config::model::{Kind, StateKey};
 
 use crate::step::{Step, StepOp};
 
@@ -27,11 +27,11 @@ pub(super) struct Builder {
 }
 
 impl Builder {
-    pub(super) fn add(&mut self, address: &str, kind: Kind, role: Role, op: StepOp) -> usize {
+    pub(super) fn add(&mut self, address: &StateKey, kind: Kind, role: Role, op: StepOp) -> usize {
         let id = self.steps.len();
         self.steps.push(Step {
             id,
-            address: address.to_string(),
+            address: address.clone(),
             kind,
             op,
             after: Vec::new(),

@@ -86,7 +86,7 @@ mod tests {
     fn step(id: usize, after: &[usize]) -> Step {
         Step {
             id,
-            address: format!("script.s{id}"),
+            address: format!("script.s{id}").parse().expect("a state key"),
             kind: Kind::Script,
             op: StepOp::Create,
             after: after.to_vec(),

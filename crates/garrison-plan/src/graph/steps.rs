@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use garrison_config::model::{Kind, Model, Resource, Spec};
+use garrison_config::model::{Kind, Model, Resource, Spec, StateKey};
 
 use crate::action::{Action, ResourceChange};
 use crate::planner::{Current, Decision, IdIndex};
@@ -48,7 +48,7 @@ pub(crate) fn steps(
     for (to, from) in moves {
         if let Some(change) = changes.get(to) {
             b.add(
-                to,
+                &change.address,
                 change.kind,
                 Role::Move,
                 StepOp::Move { from: from.clone() },
@@ -74,7 +74,7 @@ fn change_steps(b: &mut Builder, inputs: &Inputs<'_, '_>, address: &str, change:
     match change.action {
         Action::NoOp => {}
         Action::Create => {
-            b.add(address, kind, Role::Create, StepOp::Create);
+            b.add(&change.address, kind, Role::Create, StepOp::Create);
         }
         Action::Update => {
             let ops = inputs
@@ -82,28 +82,45 @@ fn change_steps(b: &mut Builder, inputs: &Inputs<'_, '_>, address: &str, change:
                 .get(address)
                 .map(|d| d.ops.clone())
                 .unwrap_or_default();
-            update_steps(b, address, kind, remote_id, ops);
+            update_steps(b, &change.address, kind, remote_id, ops);
         }
         Action::Replace => replace_steps(b, inputs, address, change, remote_id),
         Action::Delete => {
-            b.add(address, kind, Role::Delete, StepOp::Delete { remote_id });
+            b.add(
+                &change.address,
+                kind,
+                Role::Delete,
+                StepOp::Delete { remote_id },
+            );
         }
         Action::Forget => {
-            b.add(address, kind, Role::Forget, StepOp::Forget);
+            b.add(&change.address, kind, Role::Forget, StepOp::Forget);
         }
         Action::Wait => {
-            b.add(address, kind, Role::Settle, StepOp::Settle { remote_id });
+            b.add(
+                &change.address,
+                kind,
+                Role::Settle,
+                StepOp::Settle { remote_id },
+            );
         }
     }
 }
 
 /// An update: the ops that let go of other resources first (their own step), then the rest.
-fn update_steps(b: &mut Builder, address: &str, kind: Kind, remote_id: String, ops: Vec<UpdateOp>) {
+fn update_steps(
+    b: &mut Builder,
+    key: &StateKey,
+    kind: Kind,
+    remote_id: String,
+    ops: Vec<UpdateOp>,
+) {
+    let address = key.to_string();
     let (release, rest): (Vec<UpdateOp>, Vec<UpdateOp>) =
         ops.into_iter().partition(UpdateOp::is_release);
     if !release.is_empty() {
         b.add(
-            address,
+            key,
             kind,
             Role::Release,
             StepOp::Update {
@@ -114,7 +131,7 @@ fn update_steps(b: &mut Builder, address: &str, kind: Kind, remote_id: String, o
     }
     if !rest.is_empty() {
         b.add(
-            address,
+            key,
             kind,
             Role::Update,
             StepOp::Update {
@@ -123,8 +140,8 @@ fn update_steps(b: &mut Builder, address: &str, kind: Kind, remote_id: String, o
             },
         );
     }
-    let release = b.get(address, Role::Release);
-    let update = b.get(address, Role::Update);
+    let release = b.get(&address, Role::Release);
+    let update = b.get(&address, Role::Update);
     b.edge(release, update);
 }
 
@@ -139,8 +156,13 @@ fn replace_steps(
 ) {
     let kind = change.kind;
     let old_id = remote_id.clone();
-    let delete = b.add(address, kind, Role::Delete, StepOp::Delete { remote_id });
-    let create = b.add(address, kind, Role::Create, StepOp::Create);
+    let delete = b.add(
+        &change.address,
+        kind,
+        Role::Delete,
+        StepOp::Delete { remote_id },
+    );
+    let create = b.add(&change.address, kind, Role::Create, StepOp::Create);
     if change.create_before_destroy {
         b.steps[create].create_before_destroy = true;
         b.steps[delete].create_before_destroy = true;
@@ -154,7 +176,7 @@ fn replace_steps(
         );
         if !volumes.is_empty() {
             let hand_over = b.add(
-                address,
+                &change.address,
                 kind,
                 Role::HandOver,
                 StepOp::HandOverVolumes {
@@ -222,7 +244,7 @@ fn firewall_attachments(b: &mut Builder, inputs: &Inputs<'_, '_>) {
             continue;
         }
         let attach = b.add(
-            &fw,
+            &r.address.clone().into(),
             Kind::Firewall,
             Role::Attach,
             StepOp::SyncFirewallAttachments { vms: want.clone() },

@@ -39,7 +39,7 @@ pub(super) fn create_change(
         .collect();
     (
         ResourceChange {
-            address: resource.address.to_string(),
+            address: resource.address.clone().into(),
             kind,
             action: Action::Create,
             name: resource.name.clone(),

@@ -46,7 +46,7 @@ impl Run<'_> {
                     }],
                 ),
             };
-            let protect = protect::on_delete(self.model, address, rs);
+            let protect = protect::on_delete(self.model, rs);
             if action == Action::Delete && protect {
                 self.errors.push(PlanError::Protected {
                     address: address.to_string(),
@@ -62,7 +62,7 @@ impl Run<'_> {
                 .map(|o| self.ids.to_addresses(kind, o));
             let attrs = leaving_attrs(kind, before.as_ref(), cur);
             let change = ResourceChange {
-                address: address.to_string(),
+                address: rs.address.clone(),
                 kind,
                 action,
                 name: rs.name.clone(),

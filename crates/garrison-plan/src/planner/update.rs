@@ -91,7 +91,7 @@ pub(super) fn update_change(
     }
     (
         ResourceChange {
-            address,
+            address: resource.address.clone().into(),
             kind,
             action,
             name: resource.name.clone(),

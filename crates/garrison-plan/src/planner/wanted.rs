@@ -139,7 +139,7 @@ impl<'a> Run<'a> {
         change: &ResourceChange,
         cur: Option<&Current<'_>>,
     ) {
-        let address = &change.address;
+        let address = change.address.to_string();
         if change.action == Action::Replace && resource.protect {
             self.errors.push(PlanError::Protected {
                 address: address.clone(),

@@ -7,7 +7,7 @@
 
 use barrack_api::wire::{instance_status as st, Rule, RuleRequest};
 use barrack_api::Id;
-use garrison_config::model::{Direction, Ethertype, Power, RuleSpec};
+use garrison_config::model::{Direction, Ethertype, Power};
 use garrison_plan::desired::{sort_values, Attrs};
 use garrison_plan::schema;
 use serde_json::{json, Value};
@@ -93,8 +93,8 @@ fn canonical(rule: &RuleRequest) -> Value {
     })
 }
 
-/// A config rule as the API's request body.
-pub fn rule_request(rule: &RuleSpec) -> RuleRequest {
+/// A typed rule (from the config, or a plan step) as the API's request body.
+pub fn rule_request(rule: &garrison_config::model::Rule) -> RuleRequest {
     RuleRequest {
         direction: match rule.direction {
             Direction::Ingress => "ingress",
@@ -113,36 +113,13 @@ pub fn rule_request(rule: &RuleSpec) -> RuleRequest {
     }
 }
 
-/// A canonical rule object (from a plan step) as the API's request body.
-pub fn rule_request_from_value(value: &Value) -> RuleRequest {
-    let text = |key: &str| {
-        value
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    let port = |key: &str| {
-        value
-            .get(key)
-            .and_then(Value::as_u64)
-            .and_then(|p| u16::try_from(p).ok())
-    };
-    RuleRequest {
-        direction: text("direction"),
-        ethertype: text("ethertype"),
-        protocol: text("protocol"),
-        port_range_min: port("port-min"),
-        port_range_max: port("port-max"),
-        remote_ip_prefix: text("remote"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use barrack_api::wire::{self, ImageRef, Instance, VolumeAttachment};
     use garrison_plan::desired;
     use garrison_plan::schema::vm;
+
+    use garrison_config::model::RuleSpec;
 
     use super::*;
 
@@ -192,10 +169,9 @@ mod tests {
             map.remove("id");
         }
         assert_eq!(observed, desired::rule_value(&spec));
-        assert_eq!(
-            rule_request_from_value(&desired::rule_value(&spec)),
-            rule_request(&spec)
-        );
+        // The request made from the typed rule is the same rule again.
+        let typed = garrison_config::model::Rule::from(&spec);
+        assert_eq!(canonical(&rule_request(&typed)), desired::rule_value(&spec));
     }
 
     #[test]

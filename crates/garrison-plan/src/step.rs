@@ -1,8 +1,7 @@
 //! Executable steps: the API work a plan implies, and the order it must happen in.
 
-use garrison_config::model::{Kind, Power, StateKey};
+use garrison_config::model::{Kind, Power, Rule, StateKey};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// One unit of work for the executor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,16 +79,16 @@ pub enum UpdateOp {
     },
     /// Rewrite a script (name, content, description from the config).
     UpdateScript,
-    /// Add rules (canonical rule objects, see `desired::rule_value`).
+    /// Add rules (serialized as the canonical rule objects of `desired::rule_value`).
     AddFirewallRules {
-        rules: Vec<Value>,
+        rules: Vec<Rule>,
     },
     /// Delete rules by remote rule id.
     DeleteFirewallRules {
         rule_ids: Vec<String>,
     },
     AddSecurityRules {
-        rules: Vec<Value>,
+        rules: Vec<Rule>,
     },
     DeleteSecurityRules {
         rule_ids: Vec<String>,

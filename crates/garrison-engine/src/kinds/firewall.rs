@@ -95,7 +95,7 @@ impl EngineKind for Firewall {
             .await
             .map_err(exists(&id))?;
         for rule in unique_rules(&spec.rules) {
-            c.add_firewall_rule(&id, &rule_request(rule))
+            c.add_firewall_rule(&id, &rule_request(&rule.into()))
                 .await
                 .map_err(exists(&id))?;
         }

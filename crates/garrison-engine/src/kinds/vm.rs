@@ -258,7 +258,7 @@ impl Inputs {
             cloud_init: spec.cloud_init.clone(),
             public_ip: spec.public_ip,
             security_rules: unique_rules(&spec.security_rules)
-                .map(rule_request)
+                .map(|r| rule_request(&r.into()))
                 .collect(),
             count: Some(1),
         }

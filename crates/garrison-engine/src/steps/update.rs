@@ -7,7 +7,7 @@ use garrison_config::model::{JournalAction, Kind, Op, Power, Resource, Spec};
 use garrison_plan::{Step, UpdateOp};
 
 use super::Ctx;
-use crate::observe::rule_request_from_value;
+use crate::observe::rule_request;
 use crate::outcome::StepError;
 
 impl Ctx {
@@ -131,7 +131,7 @@ impl Ctx {
             }
             UpdateOp::AddFirewallRules { rules } => {
                 for rule in rules {
-                    c.add_firewall_rule(id, &rule_request_from_value(rule))
+                    c.add_firewall_rule(id, &rule_request(rule))
                         .await
                         .map_err(s)?;
                 }
@@ -146,7 +146,7 @@ impl Ctx {
             }
             UpdateOp::AddSecurityRules { rules } => {
                 for rule in rules {
-                    c.add_instance_security_rule(id, &rule_request_from_value(rule))
+                    c.add_instance_security_rule(id, &rule_request(rule))
                         .await
                         .map_err(s)?;
                 }

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::{unique_rules, EngineKind};
 use crate::observe::{id_set, rule_request, rules};
-use crate::remote::{Inventory, RemoteObject};
+use crate::remote::RemoteObject;
 use crate::steps::{exists, CreateFailure, Ctx};
 
 /// The `firewall` kind.
@@ -24,30 +24,7 @@ impl EngineKind for Firewall {
     type Spec = FirewallSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListFirewalls;
 
-    const KIND: Kind = Kind::Firewall;
-
-    fn id(object: &wire::Firewall) -> &Id {
-        &object.id
-    }
-
-    fn region(object: &wire::Firewall) -> &str {
-        &object.region
-    }
-
-    fn listed(inventory: &Inventory) -> &[wire::Firewall] {
-        &inventory.firewalls
-    }
-
-    fn wrap(object: wire::Firewall) -> RemoteObject {
-        RemoteObject::Firewall(object)
-    }
-
-    fn pick(object: RemoteObject) -> Option<wire::Firewall> {
-        match object {
-            RemoteObject::Firewall(f) => Some(f),
-            _ => None,
-        }
-    }
+    super::wire_members!(Firewall, wire::Firewall, firewalls);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Firewall, Error> {
         client.get_firewall(id).await

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::observe::id_or_null;
-use crate::remote::{Inventory, RemoteObject};
+use crate::remote::RemoteObject;
 use crate::steps::{exists, CreateFailure, Ctx};
 
 /// The `image` kind.
@@ -23,30 +23,7 @@ impl EngineKind for Image {
     type Spec = ImageSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListImages;
 
-    const KIND: Kind = Kind::Image;
-
-    fn id(object: &wire::Image) -> &Id {
-        &object.id
-    }
-
-    fn region(object: &wire::Image) -> &str {
-        &object.region
-    }
-
-    fn listed(inventory: &Inventory) -> &[wire::Image] {
-        &inventory.images
-    }
-
-    fn wrap(object: wire::Image) -> RemoteObject {
-        RemoteObject::Image(object)
-    }
-
-    fn pick(object: RemoteObject) -> Option<wire::Image> {
-        match object {
-            RemoteObject::Image(i) => Some(i),
-            _ => None,
-        }
-    }
+    super::wire_members!(Image, wire::Image, images);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Image, Error> {
         client.get_image(id).await

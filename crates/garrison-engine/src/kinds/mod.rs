@@ -88,6 +88,45 @@ pub(crate) trait EngineKind {
     async fn delete(ctx: &Ctx, step: &Step, id: &Id, touched: &mut bool) -> Result<(), Error>;
 }
 
+/// The members of [`EngineKind`] that only name the kind's variant, wire type and inventory
+/// list (and whether its objects carry a region).
+macro_rules! wire_members {
+    ($variant:ident, $object:ty, $list:ident) => {
+        $crate::kinds::wire_members!(@common $variant, $object, $list);
+        fn region(object: &$object) -> &str {
+            &object.region
+        }
+    };
+    ($variant:ident, $object:ty, $list:ident, no_region) => {
+        $crate::kinds::wire_members!(@common $variant, $object, $list);
+        fn region(_: &$object) -> &str {
+            ""
+        }
+    };
+    (@common $variant:ident, $object:ty, $list:ident) => {
+        const KIND: garrison_config::model::Kind = garrison_config::model::Kind::$variant;
+
+        fn id(object: &$object) -> &barrack_api::Id {
+            &object.id
+        }
+
+        fn listed(inventory: &$crate::remote::Inventory) -> &[$object] {
+            &inventory.$list
+        }
+
+        fn wrap(object: $object) -> $crate::remote::RemoteObject {
+            $crate::remote::RemoteObject::$variant(object)
+        }
+
+        fn pick(object: $crate::remote::RemoteObject) -> Option<$object> {
+            match object {
+                $crate::remote::RemoteObject::$variant(o) => Some(o),
+                _ => None,
+            }
+        }
+    };
+}
+
 /// Runs `$body` with `$k` bound to the module type of `$kind`.
 macro_rules! by_kind {
     ($kind:expr, $k:ident => $body:expr) => {
@@ -161,6 +200,7 @@ macro_rules! by_object {
     };
 }
 
+pub(crate) use wire_members;
 pub(crate) use {by_kind, by_object};
 
 /// Reads one object of `kind` by id.

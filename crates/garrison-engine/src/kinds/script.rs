@@ -4,14 +4,14 @@ use std::time::Duration;
 
 use barrack_api::wire::{self, ScriptRequest};
 use barrack_api::{Client, Error, Id};
-use garrison_config::model::{Kind, Resource, ScriptSpec};
+use garrison_config::model::{Resource, ScriptSpec};
 use garrison_plan::desired::Attrs;
 use garrison_plan::schema::script;
 use garrison_plan::Step;
 use serde_json::{json, Value};
 
 use super::EngineKind;
-use crate::remote::{Inventory, RemoteObject};
+use crate::remote::RemoteObject;
 use crate::steps::{CreateFailure, Ctx};
 
 /// The `script` kind.
@@ -31,30 +31,7 @@ impl EngineKind for Script {
     type Spec = ScriptSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListScripts;
 
-    const KIND: Kind = Kind::Script;
-
-    fn id(object: &wire::Script) -> &Id {
-        &object.id
-    }
-
-    fn region(_: &wire::Script) -> &str {
-        ""
-    }
-
-    fn listed(inventory: &Inventory) -> &[wire::Script] {
-        &inventory.scripts
-    }
-
-    fn wrap(object: wire::Script) -> RemoteObject {
-        RemoteObject::Script(object)
-    }
-
-    fn pick(object: RemoteObject) -> Option<wire::Script> {
-        match object {
-            RemoteObject::Script(s) => Some(s),
-            _ => None,
-        }
-    }
+    super::wire_members!(Script, wire::Script, scripts, no_region);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Script, Error> {
         client.get_script(id).await

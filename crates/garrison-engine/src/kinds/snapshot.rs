@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::observe::{id_or_null, power_of};
-use crate::remote::{Inventory, RemoteObject};
+use crate::remote::RemoteObject;
 use crate::steps::{classify, exists, CreateFailure, Ctx};
 
 /// The `snapshot` kind.
@@ -25,30 +25,7 @@ impl EngineKind for Snapshot {
     type Spec = SnapshotSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListSnapshots;
 
-    const KIND: Kind = Kind::Snapshot;
-
-    fn id(object: &wire::Snapshot) -> &Id {
-        &object.id
-    }
-
-    fn region(object: &wire::Snapshot) -> &str {
-        &object.region
-    }
-
-    fn listed(inventory: &Inventory) -> &[wire::Snapshot] {
-        &inventory.snapshots
-    }
-
-    fn wrap(object: wire::Snapshot) -> RemoteObject {
-        RemoteObject::Snapshot(object)
-    }
-
-    fn pick(object: RemoteObject) -> Option<wire::Snapshot> {
-        match object {
-            RemoteObject::Snapshot(s) => Some(s),
-            _ => None,
-        }
-    }
+    super::wire_members!(Snapshot, wire::Snapshot, snapshots);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Snapshot, Error> {
         client.get_snapshot(id).await

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use barrack_api::wire::{self, CreateSshKeyRequest};
 use barrack_api::{Client, Error, Id};
-use garrison_config::model::{Kind, Resource, SshKeySpec};
+use garrison_config::model::{Resource, SshKeySpec};
 use garrison_plan::desired::{normalize_public_key, Attrs};
 use garrison_plan::schema::ssh_key;
 use garrison_plan::Step;
@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::fsutil::write_private;
-use crate::remote::{Inventory, RemoteObject};
+use crate::remote::RemoteObject;
 use crate::steps::{CreateFailure, Ctx};
 
 /// The `ssh-key` kind.
@@ -24,30 +24,7 @@ impl EngineKind for SshKey {
     type Spec = SshKeySpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListSshKeys;
 
-    const KIND: Kind = Kind::SshKey;
-
-    fn id(object: &wire::SshKey) -> &Id {
-        &object.id
-    }
-
-    fn region(_: &wire::SshKey) -> &str {
-        ""
-    }
-
-    fn listed(inventory: &Inventory) -> &[wire::SshKey] {
-        &inventory.ssh_keys
-    }
-
-    fn wrap(object: wire::SshKey) -> RemoteObject {
-        RemoteObject::SshKey(object)
-    }
-
-    fn pick(object: RemoteObject) -> Option<wire::SshKey> {
-        match object {
-            RemoteObject::SshKey(k) => Some(k),
-            _ => None,
-        }
-    }
+    super::wire_members!(SshKey, wire::SshKey, ssh_keys, no_region);
 
     /// The private key is never kept (a read may carry it).
     async fn fetch(client: &Client, id: &Id) -> Result<wire::SshKey, Error> {

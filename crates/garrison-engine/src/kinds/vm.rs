@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use super::{unique_rules, EngineKind};
 use crate::observe::{id_or_null, id_set, power_of, rule_request, rules};
 use crate::outcome::StepError;
-use crate::remote::{Inventory, RemoteObject};
+use crate::remote::RemoteObject;
 use crate::steps::{exists, CreateFailure, Ctx};
 
 /// The `vm` kind.
@@ -26,30 +26,7 @@ impl EngineKind for Vm {
     type Spec = VmSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListInstances;
 
-    const KIND: Kind = Kind::Vm;
-
-    fn id(object: &wire::Instance) -> &Id {
-        &object.id
-    }
-
-    fn region(object: &wire::Instance) -> &str {
-        &object.region
-    }
-
-    fn listed(inventory: &Inventory) -> &[wire::Instance] {
-        &inventory.instances
-    }
-
-    fn wrap(object: wire::Instance) -> RemoteObject {
-        RemoteObject::Vm(object)
-    }
-
-    fn pick(object: RemoteObject) -> Option<wire::Instance> {
-        match object {
-            RemoteObject::Vm(i) => Some(i),
-            _ => None,
-        }
-    }
+    super::wire_members!(Vm, wire::Instance, instances);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Instance, Error> {
         client.get_instance(id).await

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use super::EngineKind;
 use crate::observe::id_or_null;
-use crate::remote::{Inventory, RemoteObject};
+use crate::remote::RemoteObject;
 use crate::steps::{exists, CreateFailure, Ctx};
 
 /// The `volume` kind.
@@ -26,30 +26,7 @@ impl EngineKind for Volume {
     type Spec = VolumeSpec;
     const LIST: barrack_api::Op = barrack_api::Op::ListVolumes;
 
-    const KIND: Kind = Kind::Volume;
-
-    fn id(object: &wire::Volume) -> &Id {
-        &object.id
-    }
-
-    fn region(object: &wire::Volume) -> &str {
-        &object.region
-    }
-
-    fn listed(inventory: &Inventory) -> &[wire::Volume] {
-        &inventory.volumes
-    }
-
-    fn wrap(object: wire::Volume) -> RemoteObject {
-        RemoteObject::Volume(object)
-    }
-
-    fn pick(object: RemoteObject) -> Option<wire::Volume> {
-        match object {
-            RemoteObject::Volume(v) => Some(v),
-            _ => None,
-        }
-    }
+    super::wire_members!(Volume, wire::Volume, volumes);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Volume, Error> {
         client.get_volume(id).await

@@ -7,5 +7,5 @@ mod value;
 
 pub use json::to_json;
 pub use markdown::to_markdown;
-pub use text::{cost_line, summary_line, to_text, TextStyle};
+pub use text::{cost_line, summary_line, to_text, to_text_with, TextStyle};
 pub use value::format_value;

@@ -80,6 +80,8 @@ pub(crate) fn engine_class(error: &EngineError) -> Class {
         EngineError::State(e) => state_class(e),
         EngineError::Plan(p) => plan_class(p),
         EngineError::Api { source, .. } => api_class(source),
+        // The file named on the command line is something else.
+        EngineError::NotASavedPlan { .. } => Class::Usage,
         EngineError::StalePlan { .. }
         | EngineError::SavedPlan { .. }
         | EngineError::SavedPlanVersion { .. } => Class::State,

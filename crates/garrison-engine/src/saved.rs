@@ -78,8 +78,8 @@ impl SavedPlan {
             path: path.to_path_buf(),
             cause,
         };
-        let value: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| not_one(format!("it is not JSON ({e})")))?;
+        let value: Value =
+            serde_json::from_slice(&bytes).map_err(|e| not_one(format!("it is not JSON ({e})")))?;
         let found = saved_plan_version(&value).map_err(not_one)?;
         if found != u64::from(SAVED_PLAN_FORMAT_VERSION) {
             return Err(EngineError::SavedPlanVersion {
@@ -171,10 +171,13 @@ mod tests {
         assert!(saved.operations.is_empty());
         let text = serde_json::to_string(&saved).expect("encode");
         assert!(!text.contains("operations"), "{text}");
-        saved.operations.counts.push(garrison_plan::operations::OperationCount {
-            verb: "create".into(),
-            count: 2,
-        });
+        saved
+            .operations
+            .counts
+            .push(garrison_plan::operations::OperationCount {
+                verb: "create".into(),
+                count: 2,
+            });
         let text = serde_json::to_string(&saved).expect("encode");
         assert_eq!(read(&text).expect("read back"), saved);
     }

@@ -3,10 +3,12 @@
 mod apply;
 mod fmt;
 mod force_unlock;
+mod graph;
 mod lock_notice;
 mod output;
 mod plan;
 mod refresh;
+mod show;
 mod sim;
 mod state;
 mod summary;
@@ -36,6 +38,8 @@ pub(crate) fn dispatch(cli: Cli, console: &Console) -> Ended {
         }
         Command::Refresh(args) => runtime()?.block_on(refresh::run(global, console, &args)),
         Command::Output(args) => output::run(&args, console),
+        Command::Show(args) => show::run(&args, console),
+        Command::Graph(args) => graph::run(global, console, &args),
         Command::State { command } => match command {
             StateCommand::List(args) => state::list(&args, console),
             StateCommand::Show(args) => state::show(&args, console),

@@ -131,3 +131,46 @@ fn an_empty_state_says_so() {
     assert_eq!(value["resources"], json!([]));
     assert_eq!(value["outputs"], json!({}));
 }
+
+/// Every key of the JSON names, at any depth, except the maps' own keys (attribute and
+/// output names).
+fn format_keys(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                into.push(k.clone());
+                if k != "attributes" && k != "outputs" {
+                    format_keys(v, into);
+                } else if k == "outputs" {
+                    for output in v.as_object().into_iter().flat_map(|m| m.values()) {
+                        format_keys(output, into);
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| format_keys(v, into)),
+        _ => {}
+    }
+}
+
+#[test]
+fn docs_state_md_names_every_field() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/state.md"))
+        .expect("docs/state.md");
+    let section = doc
+        .split("## The state as JSON")
+        .nth(1)
+        .and_then(|s| s.split("```json").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("a JSON block under `## The state as JSON`");
+    let (state, _) = state();
+    let value: Value = serde_json::from_str(&state_to_json(&state)).expect("JSON");
+    let mut keys = Vec::new();
+    format_keys(&value, &mut keys);
+    for key in &keys {
+        assert!(
+            section.contains(&format!("\"{key}\":")),
+            "docs/state.md does not document `{key}`"
+        );
+    }
+}

@@ -242,6 +242,13 @@ mod tests {
             ),
             (EngineError::Internal("a task died".into()), Class::Internal),
             (
+                EngineError::NotASavedPlan {
+                    path: PathBuf::from("main.kdl"),
+                    cause: "it is not JSON".into(),
+                },
+                Class::Usage,
+            ),
+            (
                 EngineError::Plan(PlanFailure {
                     errors: vec![PlanError::Cycle {
                         path: "a -> b -> a".into(),

@@ -61,6 +61,19 @@ pub enum EngineError {
         message: String,
     },
 
+    /// A file given as a saved plan is not one.
+    #[error("`{}` is not a saved plan: {cause}", path.display())]
+    #[diagnostic(
+        code(garrison::engine::not_a_saved_plan),
+        help("save a plan with `garrison plan --out FILE`")
+    )]
+    NotASavedPlan {
+        /// The file.
+        path: PathBuf,
+        /// What it is instead.
+        cause: String,
+    },
+
     /// The saved plan was written by an incompatible version.
     #[error("the saved plan `{}` has format version {found}; this Garrison reads version {supported}", path.display())]
     #[diagnostic(

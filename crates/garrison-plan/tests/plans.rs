@@ -11,7 +11,8 @@
 //! "stock": [..], "unmanaged": {..}, "prices": "seed" }`; absent = `--refresh=false`.
 //!
 //! Every plan's JSON must also match `docs/plan-json.schema.json`, whether or not the case
-//! snapshots it (a `JSON` file in the case).
+//! snapshots it (a `JSON` file in the case). A `GRAPH` file adds the step graph as DOT and
+//! Mermaid (`garrison graph --plan`); `MARKDOWN` the Markdown plan.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -282,6 +283,13 @@ fn check(dir: &Path) -> String {
             if dir.join("MARKDOWN").exists() {
                 out.push_str("\nMarkdown:\n");
                 out.push_str(&render::to_markdown(&plan));
+            }
+            if dir.join("GRAPH").exists() {
+                let diagram = render::Diagram::of_plan(&plan);
+                out.push_str("\nDOT:\n");
+                out.push_str(&render::to_dot(&diagram));
+                out.push_str("\nMermaid:\n");
+                out.push_str(&render::to_mermaid(&diagram));
             }
             if dir.join("JSON").exists() {
                 out.push_str("\nJSON:\n");

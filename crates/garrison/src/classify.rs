@@ -83,6 +83,8 @@ pub(crate) fn engine_class(error: &EngineError) -> Class {
         EngineError::State(e) => state_class(e),
         EngineError::Plan(p) => plan_class(p),
         EngineError::Api { source, .. } => api_class(source),
+        // The file named on the command line is something else.
+        EngineError::NotASavedPlan { .. } => Class::Usage,
         EngineError::StalePlan { .. }
         | EngineError::SavedPlan { .. }
         | EngineError::SavedPlanVersion { .. } => Class::State,
@@ -242,6 +244,13 @@ mod tests {
                 Class::State,
             ),
             (EngineError::Internal("a task died".into()), Class::Internal),
+            (
+                EngineError::NotASavedPlan {
+                    path: PathBuf::from("main.kdl"),
+                    cause: "it is not JSON".into(),
+                },
+                Class::Usage,
+            ),
             (
                 EngineError::Plan(PlanFailure {
                     errors: vec![PlanError::Cycle {

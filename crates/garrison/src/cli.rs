@@ -155,6 +155,10 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// Print outputs recorded by the last apply.
     Output(OutputArgs),
+    /// Show a saved plan as `plan` printed it, or the state (no lock, no cloud).
+    Show(ShowArgs),
+    /// Draw the config's dependency graph, or with `--plan` the steps of a plan.
+    Graph(GraphArgs),
     /// Inspect the state.
     State {
         #[command(subcommand)]
@@ -279,6 +283,47 @@ pub(crate) struct OutputArgs {
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// `garrison show`.
+#[derive(Debug, Args)]
+pub(crate) struct ShowArgs {
+    /// A plan saved by `garrison plan --out` (default: show the state of DIR). A lone
+    /// argument naming a directory is taken as DIR.
+    #[arg(value_name = "PLANFILE")]
+    pub(crate) plan_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) dir: DirArg,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    /// Print JSON: a plan as `plan --json` does (docs/plan-json.md), the state as in
+    /// docs/state.md ("The state as JSON").
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `garrison graph`.
+#[derive(Debug, Args)]
+pub(crate) struct GraphArgs {
+    #[command(flatten)]
+    pub(crate) config: ConfigArgs,
+    /// Draw the plan's steps instead: refresh and plan like `garrison plan` (needs the cloud,
+    /// or `--sim`), each step toned by its action; unchanged resources are left out.
+    #[arg(long)]
+    pub(crate) plan: bool,
+    /// Output format: Graphviz DOT (`dot -Tsvg`) or a Mermaid flowchart.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub(crate) format: GraphFormat,
+}
+
+/// What `garrison graph` writes. (The variants have no doc comments: clap would show them
+/// as a long help, different from `-h`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum GraphFormat {
+    // Graphviz DOT.
+    Dot,
+    // A Mermaid `flowchart`.
+    Mermaid,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,6 +14,8 @@ const COMMANDS: &[&[&str]] = &[
     &["destroy"],
     &["refresh"],
     &["output"],
+    &["show"],
+    &["graph"],
     &["state"],
     &["state", "list"],
     &["state", "show"],

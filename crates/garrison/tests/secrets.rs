@@ -1,6 +1,6 @@
 //! Secrets never leak through the binary: the API key, a sensitive variable's value and a
 //! generated private key appear in no artefact (state, backup, journal, saved plan, JSON and
-//! Markdown plans, stdout, stderr).
+//! Markdown plans, `show` of the state and of the saved plan, stdout, stderr).
 
 mod support;
 
@@ -49,6 +49,10 @@ async fn no_secret_reaches_any_artefact() {
         vec!["state", "show", "firewall.fw"],
         vec!["state", "show", "vm.box"],
         vec!["output", "--json"],
+        vec!["show"],
+        vec!["show", "--json"],
+        vec!["show", &plan_arg],
+        vec!["show", &plan_arg, "--json"],
     ] {
         let run = env.run(&args).await;
         assert_eq!(

@@ -6,6 +6,7 @@ use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
 use crate::action::{Action, After, AttrChange, ResourceChange};
+use crate::operations::Operations;
 use crate::plan::Plan;
 use crate::render::value::format_value;
 
@@ -123,11 +124,17 @@ pub fn cost_line(plan: &Plan) -> String {
 
 /// Renders the plan for a terminal or a log.
 pub fn to_text(plan: &Plan, style: TextStyle) -> String {
+    to_text_with(plan, &Operations::of(&plan.steps), style)
+}
+
+/// [`to_text`] with the operations counted elsewhere: a saved plan keeps the counts of its
+/// steps, not the steps.
+pub fn to_text_with(plan: &Plan, operations: &Operations, style: TextStyle) -> String {
     let p = Painter(style.color);
     let mut out = String::new();
     let _ = writeln!(out, "{}", p.paint(BOLD, &summary_line(plan)));
     let _ = writeln!(out, "{}", cost_line(plan));
-    if let Some(line) = operations_line(plan) {
+    if let Some(line) = operations.line() {
         let _ = writeln!(out, "{line}");
     }
     if !plan.basis.refreshed {
@@ -198,28 +205,6 @@ pub fn to_text(plan: &Plan, style: TextStyle) -> String {
         }
     }
     out
-}
-
-/// `Operations: 3 (2 delete, 1 attach firewall)`: exactly the steps apply runs, by kind;
-/// `None` without steps (nothing to do, or a plan read back from JSON).
-pub(crate) fn operations_line(plan: &Plan) -> Option<String> {
-    if plan.steps.is_empty() {
-        return None;
-    }
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for step in &plan.steps {
-        let verb = step.op.verb();
-        match counts.iter_mut().find(|(v, _)| *v == verb) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((verb, 1)),
-        }
-    }
-    let parts: Vec<String> = counts.iter().map(|(v, n)| format!("{n} {v}")).collect();
-    Some(format!(
-        "Operations: {} ({})",
-        plan.steps.len(),
-        parts.join(", ")
-    ))
 }
 
 pub(crate) fn headline(change: &ResourceChange) -> String {

@@ -5,10 +5,12 @@ mod fmt;
 mod force_unlock;
 mod import;
 mod import_all;
+mod graph;
 mod lock_notice;
 mod output;
 mod plan;
 mod refresh;
+mod show;
 mod sim;
 mod state;
 mod summary;
@@ -39,6 +41,8 @@ pub(crate) fn dispatch(cli: Cli, console: &Console) -> Ended {
         Command::Refresh(args) => runtime()?.block_on(refresh::run(global, console, &args)),
         Command::Import(args) => runtime()?.block_on(import::run(global, console, &args)),
         Command::Output(args) => output::run(&args, console),
+        Command::Show(args) => show::run(&args, console),
+        Command::Graph(args) => graph::run(global, console, &args),
         Command::State { command } => match command {
             StateCommand::List(args) => state::list(&args, console),
             StateCommand::Show(args) => state::show(&args, console),

@@ -1,6 +1,6 @@
 //! `garrison state list` and `garrison state show ADDR`.
 
-use garrison_state::Store;
+use garrison_state::{Replay, Store};
 use miette::miette;
 
 use crate::cli::{StateDirArgs, StateShowArgs};
@@ -14,6 +14,12 @@ pub(crate) fn list(args: &StateDirArgs, console: &Console) -> Ended {
     for (address, rs) in &replay.state.resources {
         outln!(console, "{address}\t{}\t{}", rs.remote_id, rs.name);
     }
+    pending_note(&replay, console);
+    Ok(Outcome::Success)
+}
+
+/// Says on stderr how many interrupted operations the next apply resolves, if any.
+pub(crate) fn pending_note(replay: &Replay, console: &Console) {
     if !replay.unresolved.is_empty() {
         errln!(
             console,
@@ -21,7 +27,6 @@ pub(crate) fn list(args: &StateDirArgs, console: &Console) -> Ended {
             replay.unresolved.len()
         );
     }
-    Ok(Outcome::Success)
 }
 
 pub(crate) fn show(args: &StateShowArgs, console: &Console) -> Ended {

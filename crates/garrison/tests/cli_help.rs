@@ -17,6 +17,10 @@ const COMMANDS: &[&[&str]] = &[
     &["state"],
     &["state", "list"],
     &["state", "show"],
+    &["state", "rm"],
+    &["state", "mv"],
+    &["state", "pull"],
+    &["state", "push"],
     &["force-unlock"],
     &["sim"],
 ];

@@ -18,7 +18,7 @@ use crate::failure::Failure;
 fn parse_key(arg: &str) -> Result<StateKey, Failure> {
     arg.parse().map_err(|e| {
         Failure::usage(miette!(
-            help = "an address is `KIND.NAME`, `KIND.NAME[N]` or `KIND.NAME[\"key\"]` (quote it for the shell); `garrison state list` shows every address",
+            help = "quote an address with brackets for the shell (`'vm.x[\"k\"]'`); `garrison state list` shows every address",
             "`{arg}` is not a state address: {e}"
         ))
     })

@@ -17,17 +17,17 @@ pub(crate) fn run(args: &StatePushArgs, console: &Console) -> Ended {
     let (name, bytes) = read(&args.file)?;
     let backend =
         crate::context::backend_of_dir_with(&args.state.path(), &args.state.vars, console)?;
-    let location = backend.location();
     let pushed = surgery::push(backend, &name, &bytes, args.force)?;
     opened(console, &pushed.written);
     warnings(console, &pushed);
     errln!(
         console,
-        "Pushed `{}` (lineage {}, serial {}, {} resource(s)) to {location}.",
+        "Pushed `{}` (lineage {}, serial {}, {} resource(s)) to {}.",
         pushed.file,
         pushed.lineage,
         pushed.file_serial,
-        pushed.resources
+        pushed.resources,
+        pushed.written.location
     );
     backup(console, &pushed.written);
     Ok(Outcome::Success)

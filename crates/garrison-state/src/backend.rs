@@ -15,6 +15,10 @@ pub trait Backend: Send + Sync {
     /// A human-readable location for messages, e.g. the state file path.
     fn location(&self) -> String;
 
+    /// Where [`Backend::write`] keeps the document it replaces, for messages: the backup
+    /// file, or the database column holding the previous document.
+    fn backup_location(&self) -> String;
+
     /// The current state, or `None` if none was ever written. Refuses corrupt or
     /// future-version state ([`Error::ChecksumMismatch`], [`Error::FutureVersion`], ...).
     fn read(&self) -> Result<Option<StateDoc>, Error>;

@@ -1,4 +1,5 @@
-//! The one error type of this crate: every IO failure names its path and what it was doing.
+//! The error type of storage, locking and the journal: every IO failure names its path and
+//! what it was doing. (`surgery::SurgeryError` adds the refusals of `state rm`/`mv`/`push`.)
 
 use std::path::PathBuf;
 

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::codec::checksum_of_value;
 use crate::doc::ResourceState;
+use crate::edit::Edit;
 use crate::error::Error;
 
 /// Identifies one operation: the run that started it and its number within that run.
@@ -29,6 +30,8 @@ pub enum JournalRecord {
     Intent(Intent),
     /// Written after the operation's outcome is known.
     Completed(Completed),
+    /// A state-only edit (`state rm`, `state mv`), applied whole; no cloud call, no intent.
+    Edit(Edit),
 }
 
 /// An operation about to be sent: enough to find its effect remotely by unique name.

@@ -4,13 +4,15 @@
 //! believes exists ([`StateDoc`]), guards it with a lock ([`Backend::lock`]), and keeps a
 //! per-operation journal ([`JournalRecord`]) so that a crash never loses a completed
 //! operation nor forgets an operation that may have started. [`Store`] ties these together
-//! for the engine. The on-disk format is described in `docs/state.md`.
+//! for the engine. [`surgery`] holds `garrison state rm`, `mv`, `pull` and `push`. The
+//! on-disk format is described in `docs/state.md`.
 
 mod atomic;
 mod backend;
 mod bounded;
 mod codec;
 mod doc;
+mod edit;
 mod error;
 mod flock;
 mod journal;
@@ -22,12 +24,14 @@ mod postgres;
 mod process;
 mod replay;
 mod store;
+pub mod surgery;
 mod sweep;
 
 pub use backend::Backend;
 pub use bounded::MAX_FILE_BYTES;
 pub use codec::{checksum, decode, encode};
 pub use doc::{OutputState, ResourceState, StateDoc, FORMAT_VERSION};
+pub use edit::{Edit, EditEntry, EditMove, StateEdit};
 pub use error::Error;
 pub use journal::{Completed, Intent, JournalRead, JournalRecord, OpRef, Outcome, TornTail};
 pub use local::{LocalBackend, DEFAULT_STATE_PATH};

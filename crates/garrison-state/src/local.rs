@@ -231,6 +231,10 @@ impl Backend for LocalBackend {
         self.path.display().to_string()
     }
 
+    fn backup_location(&self) -> String {
+        self.backup.display().to_string()
+    }
+
     fn read(&self) -> Result<Option<StateDoc>, Error> {
         match read_regular(&self.path, "the state file")? {
             Some(bytes) => decode(&self.path, &bytes).map(Some),

@@ -97,6 +97,11 @@ fn location_of(workspace: &str) -> String {
     format!("postgres:{workspace}")
 }
 
+/// Where the previous document (the backup) of `location` lives.
+fn previous_location(location: &str) -> String {
+    format!("{location} (column `previous` of table `garrison_state`)")
+}
+
 impl PostgresBackend {
     /// Connect to `url` (a `postgres://` URL or `key=value` string; TLS is not supported)
     /// for `workspace`, creating the tables if needed. Blocks until connected; callable
@@ -184,9 +189,7 @@ impl PostgresBackend {
 
     fn decode(&self, bytes: &[u8]) -> Result<StateDoc, Error> {
         let location = self.handle.location.clone();
-        let backup = PathBuf::from(format!(
-            "{location} (column `previous` of table `garrison_state`)"
-        ));
+        let backup = PathBuf::from(previous_location(&location));
         decode(Path::new(&location), bytes).map_err(|e| match e {
             Error::Corrupt { path, reason, .. } => Error::Corrupt {
                 path,
@@ -276,6 +279,10 @@ impl Drop for PostgresBackend {
 impl Backend for PostgresBackend {
     fn location(&self) -> String {
         self.handle.location.clone()
+    }
+
+    fn backup_location(&self) -> String {
+        previous_location(&self.handle.location)
     }
 
     fn read(&self) -> Result<Option<StateDoc>, Error> {

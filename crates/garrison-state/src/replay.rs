@@ -1,6 +1,7 @@
 //! Replaying a journal onto a state: completed operations applied, open intents reported.
 
 use crate::doc::StateDoc;
+use crate::edit::apply_edit;
 use crate::journal::{Intent, JournalRecord, Outcome};
 
 /// The result of [`replay`].
@@ -44,12 +45,14 @@ pub(crate) fn apply(state: &mut StateDoc, record: &JournalRecord) -> bool {
                 Outcome::Failed { .. } | Outcome::Unchanged => false,
             }
         }
+        JournalRecord::Edit(edit) => apply_edit(state, &edit.change) > 0,
     }
 }
 
 /// Apply `journal` to `state`: every completion in order (upserts insert or replace by
-/// address, deletes remove, failures and unchanged outcomes change nothing), intents without a completion are
-/// returned as unresolved. The serial is bumped once if the journal is not empty.
+/// address, deletes remove, failures and unchanged outcomes change nothing; edits remove or
+/// rename entries), intents without a completion are returned as unresolved. The serial is
+/// bumped once if the journal is not empty.
 pub fn replay(state: &StateDoc, journal: &[JournalRecord]) -> Replay {
     let mut next = state.clone();
     let applied = journal.iter().filter(|r| apply(&mut next, r)).count();

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::backend::Backend;
 use crate::doc::{OutputState, StateDoc};
+use crate::edit::{Edit, StateEdit};
 use crate::error::Error;
 use crate::journal::{Completed, Intent, JournalRecord, OpRef, Outcome, TornTail};
 use crate::lock::{LockGuard, LockInfo};
@@ -52,6 +53,8 @@ pub struct Store {
     backend: Box<dyn Backend>,
     guard: Option<LockGuard>,
     state: StateDoc,
+    /// The backend holds a state document (false: nothing was ever stored).
+    stored: bool,
     persisted_serial: u64,
     journal_records: usize,
     run_id: Uuid,
@@ -86,6 +89,7 @@ impl Store {
     pub fn open(backend: Box<dyn Backend>, lock: LockInfo) -> Result<Store, Error> {
         let guard = backend.lock(lock)?;
         let base = backend.read()?;
+        let stored = base.is_some();
         let base = base.unwrap_or_else(StateDoc::fresh);
         let journal = backend.journal_read()?;
         let mut recovery = Recovery {
@@ -97,6 +101,7 @@ impl Store {
         let mut store = Store {
             backend,
             guard: Some(guard),
+            stored,
             persisted_serial: base.serial,
             state: base,
             journal_records: 0,
@@ -119,17 +124,32 @@ impl Store {
     /// Read the state and apply the journal in memory, without locking or writing: for
     /// read-only commands (`plan --refresh=false`, `output`, `state list`).
     pub fn peek(backend: &dyn Backend) -> Result<Replay, Error> {
-        let base = backend.read()?.unwrap_or_else(StateDoc::fresh);
+        Ok(Store::peek_stored(backend)?.unwrap_or_else(|| Replay {
+            state: StateDoc::fresh(),
+            unresolved: Vec::new(),
+            applied: 0,
+        }))
+    }
+
+    /// [`Store::peek`], or `None` when the backend holds nothing (no state was ever
+    /// written and the journal is empty): for `state pull`.
+    pub fn peek_stored(backend: &dyn Backend) -> Result<Option<Replay>, Error> {
+        let base = backend.read()?;
         let journal = backend.journal_read()?;
+        let base = match base {
+            Some(base) => base,
+            None if journal.records.is_empty() => return Ok(None),
+            None => StateDoc::fresh(),
+        };
         if journal.records.is_empty() {
             let unresolved = base.pending.clone();
-            return Ok(Replay {
+            return Ok(Some(Replay {
                 state: base,
                 unresolved,
                 applied: 0,
-            });
+            }));
         }
-        Ok(replay(&base, &journal.records))
+        Ok(Some(replay(&base, &journal.records)))
     }
 
     /// The current state, including every recorded completion.
@@ -208,6 +228,36 @@ impl Store {
         }
     }
 
+    /// Whether the backend holds a state document (false: nothing was ever written, and
+    /// nothing has been since this store opened).
+    pub fn stored(&self) -> bool {
+        self.stored
+    }
+
+    /// Durably record a state-only edit (`state rm`, `state mv`) as one journal record and
+    /// apply it; [`Store::checkpoint`] then writes the state.
+    pub(crate) fn record_edit(&mut self, change: StateEdit) -> Result<(), Error> {
+        let op = self.next_op();
+        self.append(JournalRecord::Edit(Edit {
+            op_id: op.op_id,
+            run_id: op.run_id,
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            change,
+        }))
+    }
+
+    /// Replace the whole state with `doc` (serial included) in one atomic write, then clear
+    /// the journal if this run wrote any (`doc` supersedes it): for `state push`.
+    pub(crate) fn replace(&mut self, doc: StateDoc) -> Result<(), Error> {
+        self.state = doc;
+        self.write_state()?;
+        if self.journal_records > 0 {
+            self.backend.journal_clear()?;
+            self.journal_records = 0;
+        }
+        Ok(())
+    }
+
     /// Replace the outputs (persisted at the next checkpoint, not journaled: they are
     /// recomputed from the config and state on every run).
     pub fn set_outputs(&mut self, outputs: BTreeMap<String, OutputState>) {
@@ -260,6 +310,7 @@ impl Store {
         let bytes = self.backend.write(&self.state)?;
         self.bytes_written += bytes;
         self.persisted_serial = self.state.serial;
+        self.stored = true;
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 
 use garrison_engine::EngineError;
 use garrison_plan::{PlanError, PlanFailure};
+use garrison_state::surgery::SurgeryError;
 
 use crate::failure::{Class, Failure};
 
@@ -27,6 +28,26 @@ pub(crate) fn state_class(error: &garrison_state::Error) -> Class {
         | E::JournalChecksumMismatch { .. }
         | E::Postgres { .. } => Class::State,
         E::Encode { .. } => Class::Internal,
+    }
+}
+
+/// The class of a refused or failed state surgery: an address or a move the command line
+/// got wrong is a usage error; a state that cannot take the change (an unresolved
+/// operation, another lineage, an older serial, an invalid file) is a state error.
+pub(crate) fn surgery_class(error: &SurgeryError) -> Class {
+    use SurgeryError as E;
+    match error {
+        E::State(e) => state_class(e),
+        E::NotInState { .. }
+        | E::AddressTaken { .. }
+        | E::KindDiffers { .. }
+        | E::Deposed { .. }
+        | E::SameAddress { .. }
+        | E::BlockToInstance { .. } => Class::Usage,
+        E::Pending { .. }
+        | E::InvalidFile { .. }
+        | E::LineageMismatch { .. }
+        | E::SerialBehind { .. } => Class::State,
     }
 }
 
@@ -95,6 +116,12 @@ pub(crate) fn engine_class(error: &EngineError) -> Class {
 impl From<garrison_state::Error> for Failure {
     fn from(error: garrison_state::Error) -> Failure {
         Failure::new(state_class(&error), error.into())
+    }
+}
+
+impl From<SurgeryError> for Failure {
+    fn from(error: SurgeryError) -> Failure {
+        Failure::new(surgery_class(&error), error.into())
     }
 }
 
@@ -271,5 +298,38 @@ mod tests {
         }
         let var = garrison_config::VarArgError("x".into());
         assert_eq!(Failure::from(var).class(), Class::Usage);
+    }
+
+    /// A surgery's wrong address is a usage error, a state that cannot take it a state
+    /// error, and a wrapped state error keeps its own class.
+    #[test]
+    fn surgery_errors_are_classed_by_variant() {
+        for (error, want) in [
+            (
+                SurgeryError::NotInState {
+                    addresses: vec!["vm.x".into()],
+                },
+                Class::Usage,
+            ),
+            (
+                SurgeryError::SameAddress {
+                    address: "vm.x".into(),
+                },
+                Class::Usage,
+            ),
+            (
+                SurgeryError::SerialBehind {
+                    file: "f".into(),
+                    file_serial: 1,
+                    state_serial: 2,
+                },
+                Class::State,
+            ),
+        ] {
+            assert_eq!(Failure::from(error).class(), want);
+        }
+        for (error, want) in state_errors() {
+            assert_eq!(surgery_class(&SurgeryError::State(error)), want);
+        }
     }
 }

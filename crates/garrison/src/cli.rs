@@ -159,7 +159,7 @@ pub(crate) enum Command {
     Show(ShowArgs),
     /// Draw the config's dependency graph, or with `--plan` the steps of a plan.
     Graph(GraphArgs),
-    /// Inspect the state.
+    /// Inspect the state, or change what it records without touching the cloud.
     State {
         #[command(subcommand)]
         command: StateCommand,
@@ -332,6 +332,16 @@ pub(crate) enum StateCommand {
     List(StateDirArgs),
     /// Show one resource as recorded.
     Show(StateShowArgs),
+    /// Stop managing resources: drop them from the state (the cloud is not touched).
+    #[command(override_usage = "garrison state rm [OPTIONS] <ADDR>... [DIR]")]
+    Rm(StateRmArgs),
+    /// Move resources to another address in the state (no cloud call).
+    Mv(StateMvArgs),
+    /// Print the state document as JSON, as stored (`state push` takes it back).
+    Pull(StateDirArgs),
+    /// Replace the state with a file (refused unless it has the state's lineage and a serial
+    /// no older than the state's; `--force` overrides).
+    Push(StatePushArgs),
 }
 
 /// `garrison state show`.
@@ -341,6 +351,57 @@ pub(crate) struct StateShowArgs {
     pub(crate) address: String,
     #[command(flatten)]
     pub(crate) state: StateDirArgs,
+}
+
+/// `garrison state rm`.
+#[derive(Debug, Args)]
+pub(crate) struct StateRmArgs {
+    /// Addresses to remove: an instance (`vm.x[0]`, `vm.x["k"]`) or a whole block (`vm.x`,
+    /// every instance). A last argument that is a directory and not an address is the
+    /// config directory (default: the current directory).
+    #[arg(required = true, value_name = "ADDR")]
+    pub(crate) targets: Vec<String>,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+}
+
+impl StateRmArgs {
+    /// The addresses, and the config directory: the last of several arguments when it is
+    /// a directory that does not parse as an address, else `.`.
+    pub(crate) fn split(&self) -> (&[String], PathBuf) {
+        if let [addresses @ .., last] = self.targets.as_slice() {
+            let is_address = last.parse::<garrison_core::StateKey>().is_ok();
+            if !addresses.is_empty() && !is_address && Path::new(last).is_dir() {
+                return (addresses, PathBuf::from(last));
+            }
+        }
+        (&self.targets, or_cwd(None))
+    }
+}
+
+/// `garrison state mv`.
+#[derive(Debug, Args)]
+pub(crate) struct StateMvArgs {
+    /// The address to move: an instance (`vm.a[0]`) or a whole block (`vm.a`).
+    pub(crate) from: String,
+    /// The new address: an instance address, or a block address for a block (every
+    /// instance keeps its index).
+    pub(crate) to: String,
+    #[command(flatten)]
+    pub(crate) state: StateDirArgs,
+}
+
+/// `garrison state push`.
+#[derive(Debug, Args)]
+pub(crate) struct StatePushArgs {
+    /// The state file to push, e.g. written by `garrison state pull` (`-`: standard input).
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) state: StateDirArgs,
+    /// Push even when the file's lineage is not the state's or its serial is older (a
+    /// file that is not a valid state is refused all the same).
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// `garrison force-unlock`.

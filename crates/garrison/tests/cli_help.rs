@@ -19,6 +19,10 @@ const COMMANDS: &[&[&str]] = &[
     &["state"],
     &["state", "list"],
     &["state", "show"],
+    &["state", "rm"],
+    &["state", "mv"],
+    &["state", "pull"],
+    &["state", "push"],
     &["force-unlock"],
     &["sim"],
 ];

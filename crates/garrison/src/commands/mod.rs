@@ -14,6 +14,7 @@ mod show;
 mod sim;
 mod state;
 mod summary;
+mod surgery;
 pub(crate) mod validate;
 
 pub(crate) use summary::{why_not_started, Ending};
@@ -46,6 +47,10 @@ pub(crate) fn dispatch(cli: Cli, console: &Console) -> Ended {
         Command::State { command } => match command {
             StateCommand::List(args) => state::list(&args, console),
             StateCommand::Show(args) => state::show(&args, console),
+            StateCommand::Rm(args) => surgery::rm::run(&args, console),
+            StateCommand::Mv(args) => surgery::mv::run(&args, console),
+            StateCommand::Pull(args) => surgery::pull::run(&args, console),
+            StateCommand::Push(args) => surgery::push::run(&args, console),
         },
         Command::ForceUnlock(args) => force_unlock::run(&args, console),
         Command::Sim(args) => runtime()?.block_on(sim::run(&args, console)),

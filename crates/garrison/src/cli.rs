@@ -103,19 +103,19 @@ pub(crate) struct RunArgs {
 pub(crate) struct ScopeArgs {
     /// Replace this object although nothing forces it (repeatable), e.g. `--replace
     /// 'vm.trainer[2]'` to rebuild one sick node.
-    #[arg(long = "replace", value_name = "ADDR")]
+    #[arg(long = "replace", id = "replace_addr", value_name = "ADDR")]
     pub(crate) replace: Vec<Address>,
     /// Plan only this resource (a block address: all its instances) and what it depends on
     /// (repeatable). The plan is partial and says so.
-    #[arg(long = "target", value_name = "ADDR")]
+    #[arg(long = "target", id = "target_addr", value_name = "ADDR")]
     pub(crate) target: Vec<Address>,
     /// Plan everything except this resource and what depends on it (repeatable). The plan
     /// is partial and says so.
-    #[arg(long = "exclude", value_name = "ADDR")]
+    #[arg(long = "exclude", id = "exclude_addr", value_name = "ADDR")]
     pub(crate) exclude: Vec<Address>,
     /// Change nothing in the cloud: show what changed outside Garrison; `apply` records it
     /// in the state.
-    #[arg(long, conflicts_with_all = ["replace", "target", "exclude"])]
+    #[arg(long, conflicts_with_all = ["replace_addr", "target_addr", "exclude_addr"])]
     pub(crate) refresh_only: bool,
 }
 

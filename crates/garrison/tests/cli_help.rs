@@ -13,6 +13,7 @@ const COMMANDS: &[&[&str]] = &[
     &["apply"],
     &["destroy"],
     &["refresh"],
+    &["import"],
     &["output"],
     &["show"],
     &["graph"],

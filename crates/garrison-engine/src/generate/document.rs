@@ -1,6 +1,6 @@
-//! The generated file: a header saying how it was made, then per block (sorted by kind,
-//! then label) its comment, its `import` line and the block, then the objects not
-//! imported with why. Written as `garrison fmt` writes, so formatting changes nothing.
+//! The generated file: a header saying how it was made, the objects not imported with why,
+//! then per block (sorted by kind, then label) its comment, its `import` line and the
+//! block. Written as `garrison fmt` writes, so formatting changes nothing.
 
 use garrison_config::model::{Address, RemoteId};
 
@@ -13,19 +13,16 @@ use super::refs::describe;
 /// The text of `outcome`.
 pub(super) fn text(outcome: &Outcome<'_>, origin: Origin) -> String {
     let mut out: Vec<String> = comment(&header(outcome, origin), "");
+    if !outcome.skipped.is_empty() {
+        out.push(String::new());
+        out.push("// Not imported (a config cannot say what they are):".to_string());
+        for (entry, why) in &outcome.skipped {
+            out.extend(comment(&format!("- {}: {why}.", describe(&entry.object)), ""));
+        }
+    }
     for block in &outcome.blocks {
         out.push(String::new());
         out.extend(block_text(block, origin));
-    }
-    if !outcome.skipped.is_empty() {
-        out.push(String::new());
-        out.push("// Not imported (the config cannot say what they are):".to_string());
-        for (entry, why) in &outcome.skipped {
-            out.extend(comment(
-                &format!("- {}: {why}.", describe(&entry.object)),
-                "",
-            ));
-        }
     }
     let mut text = out.join("\n");
     text.push('\n');
@@ -47,7 +44,7 @@ fn header(outcome: &Outcome<'_>, origin: Origin) -> String {
     };
     let skipped = match outcome.skipped.len() {
         0 => String::new(),
-        n => format!(" {n} object(s) are not imported: see the end of this file."),
+        n => format!(" {n} object(s) are not imported, listed below."),
     };
     format!(
         "{made} The blocks hold the objects' current values, so the next plan changes \

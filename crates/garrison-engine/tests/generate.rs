@@ -23,7 +23,7 @@ use garrison_config::{format_source, load_dir, Model, VarInputs};
 use garrison_engine::generate::{config_for, import_all, Generated, ImportFilter};
 use garrison_engine::record::resource_state;
 use garrison_engine::{refresh, remote_view, Inventory, RemoteObject};
-use garrison_plan::{plan, Plan, PlanOptions};
+use garrison_plan::{plan, Action, Plan, PlanOptions};
 use garrison_state::StateDoc;
 use serde_json::json;
 
@@ -44,6 +44,8 @@ const HOSTILE_TEXT: &str = "says \"hi\" \\ ${not.a.ref} \t tab ünïcødé \u{7f
 struct Checked {
     model: Model,
     plan: Plan,
+    /// The state the plan was made against (with the imports).
+    state: StateDoc,
     /// Codes of the config's warnings.
     warnings: Vec<String>,
 }
@@ -52,9 +54,16 @@ struct Checked {
 /// errors, `fmt` leaves the generated text unchanged, and a plan against `state` plus the
 /// imported objects (recorded as the engine records them) has no change.
 fn check(generated: &Generated, extra: &str, inventory: &Inventory, state: StateDoc) -> Checked {
-    let formatted = format_source("imported.kdl", &generated.text)
-        .unwrap_or_else(|f| panic!("fmt cannot parse the generated text: {f:?}\n{}", generated.text));
-    assert_eq!(formatted, generated.text, "`garrison fmt` changes the generated text");
+    let formatted = format_source("imported.kdl", &generated.text).unwrap_or_else(|f| {
+        panic!(
+            "fmt cannot parse the generated text: {f:?}\n{}",
+            generated.text
+        )
+    });
+    assert_eq!(
+        formatted, generated.text,
+        "`garrison fmt` changes the generated text"
+    );
     let dir = garrison_testkit::dir::temp_dir();
     std::fs::write(dir.path().join("imported.kdl"), loadable(&generated.text)).expect("write");
     if !extra.is_empty() {
@@ -82,6 +91,7 @@ fn check(generated: &Generated, extra: &str, inventory: &Inventory, state: State
     Checked {
         model,
         plan,
+        state,
         warnings,
     }
 }
@@ -161,7 +171,14 @@ async fn account(w: &World) -> Made {
     let data = volume(c, "data.1", REGION, 50, None).await;
     let root = volume(c, "root vol", REGION, 100, Some(OS_IMAGE)).await;
     volume(c, "toronto data", "CANADA-1", 20, None).await;
-    let trainer = vm(c, "trainer one", Boot::Os, &[&laptop, &generated], Some(&script)).await;
+    let trainer = vm(
+        c,
+        "trainer one",
+        Boot::Os,
+        &[&laptop, &generated],
+        Some(&script),
+    )
+    .await;
     c.attach_instance_volumes(&trainer, std::slice::from_ref(&data))
         .await
         .expect("attach volume");
@@ -171,13 +188,18 @@ async fn account(w: &World) -> Made {
     c.attach_firewall(&firewall, std::slice::from_ref(&trainer))
         .await
         .expect("attach firewall");
-    c.wait_firewall_ready(&firewall, WAIT).await.expect("firewall");
+    c.wait_firewall_ready(&firewall, WAIT)
+        .await
+        .expect("firewall");
     c.set_instance_public_ip(&trainer, true)
         .await
         .expect("public ip");
-    c.add_instance_security_rule(&trainer, &rule("ingress", "tcp", Some(22), "203.0.113.7/32"))
-        .await
-        .expect("security rule");
+    c.add_instance_security_rule(
+        &trainer,
+        &rule("ingress", "tcp", Some(22), "203.0.113.7/32"),
+    )
+    .await
+    .expect("security rule");
     let image = golden_image(c, &trainer).await;
     vm(c, "from image", Boot::Image(&image), &[&laptop], None).await;
     let asleep = vm(c, "from-volume", Boot::Volume(&root), &[&laptop], None).await;
@@ -207,7 +229,9 @@ async fn unexpressible(w: &World, key: &Id) {
     let doomed = vm(c, "doomed", Boot::Os, &[key], None).await;
     snapshot(c, "orphan snap", &doomed).await;
     c.delete_instance(&doomed).await.expect("delete vm");
-    c.wait_instance_deleted(&doomed, WAIT).await.expect("deleted");
+    c.wait_instance_deleted(&doomed, WAIT)
+        .await
+        .expect("deleted");
     let hostile = c
         .create_script(&ScriptRequest {
             name: "hostile".into(),
@@ -249,7 +273,12 @@ async fn firewall(c: &Client) -> Id {
         region: REGION.into(),
         description: HOSTILE_TEXT.into(),
     };
-    let id = c.create_firewall(&request).await.expect("firewall").value.id;
+    let id = c
+        .create_firewall(&request)
+        .await
+        .expect("firewall")
+        .value
+        .id;
     c.wait_firewall_ready(&id, WAIT).await.expect("firewall");
     let mut ports = rule("ingress", "udp", None, "::/0");
     ports.port_range_min = Some(60000);
@@ -320,8 +349,15 @@ async fn snapshot(c: &Client, name: &str, vm: &Id) -> Id {
         name: name.into(),
         description: "taken by hand".into(),
     };
-    let id = c.create_snapshot(&request).await.expect("snapshot").value.id;
-    c.wait_snapshot_ready(&id, WAIT).await.expect("snapshot ready");
+    let id = c
+        .create_snapshot(&request)
+        .await
+        .expect("snapshot")
+        .value
+        .id;
+    c.wait_snapshot_ready(&id, WAIT)
+        .await
+        .expect("snapshot ready");
     id
 }
 
@@ -398,6 +434,7 @@ async fn every_kind_round_trips_with_no_change() {
         .resource(&address("script.boot-strap-sh"))
         .expect("script block");
     assert_eq!(script.region, REGION, "a script takes the region of its VM");
+    cloud_init_added_later_replaces_the_vm(&generated, &checked, &inventory);
 
     let skipped: BTreeSet<(Kind, &str)> = generated
         .skipped
@@ -425,7 +462,10 @@ async fn every_kind_round_trips_with_no_change() {
         assert!(text.contains(line), "no `{line}` in\n{text}");
     }
     assert!(
-        generated.notes.iter().any(|n| n.contains("orphan snap") && n.contains("no longer holds")),
+        generated
+            .notes
+            .iter()
+            .any(|n| n.contains("orphan snap") && n.contains("no longer holds")),
         "{:#?}",
         generated.notes
     );
@@ -484,11 +524,19 @@ async fn filters_by_kind_and_by_region() {
         (Kind::Firewall, "web fw"),
         (Kind::Volume, "data.1"),
     ] {
-        assert!(found.contains(&(needed.0, needed.1.to_string())), "{found:?}");
+        assert!(
+            found.contains(&(needed.0, needed.1.to_string())),
+            "{found:?}"
+        );
     }
-    assert!(!found.contains(&(Kind::Vm, "stopped_box".to_string())), "{found:?}");
     assert!(
-        pulled.text.contains("Imported although the filter leaves it out: `snapshot.golden-snap` uses it."),
+        !found.contains(&(Kind::Vm, "stopped_box".to_string())),
+        "{found:?}"
+    );
+    assert!(
+        pulled.text.contains(
+            "Imported although the filter leaves it out: `snapshot.golden-snap` uses it."
+        ),
         "{}",
         pulled.text
     );
@@ -552,8 +600,14 @@ async fn config_for_imports_the_unmanaged_key_a_target_uses() {
         &taken,
     );
     let text = &generated.text;
-    assert!(text.contains("vm \"trainer\" {\n    name \"trainer one\""), "{text}");
-    assert!(text.contains("startup-script (ref)\"script.bootstrap\""), "{text}");
+    assert!(
+        text.contains("vm \"trainer\" {\n    name \"trainer one\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("startup-script (ref)\"script.bootstrap\""),
+        "{text}"
+    );
     assert!(!text.contains("import to=\"vm.trainer\""), "{text}");
     let laptop = generated
         .imports
@@ -561,7 +615,10 @@ async fn config_for_imports_the_unmanaged_key_a_target_uses() {
         .find(|(a, _)| a.kind == Kind::SshKey && a.name == "laptop")
         .expect("the unmanaged key is imported");
     assert_eq!(laptop.1.as_str(), made.key_laptop.as_str());
-    assert!(!generated.imports.iter().any(|(a, _)| a.kind == Kind::Script));
+    assert!(!generated
+        .imports
+        .iter()
+        .any(|(a, _)| a.kind == Kind::Script));
     assert!(
         text.contains("Imported too: `vm.trainer` uses it, and the state does not manage it."),
         "{text}"
@@ -572,7 +629,10 @@ async fn config_for_imports_the_unmanaged_key_a_target_uses() {
         .imports
         .push((address("vm.trainer"), made.vm_trainer.as_str().into()));
     let checked = check(&with_target, &user, &inventory, state);
-    assert!(checked.model.resource(&address("ssh-key.ci-generated")).is_some());
+    assert!(checked
+        .model
+        .resource(&address("ssh-key.ci-generated"))
+        .is_some());
 }
 
 /// Labels are unique per kind and never an address the config or the state uses; the
@@ -638,9 +698,14 @@ fn labels_stay_unique_under_collisions() {
             generated.text
         );
     }
-    assert!(!generated.text.contains("name \"a_b\""), "{}", generated.text);
+    assert!(
+        !generated.text.contains("name \"a_b\""),
+        "{}",
+        generated.text
+    );
     // The user's config holds `volume.a-b` (not applied yet): the plan creates it.
-    let user = "volume \"a-b\" {\n    name \"new one\"\n    region \"NORWAY-1\"\n    size-gb 10\n}\n";
+    let user =
+        "volume \"a-b\" {\n    name \"new one\"\n    region \"NORWAY-1\"\n    size-gb 10\n}\n";
     let dir = garrison_testkit::dir::temp_dir();
     std::fs::write(dir.path().join("main.kdl"), user).expect("write");
     std::fs::write(dir.path().join("imported.kdl"), loadable(&generated.text)).expect("write");
@@ -651,7 +716,12 @@ fn labels_stay_unique_under_collisions() {
     let plan = plan(&loaded.model, &state, &view, PlanOptions::default()).expect("plan");
     let changed: Vec<String> = plan.changes.iter().map(|c| c.address.to_string()).collect();
     // Only the user's new volume is created; the managed one left the config.
-    assert_eq!(changed, ["volume.a-b", "volume.a-b-2"], "{:#?}", plan.changes);
+    assert_eq!(
+        changed,
+        ["volume.a-b", "volume.a-b-2"],
+        "{:#?}",
+        plan.changes
+    );
 }
 
 /// Hostile text (quotes, backslashes, `${`, control characters, bidirectional controls,
@@ -712,4 +782,119 @@ fn hostile_text_is_escaped() {
         "{}",
         generated.text
     );
+}
+
+/// What the VM comment says: adding `cloud-init` to an imported VM's block replaces it.
+fn cloud_init_added_later_replaces_the_vm(
+    generated: &Generated,
+    checked: &Checked,
+    inventory: &Inventory,
+) {
+    let block = "vm \"trainer-one\" {\n";
+    let edited = generated.text.replace(
+        block,
+        &format!("{block}    cloud-init \"#cloud-config\\npackages: [htop]\\n\"\n"),
+    );
+    let dir = garrison_testkit::dir::temp_dir();
+    std::fs::write(dir.path().join("imported.kdl"), loadable(&edited)).expect("write");
+    let model = load_dir(dir.path(), &VarInputs::default())
+        .unwrap_or_else(|f| panic!("{:#?}", f.errors))
+        .model;
+    let view = remote_view(&checked.state, inventory, None, None);
+    let plan = plan(&model, &checked.state, &view, PlanOptions::default()).expect("plan");
+    let change = plan.change("vm.trainer-one").expect("the VM changes");
+    assert_eq!(change.action, Action::Replace, "{change:#?}");
+    assert!(
+        change
+            .reasons
+            .iter()
+            .any(|r| r.contains("`cloud-init` forces replacement")),
+        "{change:#?}"
+    );
+}
+
+/// An imported object a managed resource uses says which link to add to that resource
+/// (else the next plan changes it); and an account with nothing to import still gives a
+/// file that loads and that `fmt` leaves alone.
+#[test]
+fn links_from_managed_resources_are_pointed_out() {
+    let instance = wire::Instance {
+        id: Id::new(1),
+        name: "box".into(),
+        region: REGION.into(),
+        status: st::ACTIVE.into(),
+        gpu_model: "A40".into(),
+        gpu_count: 1,
+        image: wire::ImageRef {
+            name: OS_IMAGE.into(),
+            id: None,
+        },
+        ssh_key_ids: vec![Id::new(2)],
+        firewall_ids: vec![Id::new(3)],
+        ..wire::Instance::default()
+    };
+    let key = wire::SshKey {
+        id: Id::new(2),
+        name: "me".into(),
+        public_key: PUBKEY.into(),
+        ..wire::SshKey::default()
+    };
+    let firewall = wire::Firewall {
+        id: Id::new(3),
+        name: "fw".into(),
+        region: REGION.into(),
+        status: "SUCCESS".into(),
+        ..wire::Firewall::default()
+    };
+    let inventory = Inventory {
+        instances: vec![instance.clone()],
+        ssh_keys: vec![key.clone()],
+        firewalls: vec![firewall],
+        ..Inventory::default()
+    };
+    let mut state = StateDoc::fresh();
+    for (at, object) in [
+        ("vm.box", RemoteObject::Vm(instance)),
+        ("ssh-key.me", RemoteObject::SshKey(key)),
+    ] {
+        let key = StateKey::Live(address(at));
+        let recorded = resource_state(&key, &object, None, None);
+        state.resources.insert(key.to_string(), recorded);
+    }
+    let generated = import_all(
+        &inventory,
+        &state,
+        &ImportFilter::default(),
+        &BTreeSet::new(),
+    );
+    assert_eq!(
+        generated.imports,
+        [(address("firewall.fw"), "3".into())],
+        "{}",
+        generated.text
+    );
+    let advice = "`vm.box`, which the state manages, uses this firewall: add \
+        `(ref)\"firewall.fw\"` to its `firewalls`, or the next plan changes `vm.box`.";
+    assert!(
+        generated.text.replace("\n// ", " ").contains(advice),
+        "{}",
+        generated.text
+    );
+    assert!(
+        generated
+            .notes
+            .iter()
+            .any(|n| n.starts_with("`firewall.fw`: ") && n.contains(advice)),
+        "{:#?}",
+        generated.notes
+    );
+
+    let nothing = import_all(
+        &Inventory::default(),
+        &StateDoc::fresh(),
+        &ImportFilter::default(),
+        &BTreeSet::new(),
+    );
+    assert!(nothing.imports.is_empty() && nothing.skipped.is_empty());
+    check(&nothing, "", &Inventory::default(), StateDoc::fresh());
 }

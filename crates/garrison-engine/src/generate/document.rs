@@ -17,7 +17,10 @@ pub(super) fn text(outcome: &Outcome<'_>, origin: Origin) -> String {
         out.push(String::new());
         out.push("// Not imported (a config cannot say what they are):".to_string());
         for (entry, why) in &outcome.skipped {
-            out.extend(comment(&format!("- {}: {why}.", describe(&entry.object)), ""));
+            out.extend(comment(
+                &format!("- {}: {why}.", describe(&entry.object)),
+                "",
+            ));
         }
     }
     for block in &outcome.blocks {

@@ -100,7 +100,7 @@ pub(super) fn summarize(blocks: &[(Address, Vec<Note>)], origin: Origin) -> Vec<
                 other => own.push(format!(
                     "{}: {}",
                     shown(address),
-                    other.comment(address, origin)
+                    lowercase_first(&other.comment(address, origin))
                 )),
             }
         }
@@ -111,6 +111,14 @@ pub(super) fn summarize(blocks: &[(Address, Vec<Note>)], origin: Origin) -> Vec<
         .collect();
     out.extend(own);
     out
+}
+
+/// `text` with its first letter lowercase (a note continues `ADDRESS: `).
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
 }
 
 const CLOUD_INIT: &str = "cloud-init is never returned by the API and is not generated; each VM \

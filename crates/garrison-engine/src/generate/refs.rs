@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use barrack_api::wire::Instance;
 use barrack_api::Id;
-use garrison_config::model::{Address, Kind, StateKey};
+use garrison_config::model::{Address, Index, Kind, StateKey};
 use garrison_core::attr;
 use garrison_state::StateDoc;
 
@@ -132,6 +132,17 @@ pub(super) fn managed(state: &StateDoc) -> HashMap<Key, StateKey> {
         .collect()
 }
 
+/// `address` when a reference can spell it: a `for-each` key holding `"` cannot be.
+fn spellable(address: &Address) -> Result<Address, String> {
+    match &address.index {
+        Some(Index::Key(key)) if key.contains('"') => Err(format!(
+            "it uses {}, whose key a reference cannot spell",
+            super::notes::shown(address)
+        )),
+        _ => Ok(address.clone()),
+    }
+}
+
 /// Where each link points: managed objects at their state address, generated ones at their
 /// new address; anything else is why the link cannot be written.
 pub(super) struct Resolver<'a> {
@@ -146,13 +157,14 @@ impl Resolver<'_> {
     /// The address `to` is written as, or why it cannot be.
     pub(super) fn address(&self, to: &Key) -> Result<Address, String> {
         if let Some(state_key) = self.managed.get(to) {
-            return state_key.live().cloned().ok_or_else(|| {
+            let address = state_key.live().ok_or_else(|| {
                 format!(
                     "it uses {} id {}, which the state holds only as deposed (Garrison is destroying it)",
                     to.0,
                     id_text(&to.1)
                 )
-            });
+            })?;
+            return spellable(address);
         }
         if let Some(address) = self.generated.get(to) {
             return Ok(address.clone());

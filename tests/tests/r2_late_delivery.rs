@@ -82,6 +82,7 @@ async fn destroy(w: &World) -> Result<ApplyReport, EngineError> {
             destroy: true,
             command: "garrison destroy".into(),
             expected: None,
+            ..PrepareOptions::default()
         },
     )
     .await?;

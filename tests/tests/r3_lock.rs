@@ -23,6 +23,7 @@ fn options(command: &str) -> PrepareOptions {
         destroy: false,
         command: command.into(),
         expected: None,
+        ..PrepareOptions::default()
     }
 }
 

@@ -173,9 +173,14 @@ async fn no_secret_reaches_any_artefact() {
 
     // 1. Plan, save it, apply it.
     w.write_config(&config("echo one"));
-    let plan = plan_only(&w.model(), w.backend().as_ref(), Some(&w.client), false)
-        .await
-        .unwrap_or_else(|e| panic!("plan: {e}"));
+    let plan = plan_only(
+        &w.model(),
+        w.backend().as_ref(),
+        Some(&w.client),
+        Default::default(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("plan: {e}"));
     art.plans("create", &plan);
     let saved_path = w.path().join("create.plan.json");
     SavedPlan::new(w.path(), plan)
@@ -235,6 +240,7 @@ async fn no_secret_reaches_any_artefact() {
             destroy: false,
             command: "garrison apply".into(),
             expected: None,
+            ..PrepareOptions::default()
         },
     )
     .await
@@ -291,7 +297,14 @@ async fn no_secret_reaches_any_artefact() {
     drop(holder);
     // A wrong key: the 401 must not echo any key.
     let wrong = garrison_testkit::client::fast_client(&w.sim.base_url(), "not-the-key");
-    match plan_only(&w.model(), w.backend().as_ref(), Some(&wrong), false).await {
+    match plan_only(
+        &w.model(),
+        w.backend().as_ref(),
+        Some(&wrong),
+        Default::default(),
+    )
+    .await
+    {
         Ok(_) => panic!("a wrong key must be refused"),
         Err(e) => art.error("unauthorized", &e as &EngineError),
     }

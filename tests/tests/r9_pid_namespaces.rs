@@ -55,6 +55,7 @@ fn options(command: &str) -> PrepareOptions {
         destroy: false,
         command: command.into(),
         expected: None,
+        ..PrepareOptions::default()
     }
 }
 

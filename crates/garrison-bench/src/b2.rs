@@ -69,9 +69,14 @@ async fn run_async(n: usize) -> Result<Vec<Line>, String> {
     // Garrison: `garrison plan` (refresh = one paginated list per kind).
     env.reset_counters().await?;
     let started = Instant::now();
-    let plan = plan_only(&model, backend.as_ref(), Some(&env.client), false)
-        .await
-        .map_err(|e| format!("plan: {e}"))?;
+    let plan = plan_only(
+        &model,
+        backend.as_ref(),
+        Some(&env.client),
+        Default::default(),
+    )
+    .await
+    .map_err(|e| format!("plan: {e}"))?;
     let ours = started.elapsed().as_secs_f64();
     let our_requests = env.requests().await?;
     if plan.summary.has_changes() {

@@ -62,6 +62,7 @@ codes! {
     SensitiveName => "sensitive_name", "A cloud-side name made from a sensitive value (names are public).";
     OpenIngress => "open_ingress", "Warning: ingress open to the whole internet.";
     UnusedVariable => "unused_variable", "Warning: a declared variable nothing uses.";
+    BadMove => "bad_move", "A `moved` or `removed` block that contradicts the config or another block.";
     AccountWide => "account_wide", "Warning: a `region` on an SSH key, which is account-wide (ignored).";
 }
 

@@ -11,6 +11,7 @@ pub mod catalog;
 mod checks;
 mod collect;
 mod cycle;
+mod day_two;
 mod diagnostic;
 mod eval;
 #[doc(hidden)]

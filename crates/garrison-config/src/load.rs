@@ -27,7 +27,7 @@ pub struct Loaded {
 
 const TOP_LEVEL: &[&str] = &[
     "provider", "variable", "locals", "state", "timeouts", "output", "vm", "volume", "firewall",
-    "ssh-key", "script", "snapshot", "image",
+    "ssh-key", "script", "snapshot", "image", "import", "moved", "removed",
 ];
 
 /// Loads every `*.kdl` file in `dir`, except the var files of `inputs` (a `--var-file`
@@ -74,6 +74,8 @@ struct Top<'a> {
     timeouts: Vec<(&'a KdlNode, &'a Path)>,
     outputs: BTreeMap<String, (&'a KdlNode, &'a Path)>,
     decls: BTreeMap<String, VarDecl>,
+    /// `import`, `moved` and `removed` nodes.
+    day_two: Vec<(&'a KdlNode, &'a Path)>,
 }
 
 fn load_files(
@@ -96,6 +98,7 @@ fn load_files(
         timeouts: vec![],
         outputs: BTreeMap::new(),
         decls: BTreeMap::new(),
+        day_two: vec![],
     };
     let mut decl_spans: BTreeMap<String, Span> = BTreeMap::new();
     let mut local_spans: BTreeMap<String, Span> = BTreeMap::new();
@@ -106,6 +109,7 @@ fn load_files(
             let name = node.name().value();
             match name {
                 "provider" => top.providers.push((node, file)),
+                "import" | "moved" | "removed" => top.day_two.push((node, file)),
                 "state" => top.states.push((node, file)),
                 "timeouts" => {
                     no_entries(node, file, &mut ev.diags);
@@ -240,6 +244,7 @@ fn load_files(
     let outputs = outputs(&mut ev, &top.outputs);
     let state = state(&mut ev, &top.states);
     let timeouts = timeouts(&mut ev, &top.timeouts);
+    let day_two = crate::day_two::blocks(&mut ev, &top.day_two, &resources, &keys);
     crate::checks::check(&resources, &mut ev.diags);
     crate::cycle::check(&resources, &mut ev.diags);
     // After an error some uses may not have been evaluated (a failed `count`): then a
@@ -294,6 +299,9 @@ fn load_files(
             variables,
             resources,
             outputs,
+            imports: day_two.imports,
+            moved: day_two.moved,
+            removed: day_two.removed,
             config_hash,
             sources: ConfigSources(sources),
             warnings: config_warnings,

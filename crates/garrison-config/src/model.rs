@@ -166,6 +166,15 @@ pub struct Model {
     pub resources: Vec<Resource>,
     /// Outputs, sorted by name.
     pub outputs: Vec<Output>,
+    /// `import` blocks: existing cloud objects to bring under a config address.
+    #[serde(default)]
+    pub imports: Vec<Import>,
+    /// `moved` blocks: state addresses renamed without touching the cloud.
+    #[serde(default)]
+    pub moved: Vec<Moved>,
+    /// `removed` blocks: addresses leaving the config, destroyed or only forgotten.
+    #[serde(default)]
+    pub removed: Vec<Removed>,
     /// sha256 hex over every file read (sorted by path) and the resolved variable values
     /// (sensitive values excluded: the hash appears in plans).
     pub config_hash: String,
@@ -215,6 +224,85 @@ impl Model {
     }
 }
 
+/// `import to="ADDR" id="ID"` (or `name="NAME"`): adopt an existing cloud object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Import {
+    /// The config address the object is imported to (an instance address).
+    pub to: Address,
+    /// How the object is found.
+    pub by: ImportBy,
+    /// The `import` node.
+    pub span: Span,
+}
+
+/// How an `import` block names its object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportBy {
+    /// By remote id.
+    Id(String),
+    /// By its unique cloud name.
+    Name(String),
+}
+
+impl fmt::Display for ImportBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportBy::Id(id) => write!(f, "id {id}"),
+            ImportBy::Name(name) => write!(f, "name \"{name}\""),
+        }
+    }
+}
+
+/// `moved from="ADDR" to="ADDR"`: the object at `from` is now at `to` (a block address
+/// moves every instance; an instance address one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moved {
+    /// The old address.
+    pub from: Address,
+    /// The new address.
+    pub to: Address,
+    /// The `moved` node.
+    pub span: Span,
+}
+
+/// `removed from="ADDR" destroy=#false`: the address left the config; its objects are
+/// destroyed (`#true`) or only dropped from the state and kept in the cloud (`#false`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    /// A block or instance address.
+    pub from: Address,
+    /// Destroy the objects (`#true`) or keep them unmanaged (`#false`).
+    pub destroy: bool,
+    /// The `removed` node.
+    pub span: Span,
+}
+
+impl Moved {
+    /// Where `address` goes under this block, if it matches `from` (a block address
+    /// matches each of its instances, which keep their index).
+    pub fn apply(&self, address: &Address) -> Option<Address> {
+        if *address == self.from {
+            return Some(self.to.clone());
+        }
+        if self.from.index.is_none()
+            && self.to.index.is_none()
+            && address.block() == self.from
+            && address.index.is_some()
+        {
+            return Some(self.to.clone().with_index(address.index.clone()));
+        }
+        None
+    }
+}
+
+impl Removed {
+    /// Whether `address` is one of the addresses this block removes.
+    pub fn matches(&self, address: &Address) -> bool {
+        *address == self.from || (self.from.index.is_none() && address.block() == self.from)
+    }
+}
+
 /// An output value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Output {
@@ -244,6 +332,10 @@ pub struct Resource {
     pub address: Address,
     /// Cloud-side name, templates resolved; default NAME or NAME-<index>.
     pub name: String,
+    /// `name` was not written: the default applies when the object is created, and an
+    /// existing object keeps its name (after a `moved` block or an import).
+    #[serde(default)]
+    pub default_name: bool,
     /// Resolved region (resource `region`, else provider region); empty for SSH keys,
     /// which are account-wide.
     pub region: String,

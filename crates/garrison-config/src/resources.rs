@@ -216,6 +216,7 @@ pub(crate) fn build(
     let c = b.children(node, &allowed);
 
     // name
+    let default_name = c.get("name").is_none();
     let name = match c.get("name") {
         Some(n) => b.string(n).and_then(|(s, sp)| {
             if b.sensitive_spans.contains(&sp) {
@@ -305,6 +306,7 @@ pub(crate) fn build(
     Some(Resource {
         address: addr,
         name: name?,
+        default_name,
         region: region?,
         protect,
         lifecycle,

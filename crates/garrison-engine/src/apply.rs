@@ -35,6 +35,8 @@ pub struct PrepareOptions {
     pub command: String,
     /// Apply this reviewed plan: refuse when the config, state or cloud moved on.
     pub expected: Option<SavedPlan>,
+    /// `--replace`, `--target`, `--exclude`, `--refresh-only` (a saved plan brings its own).
+    pub plan: PlanOptions,
 }
 
 /// Options of [`Prepared::execute`].
@@ -111,7 +113,7 @@ impl std::fmt::Debug for Prepared {
 /// plans (`destroy` plans to delete everything). With `expected`, refuses when the plan to
 /// apply no longer matches (config hash, state lineage or serial, or the actions).
 pub async fn prepare(
-    model: Model,
+    mut model: Model,
     client: Client,
     backend: Box<dyn Backend>,
     options: PrepareOptions,
@@ -135,17 +137,23 @@ pub async fn prepare(
     let refreshed = refresh(&client).await?;
     let mut recovered = recover_into(&store, &client, &refreshed, &model).await?;
     recovered.splice(0..0, took_over);
+    let plan_options = match &options.expected {
+        Some(saved) => PlanOptions {
+            destroy: saved.plan.destroy,
+            ..saved.plan.options.clone()
+        },
+        None => PlanOptions {
+            destroy: options.destroy || options.plan.destroy,
+            ..options.plan.clone()
+        },
+    };
     let (plan, view) = {
         let store = lock(&store)?;
-        let view = refreshed.view(store.state());
-        let plan = garrison_plan::plan(
-            &model,
-            store.state(),
-            &view,
-            PlanOptions {
-                destroy: options.destroy,
-            },
-        )?;
+        let view = refreshed.view_for(store.state(), &model);
+        if let Some(kept) = garrison_plan::keep_existing_names(&model, store.state(), &view) {
+            model = kept;
+        }
+        let plan = garrison_plan::plan(&model, store.state(), &view, plan_options)?;
         (plan, view)
     };
     if let Some(expected) = &options.expected {
@@ -480,9 +488,9 @@ pub async fn plan_only(
     model: &Model,
     backend: &dyn Backend,
     client: Option<&Client>,
-    destroy: bool,
+    options: PlanOptions,
 ) -> Result<Plan, EngineError> {
-    plan_with_view(model, backend, client, destroy)
+    plan_with_view(model, backend, client, options)
         .await
         .map(|(plan, _, _)| plan)
 }
@@ -493,9 +501,9 @@ pub async fn plan_for_saving(
     model: &Model,
     backend: &dyn Backend,
     client: Option<&Client>,
-    destroy: bool,
+    options: PlanOptions,
 ) -> Result<(Plan, PlanInputs), EngineError> {
-    let (plan, view, state) = plan_with_view(model, backend, client, destroy).await?;
+    let (plan, view, state) = plan_with_view(model, backend, client, options).await?;
     // Sealing costs ~20 ms per sensitive value: only when the plan is saved.
     let inputs = saved_inputs::capture(&plan, &view, &state, model);
     Ok((plan, inputs))
@@ -505,7 +513,7 @@ async fn plan_with_view(
     model: &Model,
     backend: &dyn Backend,
     client: Option<&Client>,
-    destroy: bool,
+    options: PlanOptions,
 ) -> Result<(Plan, RemoteView, StateDoc), EngineError> {
     let replay = Store::peek(backend)?;
     let mut state = replay.state;
@@ -522,10 +530,12 @@ async fn plan_with_view(
                 );
                 apply_in_memory(&mut state, &resolutions);
             }
-            refreshed.view(&state)
+            refreshed.view_for(&state, model)
         }
         None => RemoteView::default(),
     };
-    let plan = garrison_plan::plan(model, &state, &view, PlanOptions { destroy })?;
+    let kept = garrison_plan::keep_existing_names(model, &state, &view);
+    let model = kept.as_ref().unwrap_or(model);
+    let plan = garrison_plan::plan(model, &state, &view, options)?;
     Ok((plan, view, state))
 }

@@ -34,6 +34,7 @@ pub fn describe(op: &StepOp) -> &'static str {
         StepOp::Settle { .. } => "wait for",
         StepOp::SyncFirewallAttachments { .. } => "attach firewall",
         StepOp::Move { .. } => "move",
+        StepOp::Import { .. } => "import",
         StepOp::HandOverVolumes { .. } => "move volumes",
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use barrack_api::Client;
-use garrison_config::model::Kind;
+use garrison_config::model::{Kind, Model};
 use garrison_plan::{Observed, Prices, RemoteView, Stock};
 use garrison_state::StateDoc;
 
@@ -32,6 +32,13 @@ impl Refreshed {
             Some(&self.stock),
             Some(&self.prices),
         )
+    }
+
+    /// [`Refreshed::view`] with what the config's `import` blocks found.
+    pub fn view_for(&self, state: &StateDoc, model: &Model) -> RemoteView {
+        let mut view = self.view(state);
+        view.imports = crate::imports::found(model, &self.inventory);
+        view
     }
 }
 
@@ -154,6 +161,7 @@ pub fn remote_view(
         resources,
         unmanaged,
         unmanaged_created_at,
+        imports: BTreeMap::new(),
         stock: stock.map(<[Stock]>::to_vec),
         prices: prices.cloned(),
     }

@@ -25,6 +25,7 @@ pub fn weight(step: &Step) -> u64 {
         StepOp::SyncFirewallAttachments { .. } => 11,
         StepOp::HandOverVolumes { .. } => 4,
         StepOp::Forget | StepOp::Move { .. } => 0,
+        StepOp::Import { .. } => 1,
         StepOp::Settle { .. } => 20,
     }
 }

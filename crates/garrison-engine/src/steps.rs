@@ -19,6 +19,7 @@ mod create;
 mod delete;
 mod firewall;
 mod handover;
+mod importing;
 mod journal;
 mod moving;
 mod power;
@@ -89,6 +90,7 @@ impl Ctx {
             }
             StepOp::SyncFirewallAttachments { vms } => self.sync_firewall(step, vms).await,
             StepOp::Move { from } => self.move_entry(step, from),
+            StepOp::Import { remote_id } => self.import_entry(step, remote_id).await,
             StepOp::Settle { remote_id } => self.settle(step, remote_id).await,
             StepOp::HandOverVolumes {
                 from_remote_id,

@@ -64,8 +64,13 @@ async fn a_foreign_object_with_the_intents_name_is_never_adopted_or_destroyed() 
         .expect("team B's volume")
         .value;
     let model = w.model(DATA);
-    let planned =
-        garrison_engine::plan_only(&model, w.backend().as_ref(), Some(&w.client), false).await;
+    let planned = garrison_engine::plan_only(
+        &model,
+        w.backend().as_ref(),
+        Some(&w.client),
+        Default::default(),
+    )
+    .await;
     let errors = plan_errors(planned);
     assert_eq!(errors.len(), 1, "{errors:?}");
     let e = &errors[0];
@@ -267,8 +272,13 @@ async fn a_restored_older_state_reports_the_name_conflict() {
     let new_id = w.state().resources["volume.data"].remote_id.clone();
     std::fs::write(&state_file, old).expect("restore the older state");
     let errors = plan_errors(
-        garrison_engine::plan_only(&w.model(DATA), w.backend().as_ref(), Some(&w.client), false)
-            .await,
+        garrison_engine::plan_only(
+            &w.model(DATA),
+            w.backend().as_ref(),
+            Some(&w.client),
+            Default::default(),
+        )
+        .await,
     );
     let e = errors.first().cloned().unwrap_or_default();
     assert!(e.contains(&format!("id {new_id}")), "{e}");

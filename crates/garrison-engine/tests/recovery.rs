@@ -181,7 +181,7 @@ async fn plan_without_refresh_makes_no_api_call() {
     let w = World::start().await;
     admin(&w.sim, "POST", "/_sim/counters/reset", None).await;
     let model = w.model(&two_keys());
-    let plan = plan_only(&model, w.backend().as_ref(), None, false)
+    let plan = plan_only(&model, w.backend().as_ref(), None, Default::default())
         .await
         .expect("plan");
     assert_eq!(plan.summary.add, 2);
@@ -194,9 +194,14 @@ async fn saved_plans_apply_once_and_then_are_stale() {
     let w = World::start().await;
     let text = two_keys();
     let model = w.model(&text);
-    let plan = plan_only(&model, w.backend().as_ref(), Some(&w.client), false)
-        .await
-        .expect("plan");
+    let plan = plan_only(
+        &model,
+        w.backend().as_ref(),
+        Some(&w.client),
+        Default::default(),
+    )
+    .await
+    .expect("plan");
     let file = w.dir.path().join("plan.json");
     SavedPlan::new(w.dir.path(), plan)
         .write(&file)

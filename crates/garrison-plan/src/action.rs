@@ -119,4 +119,8 @@ pub struct ResourceChange {
     /// name) left the config there and arrived here; it is kept, not recreated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_from: Option<String>,
+    /// The remote id of the existing object an `import` block brings under this address
+    /// (recorded in the state by apply, then changed as the rest of the change says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<String>,
 }

@@ -107,6 +107,41 @@ pub enum PlanError {
         #[label("needs these GPUs")]
         at: Option<SourceSpan>,
     },
+    /// An `import` block that cannot be carried out.
+    #[error("`{address}`: {message}")]
+    #[diagnostic(code(garrison::plan::import), help("{hint}"))]
+    Import {
+        address: String,
+        message: String,
+        hint: String,
+        /// The config file of the `import` block.
+        #[source_code]
+        src: Option<ConfigSource>,
+        /// The block in it.
+        #[label("this import")]
+        at: Option<SourceSpan>,
+    },
+    /// A `moved` block (or `--replace`) that cannot be carried out.
+    #[error("`{address}`: {message}")]
+    #[diagnostic(code(garrison::plan::moved), help("{hint}"))]
+    Moved {
+        address: String,
+        message: String,
+        hint: String,
+        /// The config file of the `moved` block.
+        #[source_code]
+        src: Option<ConfigSource>,
+        /// The block in it.
+        #[label("this move")]
+        at: Option<SourceSpan>,
+    },
+    /// `--replace`, `--target` or `--exclude` naming nothing in the config or the state.
+    #[error("`{flag} {address}` names nothing in the config or the state")]
+    #[diagnostic(
+        code(garrison::plan::unknown_address),
+        help("`garrison state list` shows the managed addresses; a block address (`vm.x`) names all its instances")
+    )]
+    UnknownAddress { flag: &'static str, address: String },
     /// The dependency graph has a cycle.
     #[error("dependency cycle: {path}")]
     #[diagnostic(
@@ -126,6 +161,28 @@ pub struct PlanFailure {
 }
 
 impl PlanError {
+    /// An `import` refusal (located later by [`PlanError::locate`]).
+    pub(crate) fn import(address: &str, message: String, hint: impl Into<String>) -> Self {
+        PlanError::Import {
+            address: address.to_string(),
+            message,
+            hint: hint.into(),
+            src: None,
+            at: None,
+        }
+    }
+
+    /// A `moved` refusal (located later by [`PlanError::locate`]).
+    pub(crate) fn moved(address: &str, message: String, hint: impl Into<String>) -> Self {
+        PlanError::Moved {
+            address: address.to_string(),
+            message,
+            hint: hint.into(),
+            src: None,
+            at: None,
+        }
+    }
+
     /// Points the error at its resource in the config (file text from the model).
     pub(crate) fn locate(&mut self, model: &Model) {
         let span = match &*self {
@@ -147,7 +204,17 @@ impl PlanError {
                         && matches!(&r.spec, Spec::Vm(vm) if &vm.gpu_model == gpu_model)
                 })
                 .map(|r| r.span.clone()),
-            PlanError::Cycle { .. } => None,
+            PlanError::Import { address, .. } => model
+                .imports
+                .iter()
+                .find(|i| i.to.to_string() == *address)
+                .map(|i| i.span.clone()),
+            PlanError::Moved { address, .. } => model
+                .moved
+                .iter()
+                .find(|m| m.to.to_string() == *address || m.from.to_string() == *address)
+                .map(|m| m.span.clone()),
+            PlanError::Cycle { .. } | PlanError::UnknownAddress { .. } => None,
         };
         let Some(span) = span else { return };
         let Some(text) = model.sources.0.get(&span.file) else {
@@ -158,13 +225,30 @@ impl PlanError {
             | PlanError::VolumeShrink { src, at, .. }
             | PlanError::NameTaken { src, at, .. }
             | PlanError::CreateBeforeDestroyName { src, at, .. }
-            | PlanError::OutOfStock { src, at, .. } => (src, at),
-            PlanError::Cycle { .. } => return,
+            | PlanError::OutOfStock { src, at, .. }
+            | PlanError::Import { src, at, .. }
+            | PlanError::Moved { src, at, .. } => (src, at),
+            PlanError::Cycle { .. } | PlanError::UnknownAddress { .. } => return,
         };
         *src = Some(
             NamedSource::new(span.file.display().to_string(), text.clone()).with_language("kdl"),
         );
         *at = Some((span.offset, span.len).into());
+    }
+
+    /// The address the error is about, when it is about one.
+    pub fn address(&self) -> Option<&str> {
+        match self {
+            PlanError::Protected { address, .. }
+            | PlanError::VolumeShrink { address, .. }
+            | PlanError::NameTaken { address, .. }
+            | PlanError::CreateBeforeDestroyName { address, .. }
+            | PlanError::Import { address, .. }
+            | PlanError::Moved { address, .. } => Some(address),
+            PlanError::OutOfStock { .. }
+            | PlanError::Cycle { .. }
+            | PlanError::UnknownAddress { .. } => None,
+        }
     }
 
     /// Where in the config the error points: file, 1-based line and column.
@@ -174,8 +258,10 @@ impl PlanError {
             | PlanError::VolumeShrink { src, at, .. }
             | PlanError::NameTaken { src, at, .. }
             | PlanError::CreateBeforeDestroyName { src, at, .. }
-            | PlanError::OutOfStock { src, at, .. } => (src.as_ref()?, at.as_ref()?),
-            PlanError::Cycle { .. } => return None,
+            | PlanError::OutOfStock { src, at, .. }
+            | PlanError::Import { src, at, .. }
+            | PlanError::Moved { src, at, .. } => (src.as_ref()?, at.as_ref()?),
+            PlanError::Cycle { .. } | PlanError::UnknownAddress { .. } => return None,
         };
         let text = src.inner();
         let before = text.get(..at.offset().min(text.len())).unwrap_or("");

@@ -34,7 +34,7 @@ impl Index {
         for s in steps {
             let at = s.address.to_string();
             match &s.op {
-                StepOp::Move { .. } => drop(ix.moves.insert(at, s.id)),
+                StepOp::Move { .. } | StepOp::Import { .. } => drop(ix.moves.insert(at, s.id)),
                 StepOp::Create => drop(ix.creates.insert(at, s.id)),
                 StepOp::Delete { .. } => drop(ix.deletes.insert(at, s.id)),
                 StepOp::Update { .. } | StepOp::Settle { .. } => {

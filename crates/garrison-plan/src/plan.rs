@@ -23,6 +23,9 @@ pub struct Summary {
     /// Kept objects whose state address changes (see `ResourceChange::moved_from`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub moved: usize,
+    /// Existing objects brought under management by `import` blocks.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub import: usize,
     /// Resources with a transition in progress that apply waits for.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub wait: usize,
@@ -38,7 +41,14 @@ fn is_zero(n: &usize) -> bool {
 impl Summary {
     /// Anything to do at all (blocked resources are not: they are left alone).
     pub fn has_changes(&self) -> bool {
-        self.add + self.change + self.replace + self.destroy + self.forget + self.moved + self.wait
+        self.add
+            + self.change
+            + self.replace
+            + self.destroy
+            + self.forget
+            + self.moved
+            + self.import
+            + self.wait
             > 0
     }
 }
@@ -70,6 +80,10 @@ pub struct Plan {
     pub basis: Basis,
     /// Plans to destroy everything (`garrison destroy`).
     pub destroy: bool,
+    /// How it was planned (`--replace`, `--target`, `--exclude`, `--refresh-only`): applying
+    /// a saved plan plans again the same way.
+    #[serde(default)]
+    pub options: crate::options::PlanOptions,
     pub summary: Summary,
     /// Every resource that changes, sorted by address (no-ops left out).
     pub changes: Vec<ResourceChange>,
@@ -93,6 +107,10 @@ pub struct Plan {
     /// rewritten), one line each.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Advice for the reader, one line each: a partial plan's warning, a `moved` block that
+    /// would keep an object this plan destroys and creates again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
 }
 
 impl Plan {

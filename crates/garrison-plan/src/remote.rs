@@ -20,6 +20,24 @@ pub enum Observed {
     Gone,
 }
 
+/// What an `import` block found in the account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "found", rename_all = "kebab-case")]
+pub enum ImportFound {
+    /// The object, observed as a state resource is (links as remote ids).
+    Object {
+        remote_id: String,
+        name: String,
+        region: String,
+        /// When the cloud created it (RFC 3339), when it says.
+        #[serde(default)]
+        created_at: String,
+        attrs: Attrs,
+    },
+    /// Nothing of that kind with that id or name.
+    Missing,
+}
+
 /// GPUs free to deploy in one region, of one model.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stock {
@@ -58,6 +76,9 @@ pub struct RemoteView {
     /// The `created_at` of each of `unmanaged`, by kind and name (for name conflicts).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unmanaged_created_at: BTreeMap<Kind, BTreeMap<String, String>>,
+    /// What each `import` block of the config found, by its target address.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub imports: BTreeMap<String, ImportFound>,
     /// GPU stock, when read.
     pub stock: Option<Vec<Stock>>,
     /// Prices, when read.

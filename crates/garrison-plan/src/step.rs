@@ -44,6 +44,9 @@ pub enum StepOp {
     /// Move the state entry at `from` to the step's address (the same cloud object under a
     /// new address): no cloud call.
     Move { from: String },
+    /// Record the existing object `remote_id` (an `import` block) at the step's address:
+    /// the cloud is only read.
+    Import { remote_id: String },
     /// Create-before-destroy of a VM (C3): detach `volumes` (addresses) from the old VM
     /// `from_remote_id` and attach them to the new one at the step's address, then bring
     /// the new VM to its configured power. The new VM's create leaves them out.
@@ -63,6 +66,7 @@ impl StepOp {
             StepOp::Forget => "forget",
             StepOp::SyncFirewallAttachments { .. } => "attach firewall",
             StepOp::Move { .. } => "move",
+            StepOp::Import { .. } => "import",
             StepOp::HandOverVolumes { .. } => "move volumes",
             StepOp::Settle { .. } => "wait",
         }

@@ -209,6 +209,9 @@ fn build_remote(state: &StateDoc, spec: Option<Value>) -> RemoteView {
         };
         view.resources.insert(address.clone(), observed);
     }
+    if let Some(imports) = spec.get("imports") {
+        view.imports = serde_json::from_value(imports.clone()).expect("imports");
+    }
     if let Some(stock) = spec.get("stock") {
         view.stock = Some(serde_json::from_value::<Vec<Stock>>(stock.clone()).expect("stock"));
     }
@@ -238,7 +241,17 @@ fn plan_case(dir: &Path) -> Result<Result<Plan, PlanFailure>, String> {
     let state = build_state(&model, &read("state.json").unwrap_or(json!({})));
     let remote = build_remote(&state, read("remote.json"));
     let destroy = dir.join("DESTROY").exists();
-    Ok(plan(&model, &state, &remote, PlanOptions { destroy }))
+    // `options.json`: `--replace`, `--target`, `--exclude`, `--refresh-only` as the plan
+    // carries them.
+    let options: PlanOptions = read("options.json")
+        .map(|v| serde_json::from_value(v).expect("options.json"))
+        .unwrap_or_default();
+    Ok(plan(
+        &model,
+        &state,
+        &remote,
+        PlanOptions { destroy, ..options },
+    ))
 }
 
 fn check(dir: &Path) -> String {

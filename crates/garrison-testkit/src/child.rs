@@ -114,6 +114,7 @@ async fn run_child(dir: &Path) -> i32 {
             destroy: false,
             command: "child apply".into(),
             expected: None,
+            ..PrepareOptions::default()
         },
     )
     .await

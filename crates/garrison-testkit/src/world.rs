@@ -78,7 +78,7 @@ impl World {
             &self.model(),
             self.backend().as_ref(),
             Some(&self.client),
-            false,
+            garrison_plan::PlanOptions::default(),
         )
         .await
     }
@@ -97,6 +97,7 @@ impl World {
                 destroy: false,
                 command: command.into(),
                 expected: None,
+                ..PrepareOptions::default()
             },
         )
         .await?;

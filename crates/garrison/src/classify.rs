@@ -69,7 +69,10 @@ fn plan_error_class(error: &PlanError) -> Class {
         | PlanError::NameTaken { .. }
         | PlanError::CreateBeforeDestroyName { .. }
         | PlanError::OutOfStock { .. }
+        | PlanError::Import { .. }
+        | PlanError::Moved { .. }
         | PlanError::Cycle { .. } => Class::Config,
+        PlanError::UnknownAddress { .. } => Class::Usage,
     }
 }
 

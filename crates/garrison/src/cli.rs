@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
+use garrison_config::model::{Address, Kind};
 
 /// Garrison: infrastructure as code for the Barrack GPU cloud.
 #[derive(Debug, Parser)]
@@ -97,6 +98,40 @@ pub(crate) struct RunArgs {
     pub(crate) parallelism: u16,
 }
 
+/// What a plan covers besides "make the cloud match": `plan` and `apply` take these.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct ScopeArgs {
+    /// Replace this object although nothing forces it (repeatable), e.g. `--replace
+    /// 'vm.trainer[2]'` to rebuild one sick node.
+    #[arg(long = "replace", value_name = "ADDR")]
+    pub(crate) replace: Vec<Address>,
+    /// Plan only this resource (a block address: all its instances) and what it depends on
+    /// (repeatable). The plan is partial and says so.
+    #[arg(long = "target", value_name = "ADDR")]
+    pub(crate) target: Vec<Address>,
+    /// Plan everything except this resource and what depends on it (repeatable). The plan
+    /// is partial and says so.
+    #[arg(long = "exclude", value_name = "ADDR")]
+    pub(crate) exclude: Vec<Address>,
+    /// Change nothing in the cloud: show what changed outside Garrison; `apply` records it
+    /// in the state.
+    #[arg(long, conflicts_with_all = ["replace", "target", "exclude"])]
+    pub(crate) refresh_only: bool,
+}
+
+impl ScopeArgs {
+    /// The planner's options (`destroy` for `garrison destroy` and `plan --destroy`).
+    pub(crate) fn options(&self, destroy: bool) -> garrison_plan::PlanOptions {
+        garrison_plan::PlanOptions {
+            destroy,
+            replace: self.replace.clone(),
+            target: self.target.clone(),
+            exclude: self.exclude.clone(),
+            refresh_only: self.refresh_only,
+        }
+    }
+}
+
 fn or_cwd(dir: Option<&Path>) -> PathBuf {
     dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
@@ -115,6 +150,9 @@ pub(crate) enum Command {
     Destroy(DestroyArgs),
     /// Read the cloud and record what changed outside Garrison in the state.
     Refresh(ConfigArgs),
+    /// Bring existing cloud objects under Garrison: one (`ADDRESS ID`), or every object the
+    /// state does not manage (`--all`: import blocks and their config).
+    Import(ImportArgs),
     /// Print outputs recorded by the last apply.
     Output(OutputArgs),
     /// Inspect the state.
@@ -172,8 +210,14 @@ pub(crate) struct PlanArgs {
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
     pub(crate) refresh: bool,
     /// Plan to destroy everything in the state.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "refresh_only")]
     pub(crate) destroy: bool,
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+    /// For `import` blocks whose address has no config: write their KDL (and imports for
+    /// the objects they link to) to FILE, then plan with it. FILE must not exist.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) generate_config_out: Option<PathBuf>,
 }
 
 /// `garrison apply`.
@@ -185,6 +229,35 @@ pub(crate) struct ApplyArgs {
     pub(crate) vars: VarArgs,
     #[command(flatten)]
     pub(crate) run: RunArgs,
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+}
+
+/// `garrison import`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Forms:\n  garrison import ADDRESS ID [DIR]   record one object at ADDRESS (its config must exist)\n  garrison import --all [--out FILE] [--kind K]... [--region R]... [DIR]\n                                     write import blocks and config for every unmanaged object"
+)]
+pub(crate) struct ImportArgs {
+    /// `ADDRESS ID [DIR]`, or with `--all` only `[DIR]`.
+    #[arg(value_name = "ARGS", num_args = 0..=3)]
+    pub(crate) args: Vec<String>,
+    /// Every object of the account the state does not manage: import blocks plus their
+    /// config, references between them as `(ref)`s.
+    #[arg(long)]
+    pub(crate) all: bool,
+    /// With `--all`: write to FILE (it must not exist) instead of stdout.
+    #[arg(long, value_name = "FILE", requires = "all")]
+    pub(crate) out: Option<PathBuf>,
+    /// With `--all`: only these kinds (repeatable), e.g. `--kind vm --kind volume`.
+    #[arg(long = "kind", value_name = "KIND", requires = "all")]
+    pub(crate) kinds: Vec<Kind>,
+    /// With `--all`: only objects in these regions (repeatable; SSH keys are account-wide
+    /// and always match).
+    #[arg(long = "region", value_name = "REGION", requires = "all")]
+    pub(crate) regions: Vec<String>,
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
 }
 
 /// `garrison destroy`.

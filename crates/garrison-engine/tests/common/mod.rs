@@ -61,14 +61,19 @@ impl World {
     /// `garrison plan` (refreshed).
     pub async fn plan(&self, text: &str) -> Plan {
         let model = self.model(text);
-        plan_only(&model, self.backend().as_ref(), Some(&self.client), false)
-            .await
-            .expect("plan")
+        plan_only(
+            &model,
+            self.backend().as_ref(),
+            Some(&self.client),
+            Default::default(),
+        )
+        .await
+        .expect("plan")
     }
 
     /// `garrison apply --auto-approve`: the plan applied and the report, with every event.
     pub async fn apply(&self, text: &str) -> (Plan, ApplyReport, Vec<Event>) {
-        self.run(text, false).await
+        self.run(text, Default::default()).await
     }
 
     pub async fn destroy(&self, text: &str) -> (Plan, ApplyReport, Vec<Event>) {
@@ -85,6 +90,7 @@ impl World {
                 destroy,
                 command: "test".into(),
                 expected: None,
+                ..PrepareOptions::default()
             },
         )
         .await

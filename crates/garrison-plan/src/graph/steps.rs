@@ -55,6 +55,15 @@ pub(crate) fn steps(
             );
         }
     }
+    // Imports too: the object is recorded before anything changes it.
+    for change in changes.values() {
+        if let Some(remote_id) = &change.imported {
+            let op = StepOp::Import {
+                remote_id: remote_id.clone(),
+            };
+            b.add(&change.address, change.kind, Role::Move, op);
+        }
+    }
     for (address, change) in changes {
         change_steps(&mut b, &inputs, address, change);
     }

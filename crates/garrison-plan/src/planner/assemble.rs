@@ -10,6 +10,7 @@ use crate::blocked::{self, Blocked};
 use crate::cost;
 use crate::error::{PlanError, PlanFailure};
 use crate::graph;
+use crate::options::PlanOptions;
 use crate::plan::{Basis, Plan, Summary, PLAN_FORMAT_VERSION};
 
 use super::{Run, REDACTED};
@@ -17,6 +18,11 @@ use super::{Run, REDACTED};
 impl Run<'_> {
     /// Turns the decided changes into the plan, or fails with every fatal refusal.
     pub(super) fn assemble(mut self) -> Result<Plan, PlanFailure> {
+        if self.options.refresh_only {
+            self.only_drift();
+        }
+        let (outside, left_out) = self.narrow();
+        let suggestions = crate::suggest::moved_blocks(&self.changes, &self.wanted);
         for d in &mut self.drift {
             if d.sensitive {
                 d.recorded = d.recorded.as_ref().map(|_| json!(REDACTED));
@@ -24,14 +30,20 @@ impl Run<'_> {
             }
         }
         let blocked = self.block()?;
-        let kept: BTreeSet<String> = blocked.iter().map(|b| b.address.clone()).collect();
-        let cost = cost::apply_costs(
+        // Blocked and out-of-scope resources stay as they are: so does their cost.
+        let mut kept: BTreeSet<String> = blocked.iter().map(|b| b.address.clone()).collect();
+        kept.extend(left_out);
+        let mut cost = cost::apply_costs(
             &mut self.changes,
             &self.current,
             &self.wanted,
             self.remote,
             &kept,
         );
+        if let (Some(c), true) = (cost.as_mut(), self.options.refresh_only) {
+            c.after_per_hour = c.before_per_hour;
+            c.delta_per_hour = 0.0;
+        }
 
         let steps = graph::steps(
             self.model,
@@ -53,6 +65,8 @@ impl Run<'_> {
             prices: self.remote.prices.as_ref(),
         });
 
+        let mut hints: Vec<String> = partial_note(&self.options, outside).into_iter().collect();
+        hints.extend(suggestions);
         let summary = summary(&self.changes, blocked.len());
         let (model, state, remote) = (self.model, self.state, self.remote);
         Ok(Plan {
@@ -65,11 +79,14 @@ impl Run<'_> {
                 refreshed: remote.refreshed,
             },
             destroy: self.options.destroy,
+            options: self.options.clone(),
             summary,
             changes: self
                 .changes
                 .into_values()
-                .filter(|c| c.action != Action::NoOp || c.moved_from.is_some())
+                .filter(|c| {
+                    c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some()
+                })
                 .collect(),
             drift: self.drift,
             blocked,
@@ -77,7 +94,57 @@ impl Run<'_> {
             warnings: model.warnings.clone(),
             steps,
             notes,
+            hints,
         })
+    }
+
+    /// `--refresh-only`: no change to the cloud at all; only the drift is shown (and apply
+    /// records it).
+    fn only_drift(&mut self) {
+        self.errors.clear();
+        self.changes.clear();
+        self.decisions.clear();
+        self.renewed.clear();
+        self.moves.clear();
+        self.imports.clear();
+    }
+
+    /// A partial plan: every change outside the scope is left for a later plan (its
+    /// refusals too). Returns how many changes were left out.
+    fn narrow(&mut self) -> (usize, Vec<String>) {
+        let Some(scope) = &self.scope else {
+            return (0, Vec::new());
+        };
+        let outside: Vec<String> = self
+            .changes
+            .iter()
+            .filter(|(_, c)| !scope.contains(c.address.address()))
+            .map(|(a, _)| a.clone())
+            .collect();
+        let mut left_out = 0;
+        for address in &outside {
+            if let Some(c) = self.changes.remove(address) {
+                if c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some() {
+                    left_out += 1;
+                }
+            }
+            self.decisions.remove(address);
+            self.renewed.remove(address);
+            self.moves.remove(address);
+            self.imports.remove(address);
+        }
+        self.errors
+            .retain(|e| e.address().is_none_or(|a| !outside.iter().any(|o| o == a)));
+        // Everything outside, changing or not, keeps its cost.
+        let all_outside = self
+            .wanted
+            .iter()
+            .map(|r| &r.address)
+            .filter(|a| !scope.contains(*a))
+            .map(ToString::to_string)
+            .chain(outside)
+            .collect();
+        (left_out, all_outside)
     }
 
     /// Refusals tied to one resource block it (and what needs it); the rest still happens.
@@ -117,6 +184,24 @@ impl Run<'_> {
     }
 }
 
+/// The warning at the top of a partial plan.
+fn partial_note(options: &PlanOptions, outside: usize) -> Option<String> {
+    if !options.is_partial() {
+        return None;
+    }
+    let list = |flag: &str, l: &[garrison_config::model::Address]| {
+        l.iter().map(|a| format!("{flag} {a}")).collect::<Vec<_>>()
+    };
+    let mut flags = list("--target", &options.target);
+    flags.extend(list("--exclude", &options.exclude));
+    Some(format!(
+        "this plan is partial ({}): {outside} change{} outside it {} left for a later apply; the cloud will not fully match the config until a plan without `--target`/`--exclude` is applied",
+        flags.join(" "),
+        if outside == 1 { "" } else { "s" },
+        if outside == 1 { "is" } else { "are" },
+    ))
+}
+
 /// How many changes of each action, moves and blocked resources.
 fn summary(changes: &BTreeMap<String, ResourceChange>, blocked: usize) -> Summary {
     let mut summary = Summary::default();
@@ -132,6 +217,9 @@ fn summary(changes: &BTreeMap<String, ResourceChange>, blocked: usize) -> Summar
         }
         if change.moved_from.is_some() {
             summary.moved += 1;
+        }
+        if change.imported.is_some() {
+            summary.import += 1;
         }
     }
     summary.blocked = blocked;

@@ -51,6 +51,7 @@ pub(super) fn create_change(
             cost_before: None,
             cost_after: None,
             moved_from: None,
+            imported: None,
         },
         Decision { ops: Vec::new() },
     )

@@ -37,6 +37,10 @@ impl Run<'_> {
                     Action::Forget,
                     vec!["removed from the config and already deleted outside Garrison".to_string()],
                 ),
+                Some(_) if kept(self.model, rs) => (
+                    Action::Forget,
+                    vec!["`removed` with `destroy=#false`: dropped from the state; the object stays in the cloud, unmanaged".to_string()],
+                ),
                 Some(_) => (
                     Action::Delete,
                     vec![if self.options.destroy {
@@ -74,12 +78,22 @@ impl Run<'_> {
                 cost_before: None,
                 cost_after: None,
                 moved_from: None,
+                imported: None,
             };
             self.decisions
                 .insert(address.to_string(), Decision { ops: Vec::new() });
             self.changes.insert(address.to_string(), redact(change));
         }
     }
+}
+
+/// A `removed` block with `destroy=#false` names this state entry.
+fn kept(model: &garrison_config::model::Model, rs: &garrison_state::ResourceState) -> bool {
+    let address = rs.address.address();
+    model
+        .removed
+        .iter()
+        .any(|r| !r.destroy && r.matches(address))
 }
 
 /// The attributes a leaving resource had (links as addresses): all shown going away.

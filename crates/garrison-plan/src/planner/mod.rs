@@ -7,9 +7,13 @@
 mod assemble;
 mod create;
 mod drift;
+mod explicit;
 mod ids;
+mod imports;
 mod leaving;
 mod names;
+mod names_kept;
+mod scope;
 mod sensitive;
 mod update;
 mod wanted;
@@ -28,14 +32,10 @@ use crate::remote::{Observed, RemoteView};
 use crate::step::UpdateOp;
 
 pub(crate) use ids::{id_text, IdIndex};
+pub use names_kept::keep_existing_names;
 pub use sensitive::{is_sensitive, REDACTED};
 
-/// Options of one planning run.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PlanOptions {
-    /// Plan to destroy every resource in the state.
-    pub destroy: bool,
-}
+use crate::options::PlanOptions;
 
 /// A resource of the state with what the cloud says of it now.
 pub(crate) struct Current<'a> {
@@ -57,7 +57,29 @@ pub fn plan(
     remote: &RemoteView,
     options: PlanOptions,
 ) -> Result<Plan, PlanFailure> {
-    let mut run = Run::new(model, state, remote, options);
+    // Defaulted names stay what the existing objects are called (after a move, an import).
+    let kept = keep_existing_names(model, state, remote);
+    let model = kept.as_ref().unwrap_or(model);
+    let mut errors = Vec::new();
+    let whole = !options.destroy && !options.refresh_only;
+    let explicit = if whole {
+        explicit::moves(model, state, &mut errors)
+    } else {
+        BTreeMap::new()
+    };
+    let imports = if whole {
+        imports::prepare(model, state, remote, &explicit, &mut errors)
+    } else {
+        imports::Imports {
+            state: std::borrow::Cow::Borrowed(state),
+            remote: std::borrow::Cow::Borrowed(remote),
+            pending: BTreeMap::new(),
+        }
+    };
+    let mut run = Run::new(model, &imports.state, &imports.remote, options, explicit);
+    run.imports = imports.pending.clone();
+    run.errors = errors;
+    run.scope = scope::scope(&run.options, &run.wanted, state, &mut run.errors);
     let order = match graph::config_order(&run.wanted) {
         Ok(order) => order,
         Err(cycle) => {
@@ -71,7 +93,11 @@ pub fn plan(
         run.plan_wanted(resource);
     }
     run.plan_leaving();
-    run.assemble()
+    let mut plan = run.assemble()?;
+    // The basis is the stored state, not the copy holding the pending imports.
+    plan.basis.state_lineage =
+        (state.serial > 0 || !state.resources.is_empty()).then_some(state.lineage);
+    Ok(plan)
 }
 
 /// One planning run: its inputs, and what the phases have decided so far.
@@ -87,6 +113,12 @@ struct Run<'a> {
     /// Second state entries of one object (an interrupted move) -> the address kept.
     duplicates: BTreeMap<String, String>,
     ids: IdIndex,
+    /// The arriving addresses of `moves` that a `moved` block declared.
+    declared_moves: BTreeSet<String>,
+    /// Address -> remote id of the objects `import` blocks bring in with this plan.
+    imports: BTreeMap<String, String>,
+    /// The addresses a partial plan (`--target`, `--exclude`) may change.
+    scope: Option<BTreeSet<garrison_config::model::Address>>,
     changes: BTreeMap<String, ResourceChange>,
     decisions: BTreeMap<String, Decision>,
     drift: Vec<Drift>,
@@ -103,6 +135,7 @@ impl<'a> Run<'a> {
         state: &'a StateDoc,
         remote: &'a RemoteView,
         options: PlanOptions,
+        explicit: BTreeMap<String, String>,
     ) -> Self {
         let current = current_view(state, remote);
         let wanted: Vec<&Resource> = if options.destroy {
@@ -112,7 +145,14 @@ impl<'a> Run<'a> {
         };
         // D7: same kind and cloud name leaving and arriving is one object under a new address
         // (only while it exists: one deleted outside Garrison is created again).
-        let mut moves = crate::moves::detect(&wanted, state);
+        // Explicit `moved` blocks first; then same kind and cloud name (D7).
+        let declared_moves = explicit.keys().cloned().collect();
+        let mut moves = explicit;
+        for (to, from) in crate::moves::detect(&wanted, state) {
+            if !moves.contains_key(&to) && !moves.values().any(|f| *f == from) {
+                moves.insert(to, from);
+            }
+        }
         moves.retain(|_, from| {
             current
                 .get(from.as_str())
@@ -130,6 +170,9 @@ impl<'a> Run<'a> {
             moves,
             duplicates,
             ids,
+            declared_moves,
+            imports: BTreeMap::new(),
+            scope: None,
             changes: BTreeMap::new(),
             decisions: BTreeMap::new(),
             drift: Vec::new(),

@@ -104,6 +104,7 @@ pub(super) fn update_change(
             cost_before: None,
             cost_after: None,
             moved_from: None,
+            imported: None,
         },
         Decision { ops },
     )

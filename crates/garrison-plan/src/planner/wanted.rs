@@ -9,6 +9,7 @@ use crate::action::{Action, Drift, ResourceChange};
 use crate::desired::{self, Attrs};
 use crate::error::PlanError;
 use crate::keys;
+use crate::options::PlanOptions;
 use crate::protect;
 
 use super::create::create_change;
@@ -29,7 +30,7 @@ impl<'a> Run<'a> {
         let cur = current
             .get(address.as_str())
             .or_else(|| moved_from.as_deref().and_then(|f| current.get(f)));
-        let (mut change, decision) = match cur {
+        let (change, decision) = match cur {
             None => {
                 self.errors
                     .extend(name_taken(resource, self.remote, self.state, None));
@@ -44,6 +45,11 @@ impl<'a> Run<'a> {
                 state: rs,
             }) => self.existing(resource, &desired, rs, observed, moved_from.as_deref()),
         };
+        let (change, decision) = self.requested_replace(resource, change, decision);
+        let mut change = change;
+        if let Some(remote_id) = self.imports.get(&address).cloned() {
+            self.imported(&mut change, &remote_id);
+        }
         if matches!(change.action, Action::Create | Action::Replace) {
             self.renewed.insert(address.clone());
         }
@@ -52,6 +58,51 @@ impl<'a> Run<'a> {
         self.decisions.insert(address.clone(), decision);
         self.changes.insert(address, redact(change));
         self.current = current;
+    }
+
+    /// `--replace ADDR`: an object kept or updated in place is replaced instead.
+    fn requested_replace(
+        &self,
+        resource: &Resource,
+        mut change: ResourceChange,
+        decision: Decision,
+    ) -> (ResourceChange, Decision) {
+        let asked = PlanOptions::names(&self.options.replace, &resource.address);
+        if !asked || !matches!(change.action, Action::NoOp | Action::Update | Action::Wait) {
+            return (change, decision);
+        }
+        change.action = Action::Replace;
+        change
+            .reasons
+            .push("replacement requested with `--replace`".to_string());
+        (change, Decision::default())
+    }
+
+    /// An `import` brings the object in; a plan that would then replace it is refused
+    /// (importing must never destroy what it adopts).
+    fn imported(&mut self, change: &mut ResourceChange, remote_id: &str) {
+        change.imported = Some(remote_id.to_string());
+        change.reasons.insert(
+            0,
+            format!(
+                "imported: the existing {} `{}` (id {remote_id}) is brought under this address",
+                change.kind, change.name
+            ),
+        );
+        if change.action == Action::Replace {
+            let why = change
+                .reasons
+                .iter()
+                .skip(1)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ");
+            self.errors.push(PlanError::import(
+                &change.address.to_string(),
+                format!("importing {} {remote_id} would replace it ({why})", change.kind),
+                "make the config match the object (`garrison plan --generate-config-out FILE` writes it), or list the attribute in `lifecycle { ignore-changes ... }`",
+            ));
+        }
     }
 
     /// A resource the state holds but the cloud no longer has.
@@ -107,7 +158,11 @@ impl<'a> Run<'a> {
                 create_change(resource, desired, reasons)
             }
             Some(from) => {
-                let mut reasons = crate::moves::moved_reasons(from, &address, &rs.name);
+                let mut reasons = if self.declared_moves.contains(&address) {
+                    vec![format!("`moved from=\"{from}\" to=\"{address}\"`: the object (cloud name `{}`) is kept; its state entry moves, no cloud call", rs.name)]
+                } else {
+                    crate::moves::moved_reasons(from, &address, &rs.name)
+                };
                 reasons.append(&mut change.reasons);
                 change.reasons = reasons;
                 change.moved_from = Some(from.to_string());

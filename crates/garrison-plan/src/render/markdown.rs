@@ -37,6 +37,9 @@ pub fn to_markdown(plan: &Plan) -> String {
         s.add, s.change, s.replace, s.destroy
     );
     let _ = writeln!(out, "**{}**\n", cost_line(plan));
+    for hint in &plan.hints {
+        let _ = writeln!(out, "> ⚠️ {}\n", hint.replace('\n', " "));
+    }
     warnings(plan, &mut out);
     if !plan.changes.is_empty() {
         let _ = writeln!(out, "| | resource | action | why |");
@@ -57,6 +60,8 @@ pub fn to_markdown(plan: &Plan) -> String {
                 c.address,
                 if c.moved_from.is_some() && c.action == Action::NoOp {
                     "move"
+                } else if c.imported.is_some() && c.action == Action::NoOp {
+                    "import"
                 } else {
                     c.action.verb()
                 }

@@ -63,6 +63,16 @@ pub(crate) fn signed_money(x: f64) -> String {
 /// The one-line summary: `2 to add, 1 to change, 0 to replace, 1 to destroy.`
 pub fn summary_line(plan: &Plan) -> String {
     let s = &plan.summary;
+    if plan.options.refresh_only {
+        return match plan.drift.len() {
+            0 => "Refresh only: nothing changed outside Garrison; the state matches the cloud."
+                .to_string(),
+            n => format!(
+                "Refresh only: {n} change{} outside Garrison to record in the state; nothing in the cloud changes.",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+    }
     let blocked = match s.blocked {
         0 => String::new(),
         1 => "1 resource is blocked (see below)".to_string(),
@@ -83,6 +93,9 @@ pub fn summary_line(plan: &Plan) -> String {
     }
     if s.moved > 0 {
         let _ = write!(line, ", {} to move", s.moved);
+    }
+    if s.import > 0 {
+        let _ = write!(line, ", {} to import", s.import);
     }
     if s.wait > 0 {
         let _ = write!(line, ", {} to wait for", s.wait);
@@ -126,6 +139,12 @@ pub fn to_text(plan: &Plan, style: TextStyle) -> String {
                 "Note: not refreshed (`--refresh=false`): the state stands in for the cloud."
             )
         );
+    }
+    if plan.options.is_partial() || !plan.hints.is_empty() {
+        out.push('\n');
+    }
+    for hint in &plan.hints {
+        let _ = writeln!(out, "{} {hint}", p.paint(YELLOW, "warning:"));
     }
     if !plan.drift.is_empty() {
         let _ = writeln!(out, "\nChanged outside Garrison since the last apply:");
@@ -212,14 +231,27 @@ pub(crate) fn headline(change: &ResourceChange) -> String {
         }
         Action::Replace => "will be replaced".to_string(),
         Action::Delete => "will be destroyed".to_string(),
+        Action::Forget if change.reasons.iter().any(|r| r.starts_with("`removed`")) => {
+            "will be removed from state (the object is kept)".to_string()
+        }
         Action::Forget => "will be removed from state".to_string(),
         Action::NoOp => "unchanged".to_string(),
         Action::Wait => "will be waited for".to_string(),
     };
-    match (&change.moved_from, change.action) {
-        (Some(from), Action::NoOp) => format!("{from} has moved to {}", change.address),
-        (Some(from), _) => format!("{from} has moved to {} and {what}", change.address),
-        (None, _) => format!("{} {}", change.address, what),
+    match (&change.moved_from, &change.imported, change.action) {
+        (Some(from), _, Action::NoOp) => format!("{from} has moved to {}", change.address),
+        (Some(from), _, _) => format!("{from} has moved to {} and {what}", change.address),
+        (None, Some(id), Action::NoOp) => {
+            format!(
+                "{} will be imported ({} id {id})",
+                change.address, change.kind
+            )
+        }
+        (None, Some(id), _) => format!(
+            "{} will be imported ({} id {id}) and {what}",
+            change.address, change.kind
+        ),
+        (None, None, _) => format!("{} {}", change.address, what),
     }
 }
 

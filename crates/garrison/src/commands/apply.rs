@@ -12,7 +12,7 @@ use garrison_engine::{
 use garrison_plan::{render, Plan};
 use miette::miette;
 
-use crate::cli::{ApplyArgs, DestroyArgs, DirArg, Global, RunArgs, VarArgs};
+use crate::cli::{ApplyArgs, DestroyArgs, DirArg, Global, RunArgs, ScopeArgs, VarArgs};
 use crate::commands::summary::{self, Ending};
 use crate::console::Console;
 use crate::exit::{Ended, Outcome};
@@ -26,6 +26,7 @@ pub(crate) struct Run {
     vars: VarArgs,
     options: RunArgs,
     destroy: bool,
+    scope: ScopeArgs,
 }
 
 impl Run {
@@ -36,6 +37,7 @@ impl Run {
             vars: args.vars,
             options: args.run,
             destroy: false,
+            scope: args.scope,
         }
     }
 
@@ -46,6 +48,7 @@ impl Run {
             vars: args.config.vars,
             options: args.run,
             destroy: true,
+            scope: ScopeArgs::default(),
         }
     }
 }
@@ -65,6 +68,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
             destroy,
             command: format!("garrison {verb}"),
             expected,
+            plan: args.scope.options(destroy),
         },
     );
     // Ctrl-C while locking, refreshing or recovering: drop it all (the lock with it).
@@ -88,6 +92,11 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
         }
     };
     show_plan(console, &prepared);
+    if prepared.plan().options.refresh_only {
+        let ended = accept_drift(console, prepared, &args).await;
+        remote.close().await;
+        return ended;
+    }
     let plan = prepared.plan();
     if plan.summary.has_changes() && !reviewed && !args.options.auto_approve {
         if let Err(refusal) = confirm(console, plan, verb).await {
@@ -102,12 +111,41 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
     ended
 }
 
+/// `apply --refresh-only`: record what changed outside Garrison in the state, after asking
+/// (the cloud is not changed).
+async fn accept_drift(console: &Console, prepared: Prepared, args: &Run) -> Ended {
+    let drift = prepared.plan().drift.len();
+    if drift > 0 && !args.options.auto_approve {
+        if let Err(refusal) = confirm(console, prepared.plan(), "record").await {
+            return refusal;
+        }
+    }
+    prepared.refresh_only()?;
+    errln!(
+        console,
+        "\nRefresh only: {drift} change{} outside Garrison recorded in the state; nothing in the cloud was changed.",
+        if drift == 1 { "" } else { "s" }
+    );
+    Ok(Outcome::Success)
+}
+
 /// The config directory, the saved plan (if the target is a file) and whether to destroy:
 /// a saved plan says itself whether it destroys, so `apply destroy.plan` applies it.
 fn resolve_target(args: &Run) -> Result<(PathBuf, Option<SavedPlan>, bool), Failure> {
     let target = &args.target;
     if !target.is_file() {
         return Ok((target.clone(), None, args.destroy));
+    }
+    let scope = &args.scope;
+    if !scope.replace.is_empty()
+        || !scope.target.is_empty()
+        || !scope.exclude.is_empty()
+        || scope.refresh_only
+    {
+        return Err(Failure::usage(miette!(
+            help = "a saved plan is applied exactly as it was made: pass these flags to `garrison plan --out FILE` instead",
+            "`--replace`, `--target`, `--exclude` and `--refresh-only` cannot change a saved plan"
+        )));
     }
     let saved = SavedPlan::read(target)?;
     if args.destroy && !saved.plan.destroy {
@@ -312,6 +350,8 @@ mod tests {
             drift: Vec::new(),
             blocked: Vec::new(),
             notes: Default::default(),
+            options: Default::default(),
+            hints: Vec::new(),
             warnings: Vec::new(),
             cost: Some(garrison_plan::Cost {
                 before_per_hour: 1.0,

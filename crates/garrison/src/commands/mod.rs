@@ -3,6 +3,8 @@
 mod apply;
 mod fmt;
 mod force_unlock;
+mod import;
+mod import_all;
 mod lock_notice;
 mod output;
 mod plan;
@@ -35,6 +37,7 @@ pub(crate) fn dispatch(cli: Cli, console: &Console) -> Ended {
             runtime()?.block_on(apply::run(global, console, run))
         }
         Command::Refresh(args) => runtime()?.block_on(refresh::run(global, console, &args)),
+        Command::Import(args) => runtime()?.block_on(import::run(global, console, &args)),
         Command::Output(args) => output::run(&args, console),
         Command::State { command } => match command {
             StateCommand::List(args) => state::list(&args, console),

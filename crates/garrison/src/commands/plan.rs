@@ -23,10 +23,11 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
         None
     };
     let client = remote.as_ref().map(|r| &r.client);
+    let options = args.scope.options(args.destroy);
     let planned = if args.out.is_some() {
-        plan_for_saving(&model, backend.as_ref(), client, args.destroy).await
+        plan_for_saving(&model, backend.as_ref(), client, options).await
     } else {
-        plan_only(&model, backend.as_ref(), client, args.destroy)
+        plan_only(&model, backend.as_ref(), client, options)
             .await
             .map(|plan| (plan, PlanInputs::default()))
     };
@@ -62,7 +63,13 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
         report_blocked(&plan, console);
         return Err(Failure::reported(Class::Config));
     }
-    Ok(if args.detailed_exitcode && plan.summary.has_changes() {
+    // `--refresh-only --detailed-exitcode`: a drift check (exit 2 when anything drifted).
+    let changes = if plan.options.refresh_only {
+        !plan.drift.is_empty()
+    } else {
+        plan.summary.has_changes()
+    };
+    Ok(if args.detailed_exitcode && changes {
         Outcome::Changes
     } else {
         Outcome::Success

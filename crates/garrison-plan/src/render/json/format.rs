@@ -35,6 +35,21 @@ pub struct PlanJson {
     pub warnings: Vec<WarningJson>,
     #[serde(rename = "notes", skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Advice: a partial plan's warning, suggested `moved` blocks.
+    #[serde(rename = "hints", skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
+    /// `--replace` addresses.
+    #[serde(rename = "replace", skip_serializing_if = "Vec::is_empty")]
+    pub replace: Vec<String>,
+    /// `--target` addresses (a partial plan).
+    #[serde(rename = "target", skip_serializing_if = "Vec::is_empty")]
+    pub target: Vec<String>,
+    /// `--exclude` addresses (a partial plan).
+    #[serde(rename = "exclude", skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// `--refresh-only`: no change, only the drift to accept.
+    #[serde(rename = "refresh_only", skip_serializing_if = "std::ops::Not::not")]
+    pub refresh_only: bool,
 }
 
 /// What the plan was made from.
@@ -68,6 +83,8 @@ pub struct SummaryJson {
     pub unchanged: usize,
     #[serde(rename = "moved", skip_serializing_if = "is_zero")]
     pub moved: usize,
+    #[serde(rename = "import", skip_serializing_if = "is_zero")]
+    pub import: usize,
     #[serde(rename = "wait", skip_serializing_if = "is_zero")]
     pub wait: usize,
     #[serde(rename = "blocked", skip_serializing_if = "is_zero")]
@@ -128,6 +145,9 @@ pub struct ChangeJson {
     pub cost_after: Option<f64>,
     #[serde(rename = "moved_from", skip_serializing_if = "Option::is_none")]
     pub moved_from: Option<String>,
+    /// The remote id of the object an `import` block brings in.
+    #[serde(rename = "imported", skip_serializing_if = "Option::is_none")]
+    pub imported: Option<String>,
 }
 
 /// One attribute that differs.

@@ -31,7 +31,12 @@ impl From<&Plan> for PlanJson {
             // Not part of the format: steps may hold sensitive values.
             steps: _,
             notes,
+            options,
+            hints,
         } = plan;
+        let addresses = |l: &[garrison_config::model::Address]| {
+            l.iter().map(ToString::to_string).collect::<Vec<_>>()
+        };
         PlanJson {
             format_version: JSON_FORMAT_VERSION,
             basis: basis.into(),
@@ -43,6 +48,11 @@ impl From<&Plan> for PlanJson {
             cost: cost.as_ref().map(CostJson::from),
             warnings: warnings.iter().map(WarningJson::from).collect(),
             notes: notes.clone(),
+            hints: hints.clone(),
+            replace: addresses(&options.replace),
+            target: addresses(&options.target),
+            exclude: addresses(&options.exclude),
+            refresh_only: options.refresh_only,
         }
     }
 }
@@ -74,6 +84,7 @@ impl From<&Summary> for SummaryJson {
             forget,
             unchanged,
             moved,
+            import,
             wait,
             blocked,
         } = *summary;
@@ -85,6 +96,7 @@ impl From<&Summary> for SummaryJson {
             forget,
             unchanged,
             moved,
+            import,
             wait,
             blocked,
         }
@@ -120,6 +132,7 @@ impl From<&ResourceChange> for ChangeJson {
             cost_before,
             cost_after,
             moved_from,
+            imported,
         } = change;
         ChangeJson {
             address: address.to_string(),
@@ -134,6 +147,7 @@ impl From<&ResourceChange> for ChangeJson {
             cost_before: *cost_before,
             cost_after: *cost_after,
             moved_from: moved_from.as_ref().map(ToString::to_string),
+            imported: imported.clone(),
         }
     }
 }

@@ -1,0 +1,67 @@
+//! `moved` blocks: each state entry whose address a chain of `moved` blocks renames, with
+//! where it goes. A move onto an address the state already holds, or onto one the config
+//! does not declare, is refused; a block whose move is already done (nothing at `from`) is
+//! a no-op, so it can stay in the config until every copy of the state has moved.
+
+use std::collections::BTreeMap;
+
+use garrison_config::model::{Address, Model};
+use garrison_state::StateDoc;
+
+use crate::error::PlanError;
+
+/// New address -> old address for every state entry the `moved` blocks rename.
+pub(super) fn moves(
+    model: &Model,
+    state: &StateDoc,
+    errors: &mut Vec<PlanError>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if model.moved.is_empty() {
+        return out;
+    }
+    for (address, rs) in &state.resources {
+        let Some(from) = rs.address.live() else {
+            continue;
+        };
+        let Some(to) = follow(model, from) else {
+            continue;
+        };
+        let target = to.to_string();
+        if state.resources.contains_key(&target) {
+            errors.push(PlanError::moved(
+                &target,
+                format!("cannot move `{address}` here: the state already manages another object (id {}) at `{target}`", state.resources[&target].remote_id),
+                format!("`garrison state rm {target}` first if that object should no longer be managed, or move `{address}` elsewhere"),
+            ));
+            continue;
+        }
+        if model.resource(&to).is_none() {
+            errors.push(PlanError::moved(
+                &target,
+                format!("`{address}` would move here, but the config declares no `{target}`"),
+                format!("declare `{target}` (a block move keeps each instance's index), or use `removed from=\"{address}\" destroy=#false`"),
+            ));
+            continue;
+        }
+        out.insert(target, address.clone());
+    }
+    out
+}
+
+/// Where `from` ends after every `moved` block that applies (a chain is followed; the
+/// config refuses cycles, and the walk is bounded anyway).
+fn follow(model: &Model, from: &Address) -> Option<Address> {
+    let mut at = from.clone();
+    let mut moved = false;
+    for _ in 0..=model.moved.len() {
+        match model.moved.iter().find_map(|m| m.apply(&at)) {
+            Some(next) => {
+                at = next;
+                moved = true;
+            }
+            None => break,
+        }
+    }
+    moved.then_some(at)
+}

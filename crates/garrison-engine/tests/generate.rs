@@ -23,7 +23,7 @@ use garrison_config::{format_source, load_dir, Model, VarInputs};
 use garrison_engine::generate::{config_for, import_all, Generated, ImportFilter};
 use garrison_engine::record::resource_state;
 use garrison_engine::{refresh, remote_view, Inventory, RemoteObject};
-use garrison_plan::{plan, Action, Plan, PlanOptions};
+use garrison_plan::{plan, Action, Plan, PlanOptions, StepOp};
 use garrison_state::StateDoc;
 use serde_json::json;
 
@@ -51,8 +51,9 @@ struct Checked {
 }
 
 /// The generated text (plus `extra` config, e.g. the user's own blocks) loads without
-/// errors, `fmt` leaves the generated text unchanged, and a plan against `state` plus the
-/// imported objects (recorded as the engine records them) has no change.
+/// errors and `fmt` leaves it unchanged; planned against `state`, its `import` blocks are
+/// all the plan does (no cloud call but reads); planned against `state` plus the imported
+/// objects (recorded as the engine records them), nothing changes.
 fn check(generated: &Generated, extra: &str, inventory: &Inventory, state: StateDoc) -> Checked {
     let formatted = format_source("imported.kdl", &generated.text).unwrap_or_else(|f| {
         panic!(
@@ -65,9 +66,9 @@ fn check(generated: &Generated, extra: &str, inventory: &Inventory, state: State
         "`garrison fmt` changes the generated text"
     );
     let dir = garrison_testkit::dir::temp_dir();
-    std::fs::write(dir.path().join("imported.kdl"), loadable(&generated.text)).expect("write");
+    std::fs::write(dir.path().join("imported.kdl"), &generated.text).expect("write");
     if !extra.is_empty() {
-        std::fs::write(dir.path().join("main.kdl"), loadable(extra)).expect("write");
+        std::fs::write(dir.path().join("main.kdl"), extra).expect("write");
     }
     let loaded = load_dir(dir.path(), &VarInputs::default()).unwrap_or_else(|f| {
         panic!(
@@ -76,17 +77,9 @@ fn check(generated: &Generated, extra: &str, inventory: &Inventory, state: State
         )
     });
     let model = loaded.model;
+    only_imports(&model, &state, inventory, &generated.text);
     let state = with_imports(state, generated, &model, inventory);
-    let view = remote_view(&state, inventory, None, None);
-    let plan = plan(&model, &state, &view, PlanOptions::default())
-        .unwrap_or_else(|f| panic!("plan fails: {f:?}\n{}", generated.text));
-    assert!(
-        !plan.summary.has_changes(),
-        "the plan of the generated config changes something: {:#?}\n{}",
-        plan.changes,
-        generated.text
-    );
-    assert!(plan.steps.is_empty(), "apply would run {:#?}", plan.steps);
+    let plan = plan_clean(&model, &state, inventory, &generated.text);
     let warnings = loaded.warnings.iter().map(|w| w.code.to_string()).collect();
     Checked {
         model,
@@ -96,13 +89,46 @@ fn check(generated: &Generated, extra: &str, inventory: &Inventory, state: State
     }
 }
 
-/// The text without its `import` lines: this branch's config language has no `import` node
-/// yet (main is adding it), so the planner sees the blocks alone.
-fn loadable(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.starts_with("import "))
-        .map(|l| format!("{l}\n"))
-        .collect()
+/// Before apply, the plan imports every object the config imports and does nothing else.
+fn only_imports(model: &Model, state: &StateDoc, inventory: &Inventory, text: &str) {
+    let mut view = remote_view(state, inventory, None, None);
+    view.imports = garrison_engine::imports::found(model, inventory);
+    let plan = plan(model, state, &view, PlanOptions::default())
+        .unwrap_or_else(|f| panic!("plan fails: {f:?}\n{text}"));
+    assert_eq!(
+        plan.summary.import,
+        model.imports.len(),
+        "{:#?}",
+        plan.changes
+    );
+    assert!(
+        plan.changes
+            .iter()
+            .all(|c| c.action == Action::NoOp && c.imported.is_some() && c.attrs.is_empty()),
+        "the imports change something: {:#?}\n{text}",
+        plan.changes,
+    );
+    assert!(
+        plan.steps
+            .iter()
+            .all(|s| matches!(s.op, StepOp::Import { .. })),
+        "apply would run {:#?}",
+        plan.steps
+    );
+}
+
+/// With the imports recorded, the plan has no change and no step.
+fn plan_clean(model: &Model, state: &StateDoc, inventory: &Inventory, text: &str) -> Plan {
+    let view = remote_view(state, inventory, None, None);
+    let plan = plan(model, state, &view, PlanOptions::default())
+        .unwrap_or_else(|f| panic!("plan fails: {f:?}\n{text}"));
+    assert!(
+        !plan.summary.has_changes(),
+        "the plan of the generated config changes something: {:#?}\n{text}",
+        plan.changes,
+    );
+    assert!(plan.steps.is_empty(), "apply would run {:#?}", plan.steps);
+    plan
 }
 
 /// `state` plus every import of `generated`, recorded as the engine records a resource.
@@ -708,7 +734,7 @@ fn labels_stay_unique_under_collisions() {
         "volume \"a-b\" {\n    name \"new one\"\n    region \"NORWAY-1\"\n    size-gb 10\n}\n";
     let dir = garrison_testkit::dir::temp_dir();
     std::fs::write(dir.path().join("main.kdl"), user).expect("write");
-    std::fs::write(dir.path().join("imported.kdl"), loadable(&generated.text)).expect("write");
+    std::fs::write(dir.path().join("imported.kdl"), &generated.text).expect("write");
     let loaded = load_dir(dir.path(), &VarInputs::default())
         .unwrap_or_else(|f| panic!("{:#?}\n{}", f.errors, generated.text));
     let state = with_imports(state, &generated, &loaded.model, &with_managed);
@@ -796,7 +822,7 @@ fn cloud_init_added_later_replaces_the_vm(
         &format!("{block}    cloud-init \"#cloud-config\\npackages: [htop]\\n\"\n"),
     );
     let dir = garrison_testkit::dir::temp_dir();
-    std::fs::write(dir.path().join("imported.kdl"), loadable(&edited)).expect("write");
+    std::fs::write(dir.path().join("imported.kdl"), &edited).expect("write");
     let model = load_dir(dir.path(), &VarInputs::default())
         .unwrap_or_else(|f| panic!("{:#?}", f.errors))
         .model;
@@ -897,4 +923,37 @@ fn links_from_managed_resources_are_pointed_out() {
     );
     assert!(nothing.imports.is_empty() && nothing.skipped.is_empty());
     check(&nothing, "", &Inventory::default(), StateDoc::fresh());
+}
+
+/// The acceptance bar, through the engine: applying the generated config against the
+/// emulator records the imports and sends no request but reads; the next plan is clean.
+#[tokio::test]
+async fn applying_the_generated_config_sends_no_mutating_request() {
+    let (w, _, inventory) = hand_made().await;
+    let generated = import_all(
+        &inventory,
+        &w.state(),
+        &ImportFilter::default(),
+        &BTreeSet::new(),
+    );
+    admin(&w.sim, "POST", "/_sim/counters/reset", None).await;
+    let (plan, report, _) = w.apply(&generated.text).await;
+    assert!(report.is_success(), "{report:#?}");
+    assert_eq!(plan.summary.import, generated.imports.len(), "{plan:#?}");
+    let counters = w.counters().await;
+    let routes = counters["routes"].as_object().cloned().unwrap_or_default();
+    assert!(!routes.is_empty(), "apply reads the account: {counters}");
+    assert!(
+        routes.keys().all(|route| route.starts_with("GET ")),
+        "apply sent more than reads: {counters}"
+    );
+    let recorded: BTreeSet<String> = w.state().resources.keys().cloned().collect();
+    let imported: BTreeSet<String> = generated
+        .imports
+        .iter()
+        .map(|(a, _)| a.to_string())
+        .collect();
+    assert_eq!(recorded, imported);
+    let again = w.plan(&generated.text).await;
+    assert!(!again.summary.has_changes(), "{:#?}", again.changes);
 }

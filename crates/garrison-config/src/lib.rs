@@ -40,6 +40,7 @@ pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
 pub use fmt::{format_dir, format_source, Formatted};
 pub use load::{load_dir, load_str, Loaded};
 pub use model::*;
+pub use rules::normalize_cidr;
 pub use state_only::load_state_backend;
 pub use timeouts::{default_for as default_timeouts, parse_duration};
 pub use vars::{VarArgError, VarInputs, ENV_PREFIX};

@@ -21,7 +21,7 @@ const RULE_PROPS: &[&str] = &[
 ];
 
 /// Parses and normalizes a CIDR (a bare address means a single host).
-pub(crate) fn normalize_cidr(s: &str) -> Result<(String, Ethertype), String> {
+pub fn normalize_cidr(s: &str) -> Result<(String, Ethertype), String> {
     let (addr, prefix) = match s.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (s, None),

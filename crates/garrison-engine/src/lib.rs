@@ -11,6 +11,7 @@ mod error;
 mod event;
 mod executor;
 mod fsutil;
+pub mod generate;
 mod import_one;
 pub mod imports;
 mod kinds;

@@ -34,6 +34,17 @@ pub async fn import_one(
     to: Address,
     id: String,
 ) -> Result<ImportedOne, EngineError> {
+    if model.resource(&to).is_none() {
+        return Err(EngineError::Plan(garrison_plan::PlanFailure {
+            errors: vec![garrison_plan::PlanError::Import {
+                address: to.to_string(),
+                message: format!("the config declares no `{to}` to import {} {id} into", to.kind),
+                hint: "write its block first (`garrison plan --generate-config-out FILE` writes it from an `import` block)".into(),
+                src: None,
+                at: None,
+            }],
+        }));
+    }
     let mut store = Store::open(backend, LockInfo::new("garrison import"))?;
     let refreshed = refresh(client).await?;
     let mut model = model.clone();

@@ -12,6 +12,7 @@ mod event;
 mod executor;
 mod fsutil;
 pub mod generate;
+pub mod generate_flows;
 mod import_one;
 pub mod imports;
 mod kinds;

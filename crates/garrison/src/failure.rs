@@ -148,6 +148,9 @@ fn render_report(report: &miette::Report) -> String {
     if let Some(related) = report.related() {
         for r in related {
             out.push_str(&format!("  - {}\n", one_line(&r.to_string())));
+            if let Some(help) = r.help() {
+                out.push_str(&format!("    hint: {}\n", one_line(&help.to_string())));
+            }
         }
     }
     let help = report.help().map(|h| h.to_string()).unwrap_or_default();

@@ -124,8 +124,9 @@ fn check(
     {
         return refuse(
             format!(
-                "{kind} {} (id {remote_id}) is already managed at `{}`",
-                import.by, other.address
+                "{kind} {} is already managed at `{}`",
+                shown(import, remote_id),
+                other.address
             ),
             &format!(
                 "to give it this address, write `moved from=\"{}\" to=\"{address}\"` instead",
@@ -156,6 +157,14 @@ fn check(
         created_at: created_at.clone(),
     };
     Ok((remote_id.clone(), rs, attrs.clone()))
+}
+
+/// The object as a message names it: `id 7`, or `name "x" (id 7)`.
+fn shown(import: &Import, remote_id: &str) -> String {
+    match &import.by {
+        ImportBy::Id(_) => import.by.to_string(),
+        ImportBy::Name(_) => format!("{} (id {remote_id})", import.by),
+    }
 }
 
 /// The state entry as apply will record it (dependencies and protection from the config).

@@ -1,6 +1,6 @@
 //! `garrison plan`: refresh (one list per kind), diff, print text / JSON / Markdown.
 
-use garrison_engine::{plan_for_saving, plan_only, PlanInputs, SavedPlan};
+use garrison_engine::{generate_flows, plan_for_saving, plan_only, PlanInputs, SavedPlan};
 use garrison_plan::{render, Plan};
 use miette::miette;
 
@@ -12,6 +12,10 @@ use crate::failure::{Class, Failure};
 
 pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> Ended {
     let dir = args.config.dir.path();
+    if let Some(out) = &args.generate_config_out {
+        super::import_all::refuse_existing(out)?;
+        generate_config(global, console, args, out).await?;
+    }
     let model = context::load_model(&dir, &args.config.vars, console)?;
     let backend = context::backend(&model)?;
     if let Some(notice) = super::lock_notice::lock_notice(backend.as_ref()) {
@@ -74,6 +78,51 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
     } else {
         Outcome::Success
     })
+}
+
+/// `--generate-config-out FILE`: config for the `import` blocks that have none, written
+/// before the plan is made (so the plan, when FILE is in the directory, includes it).
+async fn generate_config(
+    global: &Global,
+    console: &Console,
+    args: &PlanArgs,
+    out: &std::path::Path,
+) -> Result<(), Failure> {
+    let dir = args.config.dir.path();
+    let model = context::load_model(&dir, &args.config.vars, console)?;
+    let backend = context::backend(&model)?;
+    let remote = context::connect(global, &dir).await?;
+    let result = generate_flows::config_for_imports(&model, backend.as_ref(), &remote.client).await;
+    remote.close().await;
+    let Some(generated) = result? else {
+        errln!(
+            console,
+            "Every `import` block has its config: nothing to generate."
+        );
+        return Ok(());
+    };
+    super::import_all::write_new(out, &generated.text)?;
+    super::import_all::notes(console, &generated);
+    errln!(
+        console,
+        "Wrote the config of the `import` targets to `{}` ({} more object{} they use imported with it).",
+        out.display(),
+        generated.imports.len(),
+        if generated.imports.len() == 1 { "" } else { "s" }
+    );
+    let inside = std::fs::canonicalize(out)
+        .ok()
+        .and_then(|f| f.parent().map(std::path::Path::to_path_buf))
+        == std::fs::canonicalize(&dir).ok();
+    if !inside {
+        errln!(
+            console,
+            "hint: `{}` is outside `{}`: move it there, then plan again",
+            out.display(),
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// Blocked resources: the plan is shown (and can be applied: it does everything else),

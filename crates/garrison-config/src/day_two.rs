@@ -277,7 +277,15 @@ fn moved(ev: &mut Eval<'_>, props: &Props<'_>, declared: &Declared<'_>) -> Optio
         );
         return None;
     }
-    if declared.has(&from) {
+    // Without an index, `from` is a block only when `to` is one too (a block move); moved
+    // to an instance it is the one object of a resource without `count` (adding `count`:
+    // `from="vm.a" to="vm.a[0]"`), still declared only as such.
+    let still_declared = if to.index.is_some() {
+        declared.instances.contains(&from)
+    } else {
+        declared.has(&from)
+    };
+    if still_declared {
         error(
             ev,
             &from_sp,

@@ -46,7 +46,50 @@ pub(super) fn moves(
         }
         out.insert(target, address.clone());
     }
+    block_to_instance(model, state, errors);
     out
+}
+
+/// A `moved` from a block address to an instance moves the one object of a resource
+/// without `count`; when the state holds the block's instances instead (and the config no
+/// longer declares them), nothing would move and they would all be destroyed: refused.
+fn block_to_instance(model: &Model, state: &StateDoc, errors: &mut Vec<PlanError>) {
+    for m in &model.moved {
+        if m.from.index.is_some() || m.to.index.is_none() {
+            continue;
+        }
+        let leaving: Vec<&Address> = state
+            .resources
+            .values()
+            .filter_map(|rs| rs.address.live())
+            .filter(|a| a.index.is_some() && a.block() == m.from)
+            .filter(|a| model.resource(a).is_none() && follow(model, a).is_none())
+            .collect();
+        let Some(first) = leaving.first() else {
+            continue;
+        };
+        let listed: Vec<String> = leaving.iter().map(|a| format!("`{a}`")).collect();
+        errors.push(PlanError::moved(
+            &m.from.to_string(),
+            format!(
+                "`{}` is a block (the state holds {}): one `moved` cannot put it at the one instance `{}`, and its instances would be destroyed",
+                m.from,
+                listed.join(", "),
+                m.to
+            ),
+            format!(
+                "move each instance (`moved from={} to={}`), or the block to a block (`to={}`)",
+                quoted(first),
+                quoted(&m.to),
+                quoted(&m.to.block())
+            ),
+        ));
+    }
+}
+
+/// An address as a KDL string.
+fn quoted(a: &Address) -> String {
+    format!("\"{}\"", a.to_string().replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Where `from` ends after every `moved` block that applies (a chain is followed; the

@@ -22,7 +22,7 @@ impl Run<'_> {
             self.only_drift();
         }
         let (outside, left_out) = self.narrow();
-        let suggestions = crate::suggest::moved_blocks(&self.changes, &self.wanted);
+        let suggestions = crate::suggest::moved_blocks(&self.changes, &self.wanted, &self.model.moved);
         for d in &mut self.drift {
             if d.sensitive {
                 d.recorded = d.recorded.as_ref().map(|_| json!(REDACTED));

@@ -45,7 +45,6 @@ impl<'a> Run<'a> {
                 state: rs,
             }) => self.existing(resource, &desired, rs, observed, moved_from.as_deref()),
         };
-        let (change, decision) = self.requested_replace(resource, change, decision);
         let mut change = change;
         if let Some(remote_id) = self.imports.get(&address).cloned() {
             self.imported(&mut change, &remote_id);
@@ -60,7 +59,7 @@ impl<'a> Run<'a> {
         self.current = current;
     }
 
-    /// `--replace ADDR`: an object kept or updated in place is replaced instead.
+    /// `--replace ADDR`: an existing object kept or updated in place is replaced instead.
     fn requested_replace(
         &self,
         resource: &Resource,
@@ -139,7 +138,7 @@ impl<'a> Run<'a> {
         moved_from: Option<&str>,
     ) -> (ResourceChange, Decision) {
         let address = resource.address.to_string();
-        let (mut change, decision) = update_change(
+        let (change, decision) = update_change(
             resource,
             desired,
             rs,
@@ -148,6 +147,8 @@ impl<'a> Run<'a> {
             &self.renewed,
             &mut self.errors,
         );
+        // Before the move is decided: an object replaced is not kept under its new address.
+        let (mut change, decision) = self.requested_replace(resource, change, decision);
         match moved_from {
             Some(from) if change.action == Action::Replace => {
                 // Not kept after all: destroyed at `from` (the leaving loop), then

@@ -1,7 +1,8 @@
 //! `moved` blocks: each state entry whose address a chain of `moved` blocks renames, with
-//! where it goes. A move onto an address the state already holds, or onto one the config
-//! does not declare, is refused; a block whose move is already done (nothing at `from`) is
-//! a no-op, so it can stay in the config until every copy of the state has moved.
+//! where it goes. A move onto an address the state already holds (with another object),
+//! or onto one the config does not declare, is refused; a block whose move is already done
+//! (nothing at `from`, or the same object at both after an interrupted move) is a no-op, so
+//! it can stay in the config until every copy of the state has moved.
 
 use std::collections::BTreeMap;
 
@@ -28,10 +29,15 @@ pub(super) fn moves(
             continue;
         };
         let target = to.to_string();
-        if state.resources.contains_key(&target) {
+        if let Some(there) = state.resources.get(&target) {
+            if there.kind == rs.kind && there.remote_id == rs.remote_id {
+                // One object twice (a move interrupted between its two records): the
+                // leaving phase drops the old entry.
+                continue;
+            }
             errors.push(PlanError::moved(
                 &target,
-                format!("cannot move `{address}` here: the state already manages another object (id {}) at `{target}`", state.resources[&target].remote_id),
+                format!("cannot move `{address}` here: the state already manages another object (id {}) at `{target}`", there.remote_id),
                 format!("`garrison state rm {target}` first if that object should no longer be managed, or move `{address}` elsewhere"),
             ));
             continue;

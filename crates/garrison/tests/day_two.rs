@@ -713,6 +713,43 @@ async fn refresh_only_accepts_an_object_deleted_outside_garrison() {
     assert!(plan.stdout.contains("+ volume.b will be created"), "{}", plan.stdout);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_refresh_only_plan_records_without_asking() {
+    let env = applied("script \"s\" {\n    content \"echo hi\"\n    description \"v1\"\n}\n").await;
+    let id = state_ids(&env)["script.s"].clone();
+    env.drift("scripts", &id, json!({"description": "console"}))
+        .await;
+
+    // Unreviewed and no terminal to ask on: refused, with a hint that is a real command.
+    let run = refused(
+        &env,
+        &["apply", "--refresh-only"],
+        "refusing to record without confirmation",
+    )
+    .await;
+    assert!(
+        run.stderr
+            .contains("`garrison apply --refresh-only --auto-approve`"),
+        "{}",
+        run.stderr
+    );
+
+    // A saved plan was reviewed when it was made: applied as it is, and refused once the
+    // cloud drifted further (it would record what nobody reviewed).
+    untouched(&env, &["plan", "--refresh-only", "--out", "drift.plan"]).await;
+    env.drift("scripts", &id, json!({"description": "console again"}))
+        .await;
+    refused(&env, &["apply", "drift.plan"], "the cloud changed since the plan was made").await;
+    env.drift("scripts", &id, json!({"description": "console"}))
+        .await;
+    untouched(&env, &["apply", "drift.plan"]).await;
+    assert_eq!(
+        env.state()["resources"]["script.s"]["attributes"]["description"],
+        "console"
+    );
+    untouched(&env, &["plan", "--refresh-only", "--detailed-exitcode"]).await;
+}
+
 // --- failures -------------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -55,12 +55,12 @@ pub(crate) fn moved_blocks(
                 .collect();
             if let [to] = same.as_slice() {
                 out.push(format!(
-                    "`{}` is destroyed and `{}` created as the same {kind}; to keep the object (and its cloud name `{}`), add: moved from=\"{}\" to=\"{}\"",
+                    "`{}` is destroyed and `{}` created as the same {kind}; to keep the object (and its cloud name `{}`), add: moved from={} to={}",
                     from.address,
                     to.address,
                     from.name,
-                    from.address,
-                    to.address.to_string().replace('"', "\\\"")
+                    quoted(from.address.address()),
+                    quoted(to.address.address())
                 ));
             }
         }
@@ -101,4 +101,9 @@ fn default_name(address: &Address) -> String {
         Some(Index::Int(i)) => format!("{}-{i}", address.name),
         Some(Index::Key(k)) => format!("{}-{k}", address.name),
     }
+}
+
+/// An address as a KDL string (a `for-each` key's quotes escaped).
+pub(crate) fn quoted(a: &impl std::fmt::Display) -> String {
+    format!("\"{}\"", a.to_string().replace('\\', "\\\\").replace('"', "\\\""))
 }

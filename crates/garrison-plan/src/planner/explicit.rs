@@ -10,6 +10,7 @@ use garrison_config::model::{Address, Model};
 use garrison_state::StateDoc;
 
 use crate::error::PlanError;
+use crate::suggest::quoted;
 
 /// New address -> old address for every state entry the `moved` blocks rename.
 pub(super) fn moves(
@@ -46,7 +47,7 @@ pub(super) fn moves(
             errors.push(PlanError::moved(
                 &target,
                 format!("`{address}` would move here, but the config declares no `{target}`"),
-                format!("declare `{target}` (a block move keeps each instance's index), or use `removed from=\"{address}\" destroy=#false`"),
+                format!("declare `{target}` (a block move keeps each instance's index), or use `removed from={} destroy=#false`", quoted(address)),
             ));
             continue;
         }
@@ -91,11 +92,6 @@ fn block_to_instance(model: &Model, state: &StateDoc, errors: &mut Vec<PlanError
             ),
         ));
     }
-}
-
-/// An address as a KDL string.
-fn quoted(a: &Address) -> String {
-    format!("\"{}\"", a.to_string().replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Where `from` ends after every `moved` block that applies (a chain is followed; the

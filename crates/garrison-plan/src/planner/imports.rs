@@ -128,8 +128,9 @@ fn check(
                 import.by, other.address
             ),
             &format!(
-                "to give it this address, write `moved from=\"{}\" to=\"{address}\"` instead",
-                other.address
+                "to give it this address, write `moved from={} to={}` instead",
+                crate::suggest::quoted(&other.address),
+                crate::suggest::quoted(&address)
             ),
         );
     }

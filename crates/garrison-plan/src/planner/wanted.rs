@@ -11,6 +11,7 @@ use crate::error::PlanError;
 use crate::keys;
 use crate::options::PlanOptions;
 use crate::protect;
+use crate::suggest::quoted;
 
 use super::create::create_change;
 use super::drift::drift_of;
@@ -160,7 +161,7 @@ impl<'a> Run<'a> {
             }
             Some(from) => {
                 let mut reasons = if self.declared_moves.contains(&address) {
-                    vec![format!("`moved from=\"{from}\" to=\"{address}\"`: the object (cloud name `{}`) is kept; its state entry moves, no cloud call", rs.name)]
+                    vec![format!("`moved from={} to={}`: the object (cloud name `{}`) is kept; its state entry moves, no cloud call", quoted(&from), quoted(&address), rs.name)]
                 } else {
                     crate::moves::moved_reasons(from, &address, &rs.name)
                 };

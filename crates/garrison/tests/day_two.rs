@@ -777,6 +777,14 @@ async fn every_failure_is_a_diagnostic_that_changes_nothing() {
     )
     .await;
 
+    // One object at two addresses (by id and by name: the config cannot tell).
+    env.write(&with(&format!(
+        "volume \"d\" {{\n    size-gb 100\n}}\nimport to=\"volume.c\" id=\"{loose}\"\nimport to=\"volume.d\" name=\"loose\""
+    )));
+    for args in [&["plan"][..], &["apply", "--auto-approve"]] {
+        refused(&env, args, "is also imported at `volume.c`").await;
+    }
+
     // Into an occupied address.
     env.write(&with(&format!("import to=\"volume.a\" id=\"{loose}\"")));
     for args in [&["plan"][..], &["apply", "--auto-approve"]] {

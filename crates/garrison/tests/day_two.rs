@@ -754,10 +754,10 @@ async fn a_saved_refresh_only_plan_records_without_asking() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_failure_is_a_diagnostic_that_changes_nothing() {
-    let volumes = "volume \"a\" {\n    size-gb 100\n}\nvolume \"b\" {\n    size-gb 100\n}\nvolume \"c\" {\n    size-gb 100\n}\n";
+    let volumes = "volume \"a\" {\n    size-gb 100\n}\nvolume \"b\" {\n    size-gb 100\n}\nvolume \"c\" {\n    size-gb 100\n}\nvolume \"n\" count=1 {\n    size-gb 100\n}\n";
     let env = Env::new(0.002).await;
     env.write(&config(volumes));
-    env.run(&["apply", "--auto-approve", "--exclude", "volume.c"])
+    env.run(&["apply", "--auto-approve", "--exclude", "volume.c", "--exclude", "volume.n"])
         .await
         .expect_code(0);
     let loose = hand_made_volume(&api(&env), "loose", 100).await;
@@ -797,6 +797,12 @@ async fn every_failure_is_a_diagnostic_that_changes_nothing() {
         "the state already manages another object here",
     )
     .await;
+
+    // A block (or an index it does not have) is not an instance to import into.
+    for to in ["volume.n", "volume.n[3]"] {
+        let run = refused(&env, &["import", to, &loose], "is not an instance of `volume.n`").await;
+        assert!(run.stderr.contains("e.g. `volume.n[0]`"), "{}", run.stderr);
+    }
 
     // An object already managed at another address.
     refused(

@@ -162,6 +162,21 @@ fn check(
         );
     }
     if model.resource(&import.to).is_none() {
+        // A block with `count` / `for-each` (or an index it does not have): its instances.
+        let block = import.to.block();
+        if let Some(instance) = model
+            .resources
+            .iter()
+            .find(|r| r.address.index.is_some() && r.address.block() == block)
+        {
+            return refuse(
+                format!("`{address}` is not an instance of `{block}`"),
+                &format!(
+                    "import into one of its instances, e.g. `{}`",
+                    instance.address
+                ),
+            );
+        }
         return refuse(
             format!(
                 "the config declares no `{address}` to import {kind} {} into",

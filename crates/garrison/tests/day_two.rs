@@ -640,6 +640,47 @@ async fn a_saved_targeted_plan_applies_exactly_that() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_plan_leaves_an_excluded_moved_vm_in_its_firewall() {
+    let members = r#"
+firewall "fw" {
+    rule direction="ingress" protocol="tcp" port=22 remote="10.0.0.0/8"
+}
+
+vm "other" {
+    gpu "RTX-A6000"
+    image "@IMAGE@"
+    ssh-keys (ref)"ssh-key.k"
+    firewalls (ref)"firewall.fw"
+}
+"#;
+    let vm = |label: &str| {
+        format!(
+            "vm \"{label}\" {{\n    name \"a\"\n    gpu \"RTX-A6000\"\n    image \"@IMAGE@\"\n    ssh-keys (ref)\"ssh-key.k\"\n    firewalls (ref)\"firewall.fw\"\n}}\n"
+        )
+    };
+    let env = applied(&format!("{members}{}", vm("a"))).await;
+    let attached = || async { object(&env, "firewalls", "fw").await["attachments"].clone() };
+    let before = attached().await;
+    assert_eq!(before.as_array().map(Vec::len), Some(2), "{before}");
+
+    // `vm.a` is now `vm.b`; leaving `vm.b` (or everything but the firewall) out must not
+    // take it out of the firewall.
+    env.write(&config(&format!(
+        "{members}{}moved from=\"vm.a\" to=\"vm.b\"\n",
+        vm("b")
+    )));
+    for scope in [["--exclude", "vm.b"], ["--target", "firewall.fw"]] {
+        let plan = untouched(&env, &["plan", scope[0], scope[1]]).await.stdout;
+        assert!(!plan.contains("attachments set to"), "{scope:?}: {plan}");
+    }
+    untouched(&env, &["apply", "--auto-approve", "--exclude", "vm.b"]).await;
+    assert_eq!(attached().await, before);
+    untouched(&env, &["apply", "--auto-approve"]).await;
+    assert_eq!(attached().await, before);
+    clean(&env).await;
+}
+
 // --- --refresh-only ------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -681,6 +681,35 @@ vm "other" {
     clean(&env).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_plan_deletes_only_what_nothing_left_out_still_uses() {
+    let vm = |volumes: &str| {
+        format!(
+            "vm \"x\" {{\n    gpu \"RTX-A6000\"\n    image \"@IMAGE@\"\n    ssh-keys (ref)\"ssh-key.k\"\n{volumes}}}\n"
+        )
+    };
+    let old = "volume \"old\" {\n    size-gb 100\n}\n";
+    let env = applied(&format!("{old}{}", vm("    volumes (ref)\"volume.old\"\n"))).await;
+    let ids = state_ids(&env);
+
+    // `volume.old` leaves the config; `vm.x` lets go of it.
+    env.write(&config(&vm("")));
+    // Excluding `vm.x` keeps it attached: the volume cannot be deleted, so it stays too.
+    let run = untouched(&env, &["apply", "--auto-approve", "--exclude", "vm.x"]).await;
+    assert!(run.stderr.contains("Apply complete"), "{}", run.stderr);
+    assert_eq!(state_ids(&env), ids);
+    // Targeting the volume takes what must let go of it first: detached, then deleted.
+    env.run(&["apply", "--auto-approve", "--target", "volume.old"])
+        .await
+        .expect_code(0);
+    let after = state_ids(&env);
+    assert!(!after.contains_key("volume.old"), "{after:?}");
+    assert_eq!(after["vm.x"], ids["vm.x"], "the VM was kept");
+    let volumes = env.sim_state().await["volumes"].clone();
+    assert_eq!(volumes.as_array().map(Vec::len), Some(0), "{volumes}");
+    clean(&env).await;
+}
+
 // --- --refresh-only ------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,8 @@
 //! Partial plans: `--target ADDR` (the targets and what they depend on) and `--exclude
-//! ADDR` (everything but the excluded and what depends on them). Every address named must
-//! name something in the config or the state; `--replace` too.
+//! ADDR` (everything but the excluded and what depends on them). A resource leaving the
+//! config is deleted only with what still uses it (per the state): a target takes those
+//! users, and one left out keeps it. Every address named must name something in the config
+//! or the state; `--replace` too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,27 +42,57 @@ pub(super) fn scope(
         return None;
     }
     let deps = dependencies(wanted, state);
+    let mut dependents: BTreeMap<Address, BTreeSet<Address>> = BTreeMap::new();
+    for (a, ds) in &deps {
+        for d in ds {
+            dependents.entry(d.clone()).or_default().insert(a.clone());
+        }
+    }
+    // Leaving the config: deleted only once what uses them (per the state) let go.
+    let leaving: BTreeSet<&Address> = known
+        .iter()
+        .filter(|a| !wanted.iter().any(|r| r.address == **a))
+        .collect();
     let mut set: BTreeSet<Address> = if options.target.is_empty() {
         known.clone()
     } else {
         let start = known
             .iter()
             .filter(|a| PlanOptions::names(&options.target, a));
-        closure(start.cloned().collect(), &deps)
+        let mut set = closure(start.cloned().collect(), &deps);
+        // A targeted delete takes what must let go of it first (and what that needs).
+        loop {
+            let users: Vec<Address> = set
+                .iter()
+                .filter(|a| leaving.contains(a))
+                .filter_map(|a| dependents.get(a))
+                .flatten()
+                .filter(|u| !set.contains(*u))
+                .cloned()
+                .collect();
+            if users.is_empty() {
+                break set;
+            }
+            set.extend(closure(users, &deps));
+        }
     };
     if !options.exclude.is_empty() {
-        let mut dependents: BTreeMap<Address, BTreeSet<Address>> = BTreeMap::new();
-        for (a, ds) in &deps {
-            for d in ds {
-                dependents.entry(d.clone()).or_default().insert(a.clone());
-            }
-        }
         let start = known
             .iter()
             .filter(|a| PlanOptions::names(&options.exclude, a));
         for a in closure(start.cloned().collect(), &dependents) {
             set.remove(&a);
         }
+    }
+    // What something left out still uses cannot be deleted now: it waits too.
+    let kept = |set: &BTreeSet<Address>, a: &Address| {
+        leaving.contains(a)
+            && dependents
+                .get(a)
+                .is_some_and(|users| users.iter().any(|u| !set.contains(u)))
+    };
+    while let Some(a) = set.iter().find(|a| kept(&set, a)).cloned() {
+        set.remove(&a);
     }
     Some(set)
 }

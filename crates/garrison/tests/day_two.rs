@@ -690,7 +690,22 @@ async fn a_partial_plan_deletes_only_what_nothing_left_out_still_uses() {
     };
     let old = "volume \"old\" {\n    size-gb 100\n}\n";
     let env = applied(&format!("{old}{}", vm("    volumes (ref)\"volume.old\"\n"))).await;
+
+    // A replacement the VM must relink to: with the VM left out, it waits; targeted, the
+    // VM's update comes with it.
+    let replace = ["--replace", "volume.old"];
+    untouched(&env, &["apply", "--auto-approve", replace[0], replace[1], "--exclude", "vm.x"]).await;
+    let before = state_ids(&env);
+    env.run(&["apply", "--auto-approve", replace[0], replace[1], "--target", "volume.old"])
+        .await
+        .expect_code(0);
     let ids = state_ids(&env);
+    assert_ne!(ids["volume.old"], before["volume.old"]);
+    assert_eq!(ids["vm.x"], before["vm.x"]);
+    let vm_id = ids["vm.x"].clone();
+    let attached = object(&env, "volumes", "old").await;
+    assert_eq!(text(&attached["instance_id"]), vm_id, "{attached}");
+    clean(&env).await;
 
     // `volume.old` leaves the config; `vm.x` lets go of it.
     env.write(&config(&vm("")));

@@ -112,9 +112,11 @@ impl Run<'_> {
     /// A partial plan: every change outside the scope is left for a later plan (its
     /// refusals too). Returns how many changes were left out.
     fn narrow(&mut self) -> (usize, Vec<String>) {
-        let Some(scope) = &self.scope else {
+        let Some(scope) = &mut self.scope else {
             return (0, Vec::new());
         };
+        super::scope::settle(scope, &self.options, &self.wanted, self.state, &self.changes);
+        let scope = &*scope;
         let outside: Vec<String> = self
             .changes
             .iter()

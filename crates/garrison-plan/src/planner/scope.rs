@@ -1,14 +1,15 @@
 //! Partial plans: `--target ADDR` (the targets and what they depend on) and `--exclude
-//! ADDR` (everything but the excluded and what depends on them). A resource leaving the
-//! config is deleted only with what still uses it (per the state): a target takes those
-//! users, and one left out keeps it. Every address named must name something in the config
-//! or the state; `--replace` too.
+//! ADDR` (everything but the excluded and what depends on them). Once planned, a delete or
+//! replacement goes only with what must let go of it or relink (a target takes those, an
+//! exclusion leaves it out). Every address named must name something in the config or the
+//! state; `--replace` too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Address, Resource};
 use garrison_state::StateDoc;
 
+use crate::action::{Action, ResourceChange};
 use crate::error::PlanError;
 use crate::options::PlanOptions;
 
@@ -42,41 +43,21 @@ pub(super) fn scope(
         return None;
     }
     let deps = dependencies(wanted, state);
-    let mut dependents: BTreeMap<Address, BTreeSet<Address>> = BTreeMap::new();
-    for (a, ds) in &deps {
-        for d in ds {
-            dependents.entry(d.clone()).or_default().insert(a.clone());
-        }
-    }
-    // Leaving the config: deleted only once what uses them (per the state) let go.
-    let leaving: BTreeSet<&Address> = known
-        .iter()
-        .filter(|a| !wanted.iter().any(|r| r.address == **a))
-        .collect();
     let mut set: BTreeSet<Address> = if options.target.is_empty() {
         known.clone()
     } else {
         let start = known
             .iter()
             .filter(|a| PlanOptions::names(&options.target, a));
-        let mut set = closure(start.cloned().collect(), &deps);
-        // A targeted delete takes what must let go of it first (and what that needs).
-        loop {
-            let users: Vec<Address> = set
-                .iter()
-                .filter(|a| leaving.contains(a))
-                .filter_map(|a| dependents.get(a))
-                .flatten()
-                .filter(|u| !set.contains(*u))
-                .cloned()
-                .collect();
-            if users.is_empty() {
-                break set;
-            }
-            set.extend(closure(users, &deps));
-        }
+        closure(start.cloned().collect(), &deps)
     };
     if !options.exclude.is_empty() {
+        let mut dependents: BTreeMap<Address, BTreeSet<Address>> = BTreeMap::new();
+        for (a, ds) in &deps {
+            for d in ds {
+                dependents.entry(d.clone()).or_default().insert(a.clone());
+            }
+        }
         let start = known
             .iter()
             .filter(|a| PlanOptions::names(&options.exclude, a));
@@ -84,17 +65,50 @@ pub(super) fn scope(
             set.remove(&a);
         }
     }
-    // What something left out still uses cannot be deleted now: it waits too.
-    let kept = |set: &BTreeSet<Address>, a: &Address| {
-        leaving.contains(a)
-            && dependents
-                .get(a)
-                .is_some_and(|users| users.iter().any(|u| !set.contains(u)))
-    };
-    while let Some(a) = set.iter().find(|a| kept(&set, a)).cloned() {
-        set.remove(&a);
-    }
     Some(set)
+}
+
+/// After planning: a delete or replacement in `scope` whose user (per the config or the
+/// state) changes outside it cannot happen alone (the API refuses to delete an attached
+/// volume or a key in use). With `--target` only, the users join the scope (with what they
+/// depend on); otherwise the delete or replacement leaves it.
+pub(super) fn settle(
+    scope: &mut BTreeSet<Address>,
+    options: &PlanOptions,
+    wanted: &[&Resource],
+    state: &StateDoc,
+    changes: &BTreeMap<String, ResourceChange>,
+) {
+    let deps = dependencies(wanted, state);
+    let grow = options.exclude.is_empty();
+    let changing = |a: &Address| {
+        changes
+            .get(&a.to_string())
+            .is_some_and(|c| c.action != Action::NoOp)
+    };
+    loop {
+        let stuck: Vec<(Address, Address)> = changes
+            .values()
+            .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+            .map(|c| c.address.address())
+            .filter(|a| scope.contains(*a))
+            .flat_map(|a| {
+                deps.iter()
+                    .filter(|(u, ds)| ds.contains(a) && !scope.contains(*u) && changing(u))
+                    .map(|(u, _)| (a.clone(), u.clone()))
+            })
+            .collect();
+        if stuck.is_empty() {
+            return;
+        }
+        for (destroyed, user) in stuck {
+            if grow {
+                scope.extend(closure(vec![user], &deps));
+            } else {
+                scope.remove(&destroyed);
+            }
+        }
+    }
 }
 
 /// Every address of the config and the state (deposed entries under their address).

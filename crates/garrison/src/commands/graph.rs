@@ -45,7 +45,13 @@ async fn plan(
         err!(console, "{notice}");
     }
     let remote = context::connect(global, dir).await?;
-    let planned = plan_only(model, backend.as_ref(), Some(&remote.client), Default::default()).await;
+    let planned = plan_only(
+        model,
+        backend.as_ref(),
+        Some(&remote.client),
+        Default::default(),
+    )
+    .await;
     remote.close().await;
     let plan = planned?;
     errln!(console, "{}", render::summary_line(&plan));

@@ -3,9 +3,9 @@
 mod apply;
 mod fmt;
 mod force_unlock;
+mod graph;
 mod import;
 mod import_all;
-mod graph;
 mod lock_notice;
 mod output;
 mod plan;

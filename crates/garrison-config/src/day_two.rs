@@ -394,7 +394,10 @@ fn moved_targets(ev: &mut Eval<'_>, moved: &[Moved], declared: &Declared<'_>) {
             "moved to an address not in the config",
             Some(format!(
                 "declare `{to}`, or use `removed from=\"{}\" destroy=#false` to stop managing it",
-                m.from.to_string().replace('\\', "\\\\").replace('"', "\\\"")
+                m.from
+                    .to_string()
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
             )),
         );
     }

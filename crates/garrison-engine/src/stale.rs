@@ -117,7 +117,10 @@ fn drift_moved(saved: &Plan, plan: &Plan) -> Option<String> {
         Some(d) => format!(
             "`{}`{} drifted differently from what the plan showed",
             d.address,
-            d.attr.as_ref().map(|a| format!(" `{a}`")).unwrap_or_default()
+            d.attr
+                .as_ref()
+                .map(|a| format!(" `{a}`"))
+                .unwrap_or_default()
         ),
         None => "the drift is not what the plan showed".into(),
     })

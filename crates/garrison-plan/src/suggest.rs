@@ -105,5 +105,8 @@ fn default_name(address: &Address) -> String {
 
 /// An address as a KDL string (a `for-each` key's quotes escaped).
 pub(crate) fn quoted(a: &impl std::fmt::Display) -> String {
-    format!("\"{}\"", a.to_string().replace('\\', "\\\\").replace('"', "\\\""))
+    format!(
+        "\"{}\"",
+        a.to_string().replace('\\', "\\\\").replace('"', "\\\"")
+    )
 }

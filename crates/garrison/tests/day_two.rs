@@ -263,7 +263,10 @@ async fn import_blocks_by_id_and_by_name_then_the_blocks_can_go() {
     .map(|(a, id)| (a.to_string(), id.clone()))
     .collect();
     assert_eq!(ids, wanted);
-    assert_eq!(env.state()["resources"]["vm.trainer[0]"]["name"], "legacy-trainer");
+    assert_eq!(
+        env.state()["resources"]["vm.trainer[0]"]["name"],
+        "legacy-trainer"
+    );
     assert_eq!(object(&env, "volumes", "team datasets").await["size"], 200);
     assert_eq!(objects(&env).await.len(), 3, "nothing was created");
 
@@ -298,9 +301,9 @@ async fn import_command_records_one_object_and_plan_is_clean() {
     clean(&env).await;
     let again = untouched(&env, &["import", "volume.x", &id]).await;
     assert!(
-        again
-            .stderr
-            .contains(&format!("`volume.x` already holds volume {id}: nothing to import.")),
+        again.stderr.contains(&format!(
+            "`volume.x` already holds volume {id}: nothing to import."
+        )),
         "{}",
         again.stderr
     );
@@ -377,7 +380,10 @@ moved from="volume.data[1]" to=#"volume.data["we\"ird"]"#
     );
     untouched(&env, &["apply", "--auto-approve"]).await;
     let after = state_ids(&env);
-    assert_eq!(after.get(r#"volume.data["x"]"#), before.get("volume.data[0]"));
+    assert_eq!(
+        after.get(r#"volume.data["x"]"#),
+        before.get("volume.data[0]")
+    );
     assert_eq!(
         after.get(r#"volume.data["we\"ird"]"#),
         before.get("volume.data[1]")
@@ -389,12 +395,9 @@ moved from="volume.data[1]" to=#"volume.data["we\"ird"]"#
     clean(&env).await;
 
     // The odd key is an address on the command line too.
-    let plan = untouched(
-        &env,
-        &["plan", "--replace", r#"volume.data["we\"ird"]"#],
-    )
-    .await
-    .stdout;
+    let plan = untouched(&env, &["plan", "--replace", r#"volume.data["we\"ird"]"#])
+        .await
+        .stdout;
     assert!(
         plan.contains(r#"-/+ volume.data["we\"ird"] will be replaced"#),
         "{plan}"
@@ -417,7 +420,11 @@ async fn adding_count_with_a_moved_block_keeps_the_object() {
     );
     let calls = mutations(&env).await;
     env.run(&["apply", "--auto-approve"]).await.expect_code(0);
-    assert_eq!(mutations(&env).await, calls + 1, "only `volume.c[1]` is created");
+    assert_eq!(
+        mutations(&env).await,
+        calls + 1,
+        "only `volume.c[1]` is created"
+    );
     let ids = state_ids(&env);
     assert_eq!(ids.get("volume.c[0]"), Some(&id), "{ids:?}");
     assert_eq!(text(&object(&env, "volumes", "c").await["id"]), id);
@@ -551,7 +558,11 @@ async fn versions(env: &Env) -> Vec<(String, String, String)> {
         ("ssh_keys", "id"),
     ] {
         for o in state[kind].as_array().into_iter().flatten() {
-            let value = if field == "id" { "-".into() } else { text(&o[field]) };
+            let value = if field == "id" {
+                "-".into()
+            } else {
+                text(&o[field])
+            };
             out.push((kind.to_string(), text(&o["name"]), value));
         }
     }
@@ -617,7 +628,10 @@ async fn target_and_exclude_change_exactly_their_objects() {
         plan.contains("Plan: 0 to add, 1 to change, 0 to replace, 0 to destroy."),
         "{plan}"
     );
-    assert!(plan.contains("~ volume.a will be updated in place"), "{plan}");
+    assert!(
+        plan.contains("~ volume.a will be updated in place"),
+        "{plan}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -694,11 +708,29 @@ async fn a_partial_plan_deletes_only_what_nothing_left_out_still_uses() {
     // A replacement the VM must relink to: with the VM left out, it waits; targeted, the
     // VM's update comes with it.
     let replace = ["--replace", "volume.old"];
-    untouched(&env, &["apply", "--auto-approve", replace[0], replace[1], "--exclude", "vm.x"]).await;
+    untouched(
+        &env,
+        &[
+            "apply",
+            "--auto-approve",
+            replace[0],
+            replace[1],
+            "--exclude",
+            "vm.x",
+        ],
+    )
+    .await;
     let before = state_ids(&env);
-    env.run(&["apply", "--auto-approve", replace[0], replace[1], "--target", "volume.old"])
-        .await
-        .expect_code(0);
+    env.run(&[
+        "apply",
+        "--auto-approve",
+        replace[0],
+        replace[1],
+        "--target",
+        "volume.old",
+    ])
+    .await
+    .expect_code(0);
     let ids = state_ids(&env);
     assert_ne!(ids["volume.old"], before["volume.old"]);
     assert_eq!(ids["vm.x"], before["vm.x"]);
@@ -737,8 +769,12 @@ async fn refresh_only_records_drift_and_never_touches_the_cloud() {
     untouched(&env, &check).await;
 
     let ids = state_ids(&env);
-    env.drift("scripts", &ids["script.s"], json!({"description": "console"}))
-        .await;
+    env.drift(
+        "scripts",
+        &ids["script.s"],
+        json!({"description": "console"}),
+    )
+    .await;
     let before = env.state_text();
     let (cloud, calls) = (objects(&env).await, mutations(&env).await);
     let run = env.run(&check).await.expect_code(2);
@@ -755,17 +791,17 @@ async fn refresh_only_records_drift_and_never_touches_the_cloud() {
         .expect_code(0);
     assert_eq!(mutations(&env).await, calls, "the cloud was called");
     assert_eq!(objects(&env).await, cloud);
-    assert_eq!(
-        object(&env, "scripts", "s").await["description"],
-        "console"
-    );
+    assert_eq!(object(&env, "scripts", "s").await["description"], "console");
     assert_eq!(
         env.state()["resources"]["script.s"]["attributes"]["description"],
         "console"
     );
     untouched(&env, &check).await;
     // The config still says `v1`: a plan would put it back.
-    let plan = env.run(&["plan", "--detailed-exitcode"]).await.expect_code(2);
+    let plan = env
+        .run(&["plan", "--detailed-exitcode"])
+        .await
+        .expect_code(2);
     assert!(
         plan.stdout.contains("~ script.s will be updated in place"),
         "{}",
@@ -775,7 +811,8 @@ async fn refresh_only_records_drift_and_never_touches_the_cloud() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_only_accepts_an_object_deleted_outside_garrison() {
-    let env = applied("volume \"a\" {\n    size-gb 100\n}\nvolume \"b\" {\n    size-gb 100\n}\n").await;
+    let env =
+        applied("volume \"a\" {\n    size-gb 100\n}\nvolume \"b\" {\n    size-gb 100\n}\n").await;
     let check = ["plan", "--refresh-only", "--detailed-exitcode"];
     let b = state_ids(&env)["volume.b"].clone();
     let status = reqwest::Client::new()
@@ -790,12 +827,22 @@ async fn refresh_only_accepts_an_object_deleted_outside_garrison() {
 
     untouched(&env, &["apply", "--refresh-only", "--auto-approve"]).await;
     let ids = state_ids(&env);
-    assert!(!ids.contains_key("volume.b"), "the deletion was not recorded: {ids:?}");
+    assert!(
+        !ids.contains_key("volume.b"),
+        "the deletion was not recorded: {ids:?}"
+    );
     assert!(ids.contains_key("volume.a"), "{ids:?}");
     // Accepted: the drift check is quiet; a plan creates the volume again.
     untouched(&env, &check).await;
-    let plan = env.run(&["plan", "--detailed-exitcode"]).await.expect_code(2);
-    assert!(plan.stdout.contains("+ volume.b will be created"), "{}", plan.stdout);
+    let plan = env
+        .run(&["plan", "--detailed-exitcode"])
+        .await
+        .expect_code(2);
+    assert!(
+        plan.stdout.contains("+ volume.b will be created"),
+        "{}",
+        plan.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -824,7 +871,12 @@ async fn a_saved_refresh_only_plan_records_without_asking() {
     untouched(&env, &["plan", "--refresh-only", "--out", "drift.plan"]).await;
     env.drift("scripts", &id, json!({"description": "console again"}))
         .await;
-    refused(&env, &["apply", "drift.plan"], "the cloud changed since the plan was made").await;
+    refused(
+        &env,
+        &["apply", "drift.plan"],
+        "the cloud changed since the plan was made",
+    )
+    .await;
     env.drift("scripts", &id, json!({"description": "console"}))
         .await;
     untouched(&env, &["apply", "drift.plan"]).await;
@@ -842,9 +894,16 @@ async fn every_failure_is_a_diagnostic_that_changes_nothing() {
     let volumes = "volume \"a\" {\n    size-gb 100\n}\nvolume \"b\" {\n    size-gb 100\n}\nvolume \"c\" {\n    size-gb 100\n}\nvolume \"n\" count=1 {\n    size-gb 100\n}\n";
     let env = Env::new(0.002).await;
     env.write(&config(volumes));
-    env.run(&["apply", "--auto-approve", "--exclude", "volume.c", "--exclude", "volume.n"])
-        .await
-        .expect_code(0);
+    env.run(&[
+        "apply",
+        "--auto-approve",
+        "--exclude",
+        "volume.c",
+        "--exclude",
+        "volume.n",
+    ])
+    .await
+    .expect_code(0);
     let loose = hand_made_volume(&api(&env), "loose", 100).await;
     let a = state_ids(&env)["volume.a"].clone();
     let with = |extra: &str| config(&format!("{volumes}{extra}\n"));
@@ -885,7 +944,12 @@ async fn every_failure_is_a_diagnostic_that_changes_nothing() {
 
     // A block (or an index it does not have) is not an instance to import into.
     for to in ["volume.n", "volume.n[3]"] {
-        let run = refused(&env, &["import", to, &loose], "is not an instance of `volume.n`").await;
+        let run = refused(
+            &env,
+            &["import", to, &loose],
+            "is not an instance of `volume.n`",
+        )
+        .await;
         assert!(run.stderr.contains("e.g. `volume.n[0]`"), "{}", run.stderr);
     }
 

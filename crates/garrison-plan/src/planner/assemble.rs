@@ -22,7 +22,8 @@ impl Run<'_> {
             self.only_drift();
         }
         let (outside, left_out) = self.narrow();
-        let suggestions = crate::suggest::moved_blocks(&self.changes, &self.wanted, &self.model.moved);
+        let suggestions =
+            crate::suggest::moved_blocks(&self.changes, &self.wanted, &self.model.moved);
         for d in &mut self.drift {
             if d.sensitive {
                 d.recorded = d.recorded.as_ref().map(|_| json!(REDACTED));
@@ -115,7 +116,13 @@ impl Run<'_> {
         let Some(scope) = &mut self.scope else {
             return (0, Vec::new());
         };
-        super::scope::settle(scope, &self.options, &self.wanted, self.state, &self.changes);
+        super::scope::settle(
+            scope,
+            &self.options,
+            &self.wanted,
+            self.state,
+            &self.changes,
+        );
         let scope = &*scope;
         let outside: Vec<String> = self
             .changes
@@ -156,7 +163,9 @@ impl Run<'_> {
             .map(ToString::to_string)
             .chain(outside)
             .collect();
-        let sources = all_outside.iter().filter_map(|a| self.moves.get(a).cloned());
+        let sources = all_outside
+            .iter()
+            .filter_map(|a| self.moves.get(a).cloned());
         all_outside.extend(sources.collect::<Vec<_>>());
         (left_out, all_outside)
     }

@@ -78,7 +78,11 @@ fn twice(out: &Imports<'_>, rs: &ResourceState) -> Option<String> {
         .iter()
         .find(|(address, id)| {
             **id == rs.remote_id.as_str()
-                && out.state.resources.get(*address).is_some_and(|p| p.kind == rs.kind)
+                && out
+                    .state
+                    .resources
+                    .get(*address)
+                    .is_some_and(|p| p.kind == rs.kind)
         })
         .map(|(address, _)| address.clone())
 }

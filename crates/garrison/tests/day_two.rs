@@ -757,6 +757,64 @@ async fn a_partial_plan_deletes_only_what_nothing_left_out_still_uses() {
     clean(&env).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn excluding_what_everything_depends_on_leaves_only_the_independent() {
+    let env = Env::new(0.002).await;
+    env.write(&config(&format!(
+        "vm \"x\" {{{BOX}\nvolume \"v\" {{\n    size-gb 100\n}}\n"
+    )));
+    let run = env
+        .run(&["apply", "--auto-approve", "--exclude", "ssh-key.k"])
+        .await
+        .expect_code(0);
+    assert!(
+        run.stdout
+            .contains("(--exclude ssh-key.k): 2 changes outside it"),
+        "{}",
+        run.stdout
+    );
+    let names: Vec<String> = objects(&env)
+        .await
+        .into_iter()
+        .map(|(k, _, n)| format!("{k} {n}"))
+        .collect();
+    assert_eq!(names, ["volumes v"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replacing_a_protected_resource_is_blocked_and_the_rest_happens() {
+    let body = |size: u32| {
+        format!("volume \"p\" {{\n    size-gb 100\n    protect #true\n}}\nvolume \"q\" {{\n    size-gb {size}\n}}\n")
+    };
+    let env = applied(&body(100)).await;
+    let ids = state_ids(&env);
+    env.write(&config(&body(200)));
+    let plan = env
+        .run(&["plan", "--replace", "volume.p"])
+        .await
+        .expect_code(1);
+    assert!(
+        plan.stdout
+            .contains("! volume.p (would replace): is protected and would be replaced"),
+        "{}",
+        plan.stdout
+    );
+    let run = env
+        .run(&["apply", "--auto-approve", "--replace", "volume.p"])
+        .await
+        .expect_code(1);
+    assert!(
+        run.stderr
+            .contains("volume.p: is protected and would be replaced"),
+        "{}",
+        run.stderr
+    );
+    // `volume.p` kept its object; `volume.q` grew.
+    assert_eq!(state_ids(&env), ids);
+    assert_eq!(object(&env, "volumes", "p").await["size"], 100);
+    assert_eq!(object(&env, "volumes", "q").await["size"], 200);
+}
+
 // --- --refresh-only ------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1027,6 +1027,14 @@ async fn every_failure_is_a_diagnostic_that_changes_nothing() {
         refused(&env, args, "the state already manages another object").await;
     }
 
+    // A `moved` and an `import` to one address.
+    env.write(&config(&format!(
+        "volume \"a\" {{\n    size-gb 100\n}}\nvolume \"d\" {{\n    size-gb 100\n}}\nmoved from=\"volume.b\" to=\"volume.d\"\nimport to=\"volume.d\" id=\"{loose}\"\n"
+    )));
+    for args in [&["plan"][..], &["apply", "--auto-approve"]] {
+        refused(&env, args, "a `moved` block also moves an object here").await;
+    }
+
     // `--target`, `--exclude` or `--replace` naming nothing.
     env.write(&config(volumes));
     for flag in ["--target", "--exclude", "--replace"] {

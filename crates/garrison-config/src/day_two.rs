@@ -277,7 +277,15 @@ fn moved(ev: &mut Eval<'_>, props: &Props<'_>, declared: &Declared<'_>) -> Optio
         );
         return None;
     }
-    if declared.has(&from) {
+    // Without an index, `from` is a block only when `to` is one too (a block move); moved
+    // to an instance it is the one object of a resource without `count` (adding `count`:
+    // `from="vm.a" to="vm.a[0]"`), still declared only as such.
+    let still_declared = if to.index.is_some() {
+        declared.instances.contains(&from)
+    } else {
+        declared.has(&from)
+    };
+    if still_declared {
         error(
             ev,
             &from_sp,
@@ -387,6 +395,9 @@ fn moved_targets(ev: &mut Eval<'_>, moved: &[Moved], declared: &Declared<'_>) {
             Some(format!(
                 "declare `{to}`, or use `removed from=\"{}\" destroy=#false` to stop managing it",
                 m.from
+                    .to_string()
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
             )),
         );
     }

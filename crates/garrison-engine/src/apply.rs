@@ -332,12 +332,14 @@ impl Prepared {
         Ok(lock(&self.store)?.state().clone())
     }
 
-    /// Records the refreshed attributes and outputs without changing anything remotely
-    /// (`garrison refresh`), then checkpoints and releases the lock.
+    /// Records the refreshed attributes, the objects deleted outside Garrison and the
+    /// outputs without changing anything remotely (`garrison refresh`, `apply
+    /// --refresh-only`), then checkpoints and releases the lock.
     pub fn refresh_only(self) -> Result<ApplyReport, EngineError> {
         let started = Instant::now();
         let mut store = lock(&self.store)?;
         reconcile(&mut store, &self.refreshed, &self.model)?;
+        forget_gone(&mut store, &self.refreshed)?;
         let outputs = evaluate_outputs(&self.model, store.state());
         store.set_outputs(outputs.clone());
         store.checkpoint()?;
@@ -456,6 +458,31 @@ fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<
     for (address, next) in updates {
         let op = store.next_op();
         store.record_completion(op, &address, Outcome::Upserted(next))?;
+    }
+    Ok(())
+}
+
+/// Drops every state entry whose object the refresh did not find (deleted outside
+/// Garrison) and no intent is pending on: accepting drift accepts a deletion too, so the
+/// next drift check is quiet (and a plan creates the object again, if the config has it).
+fn forget_gone(store: &mut Store, refreshed: &Refreshed) -> Result<(), EngineError> {
+    let pending: Vec<StateKey> = store
+        .unresolved()
+        .iter()
+        .map(|i| i.address.clone())
+        .collect();
+    let index = refreshed.inventory.index();
+    let gone: Vec<StateKey> = store
+        .state()
+        .resources
+        .values()
+        .filter(|rs| !pending.contains(&rs.address))
+        .filter(|rs| !index.contains_key(&(rs.kind, rs.remote_id.to_string())))
+        .map(|rs| rs.address.clone())
+        .collect();
+    for address in gone {
+        let op = store.next_op();
+        store.record_completion(op, &address, Outcome::Deleted)?;
     }
     Ok(())
 }

@@ -34,7 +34,9 @@ pub async fn import_one(
     to: Address,
     id: String,
 ) -> Result<ImportedOne, EngineError> {
-    if model.resource(&to).is_none() {
+    // An address the config does not declare at all (an undeclared instance of a declared
+    // block is the planner's to explain).
+    if !model.resources.iter().any(|r| r.address.block() == to.block()) {
         return Err(EngineError::Plan(garrison_plan::PlanFailure {
             errors: vec![garrison_plan::PlanError::Import {
                 address: to.to_string(),

@@ -97,7 +97,33 @@ fn basis_moved(
     if saved.plan.destroy != plan.destroy {
         return Some(StaleReason::DestroyDiffers);
     }
-    actions_moved(&saved.plan, plan).map(|detail| StaleReason::CloudChanged { detail })
+    actions_moved(&saved.plan, plan)
+        .or_else(|| drift_moved(&saved.plan, plan))
+        .map(|detail| StaleReason::CloudChanged { detail })
+}
+
+/// A `--refresh-only` plan records the drift it shows: the first drift that is not what
+/// the saved plan showed, if any.
+fn drift_moved(saved: &Plan, plan: &Plan) -> Option<String> {
+    if !saved.options.refresh_only || saved.drift == plan.drift {
+        return None;
+    }
+    let differs = plan
+        .drift
+        .iter()
+        .find(|d| !saved.drift.contains(d))
+        .or_else(|| saved.drift.iter().find(|d| !plan.drift.contains(d)));
+    Some(match differs {
+        Some(d) => format!(
+            "`{}`{} drifted differently from what the plan showed",
+            d.address,
+            d.attr
+                .as_ref()
+                .map(|a| format!(" `{a}`"))
+                .unwrap_or_default()
+        ),
+        None => "the drift is not what the plan showed".into(),
+    })
 }
 
 /// The first action that differs between the saved plan and this run's, if any.

@@ -67,7 +67,11 @@ pub(crate) fn moved_reasons(from: &str, to: &str, name: &str) -> Vec<String> {
         format!(
             "`{from}` left the config and `{to}` arrived with the same cloud name `{name}`: the object is kept (its state entry moves, no cloud call)"
         ),
-        format!("to say so in the config: moved from=\"{from}\" to=\"{to}\""),
+        format!(
+            "to say so in the config: moved from={} to={}",
+            crate::suggest::quoted(&from),
+            crate::suggest::quoted(&to)
+        ),
     ]
 }
 

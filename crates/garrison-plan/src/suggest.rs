@@ -5,16 +5,18 @@
 
 use std::collections::BTreeMap;
 
-use garrison_config::model::{Address, Index, Kind, Resource};
+use garrison_config::model::{Address, Index, Kind, Moved, Resource};
 use serde_json::Value;
 
 use crate::action::{Action, After, ResourceChange};
 use crate::schema::{self, Update, NAME};
 
-/// One note per suggested `moved` block.
+/// One note per suggested `moved` block (none the config already has: that object is
+/// replaced, not kept).
 pub(crate) fn moved_blocks(
     changes: &BTreeMap<String, ResourceChange>,
     wanted: &[&Resource],
+    moved: &[Moved],
 ) -> Vec<String> {
     let defaulted: BTreeMap<String, &Resource> = wanted
         .iter()
@@ -36,15 +38,29 @@ pub(crate) fn moved_blocks(
         let gone: Vec<_> = deleted.iter().filter(|c| c.kind == kind).collect();
         let new: Vec<_> = created.iter().filter(|c| c.kind == kind).collect();
         for from in &gone {
-            let same: Vec<_> = new.iter().filter(|to| same_object(from, to)).collect();
+            // A chain of `moved` blocks from `from` reaches `to`.
+            let declared = |to: &ResourceChange| {
+                let mut at = from.address.address().clone();
+                (0..moved.len()).any(|_| match moved.iter().find_map(|m| m.apply(&at)) {
+                    Some(next) => {
+                        at = next;
+                        Some(&at) == to.address.live()
+                    }
+                    None => false,
+                })
+            };
+            let same: Vec<_> = new
+                .iter()
+                .filter(|to| same_object(from, to) && !declared(to))
+                .collect();
             if let [to] = same.as_slice() {
                 out.push(format!(
-                    "`{}` is destroyed and `{}` created as the same {kind}; to keep the object (and its cloud name `{}`), add: moved from=\"{}\" to=\"{}\"",
+                    "`{}` is destroyed and `{}` created as the same {kind}; to keep the object (and its cloud name `{}`), add: moved from={} to={}",
                     from.address,
                     to.address,
                     from.name,
-                    from.address,
-                    to.address.to_string().replace('"', "\\\"")
+                    quoted(from.address.address()),
+                    quoted(to.address.address())
                 ));
             }
         }
@@ -85,4 +101,12 @@ fn default_name(address: &Address) -> String {
         Some(Index::Int(i)) => format!("{}-{i}", address.name),
         Some(Index::Key(k)) => format!("{}-{k}", address.name),
     }
+}
+
+/// An address as a KDL string (a `for-each` key's quotes escaped).
+pub(crate) fn quoted(a: &impl std::fmt::Display) -> String {
+    format!(
+        "\"{}\"",
+        a.to_string().replace('\\', "\\\\").replace('"', "\\\"")
+    )
 }

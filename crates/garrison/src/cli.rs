@@ -228,6 +228,8 @@ pub(crate) struct PlanArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ApplyArgs {
     /// Config directory, or a plan file saved by `garrison plan --out`.
+    // Not the id `target`: that is `--target`'s (clap ids are unique per command).
+    #[arg(id = "dir_or_plan", value_name = "DIR|PLANFILE")]
     pub(crate) target: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) vars: VarArgs,

@@ -130,8 +130,9 @@ impl Failure {
     }
 }
 
-/// `error: CAUSE [code]`, `caused by:` lines that add something, then `hint:` lines. The
-/// stable code (when the error has one) stays visible, as in a graphical diagnostic.
+/// `error: CAUSE [code]`, `caused by:` lines that add something, `  - ` related errors (each
+/// with its own `    hint:`), then `hint:` lines. The stable code (when the error has one)
+/// stays visible, as in a graphical diagnostic.
 fn render_report(report: &miette::Report) -> String {
     let top = report.to_string();
     let code = report.code().map(|c| format!(" [{c}]")).unwrap_or_default();
@@ -148,8 +149,10 @@ fn render_report(report: &miette::Report) -> String {
     if let Some(related) = report.related() {
         for r in related {
             out.push_str(&format!("  - {}\n", one_line(&r.to_string())));
-            if let Some(help) = r.help() {
-                out.push_str(&format!("    hint: {}\n", one_line(&help.to_string())));
+            // Each reason keeps its own hint (an import's, a move's), right under it.
+            let help = r.help().map(|h| h.to_string()).unwrap_or_default();
+            for line in help.lines().filter(|l| !l.trim().is_empty()) {
+                out.push_str(&format!("    hint: {}\n", line.trim()));
             }
         }
     }

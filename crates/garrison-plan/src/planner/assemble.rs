@@ -13,7 +13,7 @@ use crate::graph;
 use crate::options::PlanOptions;
 use crate::plan::{Basis, Plan, Summary, PLAN_FORMAT_VERSION};
 
-use super::{Run, REDACTED};
+use super::{Decision, Run, REDACTED};
 
 impl Run<'_> {
     /// Turns the decided changes into the plan, or fails with every fatal refusal.
@@ -22,7 +22,8 @@ impl Run<'_> {
             self.only_drift();
         }
         let (outside, left_out) = self.narrow();
-        let suggestions = crate::suggest::moved_blocks(&self.changes, &self.wanted);
+        let suggestions =
+            crate::suggest::moved_blocks(&self.changes, &self.wanted, &self.model.moved);
         for d in &mut self.drift {
             if d.sensitive {
                 d.recorded = d.recorded.as_ref().map(|_| json!(REDACTED));
@@ -112,9 +113,17 @@ impl Run<'_> {
     /// A partial plan: every change outside the scope is left for a later plan (its
     /// refusals too). Returns how many changes were left out.
     fn narrow(&mut self) -> (usize, Vec<String>) {
-        let Some(scope) = &self.scope else {
+        let Some(scope) = &mut self.scope else {
             return (0, Vec::new());
         };
+        super::scope::settle(
+            scope,
+            &self.options,
+            &self.wanted,
+            self.state,
+            &self.changes,
+        );
+        let scope = &*scope;
         let outside: Vec<String> = self
             .changes
             .iter()
@@ -124,7 +133,16 @@ impl Run<'_> {
         let mut left_out = 0;
         for address in &outside {
             if let Some(c) = self.changes.remove(address) {
-                if c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some() {
+                if c.moved_from.is_some() {
+                    // A move changes the state alone: it stays, so every address still
+                    // means one object (links, firewall sets); what follows it waits.
+                    left_out += usize::from(c.action != Action::NoOp);
+                    self.changes.insert(address.clone(), only_the_move(c));
+                    self.decisions.insert(address.clone(), Decision::default());
+                    self.renewed.remove(address);
+                    continue;
+                }
+                if c.action != Action::NoOp || c.imported.is_some() {
                     left_out += 1;
                 }
             }
@@ -135,8 +153,9 @@ impl Run<'_> {
         }
         self.errors
             .retain(|e| e.address().is_none_or(|a| !outside.iter().any(|o| o == a)));
-        // Everything outside, changing or not, keeps its cost.
-        let all_outside = self
+        // Everything outside, changing or not, keeps its cost (a moved one's is counted at
+        // its old address).
+        let mut all_outside: Vec<String> = self
             .wanted
             .iter()
             .map(|r| &r.address)
@@ -144,6 +163,10 @@ impl Run<'_> {
             .map(ToString::to_string)
             .chain(outside)
             .collect();
+        let sources = all_outside
+            .iter()
+            .filter_map(|a| self.moves.get(a).cloned());
+        all_outside.extend(sources.collect::<Vec<_>>());
         (left_out, all_outside)
     }
 
@@ -182,6 +205,15 @@ impl Run<'_> {
         }
         Ok(blocked)
     }
+}
+
+/// A moved resource's change without what would follow the move (updates, a wait).
+fn only_the_move(mut change: ResourceChange) -> ResourceChange {
+    let from = change.moved_from.clone().unwrap_or_default();
+    change.action = Action::NoOp;
+    change.attrs.clear();
+    change.reasons.retain(|r| r.contains(&from));
+    change
 }
 
 /// The warning at the top of a partial plan.

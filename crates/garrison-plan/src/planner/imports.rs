@@ -39,6 +39,21 @@ pub(super) fn prepare<'a>(
         }
         match check(model, state, remote, moves, import) {
             Ok((remote_id, rs, attrs)) => {
+                if let Some(first) = twice(&out, &rs) {
+                    let id = match &import.by {
+                        ImportBy::Id(_) => String::new(),
+                        ImportBy::Name(_) => format!(" (id {remote_id})"),
+                    };
+                    errors.push(PlanError::import(
+                        &address,
+                        format!(
+                            "{} {}{id} is also imported at `{first}`",
+                            rs.kind, import.by
+                        ),
+                        "one object has one address: remove one `import`",
+                    ));
+                    continue;
+                }
                 let rs = record(model, import, rs);
                 let remote = out.remote.to_mut();
                 if let Some(names) = remote.unmanaged.get_mut(&rs.kind) {
@@ -54,6 +69,22 @@ pub(super) fn prepare<'a>(
         }
     }
     out
+}
+
+/// The address an earlier `import` block of this plan brings the same object to (one by
+/// id and one by name look different to the config).
+fn twice(out: &Imports<'_>, rs: &ResourceState) -> Option<String> {
+    out.pending
+        .iter()
+        .find(|(address, id)| {
+            **id == rs.remote_id.as_str()
+                && out
+                    .state
+                    .resources
+                    .get(*address)
+                    .is_some_and(|p| p.kind == rs.kind)
+        })
+        .map(|(address, _)| address.clone())
 }
 
 /// The state already holds the import's object at its address: imported by an earlier
@@ -129,12 +160,28 @@ fn check(
                 other.address
             ),
             &format!(
-                "to give it this address, write `moved from=\"{}\" to=\"{address}\"` instead",
-                other.address
+                "to give it this address, write `moved from={} to={}` instead",
+                crate::suggest::quoted(&other.address),
+                crate::suggest::quoted(&address)
             ),
         );
     }
     if model.resource(&import.to).is_none() {
+        // A block with `count` / `for-each` (or an index it does not have): its instances.
+        let block = import.to.block();
+        if let Some(instance) = model
+            .resources
+            .iter()
+            .find(|r| r.address.index.is_some() && r.address.block() == block)
+        {
+            return refuse(
+                format!("`{address}` is not an instance of `{block}`"),
+                &format!(
+                    "import into one of its instances, e.g. `{}`",
+                    instance.address
+                ),
+            );
+        }
         return refuse(
             format!(
                 "the config declares no `{address}` to import {kind} {} into",

@@ -88,8 +88,12 @@ impl Run<'_> {
 }
 
 /// A `removed` block with `destroy=#false` names this state entry.
+/// A deposed object (the old half of a create-before-destroy replacement) is never kept:
+/// nothing would ever delete it.
 fn kept(model: &garrison_config::model::Model, rs: &garrison_state::ResourceState) -> bool {
-    let address = rs.address.address();
+    let Some(address) = rs.address.live() else {
+        return false;
+    };
     model
         .removed
         .iter()

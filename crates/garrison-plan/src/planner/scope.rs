@@ -1,12 +1,15 @@
 //! Partial plans: `--target ADDR` (the targets and what they depend on) and `--exclude
-//! ADDR` (everything but the excluded and what depends on them). Every address named must
-//! name something in the config or the state; `--replace` too.
+//! ADDR` (everything but the excluded and what depends on them). Once planned, a delete or
+//! replacement goes only with what must let go of it or relink (a target takes those, an
+//! exclusion leaves it out). Every address named must name something in the config or the
+//! state; `--replace` too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Address, Resource};
 use garrison_state::StateDoc;
 
+use crate::action::{Action, ResourceChange};
 use crate::error::PlanError;
 use crate::options::PlanOptions;
 
@@ -63,6 +66,49 @@ pub(super) fn scope(
         }
     }
     Some(set)
+}
+
+/// After planning: a delete or replacement in `scope` whose user (per the config or the
+/// state) changes outside it cannot happen alone (the API refuses to delete an attached
+/// volume or a key in use). With `--target` only, the users join the scope (with what they
+/// depend on); otherwise the delete or replacement leaves it.
+pub(super) fn settle(
+    scope: &mut BTreeSet<Address>,
+    options: &PlanOptions,
+    wanted: &[&Resource],
+    state: &StateDoc,
+    changes: &BTreeMap<String, ResourceChange>,
+) {
+    let deps = dependencies(wanted, state);
+    let grow = options.exclude.is_empty();
+    let changing = |a: &Address| {
+        changes
+            .get(&a.to_string())
+            .is_some_and(|c| c.action != Action::NoOp)
+    };
+    loop {
+        let stuck: Vec<(Address, Address)> = changes
+            .values()
+            .filter(|c| matches!(c.action, Action::Delete | Action::Replace))
+            .map(|c| c.address.address())
+            .filter(|a| scope.contains(*a))
+            .flat_map(|a| {
+                deps.iter()
+                    .filter(|(u, ds)| ds.contains(a) && !scope.contains(*u) && changing(u))
+                    .map(|(u, _)| (a.clone(), u.clone()))
+            })
+            .collect();
+        if stuck.is_empty() {
+            return;
+        }
+        for (destroyed, user) in stuck {
+            if grow {
+                scope.extend(closure(vec![user], &deps));
+            } else {
+                scope.remove(&destroyed);
+            }
+        }
+    }
 }
 
 /// Every address of the config and the state (deposed entries under their address).

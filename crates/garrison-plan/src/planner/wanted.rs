@@ -11,6 +11,7 @@ use crate::error::PlanError;
 use crate::keys;
 use crate::options::PlanOptions;
 use crate::protect;
+use crate::suggest::quoted;
 
 use super::create::create_change;
 use super::drift::drift_of;
@@ -45,7 +46,6 @@ impl<'a> Run<'a> {
                 state: rs,
             }) => self.existing(resource, &desired, rs, observed, moved_from.as_deref()),
         };
-        let (change, decision) = self.requested_replace(resource, change, decision);
         let mut change = change;
         if let Some(remote_id) = self.imports.get(&address).cloned() {
             self.imported(&mut change, &remote_id);
@@ -60,7 +60,7 @@ impl<'a> Run<'a> {
         self.current = current;
     }
 
-    /// `--replace ADDR`: an object kept or updated in place is replaced instead.
+    /// `--replace ADDR`: an existing object kept or updated in place is replaced instead.
     fn requested_replace(
         &self,
         resource: &Resource,
@@ -139,7 +139,7 @@ impl<'a> Run<'a> {
         moved_from: Option<&str>,
     ) -> (ResourceChange, Decision) {
         let address = resource.address.to_string();
-        let (mut change, decision) = update_change(
+        let (change, decision) = update_change(
             resource,
             desired,
             rs,
@@ -148,6 +148,8 @@ impl<'a> Run<'a> {
             &self.renewed,
             &mut self.errors,
         );
+        // Before the move is decided: an object replaced is not kept under its new address.
+        let (mut change, decision) = self.requested_replace(resource, change, decision);
         match moved_from {
             Some(from) if change.action == Action::Replace => {
                 // Not kept after all: destroyed at `from` (the leaving loop), then
@@ -159,7 +161,7 @@ impl<'a> Run<'a> {
             }
             Some(from) => {
                 let mut reasons = if self.declared_moves.contains(&address) {
-                    vec![format!("`moved from=\"{from}\" to=\"{address}\"`: the object (cloud name `{}`) is kept; its state entry moves, no cloud call", rs.name)]
+                    vec![format!("`moved from={} to={}`: the object (cloud name `{}`) is kept; its state entry moves, no cloud call", quoted(&from), quoted(&address), rs.name)]
                 } else {
                     crate::moves::moved_reasons(from, &address, &rs.name)
                 };

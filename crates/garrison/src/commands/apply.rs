@@ -93,13 +93,13 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
     };
     show_plan(console, &prepared);
     if prepared.plan().options.refresh_only {
-        let ended = accept_drift(console, prepared, &args).await;
+        let ended = accept_drift(console, prepared, &args, reviewed).await;
         remote.close().await;
         return ended;
     }
     let plan = prepared.plan();
     if plan.summary.has_changes() && !reviewed && !args.options.auto_approve {
-        if let Err(refusal) = confirm(console, plan, verb).await {
+        if let Err(refusal) = confirm(console, plan, verb, verb).await {
             drop(prepared);
             remote.close().await;
             return refusal;
@@ -112,11 +112,12 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
 }
 
 /// `apply --refresh-only`: record what changed outside Garrison in the state, after asking
-/// (the cloud is not changed).
-async fn accept_drift(console: &Console, prepared: Prepared, args: &Run) -> Ended {
+/// unless the plan was saved and reviewed (the cloud is not changed).
+async fn accept_drift(console: &Console, prepared: Prepared, args: &Run, reviewed: bool) -> Ended {
     let drift = prepared.plan().drift.len();
-    if drift > 0 && !args.options.auto_approve {
-        if let Err(refusal) = confirm(console, prepared.plan(), "record").await {
+    if drift > 0 && !reviewed && !args.options.auto_approve {
+        let asked = confirm(console, prepared.plan(), "record", "apply --refresh-only");
+        if let Err(refusal) = asked.await {
             return refusal;
         }
     }
@@ -229,10 +230,10 @@ fn show_plan(console: &Console, prepared: &Prepared) {
 
 /// Asks on the terminal, repeating the summary and the cost right above the question (the
 /// plan may have scrolled away). `Err` carries what to return: a refusal or a cancel.
-async fn confirm(console: &Console, plan: &Plan, verb: &str) -> Result<(), Ended> {
+async fn confirm(console: &Console, plan: &Plan, verb: &str, command: &str) -> Result<(), Ended> {
     if !console.can_ask() {
         return Err(Err(Failure::usage(miette!(
-            help = format!("review the plan above, then run `garrison {verb} --auto-approve`, or save it with `garrison plan --out FILE` and apply the file"),
+            help = format!("review the plan above, then run `garrison {command} --auto-approve`, or save it with `garrison plan --out FILE` and apply the file"),
             "refusing to {verb} without confirmation: stdin is not a terminal"
         ))));
     }

@@ -36,7 +36,11 @@ pub async fn import_one(
 ) -> Result<ImportedOne, EngineError> {
     // An address the config does not declare at all (an undeclared instance of a declared
     // block is the planner's to explain).
-    if !model.resources.iter().any(|r| r.address.block() == to.block()) {
+    if !model
+        .resources
+        .iter()
+        .any(|r| r.address.block() == to.block())
+    {
         return Err(EngineError::Plan(garrison_plan::PlanFailure {
             errors: vec![garrison_plan::PlanError::Import {
                 address: to.to_string(),

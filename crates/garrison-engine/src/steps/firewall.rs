@@ -55,9 +55,40 @@ impl Ctx {
         Ok(())
     }
 
+    /// Attached VMs Garrison does not manage (made by hand, or let go by `state rm` or
+    /// `removed destroy=#false`): the set is rewritten whole, and they stay in it. VMs of the
+    /// state leave it unless the config lists them (or they are deleted with it).
+    fn foreign_members(&self, attached: &std::collections::HashSet<Id>, planned: &[Id]) -> Vec<Id> {
+        let let_go = |rs: &garrison_state::ResourceState| {
+            rs.address.live().is_some_and(|a| {
+                self.model
+                    .removed
+                    .iter()
+                    .any(|r| !r.destroy && r.matches(a))
+            })
+        };
+        let ours: std::collections::HashSet<String> = self
+            .with_store(|s| {
+                Ok(s.state()
+                    .resources
+                    .values()
+                    .filter(|rs| rs.kind == Kind::Vm && !let_go(rs))
+                    .map(|rs| rs.remote_id.to_string())
+                    .collect())
+            })
+            .unwrap_or_default();
+        let mut foreign: Vec<Id> = attached
+            .iter()
+            .filter(|id| !planned.contains(id) && !ours.contains(id.as_str()))
+            .cloned()
+            .collect();
+        foreign.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        foreign
+    }
+
     pub(crate) async fn sync_firewall(&self, step: &Step, vms: &[String]) -> Result<(), StepError> {
         let fw_id = self.id_of(&step.address)?;
-        let vm_ids: Vec<Id> = vms
+        let mut vm_ids: Vec<Id> = vms
             .iter()
             .map(|a| self.id_of(a))
             .collect::<Result<_, _>>()?;
@@ -90,6 +121,7 @@ impl Ctx {
             }
         }
         sleepers.sort_by(|a, b| a.0.cmp(&b.0));
+        vm_ids.extend(self.foreign_members(&attached, &vm_ids));
         let mut wake_guards = Vec::new();
         for (address, _, _) in &sleepers {
             wake_guards.push(

@@ -234,7 +234,9 @@ fn firewall_attachments(b: &mut Builder, inputs: &Inputs<'_, '_>) {
         want.sort();
         want.dedup();
         let observed = current.get(fw.as_str()).and_then(|c| c.observed.as_ref());
-        let mut have = ids.addresses_of(
+        // VMs Garrison does not manage stay attached (apply keeps them in the set): only
+        // the managed members are compared.
+        let mut have = ids.managed_addresses_of(
             Kind::Vm,
             observed.and_then(|o| o.get(firewall::ATTACHED_VMS)),
         );

@@ -55,6 +55,20 @@ impl IdIndex {
             .collect()
     }
 
+    /// [`IdIndex::addresses_of`] without the ids the state does not manage.
+    pub(crate) fn managed_addresses_of(&self, kind: Kind, list: Option<&Value>) -> Vec<String> {
+        list.and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(id_text)
+            .filter_map(|id| {
+                self.by_id
+                    .get(&(kind, RemoteId::from(id.as_str())))
+                    .cloned()
+            })
+            .collect()
+    }
+
     /// Observed attributes with link ids replaced by addresses.
     pub(crate) fn to_addresses(&self, kind: Kind, observed: &Attrs) -> Attrs {
         let mut out = observed.clone();

@@ -112,7 +112,7 @@ impl FromStr for Address {
                     .ok_or_else(malformed)?;
                 let index =
                     if let Some(key) = inner.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
-                        Index::Key(key.replace("\\\"", "\"").replace("\\\\", "\\"))
+                        Index::Key(unescape(key).ok_or_else(malformed)?)
                     } else {
                         Index::Int(inner.parse().map_err(|_| malformed())?)
                     };
@@ -128,6 +128,24 @@ impl FromStr for Address {
             index,
         })
     }
+}
+
+/// A for-each key as `Display` writes it (`\"` and `\\` escaped), or `None` when it holds a
+/// bare `"` or a `\` that escapes nothing.
+fn unescape(key: &str) -> Option<String> {
+    let mut out = String::with_capacity(key.len());
+    let mut chars = key.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('"' | '\\')) => out.push(e),
+                _ => return None,
+            },
+            '"' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 impl Serialize for Address {

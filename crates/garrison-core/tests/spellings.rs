@@ -68,6 +68,10 @@ fn addresses() {
         Address::new(Kind::Vm, "trainer").with_index(Some(Index::Int(0))),
     );
     check(
+        r#"vm.x["\\\""]"#,
+        Address::new(Kind::Vm, "x").with_index(Some(Index::Key(r#"\""#.into()))),
+    );
+    check(
         r#"vm.x["a\"b\\c"]"#,
         Address::new(Kind::Vm, "x").with_index(Some(Index::Key(r#"a"b\c"#.into()))),
     );
@@ -79,6 +83,9 @@ fn addresses() {
         "vm.x[y]",
         "nope.x",
         "vm.x (deposed 1)",
+        r#"vm.x["a"b"]"#,
+        r#"vm.x["a\"]"#,
+        r#"vm.x["a\n"]"#,
     ] {
         assert!(bad.parse::<Address>().is_err(), "{bad}");
     }

@@ -150,8 +150,8 @@ pub(crate) struct Eval<'a> {
 }
 
 const ROOTS: &[&str] = &[
-    "var", "local", "garrison", "count", "each", "vm", "volume", "firewall", "ssh-key", "script", "snapshot",
-    "image",
+    "var", "local", "garrison", "count", "each", "vm", "volume", "firewall", "ssh-key", "script",
+    "snapshot", "image",
 ];
 
 impl<'a> Eval<'a> {

@@ -118,7 +118,10 @@ mod tests {
     #[test]
     fn names() {
         for ok in ["default", "pr-42", "staging_2", "A1"] {
-            assert_eq!(ok.parse::<Workspace>().map(|w| w.to_string()), Ok(ok.into()));
+            assert_eq!(
+                ok.parse::<Workspace>().map(|w| w.to_string()),
+                Ok(ok.into())
+            );
         }
         for bad in ["", "a/b", "..", "-x", "_x", "a b", "é", &"x".repeat(41)] {
             assert!(bad.parse::<Workspace>().is_err(), "{bad:?} accepted");

@@ -57,7 +57,7 @@ async fn volumes(env: &Env) -> Vec<String> {
 /// A refusal: exit 1, an `error:` line containing `cause`, a `hint:` containing `hint`.
 fn refused(run: Run, cause: &str, hint: &str) {
     let run = run.expect_code(1);
-    assert!(run.stderr.contains(&format!("error: ")), "{}", run.stderr);
+    assert!(run.stderr.contains("error: "), "{}", run.stderr);
     assert!(run.stderr.contains(cause), "{}", run.stderr);
     let hints: String = run
         .stderr

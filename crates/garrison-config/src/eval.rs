@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::collect::{did_you_mean, span, suggest, Diags};
 use crate::diagnostic::Code;
 use crate::literal::{scalar, type_name};
-use crate::model::{Address, Edge, Expr, Index, Kind, Span, TemplatePart, VarValue};
+use crate::model::{Address, Edge, Expr, Index, Kind, Span, TemplatePart, VarValue, Workspace};
 use crate::refs::{is_template, parse_ref, parse_template, Piece, Seg};
 use crate::schema;
 
@@ -143,11 +143,15 @@ pub(crate) struct Eval<'a> {
     root: Option<crate::fileread::Root>,
     /// What evaluation has produced so far, and its limits.
     pub(crate) budget: crate::budget::Budget,
+    /// The selected workspace (`garrison.workspace`).
+    pub(crate) workspace: Workspace,
+    /// Whether `garrison.workspace` was read.
+    pub(crate) uses_workspace: bool,
 }
 
 const ROOTS: &[&str] = &[
-    "var", "local", "count", "each", "vm", "volume", "firewall", "ssh-key", "script", "snapshot",
-    "image",
+    "var", "local", "garrison", "count", "each", "vm", "volume", "firewall", "ssh-key", "script",
+    "snapshot", "image",
 ];
 
 impl<'a> Eval<'a> {
@@ -168,6 +172,8 @@ impl<'a> Eval<'a> {
             collectors: Vec::new(),
             root: dir.and_then(|d| crate::fileread::Root::new(d).ok()),
             budget: crate::budget::Budget::default(),
+            workspace: Workspace::default(),
+            uses_workspace: false,
         }
     }
 
@@ -481,6 +487,7 @@ impl<'a> Eval<'a> {
                 let ev = self.local(&name, sp);
                 self.access(ev, segs.collect(), sp, &format!("local.{name}"))
             }
+            "garrison" => self.garrison(segs.collect(), sp),
             "count" => {
                 if !matches!(segs.next(), Some(Seg::Field(f)) if f == "index")
                     || segs.next().is_some()
@@ -536,6 +543,22 @@ impl<'a> Eval<'a> {
                 }
             },
         }
+    }
+
+    /// `garrison.workspace`: the selected workspace's name, a plain string.
+    fn garrison(&mut self, segs: Vec<Seg>, sp: &Span) -> Ev {
+        if !matches!(segs.as_slice(), [Seg::Field(f)] if f == "workspace") {
+            self.diags.error(
+                Code::UnknownReference,
+                sp,
+                "the only `garrison` value is `garrison.workspace`",
+                "not a `garrison` value",
+                Some("write `${garrison.workspace}` for the selected workspace's name".to_owned()),
+            );
+            return Ev::poison();
+        }
+        self.uses_workspace = true;
+        Ev::json(Value::String(self.workspace.to_string()))
     }
 
     fn diags_has_var_error(&self, name: &str) -> bool {

@@ -35,6 +35,7 @@ mod state_node;
 mod state_only;
 mod timeouts;
 mod vars;
+mod workspace_file;
 
 pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
 pub use fmt::{format_dir, format_source, Formatted};
@@ -44,3 +45,4 @@ pub use rules::normalize_cidr;
 pub use state_only::load_state_backend;
 pub use timeouts::{default_for as default_timeouts, parse_duration};
 pub use vars::{VarArgError, VarInputs, ENV_PREFIX};
+pub use workspace_file::{workspace_var_file, WORKSPACE_VAR_DIR};

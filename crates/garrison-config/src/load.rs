@@ -33,6 +33,7 @@ const TOP_LEVEL: &[&str] = &[
 /// Loads every `*.kdl` file in `dir`, except the var files of `inputs` (a `--var-file`
 /// kept in the config directory is not config).
 pub fn load_dir(dir: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
+    let inputs = &crate::workspace_file::with_workspace_file(dir, inputs);
     match source::read_dir(dir) {
         Ok(files) => {
             let var_files: Vec<PathBuf> = inputs
@@ -92,6 +93,7 @@ fn load_files(
         parsed.push(source::SourceFile { rel, doc });
     }
     let mut ev = Eval::new(dir, diags);
+    ev.workspace = inputs.workspace.clone();
     let mut top = Top {
         providers: vec![],
         states: vec![],
@@ -270,7 +272,7 @@ fn load_files(
             ev.end_refs();
         }
     }
-    let config_hash = hash(&sources, &ev.files_read, &ev.vars);
+    let config_hash = hash(&sources, &ev.files_read, &ev.vars, &ev.workspace);
     let mut diags = std::mem::take(&mut ev.diags);
     crate::provenance::annotate(
         &mut diags,
@@ -294,6 +296,8 @@ fn load_files(
         model: Model {
             dir: dir.map(Path::to_path_buf).unwrap_or_default(),
             provider_region,
+            workspace: ev.workspace.clone(),
+            uses_workspace: ev.uses_workspace,
             state,
             timeouts,
             variables,
@@ -743,8 +747,14 @@ fn hash(
     sources: &Sources,
     read: &BTreeMap<PathBuf, Arc<String>>,
     vars: &BTreeMap<String, VarValue>,
+    workspace: &Workspace,
 ) -> String {
     let mut h = Sha256::new();
+    // Another workspace evaluates the same text to other values (`default` adds nothing, so
+    // the hashes of configs without workspaces are unchanged).
+    if !workspace.is_default() {
+        h.update(format!("workspace={workspace}\n").as_bytes());
+    }
     let mut all: BTreeMap<&PathBuf, &Arc<String>> = sources.iter().collect();
     all.extend(read.iter());
     for (path, text) in all {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use garrison_core::{
     Address, Direction, Ethertype, Index, JournalAction, Kind, ParseAddressError, Power, RemoteId,
-    Rule, StateKey,
+    Rule, StateKey, Workspace,
 };
 
 /// A place in a config file.
@@ -156,6 +156,12 @@ pub struct Model {
     pub dir: PathBuf,
     /// `provider "barrack" { region ... }`.
     pub provider_region: Option<String>,
+    /// The workspace the config was evaluated in (`garrison.workspace`).
+    #[serde(default, skip_serializing_if = "Workspace::is_default")]
+    pub workspace: Workspace,
+    /// Whether the config reads `garrison.workspace` (its names can differ per workspace).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uses_workspace: bool,
     /// The `state` node (default: local `.garrison/state.json`).
     pub state: StateBackend,
     /// Operation timeouts per kind.

@@ -34,10 +34,12 @@ pub(crate) fn value(ev: &mut Eval<'_>, file: &Path, e: &KdlEntry, sp: &Span) -> 
             sp,
             format!("the `state` node can only use variables, not `{bad}`"),
             "not a variable",
-            Some(
+            Some(if bad.starts_with("garrison.") {
+                "each workspace already has its own state, derived from the `state` node (docs/state.md, \"Workspaces\"): leave `garrison.workspace` out of it".to_owned()
+            } else {
                 "the state is read before anything else is evaluated: use `var.NAME` or plain text"
-                    .to_owned(),
-            ),
+                    .to_owned()
+            }),
         );
         return None;
     }

@@ -15,6 +15,7 @@ use crate::vars::{VarDecl, VarInputs};
 /// The state backend `dir`'s config names. Only syntax, variable inputs and the `state`
 /// node are checked; resources are not evaluated and unset variables are allowed.
 pub fn load_state_backend(dir: &Path, inputs: &VarInputs) -> Result<StateBackend, Failure> {
+    let inputs = &crate::workspace_file::with_workspace_file(dir, inputs);
     let files = crate::source::read_dir(dir).map_err(|e| Failure {
         errors: vec![ConfigDiagnostic::build(
             Code::Io,
@@ -35,6 +36,7 @@ pub fn load_state_backend(dir: &Path, inputs: &VarInputs) -> Result<StateBackend
         parsed.push((rel, doc));
     }
     let mut ev = Eval::new(Some(dir), diags);
+    ev.workspace = inputs.workspace.clone();
     let mut states = Vec::new();
     let mut decls: BTreeMap<String, VarDecl> = BTreeMap::new();
     for (rel, doc) in &parsed {

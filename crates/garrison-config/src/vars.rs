@@ -12,15 +12,19 @@ use serde_json::Value;
 use crate::collect::{name_span, span, suggest, Diags};
 use crate::diagnostic::{Code, Sources};
 use crate::literal::{node_value, scalar, show, type_name};
-use crate::model::{Span, VarValue};
+use crate::model::{Span, VarValue, Workspace};
 
 /// The environment variable prefix: `GARRISON_VAR_trainers=4` sets `var.trainers`.
 pub const ENV_PREFIX: &str = "GARRISON_VAR_";
 
-/// Values given to variables from outside the config. Precedence, highest first:
-/// `vars`, then `var_files` (later files win), then `env`, then the declared default.
+/// Values given to variables from outside the config, and the workspace it is evaluated
+/// in. Precedence, highest first: `vars`, then `var_files` (later files win; the
+/// workspace's own var file `workspaces/NAME.kdl` is read as if given first), then `env`,
+/// then the declared default.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct VarInputs {
+    /// The selected workspace: `garrison.workspace`, and which `workspaces/NAME.kdl` is read.
+    pub workspace: Workspace,
     /// `--var name=value`, in command-line order (a later one wins).
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE.kdl` paths (each node `NAME VALUE`), in order.
@@ -33,6 +37,7 @@ impl fmt::Debug for VarInputs {
     // Values may be secrets: show names only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VarInputs")
+            .field("workspace", &self.workspace)
             .field(
                 "vars",
                 &self

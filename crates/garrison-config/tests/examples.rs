@@ -48,5 +48,5 @@ fn examples_validate_and_are_formatted() {
         seen.push(name);
     }
     seen.sort();
-    assert_eq!(seen, ["dev-box", "golden-image", "training-cluster"]);
+    assert_eq!(seen, ["ci", "dev-box", "golden-image", "training-cluster"]);
 }

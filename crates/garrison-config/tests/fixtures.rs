@@ -1,6 +1,7 @@
 //! Data-driven fixtures: every `tests/fixtures/valid/<case>/` loads (model snapshot, fmt
 //! idempotent); every `tests/fixtures/invalid/<case>/` fails with the snapshotted diagnostics.
-//! A case may hold `inputs.json` (`{"vars": {..}, "env": {..}, "var_files": [..]}`).
+//! A case may hold `inputs.json` (`{"vars": {..}, "env": {..}, "var_files": [..],
+//! "workspace": ".."}`).
 
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,11 @@ fn inputs(case: &Path) -> VarInputs {
                 .env
                 .insert(k.clone(), v.as_str().unwrap_or_default().to_owned());
         }
+    }
+    if let Some(ws) = json.get("workspace").and_then(|v| v.as_str()) {
+        inputs.workspace = ws
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
     }
     if let Some(files) = json.get("var_files").and_then(|v| v.as_array()) {
         for f in files {

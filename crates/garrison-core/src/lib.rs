@@ -1,7 +1,7 @@
 //! Garrison's vocabulary: the nouns every crate shares, each with one type and one spelling.
 //!
 //! [`Kind`] (and its table), [`Address`], [`RemoteId`], [`StateKey`] (live or deposed),
-//! [`JournalAction`], [`Power`], attribute names ([`attr`]) and the typed firewall/security
+//! [`JournalAction`], [`Power`], [`Workspace`], attribute names ([`attr`]) and the typed firewall/security
 //! [`Rule`]. Strings are parsed into these at the edges (config text, CLI arguments, serde)
 //! and never parsed back.
 
@@ -13,6 +13,7 @@ pub mod power;
 pub mod remote_id;
 pub mod rule;
 pub mod state_key;
+pub mod workspace;
 
 pub use address::{is_label_char, Address, Index, ParseAddressError};
 pub use journal::{JournalAction, ParseJournalActionError};
@@ -21,3 +22,4 @@ pub use power::{ParsePowerError, Power};
 pub use remote_id::RemoteId;
 pub use rule::{Direction, Ethertype, Rule};
 pub use state_key::StateKey;
+pub use workspace::{ParseWorkspaceError, Workspace, WORKSPACE_MAX_LEN};

@@ -106,13 +106,7 @@ pub async fn refresh(client: &Client) -> Result<Refreshed, EngineError> {
                 available: s.available,
             })
             .collect(),
-        prices: Prices {
-            gpu_per_hour: pricing.gpu_per_hour,
-            hibernated_per_hour: pricing.hibernated_per_hour,
-            volume_per_tb_hour: pricing.volume_per_tb_hour,
-            snapshot_per_gb_hour: pricing.snapshot_per_gb_hour,
-            image_per_gb_hour: pricing.image_per_gb_hour,
-        },
+        prices: crate::prices::from_wire(pricing),
     })
 }
 

@@ -34,6 +34,17 @@ fn after_apply(r: &Resource, change: Option<&ResourceChange>, observed: Option<&
     attrs
 }
 
+/// USD per hour of everything a state manages, by its recorded attributes.
+pub fn state_hourly(state: &garrison_state::StateDoc, prices: &Prices) -> f64 {
+    round(
+        state
+            .resources
+            .values()
+            .map(|r| hourly(r.kind, &r.attributes, prices))
+            .sum(),
+    )
+}
+
 fn round(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }

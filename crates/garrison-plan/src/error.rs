@@ -52,7 +52,7 @@ pub enum PlanError {
     #[diagnostic(
         code(garrison::plan::name_taken),
         help(
-            "names are unique per account and kind: rename `{address}`, or delete the other {kind}"
+            "names are unique per account and kind: rename `{address}`, or delete the other {kind}{workspace_hint}"
         )
     )]
     NameTaken {
@@ -64,6 +64,8 @@ pub enum PlanError {
         created: String,
         /// What this state knows of `address` (a pending create, a lost remote id), or empty.
         detail: String,
+        /// In a workspace other than `default`: a line saying to use `${garrison.workspace}`.
+        workspace_hint: String,
         /// The config file of the resource.
         #[source_code]
         src: Option<ConfigSource>,

@@ -49,4 +49,8 @@ pub trait Backend: Send + Sync {
 
     /// Empty the journal durably. Call only after the state reflecting it is written.
     fn journal_clear(&self) -> Result<(), Error>;
+
+    /// Remove the state, its backup and its journal: the workspace they belong to is being
+    /// deleted. Call with the lock held; the lock itself goes when it is released.
+    fn erase(&self) -> Result<(), Error>;
 }

@@ -4,7 +4,8 @@
 //! believes exists ([`StateDoc`]), guards it with a lock ([`Backend::lock`]), and keeps a
 //! per-operation journal ([`JournalRecord`]) so that a crash never loses a completed
 //! operation nor forgets an operation that may have started. [`Store`] ties these together
-//! for the engine. [`surgery`] holds `garrison state rm`, `mv`, `pull` and `push`. The
+//! for the engine. [`surgery`] holds `garrison state rm`, `mv`, `pull` and `push`; [`workspaces`] a
+//! config's many states (`garrison workspace`). The
 //! on-disk format is described in `docs/state.md`.
 
 mod atomic;
@@ -26,6 +27,7 @@ mod replay;
 mod store;
 pub mod surgery;
 mod sweep;
+pub mod workspaces;
 
 pub use backend::Backend;
 pub use bounded::MAX_FILE_BYTES;
@@ -41,3 +43,4 @@ pub use replay::{replay, Replay};
 pub use store::{OpSpec, Recovery, Store};
 /// A lock's id, as [`LockInfo::id`] shows it and `force-unlock` takes it.
 pub use uuid::Uuid as LockId;
+pub use workspaces::{WorkspaceError, Workspaces};

@@ -227,6 +227,18 @@ fn open_journal(path: &Path) -> Result<File, Error> {
 }
 
 impl Backend for LocalBackend {
+    fn erase(&self) -> Result<(), Error> {
+        *lock_ignoring_poison(&self.journal_file) = None;
+        for path in [&self.journal, &self.backup, &self.path] {
+            match std::fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("remove", path, e)),
+            }
+        }
+        sync_dir(&parent_dir(&self.path))
+    }
+
     fn location(&self) -> String {
         self.path.display().to_string()
     }

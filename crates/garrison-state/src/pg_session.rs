@@ -400,6 +400,45 @@ impl Session {
         Ok(())
     }
 
+    /// Deletes the workspace's state row and journal in one transaction (the workspace is
+    /// deleted; the lock row goes when the lock is released).
+    pub(crate) async fn erase(&mut self) -> Result<(), Error> {
+        let (location, secret) = (self.location.clone(), self.secret.clone());
+        let failed = |e: tokio_postgres::Error| Error::Postgres {
+            action: "delete the workspace",
+            location: location.clone(),
+            message: scrub(&e.to_string(), secret.as_deref()),
+        };
+        let workspace = self.workspace.clone();
+        let tx = self.client.transaction().await.map_err(failed)?;
+        for sql in [
+            "DELETE FROM garrison_journal WHERE workspace = $1",
+            "DELETE FROM garrison_state WHERE workspace = $1",
+        ] {
+            tx.execute(sql, &[&workspace]).await.map_err(failed)?;
+        }
+        tx.commit().await.map_err(failed)
+    }
+
+    /// Every stored workspace key that starts with `prefix`, sorted.
+    pub(crate) async fn keys_with_prefix(&self, prefix: &str) -> Result<Vec<String>, Error> {
+        let rows = self
+            .client
+            .query(
+                "SELECT workspace FROM garrison_state
+                 WHERE left(workspace, length($1)) = $1 ORDER BY workspace",
+                &[&prefix],
+            )
+            .await
+            .map_err(|e| self.err("list the workspaces", &e))?;
+        rows.iter()
+            .map(|row| {
+                row.try_get(0)
+                    .map_err(|e| self.err("list the workspaces", &e))
+            })
+            .collect()
+    }
+
     /// Before the session closes: free the advisory lock at once (the server would free it
     /// moments later anyway) and leave any holder row, which the next locker takes over.
     pub(crate) async fn abandon(&mut self) {

@@ -179,6 +179,15 @@ impl PostgresBackend {
         &self.redacted_url
     }
 
+    /// Every workspace key stored in this database that starts with `prefix`, sorted (the
+    /// keys of a config's other workspaces: `docs/state.md`, "Workspaces").
+    pub fn keys_with_prefix(&self, prefix: &str) -> Result<Vec<String>, Error> {
+        let prefix = prefix.to_owned();
+        self.handle.call("list the workspaces", move |s| {
+            Box::pin(async move { s.keys_with_prefix(&prefix).await })
+        })
+    }
+
     /// The previous document (the backup kept by each write), if any.
     pub fn read_previous(&self) -> Result<Option<StateDoc>, Error> {
         let bytes = self
@@ -367,6 +376,11 @@ impl Backend for PostgresBackend {
         }
         check_mixed(&path, &checked, &lines)?;
         Ok(read)
+    }
+
+    fn erase(&self) -> Result<(), Error> {
+        self.handle
+            .call("delete the workspace", |s| Box::pin(s.erase()))
     }
 
     fn journal_clear(&self) -> Result<(), Error> {

@@ -5,6 +5,7 @@
 use garrison_engine::EngineError;
 use garrison_plan::{PlanError, PlanFailure};
 use garrison_state::surgery::SurgeryError;
+use garrison_state::WorkspaceError;
 
 use crate::failure::{Class, Failure};
 
@@ -48,6 +49,18 @@ pub(crate) fn surgery_class(error: &SurgeryError) -> Class {
         | E::InvalidFile { .. }
         | E::LineageMismatch { .. }
         | E::SerialBehind { .. } => Class::State,
+    }
+}
+
+/// The class of a refused or failed workspace command: a name the command line got wrong
+/// (exists, missing, `default`) is a usage error; a workspace still managing objects is
+/// the state's.
+pub(crate) fn workspace_class(error: &WorkspaceError) -> Class {
+    use WorkspaceError as E;
+    match error {
+        E::State(e) => state_class(e),
+        E::Exists { .. } | E::Missing { .. } | E::Default => Class::Usage,
+        E::NotEmpty { .. } => Class::State,
     }
 }
 
@@ -122,6 +135,12 @@ impl From<garrison_state::Error> for Failure {
 impl From<SurgeryError> for Failure {
     fn from(error: SurgeryError) -> Failure {
         Failure::new(surgery_class(&error), error.into())
+    }
+}
+
+impl From<WorkspaceError> for Failure {
+    fn from(error: WorkspaceError) -> Failure {
+        Failure::new(workspace_class(&error), error.into())
     }
 }
 

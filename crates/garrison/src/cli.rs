@@ -31,6 +31,9 @@ pub(crate) struct Global {
     /// Disable colour (also honoured: the `NO_COLOR` environment variable).
     #[arg(long, global = true)]
     pub(crate) no_color: bool,
+    /// Work in this workspace instead of the selected one (`garrison workspace select`).
+    #[arg(long, global = true, env = "GARRISON_WORKSPACE", value_name = "NAME")]
+    pub(crate) workspace: Option<garrison_core::Workspace>,
 }
 
 /// Variable inputs shared by the commands that load a config.
@@ -166,6 +169,12 @@ pub(crate) enum Command {
     },
     /// Remove a stale state lock by its id (refused while its holder is running).
     ForceUnlock(ForceUnlockArgs),
+    /// Isolated copies of one config (dev, staging, one per pull request), each with its
+    /// own state, lock and journal.
+    Workspace {
+        #[command(subcommand)]
+        command: WorkspaceCommand,
+    },
     /// Run the Barrack emulator in the foreground (Ctrl-C stops it).
     Sim(SimArgs),
 }
@@ -436,4 +445,49 @@ pub(crate) struct SimArgs {
     /// Seed of the fault RNG.
     #[arg(long, default_value_t = 0)]
     pub(crate) seed: u64,
+}
+
+/// `garrison workspace ...`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum WorkspaceCommand {
+    /// Create a workspace (an empty state) and select it.
+    New(WorkspaceNameArgs),
+    /// Select the workspace later commands work in (kept in `.garrison/workspace`).
+    Select(WorkspaceNameArgs),
+    /// Every workspace, with the resources its state manages and their cost per hour.
+    List(WorkspaceListArgs),
+    /// The workspace commands work in (`--workspace`, else the selected one).
+    Show(StateDirArgs),
+    /// Delete a workspace's state (refused while it manages objects, unless `--force`).
+    Delete(WorkspaceDeleteArgs),
+}
+
+/// A workspace name and the config directory.
+#[derive(Debug, Args)]
+pub(crate) struct WorkspaceNameArgs {
+    /// The workspace: letters, digits, `-` and `_`.
+    pub(crate) name: garrison_core::Workspace,
+    #[command(flatten)]
+    pub(crate) state: StateDirArgs,
+}
+
+/// `garrison workspace list`.
+#[derive(Debug, Args)]
+pub(crate) struct WorkspaceListArgs {
+    #[command(flatten)]
+    pub(crate) state: StateDirArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `garrison workspace delete`.
+#[derive(Debug, Args)]
+pub(crate) struct WorkspaceDeleteArgs {
+    #[command(flatten)]
+    pub(crate) name: WorkspaceNameArgs,
+    /// Delete even though the state still manages objects: they stay in the cloud,
+    /// unmanaged, and each is listed.
+    #[arg(long)]
+    pub(crate) force: bool,
 }

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use barrack_api::{ApiKey, Client, ClientConfig, DEFAULT_BASE_URL};
 use garrison_config::{load_dir, Model, StateBackend};
-use garrison_state::{Backend, LocalBackend, PostgresBackend};
+use garrison_core::Workspace;
+use garrison_state::{Backend, Workspaces};
 use miette::miette;
 
 use crate::cli::{Global, VarArgs};
@@ -25,7 +26,7 @@ const SIM_TIME_SCALE: f64 = 0.02;
 
 /// Loads the config; on failure prints every diagnostic (a [`Class::Config`] failure).
 pub(crate) fn load_model(dir: &Path, vars: &VarArgs, console: &Console) -> Result<Model, Failure> {
-    let inputs = validate::var_inputs(vars)?;
+    let inputs = validate::var_inputs_in(dir, vars)?;
     match load_dir(dir, &inputs) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
@@ -63,9 +64,9 @@ pub(crate) fn load_model(dir: &Path, vars: &VarArgs, console: &Console) -> Resul
     }
 }
 
-/// The state backend the config names.
+/// The state backend of the workspace the model was evaluated in.
 pub(crate) fn backend(model: &Model) -> Result<Box<dyn Backend>, Failure> {
-    backend_for(&model.dir, &model.state)
+    backend_for(&model.dir, &model.state, &model.workspace)
 }
 
 /// The state backend a directory's config names (for the commands that only read or
@@ -82,9 +83,30 @@ pub(crate) fn backend_of_dir_with(
     vars: &VarArgs,
     console: &Console,
 ) -> Result<Box<dyn Backend>, Failure> {
-    let inputs = validate::var_inputs(vars)?;
+    let (state, ws) = state_node_of_dir(dir, vars, console)?;
+    backend_for(dir, &state, &ws)
+}
+
+/// Every workspace of a directory's config (its `state` node, read as
+/// [`backend_of_dir_with`] reads it).
+pub(crate) fn workspaces_of_dir(
+    dir: &Path,
+    vars: &VarArgs,
+    console: &Console,
+) -> Result<Workspaces, Failure> {
+    let (state, _) = state_node_of_dir(dir, vars, console)?;
+    crate::workspace::all(dir, &state)
+}
+
+/// A directory's `state` node and the workspace selected there.
+fn state_node_of_dir(
+    dir: &Path,
+    vars: &VarArgs,
+    console: &Console,
+) -> Result<(StateBackend, Workspace), Failure> {
+    let inputs = validate::var_inputs_in(dir, vars)?;
     let failure = match garrison_config::load_state_backend(dir, &inputs) {
-        Ok(state) => return backend_for(dir, &state),
+        Ok(state) => return Ok((state, inputs.workspace)),
         Err(failure) => failure,
     };
     if let [only] = failure.errors.as_slice() {
@@ -111,21 +133,18 @@ pub(crate) fn backend_of_dir_with(
     )))
 }
 
-/// The state backend of a config's `state` node.
-pub(crate) fn backend_for(dir: &Path, state: &StateBackend) -> Result<Box<dyn Backend>, Failure> {
-    match state {
-        StateBackend::Local { path } => Ok(Box::new(LocalBackend::new(dir.join(path)))),
-        StateBackend::Postgres { url_env, workspace } => {
-            let url = std::env::var(url_env).ok().filter(|u| !u.trim().is_empty());
-            let Some(url) = url else {
-                return Err(Failure::config(miette!(
-                    help = format!("export {url_env}=postgres://USER:PASSWORD@HOST/DB (the URL is read from the environment only)"),
-                    "the config keeps its state in PostgreSQL, but `{url_env}` is not set"
-                )));
-            };
-            Ok(Box::new(PostgresBackend::connect(&url, workspace)?))
-        }
+/// The state backend of workspace `ws` of a config's `state` node; a workspace other than
+/// `default` must exist (`garrison workspace new`).
+pub(crate) fn backend_for(
+    dir: &Path,
+    state: &StateBackend,
+    ws: &Workspace,
+) -> Result<Box<dyn Backend>, Failure> {
+    let backend = crate::workspace::all(dir, state)?.backend(ws)?;
+    if !ws.is_default() && backend.read()?.is_none() {
+        return Err(crate::workspace::missing(ws));
     }
+    Ok(backend)
 }
 
 /// A client, and the embedded emulator it talks to when `--sim` is given (keep it alive).

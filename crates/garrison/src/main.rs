@@ -13,6 +13,7 @@ mod failure;
 mod panic;
 mod progress;
 mod usage;
+mod workspace;
 
 use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Err(error) => return ExitCode::from(usage::report(&error, &args, &Console::new(false))),
     };
     let console = Console::new(cli.global.no_color);
+    workspace::set_override(cli.global.workspace.clone());
     // The hook has said it is a bug; unwinding out of the command exits with the
     // internal error's code (never 101, never "interrupted").
     std::panic::catch_unwind(AssertUnwindSafe(|| exit::run(cli, &console)))

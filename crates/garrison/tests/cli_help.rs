@@ -25,6 +25,12 @@ const COMMANDS: &[&[&str]] = &[
     &["state", "pull"],
     &["state", "push"],
     &["force-unlock"],
+    &["workspace"],
+    &["workspace", "new"],
+    &["workspace", "select"],
+    &["workspace", "list"],
+    &["workspace", "show"],
+    &["workspace", "delete"],
     &["sim"],
 ];
 
@@ -33,6 +39,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_garrison"))
         .args(args)
         .env_remove("BARRACK_ENDPOINT")
+        .env_remove("GARRISON_WORKSPACE")
         .env_remove("BARRACK_API_KEY")
         .env("NO_COLOR", "1")
         .output()

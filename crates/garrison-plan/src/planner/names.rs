@@ -1,6 +1,9 @@
 //! Name conflicts: a create whose cloud name an object unknown to the state already holds.
+//! In a workspace other than `default`, a name that does not carry the workspace's name is
+//! most likely another workspace's object of the same config: the hint says to put
+//! `${garrison.workspace}` in `name` (docs/environments.md).
 
-use garrison_config::model::{JournalAction, Resource};
+use garrison_config::model::{JournalAction, Model, Resource};
 use garrison_state::{ResourceState, StateDoc};
 
 use crate::error::PlanError;
@@ -10,6 +13,7 @@ use crate::remote::RemoteView;
 /// naming both (our address, pending create or lost id; the other object's id and time).
 pub(super) fn name_taken(
     resource: &Resource,
+    model: &Model,
     remote: &RemoteView,
     state: &StateDoc,
     lost: Option<&ResourceState>,
@@ -45,7 +49,19 @@ pub(super) fn name_taken(
         remote_id: id.clone(),
         created,
         detail,
+        workspace_hint: workspace_hint(resource, model),
         src: None,
         at: None,
     })
+}
+
+/// The hint for a name that every workspace of this config would ask for.
+fn workspace_hint(resource: &Resource, model: &Model) -> String {
+    if model.workspace.is_default() || resource.name.contains(model.workspace.as_str()) {
+        return String::new();
+    }
+    format!(
+        "; another workspace of this config may hold it (this is workspace `{}`): include `${{garrison.workspace}}` in `name` so each workspace's names differ, e.g. `name \"{}-${{garrison.workspace}}\"`",
+        model.workspace, resource.address.name
+    )
 }

@@ -33,8 +33,13 @@ impl<'a> Run<'a> {
             .or_else(|| moved_from.as_deref().and_then(|f| current.get(f)));
         let (change, decision) = match cur {
             None => {
-                self.errors
-                    .extend(name_taken(resource, self.remote, self.state, None));
+                self.errors.extend(name_taken(
+                    resource,
+                    self.model,
+                    self.remote,
+                    self.state,
+                    None,
+                ));
                 create_change(resource, &desired, Vec::new())
             }
             Some(Current {
@@ -113,8 +118,13 @@ impl<'a> Run<'a> {
         rs: &ResourceState,
     ) -> (ResourceChange, Decision) {
         // D5: "create again" collides like any create (e.g. a restored older state).
-        self.errors
-            .extend(name_taken(resource, self.remote, self.state, Some(rs)));
+        self.errors.extend(name_taken(
+            resource,
+            self.model,
+            self.remote,
+            self.state,
+            Some(rs),
+        ));
         self.drift.push(Drift {
             address: resource.address.to_string(),
             attr: None,

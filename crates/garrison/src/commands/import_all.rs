@@ -65,7 +65,8 @@ fn model_or_empty(
     if has_config {
         return context::load_model(dir, &args.vars, console);
     }
-    let loaded = garrison_config::load_str("(empty)", "", &garrison_config::VarInputs::default())
+    let inputs = crate::commands::validate::var_inputs_in(dir, &args.vars)?;
+    let loaded = garrison_config::load_str("(empty)", "", &inputs)
         .map_err(|_| Failure::internal(miette!("an empty config did not load")))?;
     Ok(garrison_config::Model {
         dir: dir.to_path_buf(),

@@ -16,10 +16,11 @@ mod state;
 mod summary;
 mod surgery;
 pub(crate) mod validate;
+mod workspace;
 
 pub(crate) use summary::{why_not_started, Ending};
 
-use crate::cli::{Cli, Command, StateCommand};
+use crate::cli::{Cli, Command, StateCommand, WorkspaceCommand};
 use crate::console::Console;
 use crate::exit::Ended;
 use crate::failure::Failure;
@@ -53,6 +54,15 @@ pub(crate) fn dispatch(cli: Cli, console: &Console) -> Ended {
             StateCommand::Push(args) => surgery::push::run(&args, console),
         },
         Command::ForceUnlock(args) => force_unlock::run(&args, console),
+        Command::Workspace { command } => match command {
+            WorkspaceCommand::New(args) => workspace::new(&args, console),
+            WorkspaceCommand::Select(args) => workspace::select(&args, console),
+            WorkspaceCommand::List(args) => {
+                runtime()?.block_on(workspace::list(global, &args, console))
+            }
+            WorkspaceCommand::Show(args) => workspace::show(&args, console),
+            WorkspaceCommand::Delete(args) => workspace::delete(&args, console),
+        },
         Command::Sim(args) => runtime()?.block_on(sim::run(&args, console)),
     }
 }

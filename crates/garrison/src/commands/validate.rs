@@ -23,6 +23,13 @@ pub(crate) fn var_inputs(args: &VarArgs) -> Result<VarInputs, Failure> {
     Ok(inputs)
 }
 
+/// [`var_inputs`] for the config in `dir`, in the workspace selected there.
+pub(crate) fn var_inputs_in(dir: &Path, args: &VarArgs) -> Result<VarInputs, Failure> {
+    let mut inputs = var_inputs(args)?;
+    inputs.workspace = crate::workspace::selected(dir)?;
+    Ok(inputs)
+}
+
 /// Renders diagnostics for a command that loads a config (`plan`, `apply`, ...): one
 /// pointing at no source text is an `error:`/`warning:` line with `hint:` lines, like every
 /// other error; the others as [`render`] does.
@@ -75,6 +82,8 @@ pub(crate) fn run(args: &ValidateArgs, console: &Console) -> Ended {
     let mut docs = Vec::new();
     let mut all_valid = true;
     for dir in &dirs {
+        let mut inputs = inputs.clone();
+        inputs.workspace = crate::workspace::selected(dir)?;
         let (valid, doc) = validate_one(dir, &inputs, json, console);
         all_valid &= valid;
         docs.extend(doc);

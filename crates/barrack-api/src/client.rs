@@ -276,10 +276,13 @@ impl Client {
             request = request.json(body);
         }
         self.inner.requests.fetch_add(1, Ordering::Relaxed);
-        let response = request
-            .send()
-            .await
-            .map_err(|e| self.transport_error(method, url, e))?;
+        let started = std::time::Instant::now();
+        let response = request.send().await.map_err(|e| {
+            tracing::info!(target: "barrack_api::http", method = method.as_str(), route = route.path,
+                url = %url, duration_ms = started.elapsed().as_millis() as u64, error = %self.inner.scrub.text(&e.to_string()),
+                "Barrack request failed before an answer");
+            self.transport_error(method, url, e)
+        })?;
         let status = response.status().as_u16();
         let scrub = &self.inner.scrub;
         let header = |name: &str| {
@@ -314,7 +317,10 @@ impl Client {
             }
             Err(BodyError::Transport(e)) => return Err(self.transport_error(method, url, e)),
         };
-        tracing::debug!(op = ?op, method = method.as_str(), url = %url, status, "Barrack request");
+        // One line per HTTP request: never headers (the key) nor bodies (sensitive values).
+        tracing::info!(target: "barrack_api::http", op = ?op, method = method.as_str(),
+            route = route.path, url = %url, status, duration_ms = started.elapsed().as_millis() as u64,
+            request_id = request_id.as_deref().unwrap_or("-"), "Barrack request");
         if (200..300).contains(&status) {
             let body = if bytes.iter().all(u8::is_ascii_whitespace) {
                 Value::Null

@@ -34,6 +34,10 @@ pub(crate) struct Global {
     /// Work in this workspace instead of the selected one (`garrison workspace select`).
     #[arg(long, global = true, env = "GARRISON_WORKSPACE", value_name = "NAME")]
     pub(crate) workspace: Option<garrison_core::Workspace>,
+    /// Append structured logs to FILE instead of stderr (level from `GARRISON_LOG`, default
+    /// `info`: one line per Barrack request; never the key or a sensitive value).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) log_file: Option<std::path::PathBuf>,
 }
 
 /// Variable inputs shared by the commands that load a config.

@@ -10,6 +10,7 @@ mod commands;
 mod context;
 mod exit;
 mod failure;
+mod logging;
 mod panic;
 mod progress;
 mod usage;
@@ -31,6 +32,10 @@ fn main() -> ExitCode {
         Err(error) => return ExitCode::from(usage::report(&error, &args, &Console::new(false))),
     };
     let console = Console::new(cli.global.no_color);
+    if let Err(failure) = logging::init(cli.global.log_file.as_deref()) {
+        errln!(console, "{}", failure.render().trim_end());
+        return ExitCode::from(failure.class().exit_code());
+    }
     workspace::set_override(cli.global.workspace.clone());
     // The hook has said it is a bug; unwinding out of the command exits with the
     // internal error's code (never 101, never "interrupted").

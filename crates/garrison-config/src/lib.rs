@@ -24,6 +24,7 @@ mod literal;
 mod load;
 mod longline;
 pub mod model;
+mod policy;
 mod provenance;
 mod refs;
 mod resources;

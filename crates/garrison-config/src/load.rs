@@ -27,7 +27,7 @@ pub struct Loaded {
 
 const TOP_LEVEL: &[&str] = &[
     "provider", "variable", "locals", "state", "timeouts", "output", "vm", "volume", "firewall",
-    "ssh-key", "script", "snapshot", "image", "import", "moved", "removed",
+    "ssh-key", "script", "snapshot", "image", "import", "moved", "removed", "policy",
 ];
 
 /// Loads every `*.kdl` file in `dir`, except the var files of `inputs` (a `--var-file`
@@ -75,6 +75,8 @@ struct Top<'a> {
     timeouts: Vec<(&'a KdlNode, &'a Path)>,
     outputs: BTreeMap<String, (&'a KdlNode, &'a Path)>,
     decls: BTreeMap<String, VarDecl>,
+    /// `policy` nodes (one allowed).
+    policies: Vec<(&'a KdlNode, &'a Path)>,
     /// `import`, `moved` and `removed` nodes.
     day_two: Vec<(&'a KdlNode, &'a Path)>,
 }
@@ -101,6 +103,7 @@ fn load_files(
         outputs: BTreeMap::new(),
         decls: BTreeMap::new(),
         day_two: vec![],
+        policies: vec![],
     };
     let mut decl_spans: BTreeMap<String, Span> = BTreeMap::new();
     let mut local_spans: BTreeMap<String, Span> = BTreeMap::new();
@@ -112,6 +115,7 @@ fn load_files(
             match name {
                 "provider" => top.providers.push((node, file)),
                 "import" | "moved" | "removed" => top.day_two.push((node, file)),
+                "policy" => top.policies.push((node, file)),
                 "state" => top.states.push((node, file)),
                 "timeouts" => {
                     no_entries(node, file, &mut ev.diags);
@@ -246,6 +250,7 @@ fn load_files(
     let outputs = outputs(&mut ev, &top.outputs);
     let state = state(&mut ev, &top.states);
     let timeouts = timeouts(&mut ev, &top.timeouts);
+    let policy = crate::policy::guardrails(&mut ev, &top.policies);
     let day_two = crate::day_two::blocks(&mut ev, &top.day_two, &resources, &keys);
     crate::checks::check(&resources, &mut ev.diags);
     crate::cycle::check(&resources, &mut ev.diags);
@@ -303,6 +308,7 @@ fn load_files(
             variables,
             resources,
             outputs,
+            policy,
             imports: day_two.imports,
             moved: day_two.moved,
             removed: day_two.removed,

@@ -17,7 +17,7 @@ pub use garrison_core::{
 };
 
 /// A place in a config file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
     /// The file, relative to the config directory.
     pub file: PathBuf,
@@ -172,6 +172,9 @@ pub struct Model {
     pub resources: Vec<Resource>,
     /// Outputs, sorted by name.
     pub outputs: Vec<Output>,
+    /// The `policy` block's guardrails, checked against every plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Guardrails>,
     /// `import` blocks: existing cloud objects to bring under a config address.
     #[serde(default)]
     pub imports: Vec<Import>,
@@ -228,6 +231,21 @@ impl Model {
             .ok()
             .and_then(|i| self.resources.get(i))
     }
+}
+
+/// `policy { ... }`: guardrails a plan must keep.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Guardrails {
+    /// `max-cost-per-hour N`: the plan's cost after apply, USD per hour.
+    pub max_cost_per_hour: Option<f64>,
+    /// `allowed-gpus "MODEL" ...`: GPU models a VM may be created or changed to.
+    pub allowed_gpus: Vec<String>,
+    /// `allowed-regions "R" ...`: regions a resource may be created in.
+    pub allowed_regions: Vec<String>,
+    /// `deny-open-ingress #true`: no ingress rule open to the whole internet (but port 22).
+    pub deny_open_ingress: bool,
+    /// The `policy` node.
+    pub span: Span,
 }
 
 /// `import to="ADDR" id="ID"` (or `name="NAME"`): adopt an existing cloud object.

@@ -27,6 +27,7 @@ pub mod schema;
 pub mod seal;
 pub mod step;
 mod suggest;
+pub mod violation;
 
 pub use action::{Action, After, AttrChange, Drift, ResourceChange};
 pub use blocked::Blocked;
@@ -37,3 +38,4 @@ pub use plan::{Basis, Cost, Plan, Summary, PLAN_FORMAT_VERSION};
 pub use planner::{is_sensitive, keep_existing_names, plan, REDACTED};
 pub use remote::{ImportFound, Observed, Prices, RemoteView, Stock};
 pub use step::{Step, StepOp, UpdateOp};
+pub use violation::PolicyViolation;

@@ -111,6 +111,10 @@ pub struct Plan {
     /// would keep an object this plan destroys and creates again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
+    /// Policy violations (the config's `policy` block, `--policy` Rego files): a plan with
+    /// any is refused. Filled in after planning, by the caller that evaluates the policies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<crate::violation::PolicyViolation>,
 }
 
 impl Plan {

@@ -231,6 +231,10 @@ pub(crate) struct PlanArgs {
     pub(crate) destroy: bool,
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
+    /// Check the plan against the Rego policies of DIR (every `*.rego`: package `garrison`,
+    /// `deny` rules, `input` = the plan JSON); a violation fails the plan (repeatable).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub(crate) policy: Vec<PathBuf>,
     /// For `import` blocks whose address has no config: write their KDL (and imports for
     /// the objects they link to) to FILE, then plan with it. FILE must not exist.
     #[arg(long, value_name = "FILE")]
@@ -250,6 +254,9 @@ pub(crate) struct ApplyArgs {
     pub(crate) run: RunArgs,
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
+    /// Refuse the apply when the plan breaks a Rego policy of DIR (as `plan --policy`).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub(crate) policy: Vec<PathBuf>,
 }
 
 /// `garrison import`.

@@ -42,6 +42,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "barrack-wire",
         ],
     ),
+    (
+        "garrison-policy",
+        &[CORE, "garrison-config", "garrison-plan"],
+    ),
     ("garrison", EVERY_LIBRARY),
     ("garrison-testkit", EVERY_LIBRARY),
     ("garrison-bench", EVERY_LIBRARY),
@@ -50,6 +54,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 
 const EVERY_LIBRARY: &[&str] = &[
     CORE,
+    "garrison-policy",
     "garrison-engine",
     "garrison-plan",
     "garrison-state",

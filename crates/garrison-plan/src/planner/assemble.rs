@@ -96,6 +96,7 @@ impl Run<'_> {
             steps,
             notes,
             hints,
+            violations: Vec::new(),
         })
     }
 

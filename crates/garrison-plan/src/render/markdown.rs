@@ -37,6 +37,14 @@ pub fn to_markdown(plan: &Plan) -> String {
         s.add, s.change, s.replace, s.destroy
     );
     let _ = writeln!(out, "**{}**\n", cost_line(plan));
+    if !plan.violations.is_empty() {
+        let _ = writeln!(out, "> ⛔ **Policy violations: this plan is refused**\n>");
+        for v in &plan.violations {
+            let message = v.message.replace('\n', " ");
+            let _ = writeln!(out, "> - `{}`: {message}", v.source);
+        }
+        out.push('\n');
+    }
     for hint in &plan.hints {
         let _ = writeln!(out, "> ⚠️ {}\n", hint.replace('\n', " "));
     }

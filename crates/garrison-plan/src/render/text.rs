@@ -153,6 +153,16 @@ pub fn to_text_with(plan: &Plan, operations: &Operations, style: TextStyle) -> S
     for hint in &plan.hints {
         let _ = writeln!(out, "{} {hint}", p.paint(YELLOW, "warning:"));
     }
+    if !plan.violations.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.paint(RED, "Policy violations (the plan is refused):")
+        );
+        for v in &plan.violations {
+            let _ = writeln!(out, "  {} [{}] {}", p.paint(RED, "x"), v.source, v.message);
+        }
+    }
     if !plan.drift.is_empty() {
         let _ = writeln!(out, "\nChanged outside Garrison since the last apply:");
         for d in &plan.drift {

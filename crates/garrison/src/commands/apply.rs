@@ -27,6 +27,8 @@ pub(crate) struct Run {
     options: RunArgs,
     destroy: bool,
     scope: ScopeArgs,
+    /// `--policy DIR`: Rego policies the plan must pass.
+    policy: Vec<PathBuf>,
 }
 
 impl Run {
@@ -38,6 +40,7 @@ impl Run {
             options: args.run,
             destroy: false,
             scope: args.scope,
+            policy: args.policy,
         }
     }
 
@@ -49,6 +52,7 @@ impl Run {
             options: args.run,
             destroy: true,
             scope: ScopeArgs::default(),
+            policy: Vec::new(),
         }
     }
 }
@@ -56,6 +60,8 @@ impl Run {
 pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended {
     let (dir, expected, destroy) = resolve_target(&args)?;
     let model = context::load_model(&dir, &args.vars, console)?;
+    // Kept for the policy check after planning (only when there is a policy to check).
+    let policy_model = (model.policy.is_some() || !args.policy.is_empty()).then(|| model.clone());
     let backend = context::backend(&model)?;
     let remote = context::connect(global, &dir).await?;
     let verb = if destroy { "destroy" } else { "apply" };
@@ -97,6 +103,16 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
         remote.close().await;
         return ended;
     }
+    if let Some(refused) = policy_refusal(
+        console,
+        policy_model.as_ref(),
+        prepared.plan(),
+        &args.policy,
+    ) {
+        drop(prepared);
+        remote.close().await;
+        return refused;
+    }
     let plan = prepared.plan();
     if plan.summary.has_changes() && !reviewed && !args.options.auto_approve {
         if let Err(refusal) = confirm(console, plan, verb, verb).await {
@@ -109,6 +125,25 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
     let ended = execute(console, prepared, parallelism, destroy).await;
     remote.close().await;
     ended
+}
+
+/// The policies (the config's `policy` block, `--policy` files) against the plan: `Some`
+/// refusal, already reported, when it breaks a rule or a policy cannot be read.
+fn policy_refusal(
+    console: &Console,
+    model: Option<&garrison_config::Model>,
+    plan: &Plan,
+    dirs: &[PathBuf],
+) -> Option<Ended> {
+    let model = model?;
+    match super::policy::violations(model, plan, dirs) {
+        Ok(v) if v.is_empty() => None,
+        Ok(v) => {
+            super::policy::report(console, &v);
+            Some(Err(Failure::reported(crate::failure::Class::Config)))
+        }
+        Err(e) => Some(Err(e)),
+    }
 }
 
 /// `apply --refresh-only`: record what changed outside Garrison in the state, after asking
@@ -353,6 +388,7 @@ mod tests {
             notes: Default::default(),
             options: Default::default(),
             hints: Vec::new(),
+            violations: Vec::new(),
             warnings: Vec::new(),
             cost: Some(garrison_plan::Cost {
                 before_per_hour: 1.0,

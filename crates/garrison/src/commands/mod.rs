@@ -9,6 +9,7 @@ mod import_all;
 mod lock_notice;
 mod output;
 mod plan;
+mod policy;
 mod refresh;
 mod show;
 mod sim;

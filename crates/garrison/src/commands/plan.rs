@@ -38,7 +38,8 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
     if let Some(remote) = remote {
         remote.close().await;
     }
-    let (plan, inputs) = planned?;
+    let (mut plan, inputs) = planned?;
+    plan.violations = super::policy::violations(&model, &plan, &args.policy)?;
     let text = if args.json {
         render::to_json(&plan)
     } else if args.markdown {
@@ -50,6 +51,10 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
         render::to_text(&plan, style)
     };
     outln!(console, "{}", text.trim_end());
+    if !plan.violations.is_empty() {
+        super::policy::report(console, &plan.violations);
+        return Err(Failure::reported(Class::Config));
+    }
     if let Some(out) = &args.out {
         let dir = std::fs::canonicalize(&dir)
             .map_err(|e| Failure::config(miette!("resolving `{}`: {e}", dir.display())))?;

@@ -35,6 +35,9 @@ pub struct PlanJson {
     pub warnings: Vec<WarningJson>,
     #[serde(rename = "notes", skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Policy violations: the plan is refused.
+    #[serde(rename = "policy_violations", skip_serializing_if = "Vec::is_empty")]
+    pub policy_violations: Vec<ViolationJson>,
     /// Advice: a partial plan's warning, suggested `moved` blocks.
     #[serde(rename = "hints", skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
@@ -240,4 +243,14 @@ pub struct WarningJson {
     pub column: usize,
     #[serde(rename = "help")]
     pub help: Option<String>,
+}
+
+/// A policy violation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ViolationJson {
+    /// Where the rule comes from: the `policy` block or a Rego file.
+    #[serde(rename = "source")]
+    pub source: String,
+    #[serde(rename = "message")]
+    pub message: String,
 }

@@ -8,7 +8,7 @@ use garrison_config::model::ConfigWarning;
 
 use super::format::{
     ActionJson, AfterJson, AttrJson, BasisJson, BlockedJson, ChangeJson, CostJson, DriftJson,
-    PlanJson, SummaryJson, WarningJson,
+    PlanJson, SummaryJson, ViolationJson, WarningJson,
 };
 use super::JSON_FORMAT_VERSION;
 use crate::action::{Action, After, AttrChange, Drift, ResourceChange};
@@ -33,6 +33,7 @@ impl From<&Plan> for PlanJson {
             notes,
             options,
             hints,
+            violations,
         } = plan;
         let addresses = |l: &[garrison_config::model::Address]| {
             l.iter().map(ToString::to_string).collect::<Vec<_>>()
@@ -49,6 +50,13 @@ impl From<&Plan> for PlanJson {
             warnings: warnings.iter().map(WarningJson::from).collect(),
             notes: notes.clone(),
             hints: hints.clone(),
+            policy_violations: violations
+                .iter()
+                .map(|v| ViolationJson {
+                    source: v.source.clone(),
+                    message: v.message.clone(),
+                })
+                .collect(),
             replace: addresses(&options.replace),
             target: addresses(&options.target),
             exclude: addresses(&options.exclude),

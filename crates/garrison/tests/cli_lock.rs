@@ -2,7 +2,8 @@
 //! config resolves to; a pinned OS image the emulator renames is reported by `plan` (text
 //! and JSON) naming the pin, the pinned id and what the cloud calls it now; `lock` then
 //! refuses to pin what the cloud no longer lists, an image name that moved to another id
-//! needs `lock --update`; without a lock file, `plan` says nothing of pins.
+//! needs `lock --update` (and `apply` warns of it and goes on); without a lock file,
+//! `plan` says nothing of pins.
 
 mod support;
 
@@ -177,6 +178,14 @@ async fn a_name_that_moves_to_another_image_needs_lock_update() {
     );
     let plan = env.run(&["plan", "--json"]).await.expect_code(0);
     assert_eq!(pin_hints(&plan.stdout), vec![moved.clone()]);
+
+    // `apply` shows the same warning in its plan and goes on (a deliberate apply).
+    let applied = env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    assert!(
+        applied.stdout.contains(&format!("warning: {moved}")),
+        "{}",
+        applied.stdout
+    );
 
     let refused = env.run(&["lock"]).await.expect_code(1);
     assert!(

@@ -1,5 +1,6 @@
 //! The admin surface under `/_sim` (no auth, never part of Barrack's API): counters, state,
-//! drift (patch or delete a resource behind the client's back), faults, reset, clock.
+//! drift (patch or delete a resource behind the client's back, rename a stock OS image),
+//! faults, reset, clock.
 
 use std::sync::Arc;
 
@@ -34,6 +35,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             "/resources/{kind}/{id}",
             patch(patch_resource).delete(delete_resource),
         )
+        .route("/os-images/{id}", patch(patch_os_image))
         .route("/faults", get(get_faults).put(set_faults))
         .route("/reset", post(reset))
         .route("/clock/advance", post(advance))
@@ -221,6 +223,31 @@ async fn patch_resource(
         let id = parse_id(&kind, &id)?;
         patch_in(&mut lock(&shared.sim), &kind, id, &patch)
     })();
+    shared.persist().await;
+    respond(result)
+}
+
+/// Merges a JSON object into a stock OS image (`{"name": ".."}` renames it, as a provider
+/// republishing an image under a new name would); the id never changes.
+fn patch_os_image_in(sim: &mut Sim, id: &str, patch: &Map<String, Value>) -> ApiResult<Value> {
+    let image = sim
+        .world
+        .os_images
+        .iter_mut()
+        .find(|i| i.id.as_str() == id)
+        .ok_or_else(|| ApiError::not_found("os-images", id))?;
+    let value = patch_wire(image, patch)?;
+    sim.dirty = true;
+    Ok(value)
+}
+
+async fn patch_os_image(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let result =
+        parse(&body).and_then(|patch| patch_os_image_in(&mut lock(&shared.sim), &id, &patch));
     shared.persist().await;
     respond(result)
 }

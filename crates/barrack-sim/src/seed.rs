@@ -61,12 +61,11 @@ pub(crate) fn flavor(spec: &GpuSpec, count: u32) -> Flavor {
     }
 }
 
-/// The stock OS images of every region (or one).
-pub(crate) fn os_images(region: Option<&str>) -> Vec<OsImage> {
+/// The stock OS images of every region at seed: ids `R0I` (region R, image I, from 1).
+pub(crate) fn all_os_images() -> Vec<OsImage> {
     wire::REGIONS
         .iter()
         .enumerate()
-        .filter(|(_, r)| region.is_none_or(|want| want == **r))
         .flat_map(|(ri, r)| {
             wire::OS_IMAGES
                 .iter()

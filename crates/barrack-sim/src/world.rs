@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use barrack_wire::wire::{
-    self, Firewall, GpuStock, Image, Instance, Script, Snapshot, SshKey, Volume,
+    self, Firewall, GpuStock, Image, Instance, OsImage, Script, Snapshot, SshKey, Volume,
 };
 use serde::{Deserialize, Serialize};
 
@@ -103,6 +103,10 @@ pub(crate) struct World {
     /// Bills of resources that no longer exist.
     pub(crate) closed_bills: f64,
     pub(crate) stock: Vec<GpuStock>,
+    /// The stock OS images of every region: the catalog's at seed, renamed by
+    /// `PATCH /_sim/os-images/{id}` (worlds saved before this field get the seed list).
+    #[serde(default = "crate::seed::all_os_images")]
+    pub(crate) os_images: Vec<OsImage>,
     pub(crate) instances: BTreeMap<u64, InstanceRec>,
     pub(crate) volumes: BTreeMap<u64, VolumeRec>,
     pub(crate) firewalls: BTreeMap<u64, FirewallRec>,
@@ -139,6 +143,7 @@ impl World {
             initial_balance: SEED_BALANCE,
             closed_bills: 0.0,
             stock,
+            os_images: crate::seed::all_os_images(),
             instances: BTreeMap::new(),
             volumes: BTreeMap::new(),
             firewalls: BTreeMap::new(),
@@ -195,6 +200,13 @@ impl World {
             seq,
             to: to.to_owned(),
         }
+    }
+
+    /// The OS image called `name` in `region`, as listed now.
+    pub(crate) fn os_image(&self, region: &str, name: &str) -> Option<&OsImage> {
+        self.os_images
+            .iter()
+            .find(|i| i.region == region && i.name == name)
     }
 
     pub(crate) fn stock_mut(&mut self, region: &str, model: &str) -> Option<&mut GpuStock> {

@@ -135,6 +135,60 @@ async fn drift_patch_and_delete_behind_the_back() {
 }
 
 #[tokio::test]
+async fn an_os_image_renamed_is_listed_and_deployed_under_its_new_name_only() {
+    let sim = Sim::start(config()).await;
+    let listed = |body: &serde_json::Value| -> Vec<(String, String)> {
+        body["images"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| (i["id"].to_string(), i["name"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    let before = listed(&sim.get("/os-images?region=NORWAY-1").await.body);
+    let (id, _) = before.iter().find(|(_, n)| n == common::OS_IMAGE).unwrap();
+    let renamed = format!("{} (2024-05)", common::OS_IMAGE);
+    let a = sim
+        .send(
+            Method::PATCH,
+            &format!("/_sim/os-images/{id}"),
+            Some(json!({"name": renamed, "id": 9})),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{:?}", a.body);
+    let after = listed(&sim.get("/os-images?region=NORWAY-1").await.body);
+    assert!(after.contains(&(id.clone(), renamed.clone())), "{after:?}");
+    assert!(!after.iter().any(|(_, n)| n == common::OS_IMAGE));
+    // Other regions keep their own image of the old name.
+    let canada = listed(&sim.get("/os-images?region=CANADA-1").await.body);
+    assert!(canada.iter().any(|(_, n)| n == common::OS_IMAGE));
+
+    let key = sim.ssh_key("k").await;
+    let refused = sim.deploy("vm", "A40", 1, key).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        refused.body
+    );
+    assert!(refused.body["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown OS image"));
+    let missing = sim
+        .send(
+            Method::PATCH,
+            "/_sim/os-images/77",
+            Some(json!({"name": "x"})),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    sim.post("/_sim/reset", json!({})).await;
+    let reset = listed(&sim.get("/os-images?region=NORWAY-1").await.body);
+    assert_eq!(reset, before, "a reset restores the catalog's names");
+}
+
+#[tokio::test]
 async fn reset_empties_the_account() {
     let sim = Sim::start(config()).await;
     let key = sim.ssh_key("k").await;

@@ -316,6 +316,12 @@ impl Prepared {
         &self.plan
     }
 
+    /// Adds advice lines to the plan's hints (`garrison.lock`'s moved pins): shown, never
+    /// acted on.
+    pub fn add_hints(&mut self, hints: Vec<String>) {
+        self.plan.hints.extend(hints);
+    }
+
     /// What refresh saw (for `garrison refresh` and tests).
     pub fn view(&self) -> &RemoteView {
         &self.view

@@ -89,6 +89,30 @@ pub enum EngineError {
         supported: u32,
     },
 
+    /// `garrison.lock` could not be read, parsed or written.
+    #[error("could not {action} `{}`: {message}", path.display())]
+    #[diagnostic(
+        code(garrison::engine::lock_file),
+        help("`garrison lock --update` writes it again from what the cloud resolves now")
+    )]
+    LockFile {
+        /// "read", "parse", "write".
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        message: String,
+    },
+
+    /// `garrison lock` wrote nothing: pins moved (without `--update`), or the config uses
+    /// something the cloud does not list.
+    #[error("`garrison.lock` not written: {0}")]
+    #[diagnostic(
+        code(garrison::engine::lock_refused),
+        help("review each line above; `garrison lock --update` accepts what the cloud says now (change the config first where it names something the cloud no longer lists)")
+    )]
+    LockRefused(garrison_plan::pins::RelockRefused),
+
     /// A background task died (a bug).
     #[error("internal error: {0}")]
     #[diagnostic(

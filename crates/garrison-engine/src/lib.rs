@@ -21,6 +21,7 @@ pub mod observe;
 mod outcome;
 mod outputs;
 pub mod ownership;
+pub mod pins;
 pub mod prices;
 pub mod record;
 pub mod recover;

@@ -18,6 +18,7 @@ mod notes;
 pub mod operations;
 mod options;
 mod ordering;
+pub mod pins;
 pub mod plan;
 mod planner;
 mod protect;

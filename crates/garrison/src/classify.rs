@@ -122,6 +122,7 @@ pub(crate) fn engine_class(error: &EngineError) -> Class {
         EngineError::StalePlan { .. }
         | EngineError::SavedPlan { .. }
         | EngineError::SavedPlanVersion { .. } => Class::State,
+        EngineError::LockFile { .. } | EngineError::LockRefused(_) => Class::Config,
         EngineError::Internal(_) => Class::Internal,
     }
 }

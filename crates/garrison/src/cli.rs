@@ -171,6 +171,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: StateCommand,
     },
+    /// Pin what the config resolves to in the cloud (OS image ids, GPU models, volume
+    /// types, the state format) in `garrison.lock`; `--update` accepts what moved.
+    Lock(LockArgs),
     /// Remove a stale state lock by its id (refused while its holder is running).
     ForceUnlock(ForceUnlockArgs),
     /// Isolated copies of one config (dev, staging, one per pull request), each with its
@@ -424,6 +427,17 @@ pub(crate) struct StatePushArgs {
     /// file that is not a valid state is refused all the same).
     #[arg(long)]
     pub(crate) force: bool,
+}
+
+/// `garrison lock`.
+#[derive(Debug, Args)]
+pub(crate) struct LockArgs {
+    #[command(flatten)]
+    pub(crate) config: ConfigArgs,
+    /// Rewrite pins the cloud moved on from (without it, a moved pin is reported and
+    /// nothing is written).
+    #[arg(long)]
+    pub(crate) update: bool,
 }
 
 /// `garrison force-unlock`.

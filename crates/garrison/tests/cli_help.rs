@@ -24,6 +24,7 @@ const COMMANDS: &[&[&str]] = &[
     &["state", "mv"],
     &["state", "pull"],
     &["state", "push"],
+    &["lock"],
     &["force-unlock"],
     &["workspace"],
     &["workspace", "new"],

@@ -130,11 +130,14 @@ impl Sim {
 
     pub(super) fn list_os_images(&mut self, req: &Req) -> ApiResult<Envelope> {
         let region = req.region()?;
-        Ok(Envelope::ok("OS images retrieved").page(
-            keys::IMAGES,
-            seed::os_images(region),
-            req.paging()?,
-        ))
+        let images: Vec<_> = self
+            .world
+            .os_images
+            .iter()
+            .filter(|i| region.is_none_or(|r| r == i.region))
+            .cloned()
+            .collect();
+        Ok(Envelope::ok("OS images retrieved").page(keys::IMAGES, images, req.paging()?))
     }
 }
 

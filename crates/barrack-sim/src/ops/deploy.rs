@@ -258,8 +258,11 @@ impl Sim {
         count: u32,
     ) -> ApiResult<(ImageRef, Option<u64>)> {
         if let Some(name) = &body.image_name {
-            if !wire::OS_IMAGES.contains(&name.as_str()) {
-                return Err(ApiError::bad_request(format!("unknown OS image `{name}`")));
+            if self.world.os_image(&body.region, name).is_none() {
+                return Err(ApiError::bad_request(format!(
+                    "unknown OS image `{name}` in {}",
+                    body.region
+                )));
             }
             return Ok((
                 ImageRef {

@@ -109,8 +109,11 @@ impl Sim {
                     "image_name is only allowed on a bootable volume",
                 ))
             }
-            (Some(name), true) if !wire::OS_IMAGES.contains(&name.as_str()) => {
-                return Err(ApiError::bad_request(format!("unknown OS image `{name}`")))
+            (Some(name), true) if self.world.os_image(&body.region, name).is_none() => {
+                return Err(ApiError::bad_request(format!(
+                    "unknown OS image `{name}` in {}",
+                    body.region
+                )))
             }
             _ => {}
         }

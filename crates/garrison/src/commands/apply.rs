@@ -64,6 +64,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
     let policy_model = (model.policy.is_some() || !args.policy.is_empty()).then(|| model.clone());
     let backend = context::backend(&model)?;
     let remote = context::connect(global, &dir).await?;
+    let model_for_pins = model.clone();
     let verb = if destroy { "destroy" } else { "apply" };
     let reviewed = expected.is_some();
     let preparing = prepare(
@@ -82,7 +83,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
         prepared = preparing => Some(prepared),
         _ = tokio::signal::ctrl_c() => None,
     };
-    let prepared = match prepared {
+    let mut prepared = match prepared {
         Some(Ok(p)) => p,
         Some(Err(e)) => {
             remote.close().await;
@@ -97,6 +98,19 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
             return Ok(Outcome::Aborted);
         }
     };
+    let warnings = if destroy {
+        Ok(Vec::new())
+    } else {
+        garrison_engine::pins::pin_warnings(&model_for_pins, &remote.client).await
+    };
+    match warnings {
+        Ok(warnings) => prepared.add_hints(warnings),
+        Err(e) => {
+            drop(prepared);
+            remote.close().await;
+            return Err(e.into());
+        }
+    }
     show_plan(console, &prepared);
     if prepared.plan().options.refresh_only {
         let ended = accept_drift(console, prepared, &args, reviewed).await;

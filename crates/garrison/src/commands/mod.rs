@@ -6,6 +6,7 @@ mod force_unlock;
 mod graph;
 mod import;
 mod import_all;
+mod lock;
 mod lock_notice;
 mod output;
 mod plan;
@@ -54,6 +55,7 @@ pub(crate) fn dispatch(cli: Cli, console: &Console) -> Ended {
             StateCommand::Pull(args) => surgery::pull::run(&args, console),
             StateCommand::Push(args) => surgery::push::run(&args, console),
         },
+        Command::Lock(args) => runtime()?.block_on(lock::run(global, console, &args)),
         Command::ForceUnlock(args) => force_unlock::run(&args, console),
         Command::Workspace { command } => match command {
             WorkspaceCommand::New(args) => workspace::new(&args, console),

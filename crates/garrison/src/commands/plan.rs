@@ -1,6 +1,6 @@
 //! `garrison plan`: refresh (one list per kind), diff, print text / JSON / Markdown.
 
-use garrison_engine::{generate_flows, plan_for_saving, plan_only, PlanInputs, SavedPlan};
+use garrison_engine::{generate_flows, pins, plan_for_saving, plan_only, PlanInputs, SavedPlan};
 use garrison_plan::{render, Plan};
 use miette::miette;
 
@@ -34,6 +34,16 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
         plan_only(&model, backend.as_ref(), client, options)
             .await
             .map(|plan| (plan, PlanInputs::default()))
+    };
+    // `garrison.lock`'s pins that moved, as plan hints (only when the cloud is read).
+    let planned = match (planned, client) {
+        (Ok((mut plan, inputs)), Some(client)) => {
+            pins::pin_warnings(&model, client).await.map(|warnings| {
+                plan.hints.extend(warnings);
+                (plan, inputs)
+            })
+        }
+        (planned, _) => planned,
     };
     if let Some(remote) = remote {
         remote.close().await;

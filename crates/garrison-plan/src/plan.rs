@@ -111,6 +111,10 @@ pub struct Plan {
     /// would keep an object this plan destroys and creates again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
+    /// The plan rehearsed against an emulator (`plan --rehearse`, and before every apply);
+    /// attached by the CLI, never by the planner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rehearsal: Option<crate::rehearsal::Rehearsal>,
 }
 
 impl Plan {

@@ -95,6 +95,7 @@ impl Run<'_> {
             steps,
             notes,
             hints,
+            rehearsal: None,
         })
     }
 

@@ -359,6 +359,7 @@ mod tests {
                 delta_per_hour: 21.52,
             }),
             steps: Vec::new(),
+            rehearsal: None,
         };
         let text = prompt_text(&plan, "apply");
         assert!(

@@ -33,6 +33,7 @@ impl From<&Plan> for PlanJson {
             notes,
             options,
             hints,
+            rehearsal,
         } = plan;
         let addresses = |l: &[garrison_config::model::Address]| {
             l.iter().map(ToString::to_string).collect::<Vec<_>>()
@@ -53,6 +54,7 @@ impl From<&Plan> for PlanJson {
             target: addresses(&options.target),
             exclude: addresses(&options.exclude),
             refresh_only: options.refresh_only,
+            rehearsal: rehearsal.as_ref().map(super::RehearsalJson::from),
         }
     }
 }

@@ -42,6 +42,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "barrack-wire",
         ],
     ),
+    (
+        "garrison-rehearse",
+        &[
+            CORE,
+            "garrison-engine",
+            "garrison-plan",
+            "garrison-state",
+            "garrison-config",
+            "barrack-api",
+            "barrack-wire",
+            "barrack-sim",
+        ],
+    ),
     ("garrison", EVERY_LIBRARY),
     ("garrison-testkit", EVERY_LIBRARY),
     ("garrison-bench", EVERY_LIBRARY),
@@ -50,6 +63,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 
 const EVERY_LIBRARY: &[&str] = &[
     CORE,
+    "garrison-rehearse",
     "garrison-engine",
     "garrison-plan",
     "garrison-state",
@@ -76,6 +90,7 @@ const FORBIDDEN_EXTERNAL: &[(&str, &[&str])] = &[
     ("garrison-state", &["reqwest", "anyhow"]),
     ("garrison-plan", &["reqwest", "tokio", "anyhow"]),
     ("garrison-engine", &["anyhow"]),
+    ("garrison-rehearse", &["reqwest", "anyhow"]),
 ];
 
 fn root() -> PathBuf {

@@ -149,6 +149,10 @@ impl fmt::Debug for VarValue {
     }
 }
 
+fn rehearse_default() -> bool {
+    true
+}
+
 /// The whole config, resolved and validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
@@ -156,6 +160,10 @@ pub struct Model {
     pub dir: PathBuf,
     /// `provider "barrack" { region ... }`.
     pub provider_region: Option<String>,
+    /// `provider "barrack" { rehearse #false }` turns off the rehearsal before `apply`
+    /// (default on).
+    #[serde(default = "rehearse_default")]
+    pub rehearse: bool,
     /// The `state` node (default: local `.garrison/state.json`).
     pub state: StateBackend,
     /// Operation timeouts per kind.

@@ -10,6 +10,7 @@ mod lock_notice;
 mod output;
 mod plan;
 mod refresh;
+mod rehearse;
 mod show;
 mod sim;
 mod state;

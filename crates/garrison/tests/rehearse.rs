@@ -75,11 +75,22 @@ async fn plan_rehearse_predicts_without_touching_the_cloud() {
     ] {
         assert!(run.stdout.contains(want), "{want}: {}", run.stdout);
     }
-    let run = env.run(&["plan", "--rehearse", "--json"]).await.expect_code(0);
+    let run = env
+        .run(&["plan", "--rehearse", "--json"])
+        .await
+        .expect_code(0);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON plan");
     assert_eq!(json["rehearsal"]["passed"], true, "{json:#}");
-    assert!(json["rehearsal"]["makespan_seconds"].as_f64().unwrap_or(0.0) > 25.0);
-    let run = env.run(&["plan", "--rehearse", "--markdown"]).await.expect_code(0);
+    assert!(
+        json["rehearsal"]["makespan_seconds"]
+            .as_f64()
+            .unwrap_or(0.0)
+            > 25.0
+    );
+    let run = env
+        .run(&["plan", "--rehearse", "--markdown"])
+        .await
+        .expect_code(0);
     assert!(run.stdout.contains("#### Rehearsal"), "{}", run.stdout);
     assert_eq!(mutations(&env), 0, "a plan changed the cloud");
 }
@@ -89,7 +100,12 @@ async fn apply_refuses_a_plan_that_would_fail_half_way() {
     let env = crowded().await;
     env.write(&six_firewalls(""));
     let run = env.run(&["apply", "--auto-approve"]).await.expect_code(1);
-    assert!(run.stderr.contains("Rehearsal FAILED: 1 operation would fail"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Rehearsal FAILED: 1 operation would fail"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("would fail:"), "{}", run.stderr);
     assert!(run.stderr.contains("--force"), "{}", run.stderr);
     assert_eq!(mutations(&env), 0, "the refused apply changed the cloud");

@@ -46,7 +46,11 @@ pub fn failure_lines(r: &Rehearsal) -> Vec<String> {
     r.failures
         .iter()
         .map(|f| {
-            let status = f.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+            let status = f
+                .status
+                .filter(|s| !f.message.contains(&format!("HTTP {s}")))
+                .map(|s| format!(" (HTTP {s})"))
+                .unwrap_or_default();
             let skipped = match f.skipped {
                 0 => String::new(),
                 1 => "; 1 step waiting on it would not run".to_string(),

@@ -81,6 +81,18 @@ impl Cloud {
         edit: impl FnOnce(&mut Plan),
         drift: impl FnOnce(&mut Refreshed),
     ) -> (Plan, Rehearsal) {
+        self.rehearse_at(text, edit, drift, RehearseOptions::default())
+            .await
+    }
+
+    /// [`Cloud::rehearse_with`] with these options.
+    pub async fn rehearse_at(
+        &self,
+        text: &str,
+        edit: impl FnOnce(&mut Plan),
+        drift: impl FnOnce(&mut Refreshed),
+        options: RehearseOptions,
+    ) -> (Plan, Rehearsal) {
         let model = self.model(text);
         let planned = plan_with_inputs(
             &model,
@@ -95,16 +107,9 @@ impl Cloud {
         let mut refreshed = planned.refreshed.expect("refreshed");
         drift(&mut refreshed);
         let before = mutations(&self.sim);
-        let rehearsal = rehearse(
-            &model,
-            &planned.state,
-            &refreshed,
-            None,
-            &plan,
-            &RehearseOptions::default(),
-        )
-        .await
-        .expect("the rehearsal runs");
+        let rehearsal = rehearse(&model, &planned.state, &refreshed, None, &plan, &options)
+            .await
+            .expect("the rehearsal runs");
         assert_eq!(
             mutations(&self.sim),
             before,

@@ -100,7 +100,9 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
         }
     };
     show_plan(console, &prepared);
-    if let Err(refusal) = super::rehearse::refuse(console, prepared.plan(), verb, args.options.force) {
+    if let Err(refusal) =
+        super::rehearse::refuse(console, prepared.plan(), verb, args.options.force)
+    {
         drop(prepared);
         remote.close().await;
         return Err(refusal);

@@ -89,7 +89,8 @@ async fn rehearsed_plan(
 ) -> Ended {
     let Some(client) = client else {
         return Err(Failure::usage(miette!(
-            help = "drop `--refresh=false`: a rehearsal seeds its emulator from the refreshed account",
+            help =
+                "drop `--refresh=false`: a rehearsal seeds its emulator from the refreshed account",
             "`--rehearse` needs a refresh"
         )));
     };

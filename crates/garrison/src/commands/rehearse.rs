@@ -32,7 +32,12 @@ pub(crate) async fn attach(
 
 /// When the plan's rehearsal failed: says why on stderr (one line per failing step) and
 /// returns the failure to exit with; `force` only warns.
-pub(crate) fn refuse(console: &Console, plan: &Plan, verb: &str, force: bool) -> Result<(), Failure> {
+pub(crate) fn refuse(
+    console: &Console,
+    plan: &Plan,
+    verb: &str,
+    force: bool,
+) -> Result<(), Failure> {
     let Some(rehearsal) = plan.rehearsal.as_ref().filter(|r| !r.passed()) else {
         return Ok(());
     };
@@ -41,7 +46,11 @@ pub(crate) fn refuse(console: &Console, plan: &Plan, verb: &str, force: bool) ->
     } else {
         "error:"
     };
-    errln!(console, "\n{lead} {}", render::rehearsal::verdict(rehearsal));
+    errln!(
+        console,
+        "\n{lead} {}",
+        render::rehearsal::verdict(rehearsal)
+    );
     for line in render::rehearsal::failure_lines(rehearsal) {
         errln!(console, "  {line}");
     }

@@ -9,13 +9,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use barrack_wire::wire::{Firewall, GpuStock, Image, Instance, Script, Snapshot, SshKey, Volume};
+use barrack_wire::wire::AccountState;
 use barrack_wire::Id;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::clock::SimMs;
 use crate::config::FaultConfig;
 use crate::counters::Counters;
 use crate::error::{ApiError, ApiResult};
@@ -30,7 +29,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/counters", get(counters))
         .route("/counters/reset", post(reset_counters))
-        .route("/state", get(state))
+        .route("/state", get(state).put(seed_state))
         .route(
             "/resources/{kind}/{id}",
             patch(patch_resource).delete(delete_resource),
@@ -67,39 +66,20 @@ async fn reset_counters(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({"status": true, "message": "counters reset"}))
 }
 
-/// Every resource of every kind, the balance and the stock.
-#[derive(Debug, Serialize)]
-struct StateDump {
-    instances: Vec<Instance>,
-    volumes: Vec<Volume>,
-    firewalls: Vec<Firewall>,
-    ssh_keys: Vec<SshKey>,
-    scripts: Vec<Script>,
-    snapshots: Vec<Snapshot>,
-    images: Vec<Image>,
-    balance: f64,
-    stock: Vec<GpuStock>,
-    /// Simulated milliseconds since the account was created.
-    clock_ms: SimMs,
+async fn state(State(shared): State<Arc<Shared>>) -> Json<AccountState> {
+    Json(crate::account::dump(&mut lock(&shared.sim)))
 }
 
-async fn state(State(shared): State<Arc<Shared>>) -> Json<StateDump> {
-    let mut sim = lock(&shared.sim);
-    let now = sim.settle();
-    let balance = sim.world.balance(now);
-    let w = &sim.world;
-    Json(StateDump {
-        instances: w.instances.values().map(|r| r.wire.clone()).collect(),
-        volumes: w.volumes.values().map(|r| r.wire.clone()).collect(),
-        firewalls: w.firewalls.values().map(|r| r.wire.clone()).collect(),
-        ssh_keys: w.ssh_keys.values().cloned().collect(),
-        scripts: w.scripts.values().cloned().collect(),
-        snapshots: w.snapshots.values().map(|r| r.wire.clone()).collect(),
-        images: w.images.values().map(|r| r.wire.clone()).collect(),
-        balance,
-        stock: w.stock.clone(),
-        clock_ms: now,
-    })
+/// Replaces the account with the body (the shape `GET /_sim/state` returns), ids preserved.
+async fn seed_state(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let result = parse::<AccountState>(&body).and_then(|account| {
+        let mut sim = lock(&shared.sim);
+        sim.seed_account(account)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        Ok(json!({"status": true, "message": "account seeded"}))
+    });
+    shared.persist().await;
+    respond(result)
 }
 
 /// Merges `patch` into `target`: objects recursively, anything else replaced.

@@ -8,6 +8,7 @@
 //!
 //! This crate knows nothing of the client's retry logic: it only serves the contract.
 
+mod account;
 mod admin;
 mod api;
 mod clock;
@@ -34,6 +35,8 @@ mod sim;
 mod validate;
 mod world;
 
+pub use account::SeedError;
+pub use barrack_wire::wire::AccountState;
 pub use config::{FaultConfig, SimConfig};
 pub use hostile::Hostile;
 pub use server::{spawn, spawn_on, SimHandle};

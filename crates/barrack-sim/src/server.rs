@@ -9,10 +9,12 @@ use std::time::Duration;
 
 use axum::middleware::from_fn_with_state;
 use axum::Router;
+use barrack_wire::wire::AccountState;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::account::SeedError;
 use crate::admin::{self, ADMIN_PREFIX};
 use crate::api::{self, API_PREFIX};
 use crate::config::SimConfig;
@@ -33,6 +35,7 @@ pub struct SimHandle {
     api_key: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    shared: Arc<Shared>,
 }
 
 impl SimHandle {
@@ -54,6 +57,23 @@ impl SimHandle {
     /// The API key the server accepts.
     pub fn api_key(&self) -> &str {
         &self.api_key
+    }
+
+    /// Replaces the account with `account` (what `PUT /_sim/state` does): every object with
+    /// its id, status, attachments, firewall membership and rules; stock and balance.
+    pub fn seed(&self, account: AccountState) -> Result<(), SeedError> {
+        let mut sim = crate::shared::lock(&self.shared.sim);
+        sim.seed_account(account)
+    }
+
+    /// The whole account now (what `GET /_sim/state` returns).
+    pub fn state(&self) -> AccountState {
+        crate::account::dump(&mut crate::shared::lock(&self.shared.sim))
+    }
+
+    /// API requests served so far, by `METHOD route` (what `GET /_sim/counters` shows).
+    pub fn request_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        crate::shared::lock(&self.shared.counters).routes.clone()
     }
 
     /// Stops accepting, lets in-flight requests finish, and waits for the server to end.
@@ -125,6 +145,7 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
         next_request: AtomicU64::new(1),
     });
     let last = shared.clone();
+    let handle_shared = shared.clone();
     let hostile: HostileCell = Arc::new(Mutex::new(config.hostile.clone()));
     let app = router(shared, hostile).into_make_service_with_connect_info::<Conn>();
     let (tx, rx) = oneshot::channel::<()>();
@@ -145,6 +166,7 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
         api_key: config.api_key,
         shutdown: Some(tx),
         task: Some(task),
+        shared: handle_shared,
     })
 }
 

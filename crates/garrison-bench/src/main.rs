@@ -7,6 +7,7 @@ mod b1;
 mod b2;
 mod b3;
 mod b4;
+mod b5;
 mod env;
 mod report;
 
@@ -16,13 +17,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
-#[command(name = "garrison-bench", about = "Garrison benchmarks (B1-B4)")]
+#[command(name = "garrison-bench", about = "Garrison benchmarks (B1-B5)")]
 struct Args {
     /// Print one JSON document instead of lines.
     #[arg(long)]
     json: bool,
-    /// Scenarios to run (comma separated): b1, b2, b3, b4.
-    #[arg(long, value_delimiter = ',', default_value = "b1,b2,b3,b4")]
+    /// Scenarios to run (comma separated): b1, b2, b3, b4, b5.
+    #[arg(long, value_delimiter = ',', default_value = "b1,b2,b3,b4,b5")]
     only: Vec<String>,
     /// Internal: measure one size in this process (used for per-size peak RSS).
     #[arg(hide = true)]
@@ -56,6 +57,7 @@ fn main() -> ExitCode {
             "b1" => b1::run(&[1_000, 10_000]),
             "b2" => b2::run(10_000),
             "b3" => b3::run(500),
+            "b5" => b5::run(500),
             "b4" => b4::run(&[250, 500, 1_000]),
             other => Err(format!("scenario `{other}` is not available in this build")),
         };

@@ -128,6 +128,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) blocks: BTreeMap<(Kind, String), Block<'a>>,
     attr_cache: HashMap<(Address, String), Option<Ev>>,
     pub(crate) provider_region: Option<String>,
+    /// `provider "barrack" { rehearse #false }`.
+    pub(crate) provider_rehearse: Option<bool>,
     pub(crate) files_read: BTreeMap<PathBuf, Arc<String>>,
     pub(crate) diags: Diags,
     pub(crate) used_vars: BTreeSet<String>,
@@ -163,6 +165,7 @@ impl<'a> Eval<'a> {
             blocks: BTreeMap::new(),
             attr_cache: HashMap::new(),
             provider_region: None,
+            provider_rehearse: None,
             files_read: BTreeMap::new(),
             diags,
             used_vars: BTreeSet::new(),

@@ -291,6 +291,7 @@ fn load_files(
     );
     let variables = std::mem::take(&mut ev.vars);
     let provider_region = ev.provider_region.clone();
+    let rehearse = ev.provider_rehearse.unwrap_or(true);
     let has_errors = diags.has_errors();
     let (errors, warnings) = diags.finish_hiding(&sources, &var_sources);
     if has_errors {
@@ -303,6 +304,7 @@ fn load_files(
             provider_region,
             workspace: ev.workspace.clone(),
             uses_workspace: ev.uses_workspace,
+            rehearse,
             state,
             timeouts,
             variables,
@@ -473,12 +475,22 @@ fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String
                         }
                     }
                 }
+                "rehearse" => match c.entries().first().and_then(|e| e.value().as_bool()) {
+                    Some(b) => ev.provider_rehearse = Some(b),
+                    None => ev.diags.error(
+                        Code::WrongType,
+                        &sp,
+                        "`rehearse` is `#true` or `#false`",
+                        "not a boolean",
+                        None,
+                    ),
+                },
                 other => ev.diags.error(
                     Code::UnknownAttribute,
                     &sp,
                     format!("the provider has no setting `{other}`"),
                     "unknown setting",
-                    suggest(other, &["region"]),
+                    suggest(other, &["region", "rehearse"]),
                 ),
             }
         }

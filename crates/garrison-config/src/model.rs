@@ -149,6 +149,10 @@ impl fmt::Debug for VarValue {
     }
 }
 
+fn rehearse_default() -> bool {
+    true
+}
+
 /// The whole config, resolved and validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
@@ -162,6 +166,10 @@ pub struct Model {
     /// Whether the config reads `garrison.workspace` (its names can differ per workspace).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub uses_workspace: bool,
+    /// `provider "barrack" { rehearse #false }` turns off the rehearsal before `apply`
+    /// (default on).
+    #[serde(default = "rehearse_default")]
+    pub rehearse: bool,
     /// The `state` node (default: local `.garrison/state.json`).
     pub state: StateBackend,
     /// Operation timeouts per kind.

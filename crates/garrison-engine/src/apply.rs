@@ -327,6 +327,24 @@ impl Prepared {
         &self.view
     }
 
+    /// What refresh read (inventory, stock, prices): what a rehearsal seeds its emulator
+    /// with.
+    pub fn refreshed(&self) -> &Refreshed {
+        &self.refreshed
+    }
+
+    /// The model planned (after names kept from existing objects).
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Executes `plan` instead of the one prepared: a rehearsal runs exactly the plan it
+    /// was given (its steps and their order), against an emulator.
+    pub fn with_plan(mut self, plan: Plan) -> Prepared {
+        self.plan = plan;
+        self
+    }
+
     /// A stale lock taken over (a warning, first) and interrupted operations resolved while
     /// preparing (adoptions first to show).
     pub fn recovered(&self) -> &[Event] {
@@ -525,7 +543,28 @@ pub async fn plan_only(
 ) -> Result<Plan, EngineError> {
     plan_with_view(model, backend, client, options)
         .await
-        .map(|(plan, _, _)| plan)
+        .map(|planned| planned.plan)
+}
+
+/// A plan without the lock, with what it was made from: the state (journal replayed,
+/// interrupted operations resolved in memory) and what refresh read (`None` without a
+/// client). `garrison plan --rehearse` rehearses it.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub plan: Plan,
+    pub view: RemoteView,
+    pub state: StateDoc,
+    pub refreshed: Option<Refreshed>,
+}
+
+/// [`plan_only`] with its inputs (see [`Planned`]).
+pub async fn plan_with_inputs(
+    model: &Model,
+    backend: &dyn Backend,
+    client: Option<&Client>,
+    options: PlanOptions,
+) -> Result<Planned, EngineError> {
+    plan_with_view(model, backend, client, options).await
 }
 
 /// [`plan_only`], and the inputs a saved plan records ([`SavedPlan::with_inputs`]): the
@@ -536,7 +575,9 @@ pub async fn plan_for_saving(
     client: Option<&Client>,
     options: PlanOptions,
 ) -> Result<(Plan, PlanInputs), EngineError> {
-    let (plan, view, state) = plan_with_view(model, backend, client, options).await?;
+    let Planned {
+        plan, view, state, ..
+    } = plan_with_view(model, backend, client, options).await?;
     // Sealing costs ~20 ms per sensitive value: only when the plan is saved.
     let inputs = saved_inputs::capture(&plan, &view, &state, model);
     Ok((plan, inputs))
@@ -547,9 +588,10 @@ async fn plan_with_view(
     backend: &dyn Backend,
     client: Option<&Client>,
     options: PlanOptions,
-) -> Result<(Plan, RemoteView, StateDoc), EngineError> {
+) -> Result<Planned, EngineError> {
     let replay = Store::peek(backend)?;
     let mut state = replay.state;
+    let mut read = None;
     let view = match client {
         Some(client) => {
             let refreshed = refresh(client).await?;
@@ -563,12 +605,19 @@ async fn plan_with_view(
                 );
                 apply_in_memory(&mut state, &resolutions);
             }
-            refreshed.view_for(&state, model)
+            let view = refreshed.view_for(&state, model);
+            read = Some(refreshed);
+            view
         }
         None => RemoteView::default(),
     };
     let kept = garrison_plan::keep_existing_names(model, &state, &view);
     let model = kept.as_ref().unwrap_or(model);
     let plan = garrison_plan::plan(model, &state, &view, options)?;
-    Ok((plan, view, state))
+    Ok(Planned {
+        plan,
+        view,
+        state,
+        refreshed: read,
+    })
 }

@@ -36,7 +36,8 @@ mod stale;
 mod steps;
 
 pub use apply::{
-    plan_for_saving, plan_only, prepare, ApplyReport, ExecuteOptions, PrepareOptions, Prepared,
+    plan_for_saving, plan_only, plan_with_inputs, prepare, ApplyReport, ExecuteOptions, Planned,
+    PrepareOptions, Prepared,
 };
 pub use cancel::CancelToken;
 pub use error::EngineError;

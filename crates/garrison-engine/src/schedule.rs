@@ -106,3 +106,46 @@ pub fn simulate(steps: &[Step], parallelism: usize, scheduling: Scheduling) -> (
     }
     (order, now)
 }
+
+/// [`simulate`] with each step taking `durations[i]` seconds (measured, or predicted by a
+/// rehearsal) while ready steps are still picked by the executor's estimated priority, as
+/// apply picks them: the makespan, in seconds.
+pub fn simulate_timed(
+    steps: &[Step],
+    durations: &[f64],
+    parallelism: usize,
+    scheduling: Scheduling,
+) -> f64 {
+    let graph = StepGraph::new(steps);
+    let weights: Vec<u64> = steps.iter().map(weight).collect();
+    let priority = remaining_path(&graph, &weights);
+    let mut missing = graph.in_degrees();
+    let mut ready = graph.roots();
+    let mut running: Vec<(f64, usize)> = Vec::new();
+    let mut now: f64 = 0.0;
+    loop {
+        while running.len() < parallelism.max(1) {
+            let Some(i) = pick(&ready, scheduling, &priority) else {
+                break;
+            };
+            ready.retain(|&r| r != i);
+            let took = durations.get(i).copied().unwrap_or(0.0).max(0.0);
+            running.push((now + took, i));
+        }
+        let Some(end) = running.iter().map(|(end, _)| *end).reduce(f64::min) else {
+            break;
+        };
+        now = end;
+        let (finished, still): (Vec<_>, Vec<_>) = running.into_iter().partition(|(e, _)| *e <= end);
+        running = still;
+        for (_, done) in finished {
+            for &j in graph.dependents(done) {
+                missing[j] -= 1;
+                if missing[j] == 0 {
+                    ready.push(j);
+                }
+            }
+        }
+    }
+    now
+}

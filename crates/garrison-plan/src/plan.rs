@@ -115,6 +115,10 @@ pub struct Plan {
     /// any is refused. Filled in after planning, by the caller that evaluates the policies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<crate::violation::PolicyViolation>,
+    /// The plan rehearsed against an emulator (`plan --rehearse`, and before every apply);
+    /// attached by the CLI, never by the planner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rehearsal: Option<crate::rehearsal::Rehearsal>,
 }
 
 impl Plan {

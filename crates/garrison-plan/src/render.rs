@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod json;
 mod markdown;
+pub mod rehearsal;
 pub mod state;
 mod text;
 mod value;

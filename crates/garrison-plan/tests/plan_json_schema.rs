@@ -56,7 +56,18 @@ fn full_plan() -> Value {
         "cost": { "before_per_hour": 2.74, "after_per_hour": 1.6, "delta_per_hour": -1.14 },
         "notes": ["~ firewall.fw attachments set to [vm.a]"],
         "warnings": [{ "code": "garrison::config::open_ingress", "message": "open",
-                       "file": "main.kdl", "line": 14, "column": 5, "help": null }]
+                       "file": "main.kdl", "line": 14, "column": 5, "help": null }],
+        "rehearsal": {
+            "passed": false, "parallelism": 10, "rate_limit_per_minute": 500,
+            "failures": [{ "step": 3, "address": "vm.box", "operation": "move volumes",
+                           "message": "volume 2 is in-use", "status": 409, "skipped": 1 }],
+            "makespan_seconds": 95.2, "critical_path": [0, 1, 3],
+            "critical_path_seconds": 95.0, "mutating_requests": 12, "converges": true,
+            "not_converged": [], "guesses": ["g"], "caveats": [],
+            "steps": [{ "id": 0, "address": "ssh-key.k", "operation": "create",
+                        "outcome": "succeeded", "predicted_seconds": 0.4 }],
+            "elapsed_ms": 840
+        }
     })
 }
 
@@ -72,6 +83,9 @@ const OBJECTS: &[&str] = &[
     "/blocked/0",
     "/cost",
     "/warnings/0",
+    "/rehearsal",
+    "/rehearsal/failures/0",
+    "/rehearsal/steps/0",
 ];
 
 #[test]
@@ -104,6 +118,7 @@ fn an_undocumented_field_fails() {
 const OPTIONAL: &[(&str, &str)] = &[
     ("", "blocked"),
     ("", "notes"),
+    ("", "rehearsal"),
     ("/summary", "moved"),
     ("/summary", "wait"),
     ("/summary", "blocked"),

@@ -103,6 +103,13 @@ pub(crate) struct RunArgs {
     /// Operations at once.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub(crate) parallelism: u16,
+    /// Skip the rehearsal against an emulator seeded from the account (also
+    /// `provider "barrack" { rehearse #false }`).
+    #[arg(long)]
+    pub(crate) no_rehearse: bool,
+    /// Apply even when the rehearsal fails.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// What a plan covers besides "make the cloud match": `plan` and `apply` take these.
@@ -242,6 +249,11 @@ pub(crate) struct PlanArgs {
     /// the objects they link to) to FILE, then plan with it. FILE must not exist.
     #[arg(long, value_name = "FILE")]
     pub(crate) generate_config_out: Option<PathBuf>,
+    /// Run the plan against an emulator seeded from the account (nothing touches the
+    /// cloud): what would fail, the predicted duration and critical path, convergence.
+    /// Exits 1 when the rehearsal fails.
+    #[arg(long, conflicts_with_all = ["out", "refresh_only"])]
+    pub(crate) rehearse: bool,
 }
 
 /// `garrison apply`.

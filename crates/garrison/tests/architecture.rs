@@ -46,6 +46,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "garrison-policy",
         &[CORE, "garrison-config", "garrison-plan"],
     ),
+    (
+        "garrison-rehearse",
+        &[
+            CORE,
+            "garrison-engine",
+            "garrison-plan",
+            "garrison-state",
+            "garrison-config",
+            "barrack-api",
+            "barrack-wire",
+            "barrack-sim",
+        ],
+    ),
     ("garrison", EVERY_LIBRARY),
     ("garrison-testkit", EVERY_LIBRARY),
     ("garrison-bench", EVERY_LIBRARY),
@@ -55,6 +68,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 const EVERY_LIBRARY: &[&str] = &[
     CORE,
     "garrison-policy",
+    "garrison-rehearse",
     "garrison-engine",
     "garrison-plan",
     "garrison-state",
@@ -81,6 +95,7 @@ const FORBIDDEN_EXTERNAL: &[(&str, &[&str])] = &[
     ("garrison-state", &["reqwest", "anyhow"]),
     ("garrison-plan", &["reqwest", "tokio", "anyhow"]),
     ("garrison-engine", &["anyhow"]),
+    ("garrison-rehearse", &["reqwest", "anyhow"]),
 ];
 
 fn root() -> PathBuf {

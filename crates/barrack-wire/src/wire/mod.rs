@@ -9,6 +9,7 @@
 //! named `wire::Instance` whichever file holds it.
 
 mod account;
+mod account_state;
 pub mod catalog;
 mod envelope;
 mod firewalls;
@@ -21,6 +22,7 @@ mod ssh_keys;
 mod volumes;
 
 pub use account::*;
+pub use account_state::*;
 pub use catalog::*;
 pub use envelope::*;
 pub use firewalls::*;

@@ -97,6 +97,7 @@ impl Run<'_> {
             notes,
             hints,
             violations: Vec::new(),
+            rehearsal: None,
         })
     }
 

@@ -4,11 +4,13 @@
 
 mod format;
 mod from_plan;
+mod rehearsal;
 
 pub use format::{
     ActionJson, AfterJson, AttrJson, BasisJson, BlockedJson, ChangeJson, CostJson, DriftJson,
     PlanJson, SummaryJson, WarningJson,
 };
+pub use rehearsal::{FailureJson, RehearsalJson, StepJson};
 
 use crate::plan::Plan;
 

@@ -82,7 +82,12 @@ pub fn to_markdown(plan: &Plan) -> String {
             plan.changes.len()
         );
         let _ = writeln!(out, "```diff");
-        for line in to_text(plan, TextStyle { color: false }).lines() {
+        // The rehearsal has its own section below.
+        let details = Plan {
+            rehearsal: None,
+            ..plan.clone()
+        };
+        for line in to_text(&details, TextStyle { color: false }).lines() {
             let _ = writeln!(out, "{line}");
         }
         let _ = writeln!(out, "```\n</details>");
@@ -102,6 +107,9 @@ pub fn to_markdown(plan: &Plan) -> String {
             "\n> ⚠️ {} attribute(s) changed outside Garrison; see details.",
             plan.drift.len()
         );
+    }
+    if let Some(rehearsal) = &plan.rehearsal {
+        out.push_str(&super::rehearsal::to_markdown(rehearsal));
     }
     out
 }

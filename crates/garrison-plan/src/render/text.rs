@@ -214,6 +214,9 @@ pub fn to_text_with(plan: &Plan, operations: &Operations, style: TextStyle) -> S
             }
         }
     }
+    if let Some(rehearsal) = &plan.rehearsal {
+        out.push_str(&super::rehearsal::to_text(rehearsal));
+    }
     out
 }
 

@@ -111,7 +111,22 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
             return Err(e.into());
         }
     }
+    let parallelism = usize::from(args.options.parallelism);
+    let prepared = match rehearsed(console, prepared, &args, parallelism).await {
+        Ok(p) => p,
+        Err(failure) => {
+            remote.close().await;
+            return Err(failure);
+        }
+    };
     show_plan(console, &prepared);
+    if let Err(refusal) =
+        super::rehearse::refuse(console, prepared.plan(), verb, args.options.force)
+    {
+        drop(prepared);
+        remote.close().await;
+        return Err(refusal);
+    }
     if prepared.plan().options.refresh_only {
         let ended = accept_drift(console, prepared, &args, reviewed).await;
         remote.close().await;
@@ -135,7 +150,6 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
             return refusal;
         }
     }
-    let parallelism = usize::from(args.options.parallelism);
     let ended = execute(console, prepared, parallelism, destroy).await;
     remote.close().await;
     ended
@@ -158,6 +172,39 @@ fn policy_refusal(
         }
         Err(e) => Some(Err(e)),
     }
+}
+
+/// The prepared run with its plan rehearsed, unless `--no-rehearse`, `provider "barrack" {
+/// rehearse #false }`, a refresh-only run or a plan with nothing to do.
+async fn rehearsed(
+    console: &Console,
+    prepared: Prepared,
+    args: &Run,
+    parallelism: usize,
+) -> Result<Prepared, Failure> {
+    let plan = prepared.plan();
+    if args.options.no_rehearse
+        || !prepared.model().rehearse
+        || plan.options.refresh_only
+        || !plan.summary.has_changes()
+    {
+        return Ok(prepared);
+    }
+    errln!(
+        console,
+        "Rehearsing {} operations against an emulator seeded from the account (nothing touches the cloud)...",
+        plan.steps.len()
+    );
+    let state = prepared.state()?;
+    let plan = super::rehearse::attach(
+        prepared.model(),
+        &state,
+        prepared.refreshed(),
+        plan.clone(),
+        parallelism,
+    )
+    .await?;
+    Ok(prepared.with_plan(plan))
 }
 
 /// `apply --refresh-only`: record what changed outside Garrison in the state, after asking
@@ -410,6 +457,7 @@ mod tests {
                 delta_per_hour: 21.52,
             }),
             steps: Vec::new(),
+            rehearsal: None,
         };
         let text = prompt_text(&plan, "apply");
         assert!(

@@ -12,6 +12,7 @@ mod output;
 mod plan;
 mod policy;
 mod refresh;
+mod rehearse;
 mod show;
 mod sim;
 mod state;

@@ -28,6 +28,13 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
     };
     let client = remote.as_ref().map(|r| &r.client);
     let options = args.scope.options(args.destroy);
+    if args.rehearse {
+        let ended = rehearsed_plan(console, args, &model, backend.as_ref(), client, options).await;
+        if let Some(remote) = remote {
+            remote.close().await;
+        }
+        return ended;
+    }
     let planned = if args.out.is_some() {
         plan_for_saving(&model, backend.as_ref(), client, options).await
     } else {
@@ -50,17 +57,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
     }
     let (mut plan, inputs) = planned?;
     plan.violations = super::policy::violations(&model, &plan, &args.policy)?;
-    let text = if args.json {
-        render::to_json(&plan)
-    } else if args.markdown {
-        render::to_markdown(&plan)
-    } else {
-        let style = render::TextStyle {
-            color: console.out_color(),
-        };
-        render::to_text(&plan, style)
-    };
-    outln!(console, "{}", text.trim_end());
+    print(console, args, &plan);
     if !plan.violations.is_empty() {
         super::policy::report(console, &plan.violations);
         return Err(Failure::reported(Class::Config));
@@ -93,6 +90,51 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
     } else {
         Outcome::Success
     })
+}
+
+/// `plan --rehearse`: the plan, rehearsed against an emulator seeded from the refreshed
+/// account, printed with its rehearsal; exits 1 when the rehearsal fails.
+async fn rehearsed_plan(
+    console: &Console,
+    args: &PlanArgs,
+    model: &garrison_config::Model,
+    backend: &dyn garrison_state::Backend,
+    client: Option<&barrack_api::Client>,
+    options: garrison_plan::PlanOptions,
+) -> Ended {
+    let Some(client) = client else {
+        return Err(Failure::usage(miette!(
+            help =
+                "drop `--refresh=false`: a rehearsal seeds its emulator from the refreshed account",
+            "`--rehearse` needs a refresh"
+        )));
+    };
+    let planned = garrison_engine::plan_with_inputs(model, backend, Some(client), options).await?;
+    let refreshed = planned.refreshed.unwrap_or_default();
+    let mut plan =
+        super::rehearse::attach(model, &planned.state, &refreshed, planned.plan, 10).await?;
+    plan.violations = super::policy::violations(model, &plan, &args.policy)?;
+    print(console, args, &plan);
+    if !plan.violations.is_empty() {
+        super::policy::report(console, &plan.violations);
+        return Err(Failure::reported(Class::Config));
+    }
+    super::rehearse::refuse(console, &plan, "apply", false)?;
+    Ok(Outcome::Success)
+}
+
+fn print(console: &Console, args: &PlanArgs, plan: &Plan) {
+    let text = if args.json {
+        render::to_json(plan)
+    } else if args.markdown {
+        render::to_markdown(plan)
+    } else {
+        let style = render::TextStyle {
+            color: console.out_color(),
+        };
+        render::to_text(plan, style)
+    };
+    outln!(console, "{}", text.trim_end());
 }
 
 /// `--generate-config-out FILE`: config for the `import` blocks that have none, written

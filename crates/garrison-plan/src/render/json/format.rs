@@ -53,6 +53,9 @@ pub struct PlanJson {
     /// `--refresh-only`: no change, only the drift to accept.
     #[serde(rename = "refresh_only", skip_serializing_if = "std::ops::Not::not")]
     pub refresh_only: bool,
+    /// `plan --rehearse`: the plan run against an emulator seeded from the account.
+    #[serde(rename = "rehearsal", skip_serializing_if = "Option::is_none")]
+    pub rehearsal: Option<super::RehearsalJson>,
 }
 
 /// What the plan was made from.

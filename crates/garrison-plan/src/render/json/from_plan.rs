@@ -34,6 +34,7 @@ impl From<&Plan> for PlanJson {
             options,
             hints,
             violations,
+            rehearsal,
         } = plan;
         let addresses = |l: &[garrison_config::model::Address]| {
             l.iter().map(ToString::to_string).collect::<Vec<_>>()
@@ -61,6 +62,7 @@ impl From<&Plan> for PlanJson {
             target: addresses(&options.target),
             exclude: addresses(&options.exclude),
             refresh_only: options.refresh_only,
+            rehearsal: rehearsal.as_ref().map(super::RehearsalJson::from),
         }
     }
 }

@@ -5,13 +5,14 @@ use std::path::Path;
 
 use barrack_api::Client;
 use garrison_config::model::Model;
-use garrison_engine::plan_only;
-use garrison_plan::{Plan, PlanOptions};
+use garrison_engine::{plan_only, EngineError};
+use garrison_plan::{Plan, PlanError, PlanOptions};
 use garrison_state::LocalBackend;
 
 use crate::error::RehearseError;
 
-/// What a plan made now (same options as `plan`) would still do, one line per change:
+/// What a plan made now (same options as `plan`, but `--replace`: a replacement asked for
+/// is done once) would still do, one line per change:
 /// empty when the rehearsed end state matches the config. A resource the rehearsed apply
 /// destroyed without making its replacement says so (the cloud would be left without it).
 pub(crate) async fn check(
@@ -23,9 +24,12 @@ pub(crate) async fn check(
     let backend = LocalBackend::in_config_dir(dir);
     let options = PlanOptions {
         destroy: plan.destroy,
+        replace: Vec::new(),
         ..plan.options.clone()
     };
-    let again = plan_only(model, &backend, Some(client), options).await?;
+    let Some(again) = replan(model, &backend, client, options).await? else {
+        return Ok(Vec::new());
+    };
     if !again.summary.has_changes() {
         return Ok(Vec::new());
     }
@@ -48,4 +52,44 @@ pub(crate) async fn check(
             }
         })
         .collect())
+}
+
+/// The plan again; addresses of `--target`/`--exclude` the apply deleted name nothing now
+/// and are dropped (`None` when every target is gone: nothing of the partial plan is left).
+async fn replan(
+    model: &Model,
+    backend: &LocalBackend,
+    client: &Client,
+    mut options: PlanOptions,
+) -> Result<Option<Plan>, RehearseError> {
+    match plan_only(model, backend, Some(client), options.clone()).await {
+        Ok(plan) => Ok(Some(plan)),
+        Err(EngineError::Plan(failure)) if gone_only(&failure) => {
+            let gone: Vec<String> = failure
+                .errors
+                .iter()
+                .filter_map(|e| match e {
+                    PlanError::UnknownAddress { address, .. } => Some(address.clone()),
+                    _ => None,
+                })
+                .collect();
+            let had_targets = !options.target.is_empty();
+            options.target.retain(|a| !gone.contains(&a.to_string()));
+            options.exclude.retain(|a| !gone.contains(&a.to_string()));
+            if had_targets && options.target.is_empty() {
+                return Ok(None);
+            }
+            Ok(Some(
+                plan_only(model, backend, Some(client), options).await?,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn gone_only(failure: &garrison_plan::PlanFailure) -> bool {
+    failure
+        .errors
+        .iter()
+        .all(|e| matches!(e, PlanError::UnknownAddress { .. }))
 }

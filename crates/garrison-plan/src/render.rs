@@ -11,7 +11,7 @@ mod value;
 
 pub use graph::{to_dot, to_mermaid, Diagram};
 pub use json::to_json;
-pub use markdown::to_markdown;
+pub use markdown::{to_markdown, COMMENT_LIMIT};
 pub use state::{state_to_json, state_to_text};
 pub use text::{cost_line, summary_line, to_text, to_text_with, TextStyle};
 pub use value::format_value;

@@ -154,7 +154,7 @@ async fn generate_config(
     let Some(generated) = result? else {
         errln!(
             console,
-            "Every `import` block has its config: nothing to generate."
+            "Nothing to generate: every `import` block has its config, or names an object the account does not have (the plan says which)."
         );
         return Ok(());
     };

@@ -103,6 +103,10 @@ pub(crate) struct RunArgs {
     /// Operations at once.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub(crate) parallelism: u16,
+    /// Stream the run as NDJSON events on stdout (docs/events.md; the text goes to stderr).
+    /// Needs `--auto-approve` or a saved plan.
+    #[arg(long)]
+    pub(crate) json: bool,
     /// Skip the rehearsal against an emulator seeded from the account (also
     /// `provider "barrack" { rehearse #false }`).
     #[arg(long)]

@@ -59,6 +59,13 @@ impl Run {
 
 pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended {
     let (dir, expected, destroy) = resolve_target(&args)?;
+    if args.options.json && !args.options.auto_approve && expected.is_none() {
+        return Err(Failure::usage(miette!(
+            help =
+                "add `--auto-approve`, or apply a reviewed plan file (`garrison plan --out FILE`)",
+            "`--json` streams events: it cannot ask for confirmation"
+        )));
+    }
     let model = context::load_model(&dir, &args.vars, console)?;
     // Kept for the policy check after planning (only when there is a policy to check).
     let policy_model = (model.policy.is_some() || !args.policy.is_empty()).then(|| model.clone());
@@ -119,7 +126,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
             return Err(failure);
         }
     };
-    show_plan(console, &prepared);
+    show_plan(console, &prepared, args.options.json);
     if let Err(refusal) =
         super::rehearse::refuse(console, prepared.plan(), verb, args.options.force)
     {
@@ -150,7 +157,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
             return refusal;
         }
     }
-    let ended = execute(console, prepared, parallelism, destroy).await;
+    let ended = execute(console, prepared, parallelism, destroy, args.options.json).await;
     remote.close().await;
     ended
 }
@@ -262,10 +269,15 @@ async fn execute(
     prepared: Prepared,
     parallelism: usize,
     destroy: bool,
+    json: bool,
 ) -> Ended {
     let has_changes = prepared.plan().summary.has_changes();
     let progress = progress::Progress::new(console, prepared.plan().steps.len());
-    let sink = progress.sink();
+    let sink = if json {
+        super::events::sink(console)
+    } else {
+        progress.sink()
+    };
     let cancel = CancelToken::new();
     let ctrl_c_flag = progress.ctrl_c_flag();
     let (abort_tx, abort_rx) = tokio::sync::oneshot::channel();
@@ -301,27 +313,41 @@ async fn execute(
     };
     let (text, ended) = summary::render(&report, destroy, ending);
     err!(console, "{text}");
-    if !destroy {
+    if json {
+        super::events::summary(console, &report);
+    } else if !destroy {
         print_outputs(console, &report);
     }
     ended
 }
 
 /// Prints operations resolved while preparing, then the plan.
-fn show_plan(console: &Console, prepared: &Prepared) {
+fn show_plan(console: &Console, prepared: &Prepared, json: bool) {
     // Operations from an interrupted run resolved while preparing (no live line yet).
-    let recovered = progress::Progress::new(console, 0);
-    let sink = recovered.sink();
+    let sink = if json {
+        super::events::sink(console)
+    } else {
+        progress::Progress::new(console, 0).sink()
+    };
     for event in prepared.recovered() {
         sink(event.clone());
     }
     let text = render::to_text(
         prepared.plan(),
         render::TextStyle {
-            color: console.out_color(),
+            color: if json {
+                console.err_color()
+            } else {
+                console.out_color()
+            },
         },
     );
-    outln!(console, "{}", text.trim_end());
+    if json {
+        err!(console, "{}\n", text.trim_end());
+        super::events::planned(console, prepared.plan());
+    } else {
+        outln!(console, "{}", text.trim_end());
+    }
 }
 
 /// Asks on the terminal, repeating the summary and the cost right above the question (the

@@ -1,6 +1,7 @@
 //! One module per subcommand; each loads, calls one library function and prints.
 
 mod apply;
+mod events;
 mod fmt;
 mod force_unlock;
 mod graph;

@@ -339,8 +339,12 @@ pub(crate) struct ShowArgs {
     pub(crate) vars: VarArgs,
     /// Print JSON: a plan as `plan --json` does (docs/plan-json.md), the state as in
     /// docs/state.md ("The state as JSON").
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub(crate) json: bool,
+    /// `terraform-json`: a saved plan in Terraform's plan JSON (`terraform show -json`), for
+    /// tools made for Terraform plans (docs/plan-json.md, "Terraform's format").
+    #[arg(long, value_name = "FORMAT", value_parser = ["terraform-json"])]
+    pub(crate) format: Option<String>,
 }
 
 /// `garrison graph`.

@@ -27,7 +27,12 @@ enum Target {
 
 pub(crate) fn run(args: &ShowArgs, console: &Console) -> Ended {
     match target(args.plan_file.as_deref(), args.dir.dir.as_deref())? {
+        Target::Plan(file) if args.format.is_some() => show_terraform(&file, console),
         Target::Plan(file) => show_plan(&file, args.json, console),
+        Target::State(_) if args.format.is_some() => Err(Failure::usage(miette!(
+            help = "save a plan with `garrison plan --out FILE`, then `garrison show --format terraform-json FILE`",
+            "`--format terraform-json` shows a saved plan, not the state"
+        ))),
         Target::State(dir) => show_state(&dir, &args.vars, args.json, console),
     }
 }
@@ -61,6 +66,13 @@ fn classify(path: &Path) -> Result<Target, Failure> {
             }
         ))),
     }
+}
+
+/// The saved plan in Terraform's plan JSON.
+fn show_terraform(file: &Path, console: &Console) -> Ended {
+    let saved = SavedPlan::read(file)?;
+    outln!(console, "{}", render::to_terraform_json(&saved.plan));
+    Ok(Outcome::Success)
 }
 
 /// The saved plan, exactly as `garrison plan` printed it (text or `--json`).

@@ -21,6 +21,8 @@ struct Inputs<'x, 'a> {
     decisions: &'x BTreeMap<String, Decision>,
     ids: &'x IdIndex,
     renewed: &'x BTreeSet<String>,
+    /// Addresses a partial plan leaves as they are.
+    outside: &'x BTreeSet<String>,
 }
 
 /// The executable steps of a plan, in a valid order, with their edges.
@@ -34,6 +36,7 @@ pub(crate) fn steps(
     ids: &IdIndex,
     renewed: &BTreeSet<String>,
     moves: &BTreeMap<String, String>,
+    outside: &BTreeSet<String>,
 ) -> Vec<Step> {
     let inputs = Inputs {
         wanted,
@@ -42,6 +45,7 @@ pub(crate) fn steps(
         decisions,
         ids,
         renewed,
+        outside,
     };
     let mut b = Builder::default();
     // Moves first: everything else at the new address uses the moved state entry.
@@ -247,6 +251,16 @@ fn firewall_attachments(b: &mut Builder, inputs: &Inputs<'_, '_>) {
                 .get(vm)
                 .is_some_and(|c| matches!(c.action, Action::Delete | Action::Forget))
         });
+        // A partial plan leaves the VMs outside it as they are: attached ones stay
+        // attached, others do not join yet.
+        want.retain(|vm| !inputs.outside.contains(vm));
+        want.extend(
+            have.iter()
+                .filter(|vm| inputs.outside.contains(*vm))
+                .cloned(),
+        );
+        want.sort();
+        want.dedup();
         let fw_renewed = renewed.contains(&fw);
         let need = (fw_renewed && !want.is_empty())
             || (!fw_renewed && want != have)

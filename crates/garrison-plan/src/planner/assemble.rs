@@ -33,6 +33,7 @@ impl Run<'_> {
         let blocked = self.block()?;
         // Blocked and out-of-scope resources stay as they are: so does their cost.
         let mut kept: BTreeSet<String> = blocked.iter().map(|b| b.address.clone()).collect();
+        let outside_set: BTreeSet<String> = left_out.iter().cloned().collect();
         kept.extend(left_out);
         let mut cost = cost::apply_costs(
             &mut self.changes,
@@ -55,6 +56,7 @@ impl Run<'_> {
             &self.ids,
             &self.renewed,
             &self.moves,
+            &outside_set,
         );
 
         let notes = crate::notes::notes(&crate::notes::Inputs {
@@ -118,6 +120,7 @@ impl Run<'_> {
         let Some(scope) = &mut self.scope else {
             return (0, Vec::new());
         };
+        super::scope::pair(scope, &self.options, &self.replaced_moves);
         super::scope::settle(
             scope,
             &self.options,

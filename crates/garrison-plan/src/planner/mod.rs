@@ -113,6 +113,9 @@ struct Run<'a> {
     /// Second state entries of one object (an interrupted move) -> the address kept.
     duplicates: BTreeMap<String, String>,
     ids: IdIndex,
+    /// Arriving address -> leaving address of moves that became a replacement (destroyed
+    /// there, created here under the same cloud name): a partial plan takes both or neither.
+    replaced_moves: BTreeMap<String, String>,
     /// The arriving addresses of `moves` that a `moved` block declared.
     declared_moves: BTreeSet<String>,
     /// Address -> remote id of the objects `import` blocks bring in with this plan.
@@ -171,6 +174,7 @@ impl<'a> Run<'a> {
             duplicates,
             ids,
             declared_moves,
+            replaced_moves: BTreeMap::new(),
             imports: BTreeMap::new(),
             scope: None,
             changes: BTreeMap::new(),

@@ -72,6 +72,33 @@ pub(super) fn scope(
 /// state) changes outside it cannot happen alone (the API refuses to delete an attached
 /// volume or a key in use). With `--target` only, the users join the scope (with what they
 /// depend on); otherwise the delete or replacement leaves it.
+/// A move that became a replacement is one change at two addresses (the delete frees the
+/// cloud name the create takes): `--target` of either takes both, `--exclude` of either
+/// leaves both, so a partial plan never destroys one without making the other.
+pub(super) fn pair(
+    scope: &mut BTreeSet<Address>,
+    options: &PlanOptions,
+    replaced_moves: &BTreeMap<String, String>,
+) {
+    let grow = options.exclude.is_empty();
+    for (to, from) in replaced_moves {
+        let (Ok(to), Ok(from)) = (to.parse::<Address>(), from.parse::<Address>()) else {
+            continue;
+        };
+        let (has_to, has_from) = (scope.contains(&to), scope.contains(&from));
+        if has_to == has_from {
+            continue;
+        }
+        if grow {
+            scope.insert(to);
+            scope.insert(from);
+        } else {
+            scope.remove(&to);
+            scope.remove(&from);
+        }
+    }
+}
+
 pub(super) fn settle(
     scope: &mut BTreeSet<Address>,
     options: &PlanOptions,

@@ -165,6 +165,8 @@ impl<'a> Run<'a> {
                 // Not kept after all: destroyed at `from` (the leaving loop), then
                 // created here, after the delete (same cloud name).
                 self.moves.remove(&address);
+                self.replaced_moves
+                    .insert(address.clone(), from.to_string());
                 let mut reasons = vec![crate::moves::replaced_reason(from, &rs.name)];
                 reasons.extend(change.reasons);
                 create_change(resource, desired, reasons)

@@ -456,11 +456,7 @@ impl Prepared {
 /// Records, for every state resource the inventory still holds and no intent is pending
 /// on, the attributes as read now (when they differ from the recorded ones).
 fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<(), EngineError> {
-    let pending: Vec<StateKey> = store
-        .unresolved()
-        .iter()
-        .map(|i| i.address.clone())
-        .collect();
+    let pending = pending(store);
     let index = refreshed.inventory.index();
     let updates: Vec<_> = store
         .state()
@@ -479,22 +475,19 @@ fn reconcile(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<
             changed.then(|| (rs.address.clone(), next))
         })
         .collect();
-    for (address, next) in updates {
-        let op = store.next_op();
-        store.record_completion(op, &address, Outcome::Upserted(next))?;
-    }
-    Ok(())
+    record(
+        store,
+        updates
+            .into_iter()
+            .map(|(address, next)| (address, Outcome::Upserted(next))),
+    )
 }
 
 /// Drops every state entry whose object the refresh did not find (deleted outside
 /// Garrison) and no intent is pending on: accepting drift accepts a deletion too, so the
 /// next drift check is quiet (and a plan creates the object again, if the config has it).
 fn forget_gone(store: &mut Store, refreshed: &Refreshed) -> Result<(), EngineError> {
-    let pending: Vec<StateKey> = store
-        .unresolved()
-        .iter()
-        .map(|i| i.address.clone())
-        .collect();
+    let pending = pending(store);
     let index = refreshed.inventory.index();
     let gone: Vec<StateKey> = store
         .state()
@@ -504,9 +497,29 @@ fn forget_gone(store: &mut Store, refreshed: &Refreshed) -> Result<(), EngineErr
         .filter(|rs| !index.contains_key(&(rs.kind, rs.remote_id.to_string())))
         .map(|rs| rs.address.clone())
         .collect();
-    for address in gone {
+    record(
+        store,
+        gone.into_iter().map(|address| (address, Outcome::Deleted)),
+    )
+}
+
+/// The addresses an unresolved intent is pending on: refresh leaves them to recovery.
+fn pending(store: &Store) -> Vec<StateKey> {
+    store
+        .unresolved()
+        .iter()
+        .map(|i| i.address.clone())
+        .collect()
+}
+
+/// One completion per entry, each under its own new op (no intent: refresh found it so).
+fn record(
+    store: &mut Store,
+    entries: impl IntoIterator<Item = (StateKey, Outcome)>,
+) -> Result<(), EngineError> {
+    for (address, outcome) in entries {
         let op = store.next_op();
-        store.record_completion(op, &address, Outcome::Deleted)?;
+        store.record_completion(op, &address, outcome)?;
     }
     Ok(())
 }
@@ -525,11 +538,12 @@ fn reseal(store: &mut Store, refreshed: &Refreshed, model: &Model) -> Result<(),
             reseal_legacy(rs, object, resource).map(|next| (rs.address.clone(), next))
         })
         .collect();
-    for (address, next) in updates {
-        let op = store.next_op();
-        store.record_completion(op, &address, Outcome::Upserted(next))?;
-    }
-    Ok(())
+    record(
+        store,
+        updates
+            .into_iter()
+            .map(|(address, next)| (address, Outcome::Upserted(next))),
+    )
 }
 
 /// A plan without the lock (`garrison plan`): the state is only read (journal replayed in

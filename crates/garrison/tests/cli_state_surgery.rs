@@ -45,12 +45,7 @@ async fn objects(env: &Env) -> Vec<(String, String, String)> {
 
 /// Requests the emulator has answered so far.
 async fn requests(env: &Env) -> u64 {
-    let counters: Value = reqwest::get(format!("{}/counters", env.sim.admin_url()))
-        .await
-        .expect("admin reachable")
-        .json()
-        .await
-        .expect("admin json");
+    let counters = env.counters().await;
     counters["total"].as_u64().expect("a total")
 }
 

@@ -70,12 +70,7 @@ async fn object(env: &Env, kind: &str, name: &str) -> Value {
 
 /// Mutating requests (POST, PUT, PATCH, DELETE) the emulator has answered so far.
 async fn mutations(env: &Env) -> u64 {
-    let counters: Value = reqwest::get(format!("{}/counters", env.sim.admin_url()))
-        .await
-        .expect("admin reachable")
-        .json()
-        .await
-        .expect("admin json");
+    let counters = env.counters().await;
     counters["routes"]
         .as_object()
         .expect("counters per route")

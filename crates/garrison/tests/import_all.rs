@@ -67,12 +67,7 @@ vm "worker" {
 
 /// Requests per route the emulator has answered so far.
 async fn routes(env: &Env) -> BTreeMap<String, u64> {
-    let counters: Value = reqwest::get(format!("{}/counters", env.sim.admin_url()))
-        .await
-        .expect("admin reachable")
-        .json()
-        .await
-        .expect("admin json");
+    let counters = env.counters().await;
     serde_json::from_value(counters["routes"].clone()).expect("routes")
 }
 

@@ -80,6 +80,16 @@ impl Env {
             .expect("admin json")
     }
 
+    /// The emulator's request counters (`/_sim/counters`: `total`, `routes`).
+    pub async fn counters(&self) -> Value {
+        reqwest::get(format!("{}/counters", self.sim.admin_url()))
+            .await
+            .expect("admin reachable")
+            .json()
+            .await
+            .expect("admin json")
+    }
+
     /// `(kind key, name)` of every resource in the emulator, sorted.
     pub async fn sim_names(&self) -> Vec<(String, String)> {
         let state = self.sim_state().await;

@@ -209,6 +209,33 @@ pub enum Error {
         actual: String,
     },
 
+    /// A command that rewrites the stored state found none.
+    #[error("there is no state at `{location}` to rewrite")]
+    #[diagnostic(
+        code(garrison::state::nothing_stored),
+        help("check the config directory and the workspace (`garrison workspace show`); a new state is sealed from its first write")
+    )]
+    NothingStored {
+        /// The state's location.
+        location: String,
+    },
+
+    /// Encrypted state (or a journal record) that does not open.
+    #[error("cannot read {what} `{location}`: {source}")]
+    #[diagnostic(
+        code(garrison::state::encryption),
+        help("set GARRISON_STATE_KEY (or GARRISON_STATE_KEY_FILE) to the key that sealed it; while rotating keys, list the new key first and the old one after it (docs/state.md, \"Encryption at rest\")")
+    )]
+    Crypt {
+        /// `the state`, `the journal`, ...
+        what: &'static str,
+        /// The file, or the PostgreSQL workspace.
+        location: String,
+        /// Why it does not open.
+        #[source]
+        source: crate::crypt::CryptError,
+    },
+
     /// A PostgreSQL state backend operation failed. Never contains the password.
     #[error("could not {action} in PostgreSQL state `{location}`: {message}")]
     #[diagnostic(

@@ -9,6 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::codec::checksum_of_value;
+use crate::crypt::{CryptError, Keyring, Purpose};
 use crate::doc::ResourceState;
 use crate::edit::Edit;
 use crate::error::Error;
@@ -152,9 +153,14 @@ pub(crate) fn encode_record(record: &JournalRecord) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(&value).map_err(encode)
 }
 
-/// Encode one record as a line, newline included.
-pub(crate) fn encode_line(record: &JournalRecord) -> Result<Vec<u8>, Error> {
-    let mut line = encode_record(record)?;
+/// Encode one record for storage: its JSON, sealed when `keys` hold a key (one line).
+pub(crate) fn seal_record(keys: &Keyring, record: &JournalRecord) -> Result<Vec<u8>, Error> {
+    Ok(keys.seal(Purpose::Journal, encode_record(record)?, false))
+}
+
+/// Encode one record as a line (sealed when `keys` hold a key), newline included.
+pub(crate) fn encode_line(keys: &Keyring, record: &JournalRecord) -> Result<Vec<u8>, Error> {
+    let mut line = seal_record(keys, record)?;
     line.push(b'\n');
     Ok(line)
 }
@@ -171,6 +177,23 @@ pub(crate) enum RecordError {
         /// What the content hashes to.
         actual: String,
     },
+    /// Sealed, and it does not open (no key, another key, or tampered).
+    Crypt(CryptError),
+}
+
+/// Open (when sealed) and decode one stored record; see [`decode_record`].
+pub(crate) fn open_record(
+    keys: &Keyring,
+    bytes: &[u8],
+) -> Result<(JournalRecord, bool), RecordError> {
+    if !Keyring::is_sealed(bytes) {
+        return decode_record(bytes);
+    }
+    match keys.open(Purpose::Journal, bytes.to_vec()) {
+        Ok(plain) => decode_record(&plain),
+        Err(CryptError::Malformed { reason }) => Err(RecordError::Malformed(reason)),
+        Err(e) => Err(RecordError::Crypt(e)),
+    }
 }
 
 /// Decode one record; returns it and whether it carried a checksum (older Garrison wrote
@@ -225,7 +248,7 @@ pub(crate) fn check_mixed(path: &Path, checked: &[bool], lines: &[usize]) -> Res
 /// its checksum matches. The last line may be torn (unterminated or unparseable): it is
 /// reported, not fatal. A damaged line before the last is [`Error::JournalCorrupt`]; a
 /// checksum mismatch anywhere is [`Error::JournalChecksumMismatch`].
-pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<JournalRead, Error> {
+pub(crate) fn parse(path: &Path, bytes: &[u8], keys: &Keyring) -> Result<JournalRead, Error> {
     let mut read = JournalRead::default();
     let mut checked = Vec::new();
     let mut lines = Vec::new();
@@ -254,11 +277,18 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<JournalRead, Error> {
             rest = next;
             continue;
         }
-        match decode_record(line) {
+        match open_record(keys, line) {
             Ok((record, has_sum)) => {
                 read.records.push(record);
                 checked.push(has_sum);
                 lines.push(line_no);
+            }
+            Err(RecordError::Crypt(source)) => {
+                return Err(Error::Crypt {
+                    what: "the journal",
+                    location: format!("{}, line {line_no}", path.display()),
+                    source,
+                })
             }
             Err(RecordError::Mismatch { stored, actual }) => {
                 return Err(Error::JournalChecksumMismatch {

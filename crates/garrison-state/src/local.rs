@@ -12,6 +12,7 @@ use crate::atomic::{
 use crate::backend::Backend;
 use crate::bounded::{check_regular, read_regular, MAX_FILE_BYTES};
 use crate::codec::{backup_path, decode, encode};
+use crate::crypt::{Keyring, Purpose};
 use crate::doc::StateDoc;
 use crate::error::Error;
 use crate::flock::{is_held, same_file, try_lock, TryLock};
@@ -33,6 +34,8 @@ pub struct LocalBackend {
     journal_file: Mutex<Option<File>>,
     /// Fault injection: the next state write fails after this many bytes.
     fail_next_write_after: Mutex<Option<usize>>,
+    /// Encryption at rest: seals what is written, opens what is read.
+    keys: Keyring,
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
@@ -52,7 +55,15 @@ impl LocalBackend {
             path,
             journal_file: Mutex::new(None),
             fail_next_write_after: Mutex::new(None),
+            keys: Keyring::default(),
         }
+    }
+
+    /// This backend sealing the state, its backup and its journal with `keys`
+    /// (see [`Keyring`]); without keys (the default) they are plaintext.
+    pub fn with_keys(mut self, keys: Keyring) -> Self {
+        self.keys = keys;
+        self
     }
 
     /// The default backend for a config directory: `<dir>/.garrison/state.json`.
@@ -187,7 +198,7 @@ fn lock_ignoring_poison<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Open the journal for appending; drop a torn last line, which was never acknowledged, so
 /// the next record starts on a clean line (refuses a journal damaged before its end).
-fn open_journal(path: &Path) -> Result<File, Error> {
+fn open_journal(path: &Path, keys: &Keyring) -> Result<File, Error> {
     let dir = parent_dir(path);
     ensure_dir(&dir)?;
     let existed = match std::fs::metadata(path) {
@@ -218,7 +229,7 @@ fn open_journal(path: &Path) -> Result<File, Error> {
             limit: MAX_FILE_BYTES,
         });
     }
-    if let Some(torn) = parse(path, &all)?.torn {
+    if let Some(torn) = parse(path, &all, keys)?.torn {
         file.set_len(torn.offset)
             .and_then(|()| file.sync_all())
             .map_err(|e| Error::io("drop the torn last line of the journal", path, e))?;
@@ -249,7 +260,17 @@ impl Backend for LocalBackend {
 
     fn read(&self) -> Result<Option<StateDoc>, Error> {
         match read_regular(&self.path, "the state file")? {
-            Some(bytes) => decode(&self.path, &bytes).map(Some),
+            Some(bytes) => {
+                let plain =
+                    self.keys
+                        .open(Purpose::State, bytes)
+                        .map_err(|source| Error::Crypt {
+                            what: "the state",
+                            location: self.path.display().to_string(),
+                            source,
+                        })?;
+                decode(&self.path, &plain).map(Some)
+            }
             None if self.backup.exists() => Err(Error::MissingState {
                 path: self.path.clone(),
                 backup: self.backup.clone(),
@@ -259,7 +280,7 @@ impl Backend for LocalBackend {
     }
 
     fn write(&self, doc: &StateDoc) -> Result<u64, Error> {
-        let bytes = encode(doc)?;
+        let bytes = self.keys.seal(Purpose::State, encode(doc)?, true);
         let fail_after = lock_ignoring_poison(&self.fail_next_write_after).take();
         ensure_dir(&parent_dir(&self.path))?;
         self.save_backup()?;
@@ -325,10 +346,10 @@ impl Backend for LocalBackend {
     }
 
     fn journal_append(&self, record: &JournalRecord) -> Result<u64, Error> {
-        let line = encode_line(record)?;
+        let line = encode_line(&self.keys, record)?;
         let mut slot = lock_ignoring_poison(&self.journal_file);
         if slot.is_none() {
-            *slot = Some(open_journal(&self.journal)?);
+            *slot = Some(open_journal(&self.journal, &self.keys)?);
         }
         let result = match slot.as_mut() {
             Some(file) => file
@@ -346,7 +367,7 @@ impl Backend for LocalBackend {
 
     fn journal_read(&self) -> Result<JournalRead, Error> {
         match read_regular(&self.journal, "the journal")? {
-            Some(bytes) => parse(&self.journal, &bytes),
+            Some(bytes) => parse(&self.journal, &bytes, &self.keys),
             None => Ok(JournalRead::default()),
         }
     }

@@ -18,10 +18,11 @@ use std::time::Duration;
 
 use crate::backend::Backend;
 use crate::codec::{decode, encode};
+use crate::crypt::{Keyring, Purpose};
 use crate::doc::StateDoc;
 use crate::error::Error;
 use crate::journal::{
-    check_mixed, decode_record, encode_record, JournalRead, JournalRecord, RecordError,
+    check_mixed, open_record, seal_record, JournalRead, JournalRecord, RecordError,
 };
 use crate::lock::{LockGuard, LockInfo, LockStatus};
 use crate::pg_session::Session;
@@ -81,6 +82,8 @@ pub struct PostgresBackend {
     workspace: String,
     redacted_url: String,
     thread: Option<JoinHandle<()>>,
+    /// Encryption at rest: seals what is written, opens what is read.
+    keys: Keyring,
 }
 
 impl std::fmt::Debug for PostgresBackend {
@@ -166,7 +169,15 @@ impl PostgresBackend {
             workspace: workspace.to_string(),
             redacted_url,
             thread: Some(thread),
+            keys: Keyring::default(),
         })
+    }
+
+    /// This backend sealing the state, its previous copy and its journal records with
+    /// `keys` (see [`Keyring`]); without keys (the default) they are stored as plaintext.
+    pub fn with_keys(mut self, keys: Keyring) -> Self {
+        self.keys = keys;
+        self
     }
 
     /// The workspace this backend stores.
@@ -193,11 +204,20 @@ impl PostgresBackend {
         let bytes = self
             .handle
             .call("read the previous state", |s| Box::pin(s.read(true)))?;
-        bytes.map(|b| self.decode(&b)).transpose()
+        bytes.map(|b| self.decode(b)).transpose()
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<StateDoc, Error> {
+    fn decode(&self, bytes: Vec<u8>) -> Result<StateDoc, Error> {
         let location = self.handle.location.clone();
+        let bytes = self
+            .keys
+            .open(Purpose::State, bytes)
+            .map_err(|source| Error::Crypt {
+                what: "the state",
+                location: location.clone(),
+                source,
+            })?;
+        let bytes = bytes.as_slice();
         let backup = PathBuf::from(previous_location(&location));
         decode(Path::new(&location), bytes).map_err(|e| match e {
             Error::Corrupt { path, reason, .. } => Error::Corrupt {
@@ -298,11 +318,11 @@ impl Backend for PostgresBackend {
         let bytes = self
             .handle
             .call("read the state", |s| Box::pin(s.read(false)))?;
-        bytes.map(|b| self.decode(&b)).transpose()
+        bytes.map(|b| self.decode(b)).transpose()
     }
 
     fn write(&self, doc: &StateDoc) -> Result<u64, Error> {
-        let bytes = encode(doc)?;
+        let bytes = self.keys.seal(Purpose::State, encode(doc)?, true);
         let len = bytes.len() as u64;
         let serial = doc.serial;
         self.handle.call("write the state", move |s| {
@@ -334,7 +354,7 @@ impl Backend for PostgresBackend {
     }
 
     fn journal_append(&self, record: &JournalRecord) -> Result<u64, Error> {
-        let bytes = encode_record(record)?;
+        let bytes = seal_record(&self.keys, record)?;
         let len = bytes.len() as u64;
         self.handle.call("append to the journal", move |s| {
             Box::pin(async move { s.journal_append(&bytes).await })
@@ -351,7 +371,7 @@ impl Backend for PostgresBackend {
         let mut checked = Vec::new();
         let mut lines = Vec::new();
         for (i, (seq, bytes)) in rows.into_iter().enumerate() {
-            match decode_record(&bytes) {
+            match open_record(&self.keys, &bytes) {
                 Ok((record, has_sum)) => {
                     read.records.push(record);
                     checked.push(has_sum);
@@ -363,6 +383,13 @@ impl Backend for PostgresBackend {
                         line: i + 1,
                         stored,
                         actual,
+                    })
+                }
+                Err(RecordError::Crypt(source)) => {
+                    return Err(Error::Crypt {
+                        what: "the journal",
+                        location: format!("{}, record seq {seq}", self.handle.location),
+                        source,
                     })
                 }
                 Err(RecordError::Malformed(e)) => {

@@ -97,7 +97,7 @@ fn local_workspaces_live_beside_the_default_state() {
         Workspaces::local_path(&default_path, &Workspace::default()),
         default_path
     );
-    check(&Workspaces::Local { default_path });
+    check(&Workspaces::local(default_path));
     assert!(
         !dir.path().join(".garrison/workspaces/staging").exists(),
         "a deleted workspace leaves its directory"
@@ -112,8 +112,5 @@ fn postgres_workspaces_are_keys_derived_from_the_configs() {
         "prod"
     );
     let base = format!("test-{}", uuid::Uuid::new_v4());
-    check(&Workspaces::Postgres {
-        url: pg_server::url(),
-        base,
-    });
+    check(&Workspaces::postgres(pg_server::url(), base));
 }

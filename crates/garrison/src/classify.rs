@@ -27,7 +27,9 @@ pub(crate) fn state_class(error: &garrison_state::Error) -> Class {
         | E::HolderAlive { .. }
         | E::JournalCorrupt { .. }
         | E::JournalChecksumMismatch { .. }
-        | E::Postgres { .. } => Class::State,
+        | E::Postgres { .. }
+        | E::Crypt { .. }
+        | E::NothingStored { .. } => Class::State,
         E::Encode { .. } => Class::Internal,
     }
 }

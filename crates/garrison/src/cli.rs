@@ -387,6 +387,21 @@ pub(crate) enum StateCommand {
     /// Replace the state with a file (refused unless it has the state's lineage and a serial
     /// no older than the state's; `--force` overrides).
     Push(StatePushArgs),
+    /// Seal the state and its backup again with the first key of GARRISON_STATE_KEY (the
+    /// end of a key rotation, or turning encryption on); `--decrypt` writes plaintext.
+    Rekey(StateRekeyArgs),
+    /// Print a new random state encryption key (base64) for GARRISON_STATE_KEY.
+    Keygen,
+}
+
+/// `garrison state rekey`.
+#[derive(Debug, Args)]
+pub(crate) struct StateRekeyArgs {
+    /// Write the state as plaintext (every key given still opens it): turns encryption off.
+    #[arg(long)]
+    pub(crate) decrypt: bool,
+    #[command(flatten)]
+    pub(crate) state: StateDirArgs,
 }
 
 /// `garrison state show`.

@@ -87,6 +87,18 @@ pub(crate) fn backend_of_dir_with(
     backend_for(dir, &state, &ws)
 }
 
+/// [`backend_of_dir_with`] sealing with `keys` instead of the environment's.
+pub(crate) fn backend_of_dir_keyed(
+    dir: &Path,
+    vars: &VarArgs,
+    console: &Console,
+    keys: garrison_state::Keyring,
+) -> Result<Box<dyn Backend>, Failure> {
+    let (state, ws) = state_node_of_dir(dir, vars, console)?;
+    let all = crate::workspace::place(dir, &state)?.with_keys(keys);
+    existing(all.backend(&ws)?, &ws)
+}
+
 /// Every workspace of a directory's config (its `state` node, read as
 /// [`backend_of_dir_with`] reads it).
 pub(crate) fn workspaces_of_dir(
@@ -140,7 +152,11 @@ pub(crate) fn backend_for(
     state: &StateBackend,
     ws: &Workspace,
 ) -> Result<Box<dyn Backend>, Failure> {
-    let backend = crate::workspace::all(dir, state)?.backend(ws)?;
+    existing(crate::workspace::all(dir, state)?.backend(ws)?, ws)
+}
+
+/// `backend`, refused when it is workspace `ws` other than `default` and holds no state.
+fn existing(backend: Box<dyn Backend>, ws: &Workspace) -> Result<Box<dyn Backend>, Failure> {
     if !ws.is_default() && backend.read()?.is_none() {
         return Err(crate::workspace::missing(ws));
     }

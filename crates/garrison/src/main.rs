@@ -13,6 +13,7 @@ mod failure;
 mod logging;
 mod panic;
 mod progress;
+mod state_keys;
 mod usage;
 mod workspace;
 

@@ -64,12 +64,16 @@ pub(crate) fn selected(dir: &Path) -> Result<Workspace, Failure> {
     }
 }
 
-/// Every workspace of the config whose `state` node is `state`, in `dir`.
+/// Every workspace of the config whose `state` node is `state`, in `dir`, sealed with the
+/// state keys of the environment (`crate::state_keys`).
 pub(crate) fn all(dir: &Path, state: &StateBackend) -> Result<Workspaces, Failure> {
+    Ok(place(dir, state)?.with_keys(crate::state_keys::from_env()?))
+}
+
+/// Every workspace of the config whose `state` node is `state`, in `dir`, without keys.
+pub(crate) fn place(dir: &Path, state: &StateBackend) -> Result<Workspaces, Failure> {
     Ok(match state {
-        StateBackend::Local { path } => Workspaces::Local {
-            default_path: dir.join(path),
-        },
+        StateBackend::Local { path } => Workspaces::local(dir.join(path)),
         StateBackend::Postgres { url_env, workspace } => {
             let url = std::env::var(url_env).ok().filter(|u| !u.trim().is_empty());
             let Some(url) = url else {
@@ -78,10 +82,7 @@ pub(crate) fn all(dir: &Path, state: &StateBackend) -> Result<Workspaces, Failur
                     "the config keeps its state in PostgreSQL, but `{url_env}` is not set"
                 )));
             };
-            Workspaces::Postgres {
-                url,
-                base: workspace.clone(),
-            }
+            Workspaces::postgres(url, workspace.clone())
         }
     })
 }

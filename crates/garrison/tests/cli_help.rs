@@ -24,6 +24,8 @@ const COMMANDS: &[&[&str]] = &[
     &["state", "mv"],
     &["state", "pull"],
     &["state", "push"],
+    &["state", "rekey"],
+    &["state", "keygen"],
     &["lock"],
     &["force-unlock"],
     &["workspace"],

@@ -1,4 +1,4 @@
-//! State surgery: `garrison state rm`, `mv`, `pull` and `push`. They change what the state
+//! State surgery: `garrison state rm`, `mv`, `pull`, `push` and `rekey`. They change what the state
 //! records, never the cloud.
 //!
 //! Each writing surgery takes the state lock (the lock `apply` takes, so a running apply
@@ -12,6 +12,7 @@
 mod error;
 mod pull;
 mod push;
+mod rekey;
 mod relocate;
 mod remove;
 mod select;
@@ -19,6 +20,7 @@ mod select;
 pub use error::SurgeryError;
 pub use pull::pull;
 pub use push::{check_push, push, read_push_file, PushConflict, Pushed};
+pub use rekey::{rekey, Rekeyed};
 pub use relocate::{move_entries, plan_move, MovePlan, Moved};
 pub use remove::{plan_remove, remove, RemovePlan, Removed};
 

@@ -6,7 +6,7 @@ use garrison_core::Workspace;
 use crate::atomic::parent_dir;
 use crate::doc::ResourceState;
 use crate::lock::LockInfo;
-use crate::workspaces::{WorkspaceError, Workspaces};
+use crate::workspaces::{Place, WorkspaceError, Workspaces};
 
 /// What a delete removed and left behind.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +43,7 @@ pub fn delete(all: &Workspaces, ws: &Workspace, force: bool) -> Result<Deleted, 
     }
     backend.erase()?;
     guard.release()?;
-    if let Workspaces::Local { default_path } = all {
+    if let Place::Local { default_path } = all.place() {
         // The workspace's directory, once empty (the lock file went with the release).
         let dir = parent_dir(&Workspaces::local_path(default_path, ws));
         let _ = std::fs::remove_dir(dir);

@@ -22,6 +22,7 @@ use garrison_core::Workspace;
 
 use crate::atomic::parent_dir;
 use crate::backend::Backend;
+use crate::crypt::Keyring;
 use crate::error::Error;
 use crate::local::LocalBackend;
 use crate::postgres::PostgresBackend;
@@ -30,9 +31,16 @@ use crate::postgres::PostgresBackend;
 pub const WORKSPACES_DIR: &str = "workspaces";
 
 /// Where every workspace of one config lives: the config's backend, before a workspace is
-/// chosen.
+/// chosen, and the keys its states are sealed with (none: plaintext).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Workspaces {
+pub struct Workspaces {
+    place: Place,
+    keys: Keyring,
+}
+
+/// The config's backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
     /// Local files; `default_path` is the config's state file.
     Local {
         /// The `default` workspace's state file.
@@ -48,6 +56,42 @@ pub enum Workspaces {
 }
 
 impl Workspaces {
+    /// Local files beside `default_path`, the `default` workspace's state file.
+    pub fn local(default_path: impl Into<PathBuf>) -> Self {
+        Self {
+            place: Place::Local {
+                default_path: default_path.into(),
+            },
+            keys: Keyring::default(),
+        }
+    }
+
+    /// PostgreSQL at `url`, the `default` workspace under key `base`.
+    pub fn postgres(url: impl Into<String>, base: impl Into<String>) -> Self {
+        Self {
+            place: Place::Postgres {
+                url: url.into(),
+                base: base.into(),
+            },
+            keys: Keyring::default(),
+        }
+    }
+
+    /// These workspaces with every state, backup and journal sealed with `keys`.
+    pub fn with_keys(mut self, keys: Keyring) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    /// The config's backend.
+    pub fn place(&self) -> &Place {
+        &self.place
+    }
+
+    /// The keys the states are sealed with.
+    pub fn keys(&self) -> &Keyring {
+        &self.keys
+    }
     /// The state file of `ws` (local only).
     pub fn local_path(default_path: &Path, ws: &Workspace) -> PathBuf {
         if ws.is_default() {
@@ -73,14 +117,14 @@ impl Workspaces {
 
     /// The backend holding `ws`'s state, lock and journal (it need not exist yet).
     pub fn backend(&self, ws: &Workspace) -> Result<Box<dyn Backend>, Error> {
-        Ok(match self {
-            Workspaces::Local { default_path } => {
-                Box::new(LocalBackend::new(Self::local_path(default_path, ws)))
+        let keys = self.keys.clone();
+        Ok(match &self.place {
+            Place::Local { default_path } => {
+                Box::new(LocalBackend::new(Self::local_path(default_path, ws)).with_keys(keys))
             }
-            Workspaces::Postgres { url, base } => Box::new(PostgresBackend::connect(
-                url,
-                &Self::postgres_key(base, ws),
-            )?),
+            Place::Postgres { url, base } => Box::new(
+                PostgresBackend::connect(url, &Self::postgres_key(base, ws))?.with_keys(keys),
+            ),
         })
     }
 
@@ -94,9 +138,9 @@ impl Workspaces {
 
     /// Every workspace, `default` first, then the others by name.
     pub fn list(&self) -> Result<Vec<Workspace>, Error> {
-        let mut names = match self {
-            Workspaces::Local { default_path } => local_names(default_path)?,
-            Workspaces::Postgres { url, base } => {
+        let mut names = match &self.place {
+            Place::Local { default_path } => local_names(default_path)?,
+            Place::Postgres { url, base } => {
                 let prefix = format!("{base}:");
                 PostgresBackend::connect(url, base)?
                     .keys_with_prefix(&prefix)?

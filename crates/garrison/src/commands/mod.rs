@@ -56,6 +56,8 @@ pub(crate) fn dispatch(cli: Cli, console: &Console) -> Ended {
             StateCommand::Mv(args) => surgery::mv::run(&args, console),
             StateCommand::Pull(args) => surgery::pull::run(&args, console),
             StateCommand::Push(args) => surgery::push::run(&args, console),
+            StateCommand::Rekey(args) => surgery::rekey::run(&args, console),
+            StateCommand::Keygen => surgery::rekey::keygen(console),
         },
         Command::Lock(args) => runtime()?.block_on(lock::run(global, console, &args)),
         Command::ForceUnlock(args) => force_unlock::run(&args, console),

@@ -5,6 +5,7 @@
 pub(crate) mod mv;
 pub(crate) mod pull;
 pub(crate) mod push;
+pub(crate) mod rekey;
 pub(crate) mod rm;
 
 use garrison_core::StateKey;

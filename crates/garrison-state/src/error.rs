@@ -126,6 +126,20 @@ pub enum Error {
         holder: Box<LockInfo>,
     },
 
+    /// The PostgreSQL session holding the lock was lost, and when it came back the lock
+    /// was no longer ours: this run stops writing rather than overwrite another run.
+    #[error("the state lock of `{location}` was lost with the PostgreSQL session: {reason}")]
+    #[diagnostic(
+        code(garrison::state::lock_lost),
+        help("another run may have taken over; run `garrison plan` again to see where things stand (the journal of this run is kept and replayed)")
+    )]
+    LockLost {
+        /// The backend's location.
+        location: String,
+        /// What was found on reconnecting.
+        reason: String,
+    },
+
     /// The lock is held but its holder cannot be read.
     #[error("lock `{}` is held, but its holder cannot be read: {reason}", path.display())]
     #[diagnostic(

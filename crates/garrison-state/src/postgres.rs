@@ -7,12 +7,14 @@
 //! its connection task; each trait call sends a job over a std channel and blocks on the
 //! reply. Dropping the backend stops the thread, which ends the session.
 //!
-//! Connections use `NoTls` only: use it on loopback or a private network.
+//! TLS follows libpq's `sslmode` (`pg_tls.rs`, `pg_connect.rs`). A job that finds the
+//! connection lost is run again on a new session (up to [`RECONNECTS`] times, with
+//! backoff), after the lock is taken back (`pg_session/reconnect.rs`).
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -25,11 +27,21 @@ use crate::journal::{
     check_mixed, open_record, seal_record, JournalRead, JournalRecord, RecordError,
 };
 use crate::lock::{LockGuard, LockInfo, LockStatus};
+use crate::pg_connect::Connector;
 use crate::pg_session::Session;
+use crate::pg_tls::split_tls;
 use crate::pg_url::{redact_url, scrub};
 
-type Job =
-    Box<dyn for<'a> FnOnce(&'a mut Session) -> Pin<Box<dyn Future<Output = ()> + 'a>> + Send>;
+/// One call on the session; it answers `false` when the connection was lost before it
+/// could reply (it is run again after a reconnection), `true` once it replied.
+type Job = Box<
+    dyn for<'a> FnMut(&'a mut Session, bool) -> Pin<Box<dyn Future<Output = bool> + 'a>> + Send,
+>;
+
+/// How many times a job whose connection was lost runs again on a new session.
+const RECONNECTS: u32 = 4;
+/// The pause before the first reconnection; it doubles each time.
+const RECONNECT_PAUSE: Duration = Duration::from_millis(200);
 
 enum Msg {
     Job(Job),
@@ -47,15 +59,22 @@ impl Handle {
     fn call<T, F>(&self, action: &'static str, f: F) -> Result<T, Error>
     where
         T: Send + 'static,
-        F: for<'a> FnOnce(&'a mut Session) -> Pin<Box<dyn Future<Output = Result<T, Error>> + 'a>>
+        F: for<'a> Fn(&'a mut Session) -> Pin<Box<dyn Future<Output = Result<T, Error>> + 'a>>
             + Send
+            + Sync
             + 'static,
     {
         let (reply_tx, reply_rx) = mpsc::channel();
-        let job: Job = Box::new(move |session| {
+        let f = Arc::new(f);
+        let job: Job = Box::new(move |session, last| {
+            let (f, reply) = (f.clone(), reply_tx.clone());
             Box::pin(async move {
-                let result = f(session).await;
-                let _ = reply_tx.send(result);
+                let result = f(&mut *session).await;
+                if result.is_err() && session.take_lost() && !last {
+                    return false;
+                }
+                let _ = reply.send(result);
+                true
             })
         });
         let stopped = || {
@@ -120,7 +139,8 @@ impl PostgresBackend {
         if workspace.is_empty() {
             return Err(connect_err("the workspace name is empty".into()));
         }
-        let mut config: tokio_postgres::Config = url
+        let (url_without_tls, tls) = split_tls(url).map_err(connect_err)?;
+        let mut config: tokio_postgres::Config = url_without_tls
             .parse()
             .map_err(|e: tokio_postgres::Error| connect_err(format!("invalid URL: {e}")))?;
         let secret = config
@@ -134,6 +154,7 @@ impl PostgresBackend {
             config.application_name("garrison");
         }
 
+        let connector = Connector::new(config, &tls).map_err(connect_err)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -148,7 +169,7 @@ impl PostgresBackend {
             .spawn(move || {
                 serve(
                     runtime,
-                    config,
+                    connector,
                     rx,
                     ready_tx,
                     thread_workspace,
@@ -180,6 +201,14 @@ impl PostgresBackend {
         self
     }
 
+    /// The server process id of this backend's session (it changes when a lost session is
+    /// replaced): for diagnostics, and for tests that end a session on purpose.
+    pub fn session_pid(&self) -> Result<i32, Error> {
+        self.handle.call("read the session's process id", |s| {
+            Box::pin(s.backend_pid())
+        })
+    }
+
     /// The workspace this backend stores.
     pub fn workspace(&self) -> &str {
         &self.workspace
@@ -195,6 +224,7 @@ impl PostgresBackend {
     pub fn keys_with_prefix(&self, prefix: &str) -> Result<Vec<String>, Error> {
         let prefix = prefix.to_owned();
         self.handle.call("list the workspaces", move |s| {
+            let prefix = prefix.clone();
             Box::pin(async move { s.keys_with_prefix(&prefix).await })
         })
     }
@@ -256,27 +286,16 @@ impl PostgresBackend {
 /// told to stop (or every sender is gone).
 fn serve(
     runtime: tokio::runtime::Runtime,
-    config: tokio_postgres::Config,
+    connector: Connector,
     rx: mpsc::Receiver<Msg>,
     ready: mpsc::Sender<Result<(), String>>,
     workspace: String,
     location: String,
     secret: Option<String>,
 ) {
-    let connected = runtime.block_on(async {
-        let (client, connection) = config
-            .connect(tokio_postgres::NoTls)
-            .await
-            .map_err(|e| e.to_string())?;
-        let task = tokio::spawn(connection);
-        let session = Session::new(client, &workspace, &location, secret);
-        match session.create_schema().await {
-            Ok(()) => Ok((session, task)),
-            Err(e) => Err(e.to_string()),
-        }
-    });
-    let (mut session, task) = match connected {
-        Ok(pair) => pair,
+    let connected = runtime.block_on(Session::open(connector, &workspace, &location, secret));
+    let mut session = match connected {
+        Ok(session) => session,
         Err(message) => {
             let _ = ready.send(Err(message));
             return;
@@ -286,14 +305,28 @@ fn serve(
         return;
     }
     while let Ok(Msg::Job(job)) = rx.recv() {
-        runtime.block_on(job(&mut session));
+        runtime.block_on(run_job(&mut session, job));
     }
     runtime.block_on(async move {
         session.abandon().await;
-        drop(session);
-        // Let the connection send its Terminate message and close.
-        let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+        session.close().await;
     });
+}
+
+/// Run `job`; while it finds the connection lost, reconnect (with backoff) and run it
+/// again, the last time replying whatever happens.
+async fn run_job(session: &mut Session, mut job: Job) {
+    let mut pause = RECONNECT_PAUSE;
+    for attempt in 0..=RECONNECTS {
+        session.set_retrying(attempt > 0);
+        if job(session, attempt == RECONNECTS).await {
+            break;
+        }
+        tokio::time::sleep(pause).await;
+        pause *= 2;
+        session.reconnect().await;
+    }
+    session.set_retrying(false);
 }
 
 impl Drop for PostgresBackend {
@@ -326,6 +359,7 @@ impl Backend for PostgresBackend {
         let len = bytes.len() as u64;
         let serial = doc.serial;
         self.handle.call("write the state", move |s| {
+            let bytes = bytes.clone();
             Box::pin(async move { s.write(&bytes, serial).await })
         })?;
         Ok(len)
@@ -335,7 +369,7 @@ impl Backend for PostgresBackend {
         let request = info.clone();
         let took_over = self
             .handle
-            .call("take the lock", move |s| Box::pin(s.lock(request)))?;
+            .call("take the lock", move |s| Box::pin(s.lock(request.clone())))?;
         let handle = self.handle.clone();
         let id = info.id;
         Ok(LockGuard::new(info, took_over, move || {
@@ -357,6 +391,7 @@ impl Backend for PostgresBackend {
         let bytes = seal_record(&self.keys, record)?;
         let len = bytes.len() as u64;
         self.handle.call("append to the journal", move |s| {
+            let bytes = bytes.clone();
             Box::pin(async move { s.journal_append(&bytes).await })
         })?;
         Ok(len)

@@ -32,3 +32,27 @@ fn find() -> String {
     );
     url
 }
+
+/// Where `.ci/postgres.sh` puts the test CA's certificate (`GARRISON_TEST_PG_CA` overrides).
+pub const TEST_CA: &str = "/etc/postgresql/garrison-tls/ca.crt";
+
+/// The test CA's certificate (PEM), whose server certificate names `localhost` only.
+pub fn test_ca() -> std::path::PathBuf {
+    match std::env::var("GARRISON_TEST_PG_CA") {
+        Ok(path) if !path.trim().is_empty() => path.trim().into(),
+        _ => TEST_CA.into(),
+    }
+}
+
+/// A URL for the role `garrison_tls`, which the test server admits over TLS only, at
+/// `host` (the port of [`url`]) with the query `params` (e.g. `sslmode=verify-full`).
+pub fn tls_url(host: &str, params: &str) -> String {
+    let base = url();
+    let port = base
+        .rsplit_once('@')
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .and_then(|(authority, _)| authority.rsplit_once(':'))
+        .map_or("5432", |(_, port)| port)
+        .to_string();
+    format!("postgres://garrison_tls:garrison-ci@{host}:{port}/garrison_test?{params}")
+}

@@ -29,7 +29,8 @@ pub(crate) fn state_class(error: &garrison_state::Error) -> Class {
         | E::JournalChecksumMismatch { .. }
         | E::Postgres { .. }
         | E::Crypt { .. }
-        | E::NothingStored { .. } => Class::State,
+        | E::NothingStored { .. }
+        | E::LockLost { .. } => Class::State,
         E::Encode { .. } => Class::Internal,
     }
 }

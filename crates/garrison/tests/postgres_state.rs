@@ -105,3 +105,59 @@ volume "v" {{
         .stdout;
     assert!(list.trim().is_empty(), "{list}");
 }
+
+/// Teams, end to end: state in PostgreSQL over verified TLS (`sslmode=verify-full` with the
+/// test CA, a role the server admits over TLS only) and sealed with a state key: apply,
+/// a clean plan, and the database row holds an envelope, not the resource.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_with_state_in_postgres_over_verified_tls_and_encrypted() {
+    let env = Env::new(0.002).await;
+    let workspace = format!("e2e-tls-{}", uuid::Uuid::new_v4());
+    let url = pg_server::tls_url(
+        "localhost",
+        &format!(
+            "sslmode=verify-full&sslrootcert={}",
+            pg_server::test_ca().display()
+        ),
+    );
+    env.write(&format!(
+        r#"
+provider "barrack" {{
+    region "NORWAY-1"
+}}
+
+state "postgres" url-env="STATE_URL" workspace="{workspace}"
+
+volume "tls-secret-volume" {{
+    size-gb 100
+}}
+"#
+    ));
+    let key = garrison_state::EncryptionKey::generate().to_base64();
+    let run = |args: &[&str]| {
+        let mut cmd = env.command(args);
+        cmd.env("STATE_URL", &url).env("GARRISON_STATE_KEY", &key);
+        async move { support::Run::from(cmd.output().await.expect("runs")) }
+    };
+    run(&["apply", "--auto-approve"]).await.expect_code(0);
+    run(&["plan", "--detailed-exitcode"]).await.expect_code(0);
+
+    let row = stored_doc(&workspace).await;
+    assert!(row.contains("\"garrison_encrypted\""), "{row}");
+    assert!(!row.contains("tls-secret-volume"), "{row}");
+}
+
+async fn stored_doc(workspace: &str) -> String {
+    let (client, connection) = tokio_postgres::connect(&pg_server::url(), tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(connection);
+    let row = client
+        .query_one(
+            "SELECT doc FROM garrison_state WHERE workspace = $1",
+            &[&workspace],
+        )
+        .await
+        .expect("the state row");
+    String::from_utf8_lossy(&row.get::<_, Vec<u8>>(0)).into_owned()
+}

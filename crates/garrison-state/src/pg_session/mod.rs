@@ -1,6 +1,10 @@
 //! The PostgreSQL session behind [`crate::PostgresBackend`]: schema, SQL and the advisory
-//! lock, run on the backend's own thread (see `postgres.rs`).
+//! lock, run on the backend's own thread (see `postgres.rs`). A lost connection is
+//! noticed here ([`Session::take_lost`]) and re-opened by `reconnect.rs`.
 
+mod reconnect;
+
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -9,6 +13,7 @@ use tokio_postgres::Client;
 
 use crate::error::Error;
 use crate::lock::{LockInfo, LockStatus};
+use crate::pg_connect::{ConnectionTask, Connector};
 use crate::pg_url::scrub;
 
 /// Created idempotently on connect, under a transaction-scoped advisory lock so that
@@ -57,40 +62,122 @@ pub(crate) fn lock_key(workspace: &str) -> i64 {
 /// One connected session for one workspace. Only its own thread touches it.
 pub(crate) struct Session {
     client: Client,
+    task: ConnectionTask,
+    connector: Connector,
+    /// The server process of this session (`pg_backend_pid()`).
+    pid: i32,
     workspace: String,
     location: String,
     key: i64,
     secret: Option<String>,
     /// Our lock, while held on this session.
     held: Option<LockInfo>,
+    /// Set when an error showed the connection is gone; the thread then reconnects.
+    lost: Cell<bool>,
+    /// Why the last reconnection failed, for the error the caller finally gets.
+    reconnect_error: RefCell<Option<String>>,
+    /// Set when a reconnection found our lock taken: every write is refused.
+    lock_lost: Option<String>,
+    /// Whether the current job runs again after a lost connection (writes made
+    /// idempotent: the first attempt may have committed before the answer was lost).
+    retrying: bool,
+}
+
+/// What went wrong, in full: the server's message for a refused statement, else the
+/// error and its causes (a TLS failure says why the certificate was refused).
+pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
+}
+
+/// Whether `e` means the connection is gone (closed, an IO error, or the server shutting
+/// the session down: SQLSTATE class 57P), rather than a refused statement.
+fn is_connection_lost(e: &tokio_postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(db) = e.as_db_error() {
+        return db.code().code().starts_with("57P");
+    }
+    std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
 }
 
 impl Session {
-    pub(crate) fn new(
-        client: Client,
+    /// Connect with `connector` and create the schema.
+    pub(crate) async fn open(
+        connector: Connector,
         workspace: &str,
         location: &str,
         secret: Option<String>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self, String> {
+        let (client, task) = connector.connect().await.map_err(|e| describe(&e))?;
+        let mut session = Self {
             client,
+            task,
+            connector,
+            pid: 0,
             workspace: workspace.to_string(),
             location: location.to_string(),
             key: lock_key(workspace),
             secret,
             held: None,
-        }
+            lost: Cell::new(false),
+            reconnect_error: RefCell::new(None),
+            lock_lost: None,
+            retrying: false,
+        };
+        session.create_schema().await.map_err(|e| e.to_string())?;
+        session.pid = session.backend_pid().await.map_err(|e| e.to_string())?;
+        Ok(session)
+    }
+
+    /// Whether the last error lost the connection (and clears the mark).
+    pub(crate) fn take_lost(&self) -> bool {
+        self.lost.replace(false)
+    }
+
+    /// This session's server process id.
+    pub(crate) async fn backend_pid(&self) -> Result<i32, Error> {
+        let row = self
+            .client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await
+            .map_err(|e| self.err("read the session's process id", &e))?;
+        row.try_get(0)
+            .map_err(|e| self.err("read the session's process id", &e))
     }
 
     fn err(&self, action: &'static str, e: &tokio_postgres::Error) -> Error {
-        let message = match e.as_db_error() {
-            Some(db) => format!("{}: {}", db.severity(), db.message()),
-            None => e.to_string(),
-        };
+        let mut message = describe(e);
+        if is_connection_lost(e) {
+            self.lost.set(true);
+            if let Some(why) = self.reconnect_error.borrow().as_deref() {
+                message = format!("{message}; the session was lost and reconnecting failed: {why}");
+            }
+        }
         Error::Postgres {
             action,
             location: self.location.clone(),
             message: scrub(&message, self.secret.as_deref()),
+        }
+    }
+
+    /// Refuses a write once our lock was lost with a session.
+    fn check_lock(&self) -> Result<(), Error> {
+        match &self.lock_lost {
+            Some(reason) => Err(Error::LockLost {
+                location: self.location.clone(),
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
         }
     }
 
@@ -133,22 +220,35 @@ impl Session {
         }
     }
 
-    /// Move the current document to `previous` and store `bytes`, in one statement.
+    /// Move the current document to `previous` and store `bytes`, in one statement. Run
+    /// again after a lost connection, it leaves a document already stored as it is (the
+    /// first attempt committed; moving it to `previous` would lose the backup).
     pub(crate) async fn write(&self, bytes: &[u8], serial: u64) -> Result<(), Error> {
+        self.check_lock()?;
         let serial = i64::try_from(serial).map_err(|_| {
             self.other("write the state", format!("serial {serial} exceeds bigint"))
         })?;
+        let sql = if self.retrying {
+            "INSERT INTO garrison_state (workspace, serial, doc) VALUES ($1, $2, $3)
+             ON CONFLICT (workspace) DO UPDATE SET
+                 previous_serial = CASE WHEN garrison_state.doc = EXCLUDED.doc
+                     THEN garrison_state.previous_serial ELSE garrison_state.serial END,
+                 previous = CASE WHEN garrison_state.doc = EXCLUDED.doc
+                     THEN garrison_state.previous ELSE garrison_state.doc END,
+                 serial = EXCLUDED.serial,
+                 doc = EXCLUDED.doc,
+                 updated_at = now()"
+        } else {
+            "INSERT INTO garrison_state (workspace, serial, doc) VALUES ($1, $2, $3)
+             ON CONFLICT (workspace) DO UPDATE SET
+                 previous_serial = garrison_state.serial,
+                 previous = garrison_state.doc,
+                 serial = EXCLUDED.serial,
+                 doc = EXCLUDED.doc,
+                 updated_at = now()"
+        };
         self.client
-            .execute(
-                "INSERT INTO garrison_state (workspace, serial, doc) VALUES ($1, $2, $3)
-                 ON CONFLICT (workspace) DO UPDATE SET
-                     previous_serial = garrison_state.serial,
-                     previous = garrison_state.doc,
-                     serial = EXCLUDED.serial,
-                     doc = EXCLUDED.doc,
-                     updated_at = now()",
-                &[&self.workspace, &serial, &bytes],
-            )
+            .execute(sql, &[&self.workspace, &serial, &bytes])
             .await
             .map_err(|e| self.err("write the state", &e))?;
         Ok(())
@@ -355,12 +455,20 @@ impl Session {
         Ok(holder)
     }
 
+    /// Append one record. Run again after a lost connection, it appends nothing when the
+    /// workspace's last record is already these bytes (only the lock holder appends).
     pub(crate) async fn journal_append(&self, bytes: &[u8]) -> Result<(), Error> {
+        self.check_lock()?;
+        let sql = if self.retrying {
+            "INSERT INTO garrison_journal (workspace, record)
+             SELECT $1, $2 WHERE NOT EXISTS (
+                 SELECT 1 FROM garrison_journal WHERE workspace = $1 AND record = $2
+                   AND seq = (SELECT max(seq) FROM garrison_journal WHERE workspace = $1))"
+        } else {
+            "INSERT INTO garrison_journal (workspace, record) VALUES ($1, $2)"
+        };
         self.client
-            .execute(
-                "INSERT INTO garrison_journal (workspace, record) VALUES ($1, $2)",
-                &[&self.workspace, &bytes],
-            )
+            .execute(sql, &[&self.workspace, &bytes])
             .await
             .map_err(|e| self.err("append to the journal", &e))?;
         Ok(())
@@ -390,6 +498,7 @@ impl Session {
     }
 
     pub(crate) async fn journal_clear(&self) -> Result<(), Error> {
+        self.check_lock()?;
         self.client
             .execute(
                 "DELETE FROM garrison_journal WHERE workspace = $1",
@@ -403,6 +512,7 @@ impl Session {
     /// Deletes the workspace's state row and journal in one transaction (the workspace is
     /// deleted; the lock row goes when the lock is released).
     pub(crate) async fn erase(&mut self) -> Result<(), Error> {
+        self.check_lock()?;
         let (location, secret) = (self.location.clone(), self.secret.clone());
         let failed = |e: tokio_postgres::Error| Error::Postgres {
             action: "delete the workspace",
@@ -447,5 +557,12 @@ impl Session {
             .simple_query("SELECT pg_advisory_unlock_all()")
             .await;
         self.held = None;
+    }
+
+    /// End the session: drop the client and let the connection send its Terminate.
+    pub(crate) async fn close(self) {
+        let Self { client, task, .. } = self;
+        drop(client);
+        let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
     }
 }

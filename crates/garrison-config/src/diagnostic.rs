@@ -33,7 +33,7 @@ codes! {
     Io => "io", "A config file or directory could not be read.";
     UnknownKind => "unknown_kind", "An unknown top-level node.";
     UnknownAttribute => "unknown_attribute", "An unknown attribute or property.";
-    UnknownAnnotation => "unknown_annotation", "A type annotation other than `(ref)` or `(file)`.";
+    UnknownAnnotation => "unknown_annotation", "A type annotation other than `(ref)`, `(expr)` or `(file)`.";
     DuplicateAttribute => "duplicate_attribute", "An attribute given twice.";
     MissingAttribute => "missing_attribute", "A required attribute is missing.";
     WrongType => "wrong_type", "A value of the wrong type.";
@@ -64,6 +64,9 @@ codes! {
     UnusedVariable => "unused_variable", "Warning: a declared variable nothing uses.";
     BadMove => "bad_move", "A `moved` or `removed` block that contradicts the config or another block.";
     AccountWide => "account_wide", "Warning: a `region` on an SSH key, which is account-wide (ignored).";
+    BadExpression => "bad_expression", "An expression that does not parse.";
+    UnknownFunction => "unknown_function", "A call of a function the language does not have.";
+    FunctionFailed => "function_failed", "A function given arguments it cannot work with.";
 }
 
 impl fmt::Display for Code {

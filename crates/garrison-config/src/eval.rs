@@ -238,6 +238,25 @@ impl<'a> Eval<'a> {
                     Ev::poison()
                 }
             },
+            Some("expr") => match value.as_string() {
+                Some(text) => {
+                    let map = crate::expr::Mapper {
+                        base: expr_base(e, text),
+                        whole: sp.clone(),
+                    };
+                    self.expression(text, map, scope)
+                }
+                None => {
+                    self.diags.error(
+                        Code::WrongType,
+                        &sp,
+                        "`(expr)` takes a string",
+                        "not a string",
+                        Some("write `(expr)\"var.on ? 2 : 0\"`".to_owned()),
+                    );
+                    Ev::poison()
+                }
+            },
             Some("file") => match value.as_string() {
                 Some(s) => self.file(s, &sp),
                 None => {
@@ -257,14 +276,40 @@ impl<'a> Eval<'a> {
                     &sp,
                     format!("unknown value annotation `({other})`"),
                     "unknown annotation",
-                    suggest(other, &["ref", "file"]),
+                    suggest(other, &["ref", "expr", "file"]),
                 );
                 Ev::poison()
             }
         }
     }
 
-    fn file(&mut self, path: &str, sp: &Span) -> Ev {
+    /// Parses and evaluates expression `text`; errors are diagnostics placed by `map`.
+    pub(crate) fn expression(&mut self, text: &str, map: crate::expr::Mapper, scope: &Scope) -> Ev {
+        let parsed = match crate::expr::parse(text) {
+            Ok(e) => e,
+            Err(err) => {
+                let span = map.span(err.at);
+                let help = err.help.clone().or_else(|| {
+                    Some(
+                        "expressions are described in docs/language.md, \"Expressions\"".to_owned(),
+                    )
+                });
+                self.diags.error(err.code, &span, err.message, "here", help);
+                return Ev::poison();
+            }
+        };
+        let mut runner = crate::expr::Runner {
+            ev: self,
+            scope,
+            map,
+            names: None,
+            sensitive: false,
+        };
+        runner.run(&parsed)
+    }
+
+    /// Reads `path` inside the config directory, as `(file)` does.
+    pub(crate) fn file(&mut self, path: &str, sp: &Span) -> Ev {
         let Some(root) = &self.root else {
             self.diags.error(
                 Code::MissingFile,
@@ -363,7 +408,15 @@ impl<'a> Eval<'a> {
             match piece {
                 Piece::Text(t) => parts.push(TemplatePart::Text(t)),
                 Piece::Ref(r) => {
-                    let ev = self.reference(&r, sp, scope);
+                    let ev = if is_plain_reference(&r, scope) {
+                        self.reference(&r, sp, scope)
+                    } else {
+                        let map = crate::expr::Mapper {
+                            whole: sp.clone(),
+                            base: None,
+                        };
+                        self.expression(&r, map, scope)
+                    };
                     sensitive |= ev.sensitive;
                     match ev.val {
                         Val::Json(Value::String(s)) => parts.push(TemplatePart::Text(s)),
@@ -1155,4 +1208,37 @@ impl Eval<'_> {
             sensitive,
         }
     }
+}
+
+/// Whether `${text}` is a plain reference (`var.x`, `vm.a[count.index].name`), which keeps
+/// the reference's own diagnostics, rather than an expression.
+fn is_plain_reference(text: &str, scope: &Scope) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-.[]*\"".contains(c);
+    if !text.trim().chars().all(allowed) {
+        return false;
+    }
+    let mut owned = text.to_owned();
+    if let Some(i) = scope.count_index {
+        owned = owned.replace("[count.index]", &format!("[{i}]"));
+    }
+    owned = owned
+        .replace("[count.index]", "[0]")
+        .replace("[each.key]", "[\"k\"]");
+    parse_ref(&owned).is_ok()
+}
+
+/// The byte offset in its file of the first character of the string value of `(expr)`
+/// entry `e` holding `text`, when the value is written as it reads: a quoted string
+/// without escapes, or a raw string (`#"..."#`). The entry's span ends with the value.
+fn expr_base(e: &KdlEntry, text: &str) -> Option<usize> {
+    let end = e.span().offset() + e.span().len();
+    let repr = e.format().map(|f| f.value_repr.as_str()).unwrap_or("");
+    let closing = if repr.starts_with('#') {
+        let hashes = repr.len() - repr.trim_start_matches('#').len();
+        (repr.len() == text.len() + 2 + 2 * hashes).then_some(hashes + 1)
+    } else {
+        let plain = !text.contains(['\\', '"', '\n']);
+        (plain && (repr.is_empty() || repr.len() == text.len() + 2)).then_some(1)
+    }?;
+    end.checked_sub(closing + text.len())
 }

@@ -14,6 +14,7 @@ mod cycle;
 mod day_two;
 mod diagnostic;
 mod eval;
+pub mod expr;
 #[doc(hidden)]
 pub mod fastkdl;
 mod fileread;

@@ -41,7 +41,7 @@ impl<'a> Children<'a> {
     }
 }
 
-const REPEATABLE: &[&str] = &["rule", "security-rule"];
+const REPEATABLE: &[&str] = &["rule", "security-rule", "precondition"];
 
 fn describe(ev: &Val) -> String {
     match ev {

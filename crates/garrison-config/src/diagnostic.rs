@@ -67,6 +67,9 @@ codes! {
     BadExpression => "bad_expression", "An expression that does not parse.";
     UnknownFunction => "unknown_function", "A call of a function the language does not have.";
     FunctionFailed => "function_failed", "A function given arguments it cannot work with.";
+    PreconditionFailed => "precondition_failed", "A resource's or output's `precondition` is false.";
+    ValidationFailed => "validation_failed", "A variable's value breaks one of its `validation` conditions.";
+    CheckFailed => "check_failed", "Warning: an `assert` of a `check` block is false.";
 }
 
 impl fmt::Display for Code {

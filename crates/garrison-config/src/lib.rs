@@ -10,6 +10,7 @@ mod build;
 pub mod catalog;
 mod checks;
 mod collect;
+mod conditions;
 mod cycle;
 mod day_two;
 mod diagnostic;

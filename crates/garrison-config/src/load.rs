@@ -27,7 +27,7 @@ pub struct Loaded {
 
 const TOP_LEVEL: &[&str] = &[
     "provider", "variable", "locals", "state", "timeouts", "output", "vm", "volume", "firewall",
-    "ssh-key", "script", "snapshot", "image", "import", "moved", "removed", "policy",
+    "ssh-key", "script", "snapshot", "image", "import", "moved", "removed", "policy", "check",
 ];
 
 /// Loads every `*.kdl` file in `dir`, except the var files of `inputs` (a `--var-file`
@@ -79,6 +79,10 @@ struct Top<'a> {
     policies: Vec<(&'a KdlNode, &'a Path)>,
     /// `import`, `moved` and `removed` nodes.
     day_two: Vec<(&'a KdlNode, &'a Path)>,
+    /// `check` blocks.
+    checks: Vec<(&'a KdlNode, &'a Path)>,
+    /// Each variable's `validation` nodes.
+    validations: Vec<(String, &'a KdlNode, &'a Path)>,
 }
 
 fn load_files(
@@ -104,6 +108,8 @@ fn load_files(
         decls: BTreeMap::new(),
         day_two: vec![],
         policies: vec![],
+        checks: vec![],
+        validations: vec![],
     };
     let mut decl_spans: BTreeMap<String, Span> = BTreeMap::new();
     let mut local_spans: BTreeMap<String, Span> = BTreeMap::new();
@@ -116,6 +122,7 @@ fn load_files(
                 "provider" => top.providers.push((node, file)),
                 "import" | "moved" | "removed" => top.day_two.push((node, file)),
                 "policy" => top.policies.push((node, file)),
+                "check" => top.checks.push((node, file)),
                 "state" => top.states.push((node, file)),
                 "timeouts" => {
                     no_entries(node, file, &mut ev.diags);
@@ -123,6 +130,11 @@ fn load_files(
                 }
                 "variable" => {
                     if let Some(d) = crate::vars::parse_decl(file, node, &mut ev.diags) {
+                        for v in node.children().map(|c| c.nodes()).unwrap_or_default() {
+                            if v.name().value() == "validation" {
+                                top.validations.push((d.name.clone(), v, file));
+                            }
+                        }
                         if let Some(first) = decl_spans.get(&d.name) {
                             duplicate(
                                 &mut ev.diags,
@@ -214,6 +226,9 @@ fn load_files(
     let (vars, var_origins) =
         crate::vars::resolve(&top.decls, inputs, &mut var_sources, &mut ev.diags);
     ev.vars = vars;
+    for (name, node, file) in &top.validations {
+        crate::conditions::validations(&mut ev, name, file, &[node]);
+    }
     ev.provider_region = provider(&mut ev, &top.providers);
 
     // expansion
@@ -252,6 +267,9 @@ fn load_files(
     let timeouts = timeouts(&mut ev, &top.timeouts);
     let policy = crate::policy::guardrails(&mut ev, &top.policies);
     let day_two = crate::day_two::blocks(&mut ev, &top.day_two, &resources, &keys);
+    for (node, file) in &top.checks {
+        crate::conditions::check_block(&mut ev, file, node);
+    }
     crate::checks::check(&resources, &mut ev.diags);
     crate::cycle::check(&resources, &mut ev.diags);
     // After an error some uses may not have been evaluated (a failed `count`): then a
@@ -552,12 +570,22 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
                             .unwrap_or(false);
                     }
                     "description" => {}
+                    "precondition" => crate::conditions::preconditions(
+                        ev,
+                        file,
+                        &[c],
+                        &Scope::default(),
+                        &format!("output.{name}"),
+                    ),
                     other => ev.diags.error(
                         Code::UnknownAttribute,
                         &name_span(file, c),
                         format!("outputs have no setting `{other}`"),
                         "unknown setting",
-                        suggest(other, &["value", "sensitive", "description"]),
+                        suggest(
+                            other,
+                            &["value", "sensitive", "description", "precondition"],
+                        ),
                     ),
                 }
             }

@@ -267,6 +267,9 @@ pub(crate) fn build(
         .get("depends-on")
         .map(|n| depends_on(&mut b, n))
         .unwrap_or_default();
+    let pre = c.all("precondition");
+    let scope = b.scope.clone();
+    crate::conditions::preconditions(b.ev, file, &pre, &scope, &addr.to_string());
     let lifecycle = c
         .get("lifecycle")
         .map(|n| lifecycle(&mut b, n, kind))

@@ -4,7 +4,14 @@
 use crate::model::Kind;
 
 /// Child nodes every resource accepts.
-pub const COMMON_ATTRS: &[&str] = &["name", "region", "protect", "depends-on", "lifecycle"];
+pub const COMMON_ATTRS: &[&str] = &[
+    "name",
+    "region",
+    "protect",
+    "depends-on",
+    "lifecycle",
+    "precondition",
+];
 
 /// Properties on the resource node itself.
 pub const RESOURCE_PROPS: &[&str] = &["count", "for-each"];

@@ -165,6 +165,7 @@ pub(crate) struct VarDecl {
 
 const VAR_SETTINGS: &[&str] = &[
     "type",
+    "validation",
     "default",
     "description",
     "sensitive",
@@ -230,6 +231,9 @@ pub(crate) fn parse_decl(file: &Path, node: &KdlNode, diags: &mut Diags) -> Opti
     if let Some(children) = node.children() {
         for c in children.nodes() {
             let key = c.name().value().to_owned();
+            if key == "validation" {
+                continue; // evaluated once the value is known (conditions.rs)
+            }
             match node_value(file, c) {
                 Ok(mut v) => {
                     if key == "allowed" && !v.is_array() {

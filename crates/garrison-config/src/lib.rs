@@ -5,6 +5,7 @@
 //! stable codes, labelled spans and help). [`format_source`] backs `garrison fmt`.
 //! This crate knows nothing of HTTP or state.
 
+pub mod attr_docs;
 mod budget;
 mod build;
 pub mod catalog;
@@ -40,7 +41,7 @@ mod workspace_file;
 
 pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
 pub use fmt::{format_dir, format_source, Formatted};
-pub use load::{load_dir, load_str, Loaded};
+pub use load::{load_dir, load_dir_with, load_str, Loaded, TOP_LEVEL};
 pub use model::*;
 pub use rules::normalize_cidr;
 pub use state_only::load_state_backend;

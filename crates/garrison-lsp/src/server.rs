@@ -1,0 +1,271 @@
+//! The main loop: documents in, diagnostics out (debounced), requests answered from the
+//! directory of the document they name.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crossbeam_channel::RecvTimeoutError;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
+    Notification as _, PublishDiagnostics,
+};
+use lsp_types::request::{
+    Completion, Formatting, GotoDefinition, HoverRequest, References, Rename, Request as _,
+};
+use lsp_types::{
+    CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentFormattingParams,
+    GotoDefinitionParams, Hover, HoverContents, HoverParams, MarkupContent, MarkupKind,
+    PublishDiagnosticsParams, ReferenceParams, RenameParams, TextDocumentPositionParams, Url,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::documents::{is_config_file, path_of, url_of, Documents};
+use crate::position::LineIndex;
+use crate::project::Project;
+use crate::schedule::Schedule;
+use crate::{LspError, Settings};
+
+/// The server's state.
+struct Server<'a> {
+    conn: &'a Connection,
+    settings: &'a Settings,
+    docs: Documents,
+    schedule: Schedule,
+    /// The files each directory's last check published diagnostics for.
+    published: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
+}
+
+/// Serves an initialized connection until `shutdown` and `exit` (or the client leaves).
+pub(crate) fn serve(conn: &Connection, settings: &Settings) -> Result<(), LspError> {
+    let mut server = Server {
+        conn,
+        settings,
+        docs: Documents::default(),
+        schedule: Schedule::default(),
+        published: BTreeMap::new(),
+    };
+    loop {
+        let received = match server.schedule.wait() {
+            Some(wait) => match conn.receiver.recv_timeout(wait) {
+                Ok(m) => Some(m),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            },
+            None => match conn.receiver.recv() {
+                Ok(m) => Some(m),
+                Err(_) => return Ok(()),
+            },
+        };
+        match received {
+            Some(Message::Request(req)) => {
+                if conn.handle_shutdown(&req)? {
+                    return Ok(());
+                }
+                let resp = server.request(req);
+                server.send(resp.into())?;
+            }
+            Some(Message::Notification(n)) => server.notification(n),
+            Some(Message::Response(_)) | None => {}
+        }
+        for dir in server.schedule.take_due() {
+            server.check(&dir)?;
+        }
+    }
+}
+
+fn params<P: DeserializeOwned>(value: Value) -> Option<P> {
+    serde_json::from_value(value).ok()
+}
+
+impl Server<'_> {
+    fn send(&self, msg: Message) -> Result<(), LspError> {
+        self.conn
+            .sender
+            .send(msg)
+            .map_err(|_| LspError::Disconnected)
+    }
+
+    fn notification(&mut self, n: Notification) {
+        let (path, delay) = match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let Some(p) = params::<DidOpenTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(path) = path_of(&p.text_document.uri) else {
+                    return;
+                };
+                let doc = p.text_document;
+                self.docs.set(path.clone(), doc.text, doc.version);
+                (path, std::time::Duration::ZERO)
+            }
+            DidChangeTextDocument::METHOD => {
+                let Some(p) = params::<DidChangeTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(path) = path_of(&p.text_document.uri) else {
+                    return;
+                };
+                // Full sync: the last change holds the whole text.
+                let Some(change) = p.content_changes.into_iter().last() else {
+                    return;
+                };
+                self.docs
+                    .set(path.clone(), change.text, p.text_document.version);
+                (path, self.settings.debounce)
+            }
+            DidSaveTextDocument::METHOD => {
+                let Some(p) = params::<DidSaveTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(path) = path_of(&p.text_document.uri) else {
+                    return;
+                };
+                (path, std::time::Duration::ZERO)
+            }
+            DidCloseTextDocument::METHOD => {
+                let Some(p) = params::<DidCloseTextDocumentParams>(n.params) else {
+                    return;
+                };
+                let Some(path) = path_of(&p.text_document.uri) else {
+                    return;
+                };
+                self.docs.close(&path);
+                (path, std::time::Duration::ZERO)
+            }
+            _ => return,
+        };
+        if let (true, Some(dir)) = (is_config_file(&path), path.parent()) {
+            self.schedule.after(dir, delay);
+        }
+    }
+
+    /// Checks `dir` and publishes its diagnostics, clearing files that no longer have any.
+    fn check(&mut self, dir: &Path) -> Result<(), LspError> {
+        let inputs = (self.settings.inputs)(dir);
+        let by_file = crate::diagnostics::check(dir, &self.docs, &inputs);
+        let before = self.published.remove(dir).unwrap_or_default();
+        let now: BTreeSet<PathBuf> = by_file.keys().cloned().collect();
+        for path in before.union(&now) {
+            let Some(uri) = url_of(path) else { continue };
+            let params = PublishDiagnosticsParams {
+                uri,
+                diagnostics: by_file.get(path).cloned().unwrap_or_default(),
+                version: self.docs.get(path).map(|d| d.version),
+            };
+            self.send(Notification::new(PublishDiagnostics::METHOD.to_owned(), params).into())?;
+        }
+        self.published.insert(dir.to_path_buf(), now);
+        Ok(())
+    }
+
+    fn request(&self, req: Request) -> Response {
+        let id = req.id.clone();
+        let result = match req.method.as_str() {
+            Completion::METHOD => params::<CompletionParams>(req.params)
+                .map(|p| self.completion(&p.text_document_position)),
+            HoverRequest::METHOD => params::<HoverParams>(req.params)
+                .map(|p| self.hover(&p.text_document_position_params)),
+            GotoDefinition::METHOD => params::<GotoDefinitionParams>(req.params)
+                .map(|p| self.definition(&p.text_document_position_params)),
+            References::METHOD => params::<ReferenceParams>(req.params)
+                .map(|p| self.references(&p.text_document_position, p.context.include_declaration)),
+            Rename::METHOD => match params::<RenameParams>(req.params) {
+                Some(p) => return self.rename(id, &p),
+                None => None,
+            },
+            Formatting::METHOD => params::<DocumentFormattingParams>(req.params)
+                .map(|p| self.format(&p.text_document.uri)),
+            _ => {
+                return Response::new_err(
+                    id,
+                    ErrorCode::MethodNotFound as i32,
+                    format!("unsupported request `{}`", req.method),
+                )
+            }
+        };
+        match result {
+            Some(value) => Response::new_ok(id, value),
+            None => Response::new_err(
+                id,
+                ErrorCode::InvalidParams as i32,
+                format!("invalid parameters for `{}`", req.method),
+            ),
+        }
+    }
+
+    /// The project, the path and the byte offset of a position.
+    fn locate(&self, at: &TextDocumentPositionParams) -> Option<(Project, PathBuf, usize)> {
+        let path = path_of(&at.text_document.uri)?;
+        let project = Project::of(&path, &self.docs);
+        let text = &project.file(&path)?.text;
+        let offset = LineIndex::new(text).offset(at.position);
+        Some((project, path, offset))
+    }
+
+    fn completion(&self, at: &TextDocumentPositionParams) -> Value {
+        let Some((project, path, offset)) = self.locate(at) else {
+            return Value::Null;
+        };
+        let Some(file) = project.file(&path) else {
+            return Value::Null;
+        };
+        let items = crate::completion::complete(&project, &file.text, offset);
+        serde_json::to_value(items).unwrap_or(Value::Null)
+    }
+
+    fn hover(&self, at: &TextDocumentPositionParams) -> Value {
+        let Some((project, path, offset)) = self.locate(at) else {
+            return Value::Null;
+        };
+        let Some(markdown) = crate::hover::hover(&project, &path, offset) else {
+            return Value::Null;
+        };
+        let hover = Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: None,
+        };
+        serde_json::to_value(hover).unwrap_or(Value::Null)
+    }
+
+    fn definition(&self, at: &TextDocumentPositionParams) -> Value {
+        let Some((project, path, offset)) = self.locate(at) else {
+            return Value::Null;
+        };
+        let found = crate::navigate::definition(&project, &path, offset);
+        serde_json::to_value(found).unwrap_or(Value::Null)
+    }
+
+    fn references(&self, at: &TextDocumentPositionParams, with_declaration: bool) -> Value {
+        let Some((project, path, offset)) = self.locate(at) else {
+            return Value::Null;
+        };
+        let found = crate::navigate::references(&project, &path, offset, with_declaration);
+        serde_json::to_value(found).unwrap_or(Value::Null)
+    }
+
+    fn rename(&self, id: RequestId, p: &RenameParams) -> Response {
+        let Some((project, path, offset)) = self.locate(&p.text_document_position) else {
+            return Response::new_ok(id, Value::Null);
+        };
+        match crate::rename::rename(&project, &path, offset, &p.new_name) {
+            Ok(edit) => Response::new_ok(id, edit),
+            Err(e) => Response::new_err(id, ErrorCode::RequestFailed as i32, e.to_string()),
+        }
+    }
+
+    fn format(&self, uri: &Url) -> Value {
+        let Some(path) = path_of(uri) else {
+            return Value::Null;
+        };
+        let Some(text) = self.docs.text(&path) else {
+            return Value::Null;
+        };
+        serde_json::to_value(crate::format::format(&path, &text)).unwrap_or(Value::Null)
+    }
+}

@@ -44,6 +44,7 @@ pub use fmt::{format_dir, format_source, Formatted};
 pub use load::{load_dir, load_dir_with, load_str, Loaded, TOP_LEVEL};
 pub use model::*;
 pub use rules::normalize_cidr;
+pub use source::parse_document;
 pub use state_only::load_state_backend;
 pub use timeouts::{default_for as default_timeouts, parse_duration};
 pub use vars::{VarArgError, VarInputs, ENV_PREFIX};

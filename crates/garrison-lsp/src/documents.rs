@@ -16,7 +16,7 @@ pub struct Document {
 }
 
 /// The open documents by absolute path.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Documents {
     open: BTreeMap<PathBuf, Document>,
 }

@@ -102,12 +102,9 @@ pub(crate) fn index(path: &Path, text: &str) -> FileIndex {
     out
 }
 
-/// Parses a file as the config loader does: the fast path, else the `kdl` crate.
+/// Parses a file as the config loader does (bounded in time and nesting).
 pub(crate) fn parse(text: &str) -> Option<KdlDocument> {
-    if garrison_config::limits::CONFIG_FILE_MAX_BYTES < text.len() {
-        return None;
-    }
-    garrison_config::fastkdl::parse(text).or_else(|| KdlDocument::parse_v2(text).ok())
+    garrison_config::parse_document(text)
 }
 
 struct Walk<'a> {
@@ -171,20 +168,21 @@ impl Walk<'_> {
         if depth > garrison_config::limits::MAX_NESTING {
             return;
         }
+        let node_name = node.name().value();
         for e in node.entries() {
-            self.entry(e);
+            self.entry(node_name, e);
         }
         for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
             self.uses(c, depth + 1);
         }
     }
 
-    fn entry(&mut self, e: &KdlEntry) {
+    fn entry(&mut self, node: &str, e: &KdlEntry) {
         let KdlValue::String(s) = e.value() else {
             return;
         };
         let sp = e.span();
-        if e.ty().is_some_and(|t| t.value() == "ref") {
+        if e.ty().is_some_and(|t| t.value() == "ref") || names_an_address(node, e) {
             let at = self.within(sp.offset(), sp.len(), s);
             self.push_use(s, at.offset);
             return;
@@ -208,6 +206,17 @@ impl Walk<'_> {
             });
         }
     }
+}
+
+/// Whether a plain string entry of `node` is an address: `depends-on "vm.x"`, and the
+/// `to` of `moved` and `import` (a rename keeps them pointing at the block; a `moved`
+/// block's `from` names an address that is gone, and stays).
+fn names_an_address(node: &str, e: &KdlEntry) -> bool {
+    let prop = e.name().map(|n| n.value());
+    matches!(
+        (node, prop),
+        ("depends-on", None) | ("moved" | "import", Some("to"))
+    )
 }
 
 /// Each `${ADDRESS}` in a raw string: (offset of ADDRESS in `raw`, ADDRESS). `$${` is a
@@ -281,5 +290,13 @@ mod tests {
             &text[dev.name.offset..dev.name.offset + dev.name.len],
             "dev"
         );
+    }
+
+    #[test]
+    fn depends_on_and_the_to_of_moved_and_import_are_uses() {
+        let text = "vm \"dev\" {\n    depends-on \"volume.d\"\n}\nmoved from=\"vm.old\" to=\"vm.dev\"\nimport to=\"volume.d\" id=\"7\"\n";
+        let idx = index(Path::new("main.kdl"), text);
+        let uses: Vec<String> = idx.uses.iter().map(|u| u.target.address()).collect();
+        assert_eq!(uses, ["volume.d", "vm.dev", "volume.d"]);
     }
 }

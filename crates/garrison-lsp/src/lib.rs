@@ -20,6 +20,7 @@ mod project;
 mod rename;
 mod schedule;
 mod server;
+mod worker;
 
 use std::path::Path;
 use std::time::Duration;

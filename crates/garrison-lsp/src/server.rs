@@ -2,9 +2,8 @@
 //! directory of the document they name.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crossbeam_channel::RecvTimeoutError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
@@ -26,6 +25,7 @@ use crate::documents::{is_config_file, path_of, url_of, Documents};
 use crate::position::LineIndex;
 use crate::project::Project;
 use crate::schedule::Schedule;
+use crate::worker::{Done, Job, Worker};
 use crate::{LspError, Settings};
 
 /// The server's state.
@@ -34,6 +34,9 @@ struct Server<'a> {
     settings: &'a Settings,
     docs: Documents,
     schedule: Schedule,
+    /// Each directory's generation: bumped by every change of its documents.
+    generations: BTreeMap<PathBuf, u64>,
+    worker: Worker,
     /// The files each directory's last check published diagnostics for.
     published: BTreeMap<PathBuf, BTreeSet<PathBuf>>,
 }
@@ -45,36 +48,41 @@ pub(crate) fn serve(conn: &Connection, settings: &Settings) -> Result<(), LspErr
         settings,
         docs: Documents::default(),
         schedule: Schedule::default(),
+        generations: BTreeMap::new(),
+        worker: Worker::start()?,
         published: BTreeMap::new(),
     };
     loop {
-        let received = match server.schedule.wait() {
-            Some(wait) => match conn.receiver.recv_timeout(wait) {
-                Ok(m) => Some(m),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
-            },
-            None => match conn.receiver.recv() {
-                Ok(m) => Some(m),
+        // Nothing scheduled: wait for a message or a result as long as it takes.
+        let wait = server.schedule.wait().unwrap_or(IDLE);
+        crossbeam_channel::select! {
+            recv(conn.receiver) -> msg => match msg {
+                Ok(Message::Request(req)) => {
+                    if conn.handle_shutdown(&req)? {
+                        return Ok(());
+                    }
+                    let resp = server.request(req);
+                    server.send(resp.into())?;
+                }
+                Ok(Message::Notification(n)) => server.notification(n),
+                Ok(Message::Response(_)) => {}
                 Err(_) => return Ok(()),
             },
-        };
-        match received {
-            Some(Message::Request(req)) => {
-                if conn.handle_shutdown(&req)? {
-                    return Ok(());
+            recv(server.worker.done) -> done => {
+                if let Ok(done) = done {
+                    server.publish(done)?;
                 }
-                let resp = server.request(req);
-                server.send(resp.into())?;
-            }
-            Some(Message::Notification(n)) => server.notification(n),
-            Some(Message::Response(_)) | None => {}
+            },
+            default(wait) => {},
         }
         for dir in server.schedule.take_due() {
-            server.check(&dir)?;
+            server.submit(dir);
         }
     }
 }
+
+/// How long the loop sleeps when nothing is scheduled (it wakes earlier for any message).
+const IDLE: std::time::Duration = std::time::Duration::from_secs(3600);
 
 fn params<P: DeserializeOwned>(value: Value) -> Option<P> {
     serde_json::from_value(value).ok()
@@ -138,26 +146,44 @@ impl Server<'_> {
             _ => return,
         };
         if let (true, Some(dir)) = (is_config_file(&path), path.parent()) {
+            *self.generations.entry(dir.to_path_buf()).or_default() += 1;
             self.schedule.after(dir, delay);
         }
     }
 
-    /// Checks `dir` and publishes its diagnostics, clearing files that no longer have any.
-    fn check(&mut self, dir: &Path) -> Result<(), LspError> {
-        let inputs = (self.settings.inputs)(dir);
-        let by_file = crate::diagnostics::check(dir, &self.docs, &inputs);
-        let before = self.published.remove(dir).unwrap_or_default();
-        let now: BTreeSet<PathBuf> = by_file.keys().cloned().collect();
-        for path in before.union(&now) {
+    /// Queues a check of `dir` as its documents are now.
+    fn submit(&self, dir: PathBuf) {
+        self.worker.submit(Job {
+            generation: self.generations.get(&dir).copied().unwrap_or_default(),
+            docs: self.docs.clone(),
+            inputs: (self.settings.inputs)(&dir),
+            dir,
+        });
+    }
+
+    /// Publishes a finished check to the open documents and the files that have or had
+    /// diagnostics (clearing those that no longer have any); drops it
+    /// when a newer change superseded it (that change's own check follows).
+    fn publish(&mut self, done: Done) -> Result<(), LspError> {
+        let current = self.generations.get(&done.dir).copied().unwrap_or_default();
+        if done.generation != current {
+            return Ok(());
+        }
+        let before = self.published.remove(&done.dir).unwrap_or_default();
+        let now: BTreeSet<PathBuf> = done.by_file.keys().cloned().collect();
+        // Every open document hears the result, empty or not (with the version checked).
+        let mut to_tell = self.docs.open_in(&done.dir);
+        to_tell.extend(before.union(&now).cloned());
+        for path in &to_tell {
             let Some(uri) = url_of(path) else { continue };
             let params = PublishDiagnosticsParams {
                 uri,
-                diagnostics: by_file.get(path).cloned().unwrap_or_default(),
+                diagnostics: done.by_file.get(path).cloned().unwrap_or_default(),
                 version: self.docs.get(path).map(|d| d.version),
             };
             self.send(Notification::new(PublishDiagnostics::METHOD.to_owned(), params).into())?;
         }
-        self.published.insert(dir.to_path_buf(), now);
+        self.published.insert(done.dir, now);
         Ok(())
     }
 

@@ -66,6 +66,17 @@ impl LspClient {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
+    /// Sends several notifications in one write (a burst of keystrokes).
+    pub fn notify_burst(&mut self, notifications: &[(&str, Value)]) {
+        let frames: String = notifications
+            .iter()
+            .map(|(method, params)| {
+                frame(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
+            })
+            .collect();
+        self.write(&frames);
+    }
+
     /// Sends a request and returns its whole response (`result` or `error`).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
@@ -84,24 +95,27 @@ impl LspClient {
     /// Waits for the next `textDocument/publishDiagnostics` for `uri` and returns its
     /// diagnostics.
     pub fn diagnostics_for(&mut self, uri: &str) -> Vec<Value> {
+        let msg = self.diagnostics_message_for(uri);
+        msg["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Waits for the next `textDocument/publishDiagnostics` for `uri` and returns the whole
+    /// notification (with its `version`).
+    pub fn diagnostics_message_for(&mut self, uri: &str) -> Value {
         let is_for = |m: &Value| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
         };
         if let Some(i) = self.notifications.iter().position(is_for) {
-            let m = self.notifications.remove(i);
-            return m["params"]["diagnostics"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            return self.notifications.remove(i);
         }
         let deadline = Instant::now() + ANSWER_WITHIN;
         loop {
             let msg = self.next_before(deadline, "publishDiagnostics");
             if is_for(&msg) {
-                return msg["params"]["diagnostics"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
+                return msg;
             }
             self.notifications.push(msg);
         }
@@ -136,13 +150,21 @@ impl LspClient {
     }
 
     fn send(&mut self, msg: &Value) {
-        let body = msg.to_string();
-        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.write(&frame(msg));
+    }
+
+    fn write(&mut self, framed: &str) {
         self.stdin
             .write_all(framed.as_bytes())
             .and_then(|()| self.stdin.flush())
             .unwrap_or_else(|e| panic!("writing to garrison lsp: {e}"));
     }
+}
+
+/// One message with its `Content-Length` header.
+fn frame(msg: &Value) -> String {
+    let body = msg.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len())
 }
 
 impl Drop for LspClient {

@@ -130,12 +130,32 @@ fn diagnostics_are_validates_and_follow_unsaved_changes() {
     change(&mut client, &s.main, 2, &main_kdl("public-ip"));
     assert_eq!(client.diagnostics_for(&s.main), Vec::<Value>::new());
 
+    // A burst: the typo (v3) and its fix (v4) arrive together; the editor is only ever
+    // shown the last state (one check after the debounce; a superseded one is dropped).
+    let change_to = |version: i32, text: String| {
+        (
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": s.main, "version": version}, "contentChanges": [{"text": text}]}),
+        )
+    };
+    client.notify_burst(&[
+        change_to(3, main_kdl("publik-ip")),
+        change_to(4, main_kdl("public-ip")),
+    ]);
+    let published = client.diagnostics_message_for(&s.main);
+    assert_eq!(published["params"]["version"], 4, "{published:#}");
+    assert_eq!(
+        published["params"]["diagnostics"],
+        json!([]),
+        "{published:#}"
+    );
+
     // A warning, with its code.
     let warned = format!(
         "{}variable \"unused\" default=\"x\"\n",
         main_kdl("public-ip")
     );
-    change(&mut client, &s.main, 3, &warned);
+    change(&mut client, &s.main, 5, &warned);
     let diags = client.diagnostics_for(&s.main);
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0]["severity"], 2);

@@ -65,7 +65,8 @@ pub fn load_dir_with(
     let inputs = &crate::workspace_file::with_workspace_file(dir, inputs);
     let on_disk = match source::read_dir(dir) {
         Ok(files) => files,
-        Err(_) if !overlay.is_empty() => Vec::new(),
+        // A new directory whose only file is still unsaved.
+        Err(source::ReadError::Empty(_)) if !overlay.is_empty() => Vec::new(),
         Err(e) => return Err(read_failure(&e)),
     };
     let var_files: Vec<PathBuf> = inputs

@@ -223,3 +223,53 @@ fn attributes(kind: Kind, base: &str) -> Vec<CompletionItem> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::project::File;
+
+    const TEXT: &str = "variable \"gpu\" default=\"L40\"\nlocals { prefix \"a\"; }\nfirewall \"web\" {\n    rule \n}\nvm \"dev\" {\n    power \"\"\n    name \"${}\"\n}\nmoved from=\"vm.old\" to=\"\"\n";
+
+    fn labels_at(needle: &str, shift: usize) -> Vec<String> {
+        let path = PathBuf::from("/c/main.kdl");
+        let project = Project {
+            files: vec![File {
+                index: crate::index::index(&path, TEXT),
+                path,
+                text: TEXT.to_owned(),
+            }],
+        };
+        let at = TEXT.find(needle).map(|i| i + shift).unwrap_or_default();
+        complete(&project, TEXT, at)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
+    }
+
+    #[test]
+    fn rule_properties_power_states_templates_and_moved_targets() {
+        let rule = labels_at("rule \n", 5);
+        assert!(rule.contains(&"direction".to_owned()) && rule.contains(&"remote".to_owned()));
+        assert_eq!(
+            labels_at("power \"\"", 7),
+            ["running", "stopped", "hibernated"]
+        );
+        let template = labels_at("${}", 2);
+        for want in [
+            "var.gpu",
+            "local.prefix",
+            "firewall.web",
+            "vm.dev",
+            "count.index",
+        ] {
+            assert!(
+                template.contains(&want.to_owned()),
+                "{want} in {template:?}"
+            );
+        }
+        assert_eq!(labels_at("to=\"\"", 4), ["firewall.web", "vm.dev"]);
+    }
+}

@@ -18,6 +18,7 @@ mod navigate;
 pub mod position;
 mod project;
 mod rename;
+mod requests;
 mod schedule;
 mod server;
 mod worker;

@@ -1,29 +1,22 @@
-//! The main loop: documents in, diagnostics out (debounced), requests answered from the
-//! directory of the document they name.
+//! The main loop: documents in, diagnostics out (debounced, checked on the worker),
+//! requests answered at once (`requests.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
     Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{
-    Completion, Formatting, GotoDefinition, HoverRequest, References, Rename, Request as _,
-};
 use lsp_types::{
-    CompletionParams, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, DocumentFormattingParams,
-    GotoDefinitionParams, Hover, HoverContents, HoverParams, MarkupContent, MarkupKind,
-    PublishDiagnosticsParams, ReferenceParams, RenameParams, TextDocumentPositionParams, Url,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, PublishDiagnosticsParams,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::documents::{is_config_file, path_of, url_of, Documents};
-use crate::position::LineIndex;
-use crate::project::Project;
 use crate::schedule::Schedule;
 use crate::worker::{Done, Job, Worker};
 use crate::{LspError, Settings};
@@ -61,7 +54,7 @@ pub(crate) fn serve(conn: &Connection, settings: &Settings) -> Result<(), LspErr
                     if conn.handle_shutdown(&req)? {
                         return Ok(());
                     }
-                    let resp = server.request(req);
+                    let resp = crate::requests::answer(&server.docs, req);
                     server.send(resp.into())?;
                 }
                 Ok(Message::Notification(n)) => server.notification(n),
@@ -185,113 +178,5 @@ impl Server<'_> {
         }
         self.published.insert(done.dir, now);
         Ok(())
-    }
-
-    fn request(&self, req: Request) -> Response {
-        let id = req.id.clone();
-        let result = match req.method.as_str() {
-            Completion::METHOD => params::<CompletionParams>(req.params)
-                .map(|p| self.completion(&p.text_document_position)),
-            HoverRequest::METHOD => params::<HoverParams>(req.params)
-                .map(|p| self.hover(&p.text_document_position_params)),
-            GotoDefinition::METHOD => params::<GotoDefinitionParams>(req.params)
-                .map(|p| self.definition(&p.text_document_position_params)),
-            References::METHOD => params::<ReferenceParams>(req.params)
-                .map(|p| self.references(&p.text_document_position, p.context.include_declaration)),
-            Rename::METHOD => match params::<RenameParams>(req.params) {
-                Some(p) => return self.rename(id, &p),
-                None => None,
-            },
-            Formatting::METHOD => params::<DocumentFormattingParams>(req.params)
-                .map(|p| self.format(&p.text_document.uri)),
-            _ => {
-                return Response::new_err(
-                    id,
-                    ErrorCode::MethodNotFound as i32,
-                    format!("unsupported request `{}`", req.method),
-                )
-            }
-        };
-        match result {
-            Some(value) => Response::new_ok(id, value),
-            None => Response::new_err(
-                id,
-                ErrorCode::InvalidParams as i32,
-                format!("invalid parameters for `{}`", req.method),
-            ),
-        }
-    }
-
-    /// The project, the path and the byte offset of a position.
-    fn locate(&self, at: &TextDocumentPositionParams) -> Option<(Project, PathBuf, usize)> {
-        let path = path_of(&at.text_document.uri)?;
-        let project = Project::of(&path, &self.docs);
-        let text = &project.file(&path)?.text;
-        let offset = LineIndex::new(text).offset(at.position);
-        Some((project, path, offset))
-    }
-
-    fn completion(&self, at: &TextDocumentPositionParams) -> Value {
-        let Some((project, path, offset)) = self.locate(at) else {
-            return Value::Null;
-        };
-        let Some(file) = project.file(&path) else {
-            return Value::Null;
-        };
-        let items = crate::completion::complete(&project, &file.text, offset);
-        serde_json::to_value(items).unwrap_or(Value::Null)
-    }
-
-    fn hover(&self, at: &TextDocumentPositionParams) -> Value {
-        let Some((project, path, offset)) = self.locate(at) else {
-            return Value::Null;
-        };
-        let Some(markdown) = crate::hover::hover(&project, &path, offset) else {
-            return Value::Null;
-        };
-        let hover = Hover {
-            contents: HoverContents::Markup(MarkupContent {
-                kind: MarkupKind::Markdown,
-                value: markdown,
-            }),
-            range: None,
-        };
-        serde_json::to_value(hover).unwrap_or(Value::Null)
-    }
-
-    fn definition(&self, at: &TextDocumentPositionParams) -> Value {
-        let Some((project, path, offset)) = self.locate(at) else {
-            return Value::Null;
-        };
-        let found = crate::navigate::definition(&project, &path, offset);
-        serde_json::to_value(found).unwrap_or(Value::Null)
-    }
-
-    fn references(&self, at: &TextDocumentPositionParams, with_declaration: bool) -> Value {
-        let Some((project, path, offset)) = self.locate(at) else {
-            return Value::Null;
-        };
-        let found = crate::navigate::references(&project, &path, offset, with_declaration);
-        serde_json::to_value(found).unwrap_or(Value::Null)
-    }
-
-    fn rename(&self, id: RequestId, p: &RenameParams) -> Response {
-        let Some((project, path, offset)) = self.locate(&p.text_document_position) else {
-            return Response::new_ok(id, Value::Null);
-        };
-        match crate::rename::rename(&project, &path, offset, &p.new_name) {
-            Ok(edit) => Response::new_ok(id, edit),
-            Err(e) => Response::new_err(id, ErrorCode::RequestFailed as i32, e.to_string()),
-        }
-    }
-
-    fn format(&self, uri: &Url) -> Value {
-        let Some(path) = path_of(uri) else {
-            return Value::Null;
-        };
-        let Some(text) = self.docs.text(&path) else {
-            return Value::Null;
-        };
-        serde_json::to_value(crate::format::format(&path, &text)).unwrap_or(Value::Null)
     }
 }

@@ -97,3 +97,62 @@ impl Edits {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::project::File;
+
+    const TEXT: &str = "variable \"gpu\" default=\"L40\"\nvm \"a\" {\n    gpu (ref)\"var.gpu\"\n    name \"x-${var.gpu}\"\n}\nvm \"b\" {\n    depends-on \"vm.a\"\n}\n";
+
+    fn project() -> Project {
+        let path = PathBuf::from("/c/main.kdl");
+        Project {
+            files: vec![File {
+                index: crate::index::index(&path, TEXT),
+                path,
+                text: TEXT.to_owned(),
+            }],
+        }
+    }
+
+    fn new_texts(edit: &WorkspaceEdit) -> Vec<String> {
+        let changes = edit.changes.as_ref().map(|c| c.values().flatten());
+        changes
+            .into_iter()
+            .flatten()
+            .map(|e| e.new_text.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_variable_is_renamed_everywhere_without_a_moved_block() {
+        let at = TEXT.find("var.gpu").unwrap_or_default() + 5;
+        let edit = rename(&project(), Path::new("/c/main.kdl"), at, "model");
+        let edit = edit.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(new_texts(&edit), ["model", "model", "model"]);
+    }
+
+    #[test]
+    fn a_taken_or_invalid_name_and_a_non_target_are_refused() {
+        let on_a = TEXT.find("\"a\"").unwrap_or_default() + 1;
+        let p = project();
+        let path = Path::new("/c/main.kdl");
+        assert_eq!(
+            rename(&p, path, on_a, "b").err(),
+            Some(RenameError::Taken("vm.b".into()))
+        );
+        assert_eq!(
+            rename(&p, path, on_a, "a b").err(),
+            Some(RenameError::InvalidName("a b".into()))
+        );
+        assert_eq!(rename(&p, path, 0, "x").err(), Some(RenameError::NoTarget));
+        let edit = rename(&p, path, on_a, "c").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            new_texts(&edit),
+            ["c", "c", "\nmoved from=\"vm.a\" to=\"vm.c\"\n"]
+        );
+    }
+}

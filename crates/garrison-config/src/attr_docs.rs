@@ -222,6 +222,32 @@ pub fn kind_doc(kind: Kind) -> &'static str {
     }
 }
 
+/// One line on a top-level node that is not a resource (`provider`, `variable`, ...).
+pub fn top_level_doc(node: &str) -> Option<&'static str> {
+    Some(match node {
+        "provider" => "The cloud: `provider \"barrack\" { region \"NORWAY-1\" }`, the default region of every resource.",
+        "variable" => "An input: `variable \"NAME\" type=\"string\" default=... sensitive=#true`, used as `(ref)\"var.NAME\"`.",
+        "locals" => "Named values computed once: `locals { prefix \"team-a\" }`, used as `(ref)\"local.prefix\"`.",
+        "output" => "A value shown after apply: `output \"ip\" (ref)\"vm.dev.public-ip\"`.",
+        "state" => "Where the state lives: `state \"local\" path=...` or `state \"postgres\" url-env=... workspace=...`.",
+        "timeouts" => "Create, update and delete timeouts per kind: `timeouts { vm create=\"20m\" }`.",
+        "import" => "Adopt an existing object: `import to=\"vm.x\" id=\"123\"` (or `name=`).",
+        "moved" => "A renamed address: `moved from=\"vm.old\" to=\"vm.new\"`; the object moves in the state, no cloud call.",
+        "removed" => "Stop managing an address: `removed from=\"vm.x\" destroy=#false` keeps the object.",
+        "policy" => "Guardrails every plan is checked against: `max-cost-per-hour`, `allowed-gpus`, `allowed-regions`, `deny-open-ingress`.",
+        _ => return None,
+    })
+}
+
+/// What the resource node's own properties do.
+pub fn resource_prop_doc(prop: &str) -> Option<&'static str> {
+    Some(match prop {
+        "count" => "`count=N`: N instances, `KIND.LABEL[0]` .. `[N-1]`; `count.index` inside.",
+        "for-each" => "`for-each=LIST_OR_MAP`: one instance per key, `KIND.LABEL[\"key\"]`; `each.key` and `each.value` inside.",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +261,13 @@ mod tests {
             for a in all {
                 assert!(attr_doc(kind, a).is_some(), "{kind}.{a} has no doc");
             }
+        }
+        for node in crate::TOP_LEVEL {
+            let documented = top_level_doc(node).is_some() || node.parse::<Kind>().is_ok();
+            assert!(documented, "top-level `{node}` has no doc");
+        }
+        for prop in crate::schema::RESOURCE_PROPS {
+            assert!(resource_prop_doc(prop).is_some(), "`{prop}` has no doc");
         }
     }
 }

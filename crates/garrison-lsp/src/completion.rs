@@ -70,10 +70,11 @@ fn node_names(enclosing: &[String]) -> Vec<CompletionItem> {
         [] => garrison_config::TOP_LEVEL
             .iter()
             .map(|n| {
-                let detail = n
-                    .parse::<Kind>()
-                    .ok()
-                    .map(|k| attr_docs::kind_doc(k).to_owned());
+                let detail = match n.parse::<Kind>() {
+                    Ok(kind) => Some(attr_docs::kind_doc(kind)),
+                    Err(_) => attr_docs::top_level_doc(n),
+                };
+                let detail = detail.map(str::to_owned);
                 item(n, CompletionItemKind::CLASS, detail)
             })
             .collect(),

@@ -22,6 +22,9 @@ pub(crate) fn hover(project: &Project, path: &Path, offset: usize) -> Option<Str
         Context::Property { node, .. } if matches!(node.as_str(), "rule" | "security-rule") => {
             attr_docs::rule_prop_doc(word).map(attr_markdown)
         }
+        Context::Property { node, .. } if node.parse::<Kind>().is_ok() => {
+            attr_docs::resource_prop_doc(word).map(|d| format!("**{word}**\n\n{d}"))
+        }
         _ => None,
     }
 }
@@ -29,8 +32,11 @@ pub(crate) fn hover(project: &Project, path: &Path, offset: usize) -> Option<Str
 fn node_doc(enclosing: &[String], word: &str) -> Option<String> {
     match enclosing.last() {
         None => {
-            let kind = word.parse::<Kind>().ok()?;
-            Some(format!("**{kind}**\n\n{}", attr_docs::kind_doc(kind)))
+            let doc = match word.parse::<Kind>() {
+                Ok(kind) => attr_docs::kind_doc(kind),
+                Err(_) => attr_docs::top_level_doc(word)?,
+            };
+            Some(format!("**{word}**\n\n{doc}"))
         }
         Some(block) => {
             let kind = block.parse::<Kind>().ok()?;
@@ -93,4 +99,37 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, usize)> {
             .find(|(_, c)| !is_word(*c))
             .map_or(after.len(), |(i, _)| i);
     (start < end).then(|| (&text[start..end], end))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::project::File;
+
+    const TEXT: &str = "vm \"w\" count=2 {\n    power \"stopped\"\n}\nfirewall \"f\" {\n    rule direction=\"ingress\" protocol=\"tcp\" remote=\"10.0.0.0/8\"\n}\nmoved from=\"vm.a\" to=\"vm.w\"\n";
+
+    fn hover_on(needle: &str) -> String {
+        let path = PathBuf::from("/c/main.kdl");
+        let project = Project {
+            files: vec![File {
+                index: crate::index::index(&path, TEXT),
+                path: path.clone(),
+                text: TEXT.to_owned(),
+            }],
+        };
+        let at = TEXT.find(needle).unwrap_or_default() + 1;
+        hover(&project, &path, at).unwrap_or_default()
+    }
+
+    #[test]
+    fn attributes_properties_kinds_and_top_level_nodes() {
+        assert!(hover_on("power").contains("updated in place"));
+        assert!(hover_on("count").contains("count.index"));
+        assert!(hover_on("protocol").contains("`tcp`, `udp`"));
+        assert!(hover_on("firewall").contains("A firewall"));
+        assert!(hover_on("moved").contains("no cloud call"));
+        assert!(hover_on("vm.w").contains("**vm.w** (main.kdl:1)"));
+    }
 }

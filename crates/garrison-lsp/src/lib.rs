@@ -53,8 +53,12 @@ pub fn run_stdio(settings: &Settings) -> Result<(), LspError> {
 }
 
 /// Initializes and serves one connection.
+/// An editor that leaves before `initialize` (closing stdin) ends the server quietly.
 pub fn run(conn: &Connection, settings: &Settings) -> Result<(), LspError> {
     let caps = serde_json::to_value(capabilities::capabilities())?;
-    conn.initialize(caps)?;
-    server::serve(conn, settings)
+    match conn.initialize(caps) {
+        Ok(_) => server::serve(conn, settings),
+        Err(e) if e.channel_is_disconnected() => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }

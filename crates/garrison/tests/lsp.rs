@@ -328,3 +328,14 @@ fn rename_adds_a_moved_block_and_formatting_is_garrison_fmt() {
     );
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn an_editor_leaving_before_initialize_ends_it_quietly() {
+    let out = Command::new(bin())
+        .arg("lsp")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("running garrison lsp: {e}"));
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+}

@@ -23,8 +23,9 @@ pub(crate) fn run(args: &LspArgs) -> Ended {
         }),
         debounce: DEBOUNCE,
     };
+    // The editor broke the protocol (or its pipe): a usage error, not a bug of ours.
     garrison_lsp::run_stdio(&settings)
         .into_diagnostic()
-        .map_err(Failure::internal)?;
+        .map_err(Failure::usage)?;
     Ok(Outcome::Success)
 }

@@ -8,6 +8,7 @@ mod b2;
 mod b3;
 mod b4;
 mod b5;
+mod b6;
 mod env;
 mod report;
 
@@ -17,13 +18,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
-#[command(name = "garrison-bench", about = "Garrison benchmarks (B1-B5)")]
+#[command(name = "garrison-bench", about = "Garrison benchmarks (B1-B6)")]
 struct Args {
     /// Print one JSON document instead of lines.
     #[arg(long)]
     json: bool,
-    /// Scenarios to run (comma separated): b1, b2, b3, b4, b5.
-    #[arg(long, value_delimiter = ',', default_value = "b1,b2,b3,b4,b5")]
+    /// Scenarios to run (comma separated): b1, b2, b3, b4, b5, b6.
+    #[arg(long, value_delimiter = ',', default_value = "b1,b2,b3,b4,b5,b6")]
     only: Vec<String>,
     /// Internal: measure one size in this process (used for per-size peak RSS).
     #[arg(hide = true)]
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
             "b3" => b3::run(500),
             "b5" => b5::run(500),
             "b4" => b4::run(&[250, 500, 1_000]),
+            "b6" => b6::run(1_000),
             other => Err(format!("scenario `{other}` is not available in this build")),
         };
         match result {

@@ -5,6 +5,7 @@
 //! stable codes, labelled spans and help). [`format_source`] backs `garrison fmt`.
 //! This crate knows nothing of HTTP or state.
 
+pub mod attr_docs;
 mod budget;
 mod build;
 pub mod catalog;
@@ -42,9 +43,10 @@ mod workspace_file;
 
 pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
 pub use fmt::{format_dir, format_source, Formatted};
-pub use load::{load_dir, load_str, Loaded};
+pub use load::{load_dir, load_dir_with, load_str, Loaded, TOP_LEVEL};
 pub use model::*;
 pub use rules::normalize_cidr;
+pub use source::parse_document;
 pub use state_only::load_state_backend;
 pub use timeouts::{default_for as default_timeouts, parse_duration};
 pub use vars::{VarArgError, VarInputs, ENV_PREFIX};

@@ -25,7 +25,8 @@ pub struct Loaded {
     pub warnings: Vec<ConfigDiagnostic>,
 }
 
-const TOP_LEVEL: &[&str] = &[
+/// Every node a config file may hold at its top level.
+pub const TOP_LEVEL: &[&str] = &[
     "provider", "variable", "locals", "state", "timeouts", "output", "vm", "volume", "firewall",
     "ssh-key", "script", "snapshot", "image", "import", "moved", "removed", "policy", "check",
 ];
@@ -49,17 +50,54 @@ pub fn load_dir(dir: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
                 .collect();
             load_files(Some(dir), files, inputs)
         }
-        Err(e) => Err(Failure {
-            errors: vec![ConfigDiagnostic::build(
-                e.code(),
-                crate::diagnostic::Level::Error,
-                e.to_string(),
-                vec![],
-                Some(e.help()),
-                &Sources::new(),
-            )],
-            warnings: vec![],
-        }),
+        Err(e) => Err(read_failure(&e)),
+    }
+}
+
+/// [`load_dir`] with some files' text replaced (an editor's unsaved buffers): each key is
+/// a file name relative to `dir`; a name not on disk is added (a new, unsaved file). The
+/// result is what `garrison validate` would report once the buffers were saved.
+pub fn load_dir_with(
+    dir: &Path,
+    overlay: &BTreeMap<PathBuf, String>,
+    inputs: &VarInputs,
+) -> Result<Loaded, Failure> {
+    let inputs = &crate::workspace_file::with_workspace_file(dir, inputs);
+    let on_disk = match source::read_dir(dir) {
+        Ok(files) => files,
+        // A new directory whose only file is still unsaved.
+        Err(source::ReadError::Empty(_)) if !overlay.is_empty() => Vec::new(),
+        Err(e) => return Err(read_failure(&e)),
+    };
+    let var_files: Vec<PathBuf> = inputs
+        .var_files
+        .iter()
+        .filter_map(|f| std::fs::canonicalize(f).ok())
+        .collect();
+    let mut files: BTreeMap<PathBuf, String> = on_disk.into_iter().collect();
+    for (rel, text) in overlay {
+        files.insert(rel.clone(), text.clone());
+    }
+    let files = files
+        .into_iter()
+        .filter(|(rel, _)| {
+            std::fs::canonicalize(dir.join(rel)).map_or(true, |p| !var_files.contains(&p))
+        })
+        .collect();
+    load_files(Some(dir), files, inputs)
+}
+
+fn read_failure(e: &source::ReadError) -> Failure {
+    Failure {
+        errors: vec![ConfigDiagnostic::build(
+            e.code(),
+            crate::diagnostic::Level::Error,
+            e.to_string(),
+            vec![],
+            Some(e.help()),
+            &Sources::new(),
+        )],
+        warnings: vec![],
     }
 }
 

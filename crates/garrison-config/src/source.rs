@@ -93,6 +93,13 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, ReadError> 
         .collect()
 }
 
+/// Parses a file's text as loading does (the fast path, else the `kdl` crate within its
+/// time budget and nesting limit), for tools that need the nodes and their spans (the
+/// language server); `None` when it does not parse (loading reports why).
+pub fn parse_document(text: &str) -> Option<KdlDocument> {
+    parse_for_load(Path::new("buffer.kdl"), text, &mut Diags::default())
+}
+
 /// Parses one file for loading: the fast path when the file is within its subset, else
 /// [`parse`]. (The nodes carry no formatting details: `fmt` uses [`parse`].)
 pub(crate) fn parse_for_load(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocument> {

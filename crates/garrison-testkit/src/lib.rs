@@ -14,6 +14,7 @@ pub mod child;
 pub mod client;
 pub mod dir;
 pub mod events;
+pub mod lsp;
 pub mod pg;
 pub mod run;
 pub mod sim;

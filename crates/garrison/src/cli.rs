@@ -195,6 +195,9 @@ pub(crate) enum Command {
     },
     /// Run the Barrack emulator in the foreground (Ctrl-C stops it).
     Sim(SimArgs),
+    /// Serve the Language Server Protocol on stdin/stdout for editors: diagnostics as
+    /// `validate` reports them, completion, hover, navigation, rename, formatting.
+    Lsp(LspArgs),
 }
 
 /// `garrison validate`.
@@ -207,6 +210,17 @@ pub(crate) struct ValidateArgs {
     /// Print diagnostics as JSON on stdout.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// `garrison lsp`.
+#[derive(Debug, Args)]
+pub(crate) struct LspArgs {
+    #[command(flatten)]
+    pub(crate) vars: VarArgs,
+    /// Speak over stdin and stdout (the default and only transport; accepted because
+    /// editors pass it).
+    #[arg(long)]
+    pub(crate) stdio: bool,
 }
 
 /// `garrison fmt`.

@@ -59,6 +59,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "barrack-sim",
         ],
     ),
+    ("garrison-lsp", &[CORE, "garrison-config"]),
     ("garrison", EVERY_LIBRARY),
     ("garrison-testkit", EVERY_LIBRARY),
     ("garrison-bench", EVERY_LIBRARY),
@@ -73,6 +74,7 @@ const EVERY_LIBRARY: &[&str] = &[
     "garrison-plan",
     "garrison-state",
     "garrison-config",
+    "garrison-lsp",
     "barrack-api",
     "barrack-wire",
     "barrack-sim",
@@ -96,6 +98,7 @@ const FORBIDDEN_EXTERNAL: &[(&str, &[&str])] = &[
     ("garrison-plan", &["reqwest", "tokio", "anyhow"]),
     ("garrison-engine", &["anyhow"]),
     ("garrison-rehearse", &["reqwest", "anyhow"]),
+    ("garrison-lsp", &["reqwest", "tokio", "anyhow"]),
 ];
 
 fn root() -> PathBuf {

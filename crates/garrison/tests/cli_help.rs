@@ -35,6 +35,7 @@ const COMMANDS: &[&[&str]] = &[
     &["workspace", "show"],
     &["workspace", "delete"],
     &["sim"],
+    &["lsp"],
 ];
 
 /// `garrison ARGS` with no endpoint in the environment (clap shows an env var's value).

@@ -9,6 +9,7 @@ mod import;
 mod import_all;
 mod lock;
 mod lock_notice;
+mod lsp;
 mod output;
 mod plan;
 mod policy;
@@ -70,6 +71,7 @@ pub(crate) fn dispatch(cli: Cli, console: &Console) -> Ended {
             WorkspaceCommand::Show(args) => workspace::show(&args, console),
             WorkspaceCommand::Delete(args) => workspace::delete(&args, console),
         },
+        Command::Lsp(args) => lsp::run(&args),
         Command::Sim(args) => runtime()?.block_on(sim::run(&args, console)),
     }
 }

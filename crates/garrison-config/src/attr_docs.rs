@@ -65,6 +65,7 @@ const COMMON: &[AttrDoc] = &[
     attr("protect", "bool", Some("#false"), GarrisonOnly, "Garrison refuses to destroy or replace the object."),
     attr("depends-on", "(ref) addresses", None, GarrisonOnly, "Explicit ordering: this resource waits for the ones listed."),
     attr("lifecycle", "create-before-destroy=bool { ignore-changes \"attr\" ... }", Some("off"), GarrisonOnly, "Create the replacement first; ignore drift and changes of the listed attributes."),
+    attr("precondition", "(expr) condition message=\"...\" (repeatable)", None, GarrisonOnly, "Must hold at plan time for each instance, or the plan stops with the message."),
 ];
 
 const VM: &[AttrDoc] = &[
@@ -234,6 +235,7 @@ pub fn top_level_doc(node: &str) -> Option<&'static str> {
         "import" => "Adopt an existing object: `import to=\"vm.x\" id=\"123\"` (or `name=`).",
         "moved" => "A renamed address: `moved from=\"vm.old\" to=\"vm.new\"`; the object moves in the state, no cloud call.",
         "removed" => "Stop managing an address: `removed from=\"vm.x\" destroy=#false` keeps the object.",
+        "check" => "Assertions about the whole config: `assert (expr)\"...\" message=\"...\"`; a false one is a warning.",
         "policy" => "Guardrails every plan is checked against: `max-cost-per-hour`, `allowed-gpus`, `allowed-regions`, `deny-open-ingress`.",
         _ => return None,
     })

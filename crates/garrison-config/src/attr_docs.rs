@@ -64,7 +64,7 @@ const COMMON: &[AttrDoc] = &[
     attr("region", "string", Some("the provider's region (snapshots and images: their source's)"), Replaces, "`NORWAY-1`, `CANADA-1` or `US-1`; not for `ssh-key`, which is account-wide."),
     attr("protect", "bool", Some("#false"), GarrisonOnly, "Garrison refuses to destroy or replace the object."),
     attr("depends-on", "(ref) addresses", None, GarrisonOnly, "Explicit ordering: this resource waits for the ones listed."),
-    attr("lifecycle", "create-before-destroy=bool { ignore-changes \"attr\" ... }", Some("off"), GarrisonOnly, "Create the replacement first; ignore drift and changes of the listed attributes."),
+    attr("lifecycle", "create-before-destroy=bool { ignore-changes \"attr\" ... replace-triggered-by (ref)\"KIND.NAME\" ... }", Some("off"), GarrisonOnly, "Create the replacement first; ignore drift and changes of the listed attributes; replace this resource when a listed one changes."),
     attr("precondition", "(expr) condition message=\"...\" (repeatable)", None, GarrisonOnly, "Must hold at plan time for each instance, or the plan stops with the message."),
 ];
 

@@ -101,17 +101,7 @@ impl<'e, 'a> Builder<'e, 'a> {
                         "unknown setting",
                     )
                 };
-                let help = match name {
-                    "replace-triggered-by" => Some(format!(
-                        "Garrison has no `replace-triggered-by`; `{owner}` takes {}",
-                        allowed
-                            .iter()
-                            .map(|a| format!("`{a}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                    _ => suggest(name, allowed),
-                };
+                let help = suggest(name, allowed);
                 self.ev.diags.error(
                     Code::UnknownAttribute,
                     &name_span(self.file, child),

@@ -355,6 +355,9 @@ pub struct Lifecycle {
     pub create_before_destroy: bool,
     /// Attribute names whose drift or change is ignored.
     pub ignore_changes: Vec<String>,
+    /// Resources whose planned change (update, replacement, creation) replaces this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replace_triggered_by: Vec<Address>,
 }
 
 /// One resource instance.

@@ -440,6 +440,29 @@ fn depends_on<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode) -> Vec<Edge> {
     out
 }
 
+/// `replace-triggered-by (ref)"KIND.NAME" ...`: resources (any kind, an instance or every
+/// instance of a block) whose planned change replaces this resource.
+fn triggers<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode) -> Vec<Address> {
+    let mut out = Vec::new();
+    for e in Builder::args(node) {
+        let sp = b.sp(e.span());
+        let scope = b.scope.clone();
+        match b.ev.entry(b.file, e, &scope).val {
+            Val::Link(a) => out.push(a),
+            Val::Links(all) => out.extend(all),
+            Val::Poison => {}
+            _ => b.ev.diags.error(
+                Code::WrongType,
+                &sp,
+                "`replace-triggered-by` lists resources",
+                "not a resource",
+                Some("write `replace-triggered-by (ref)\"script.provision\"` (a resource, not an attribute)".to_owned()),
+            ),
+        }
+    }
+    out
+}
+
 fn lifecycle<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode, kind: Kind) -> Lifecycle {
     let mut l = Lifecycle::default();
     b.check_props(node, &["create-before-destroy"]);
@@ -449,7 +472,17 @@ fn lifecycle<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode, kind: Kind) -> Life
             .unwrap_or(false);
     }
     let ignorable = schema::ignorable_attrs(kind);
-    let c = b.children(node, &["create-before-destroy", "ignore-changes"]);
+    let c = b.children(
+        node,
+        &[
+            "create-before-destroy",
+            "ignore-changes",
+            "replace-triggered-by",
+        ],
+    );
+    if let Some(n) = c.get("replace-triggered-by") {
+        l.replace_triggered_by = triggers(b, n);
+    }
     if let Some(n) = c.get("create-before-destroy") {
         l.create_before_destroy = b.bool(n).unwrap_or(false);
     }

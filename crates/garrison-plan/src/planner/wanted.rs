@@ -83,6 +83,43 @@ impl<'a> Run<'a> {
         (change, Decision::default())
     }
 
+    /// `lifecycle { replace-triggered-by ... }`: an object kept or updated in place is
+    /// replaced when a listed resource (a dependency, so planned already) is planned to be
+    /// created, updated or replaced.
+    fn triggered_replace(
+        &self,
+        resource: &Resource,
+        mut change: ResourceChange,
+        decision: Decision,
+    ) -> (ResourceChange, Decision) {
+        if !matches!(change.action, Action::NoOp | Action::Update | Action::Wait) {
+            return (change, decision);
+        }
+        let fired = resource
+            .lifecycle
+            .replace_triggered_by
+            .iter()
+            .find_map(|t| {
+                let key = t.to_string();
+                let planned = self.changes.get(&key)?.action;
+                matches!(planned, Action::Create | Action::Update | Action::Replace)
+                    .then_some((key, planned))
+            });
+        let Some((trigger, planned)) = fired else {
+            return (change, decision);
+        };
+        change.action = Action::Replace;
+        change.reasons.push(format!(
+            "`{trigger}` will be {} (lifecycle `replace-triggered-by`)",
+            match planned {
+                Action::Create => "created",
+                Action::Update => "updated",
+                _ => "replaced",
+            }
+        ));
+        (change, Decision::default())
+    }
+
     /// An `import` brings the object in; a plan that would then replace it is refused
     /// (importing must never destroy what it adopts).
     fn imported(&mut self, change: &mut ResourceChange, remote_id: &str) {
@@ -159,7 +196,8 @@ impl<'a> Run<'a> {
             &mut self.errors,
         );
         // Before the move is decided: an object replaced is not kept under its new address.
-        let (mut change, decision) = self.requested_replace(resource, change, decision);
+        let (change, decision) = self.requested_replace(resource, change, decision);
+        let (mut change, decision) = self.triggered_replace(resource, change, decision);
         match moved_from {
             Some(from) if change.action == Action::Replace => {
                 // Not kept after all: destroyed at `from` (the leaving loop), then

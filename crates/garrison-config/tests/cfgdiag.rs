@@ -307,7 +307,7 @@ fn u8_lifecycle_errors_point_at_the_setting() {
 provider "barrack" { region "NORWAY-1" }
 volume "v" {
     size-gb 10
-    lifecycle { replace-triggered-by (ref)"volume.w"; }
+    lifecycle { prevent-destroy #true; }
 }
 volume "w" { size-gb 10; }
 "#;
@@ -315,7 +315,7 @@ volume "w" { size-gb 10; }
     assert_eq!(f.codes, vec![Code::UnknownAttribute], "{}", f.text);
     assert!(
         f.text
-            .contains("`lifecycle` has no setting `replace-triggered-by`"),
+            .contains("`lifecycle` has no setting `prevent-destroy`"),
         "{}",
         f.text
     );

@@ -197,6 +197,18 @@ fn addresses(project: &Project, typed: &str) -> Vec<CompletionItem> {
             )
         })
         .collect();
+    if !typed.contains('.') {
+        for name in garrison_config::expr::FUNCTIONS {
+            items.push(CompletionItem {
+                insert_text: Some(format!("{name}(")),
+                ..item(
+                    name,
+                    CompletionItemKind::FUNCTION,
+                    Some("function (docs/language.md, \"Functions\")".to_owned()),
+                )
+            });
+        }
+    }
     for fixed in [
         "count.index",
         "each.key",
@@ -272,5 +284,11 @@ mod tests {
             );
         }
         assert_eq!(labels_at("to=\"\"", 4), ["firewall.web", "vm.dev"]);
+        for want in ["cidrsubnet", "format", "lookup"] {
+            assert!(
+                template.contains(&want.to_owned()),
+                "{want} in {template:?}"
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Where the cursor is in the text: typing a node name (inside which blocks), a property, a
-//! string value (of which node or property), or an address inside `(ref)"..."` or `${...}`.
+//! string value (of which node or property), or an address or function inside `(ref)"..."`,
+//! `(expr)"..."` or `${...}` (the word being typed, after any operator).
 //! A small scanner over the text before the cursor, so it works on text that does not parse
 //! yet (the usual state while typing).
 
@@ -38,6 +39,14 @@ pub(crate) enum Context {
         /// Where the address starts.
         start: usize,
     },
+}
+
+/// Inside an expression, where the word being typed starts: after the last operator,
+/// bracket, comma or space at or after `from` (`-` belongs to names, as in `ssh-key`).
+fn word_start(text: &str, from: usize) -> usize {
+    text[from..]
+        .rfind(|c: char| " ([{,!?:*/%<>=&|+\"".contains(c))
+        .map_or(from, |j| from + j + 1)
 }
 
 /// The context at byte `offset` of `text`.
@@ -136,7 +145,7 @@ impl Scanner<'_> {
     /// A quoted string at `self.i`: skipped, or the context when the text ends inside it.
     fn string(&mut self) -> Option<Context> {
         let before = &self.text[..self.i];
-        let is_ref = before.ends_with("(ref)");
+        let is_ref = before.ends_with("(ref)") || before.ends_with("(expr)");
         let prop = before
             .strip_suffix('=')
             .map(|b| {
@@ -162,12 +171,14 @@ impl Scanner<'_> {
         self.i = self.text.len();
         let content = &self.text[start..];
         if is_ref {
-            return Some(Context::Address { start });
+            return Some(Context::Address {
+                start: word_start(&self.text[..], start),
+            });
         }
         if let Some(open) = content.rfind("${") {
             if !content[open..].contains('}') {
                 return Some(Context::Address {
-                    start: start + open + 2,
+                    start: word_start(self.text, start + open + 2),
                 });
             }
         }
@@ -252,6 +263,21 @@ mod tests {
         assert_eq!(
             ctx("vm \"a\" {\n  name \"x-${var.p"),
             Context::Address { start: 21 }
+        );
+        // Inside an expression: the word after the last operator.
+        let text = "volume \"v\" count=(expr)\"var.on ? len";
+        assert_eq!(
+            ctx(text),
+            Context::Address {
+                start: text.len() - 3
+            }
+        );
+        let text = "vm \"a\" {\n  name \"${lower(var.t";
+        assert_eq!(
+            ctx(text),
+            Context::Address {
+                start: text.len() - 5
+            }
         );
     }
 }

@@ -172,7 +172,7 @@ impl Scanner<'_> {
         let content = &self.text[start..];
         if is_ref {
             return Some(Context::Address {
-                start: word_start(&self.text[..], start),
+                start: word_start(self.text, start),
             });
         }
         if let Some(open) = content.rfind("${") {

@@ -385,12 +385,17 @@ impl Session {
     /// Whether a session holds the workspace's advisory lock: `None` when none does,
     /// `Some(true)` when it is this session.
     async fn advisory_holder(&self) -> Result<Option<bool>, Error> {
+        Ok(self.advisory_holder_pid().await?.map(|pid| pid == self.pid))
+    }
+
+    /// The server process holding the workspace's advisory lock, if any.
+    async fn advisory_holder_pid(&self) -> Result<Option<i32>, Error> {
         let classid = (self.key >> 32) as u32;
         let objid = self.key as u32;
         let row = self
             .client
             .query_opt(
-                "SELECT l.pid = pg_backend_pid() FROM pg_locks l
+                "SELECT l.pid FROM pg_locks l
                  JOIN pg_database d ON d.oid = l.database AND d.datname = current_database()
                  WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2
                    AND l.objsubid = 1 AND l.granted",

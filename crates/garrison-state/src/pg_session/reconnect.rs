@@ -78,27 +78,6 @@ impl Session {
         Ok(())
     }
 
-    async fn advisory_holder_pid(&self) -> Result<Option<i32>, Error> {
-        let classid = (self.key >> 32) as u32;
-        let objid = self.key as u32;
-        let row = self
-            .client
-            .query_opt(
-                "SELECT l.pid FROM pg_locks l
-                 JOIN pg_database d ON d.oid = l.database AND d.datname = current_database()
-                 WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2
-                   AND l.objsubid = 1 AND l.granted",
-                &[&classid, &objid],
-            )
-            .await
-            .map_err(|e| self.err("find the session holding the lock", &e))?;
-        row.map(|row| {
-            row.try_get(0)
-                .map_err(|e| self.err("find the session holding the lock", &e))
-        })
-        .transpose()
-    }
-
     async fn terminate(&self, pid: i32) -> Result<(), Error> {
         self.client
             .query_one("SELECT pg_terminate_backend($1)", &[&pid])

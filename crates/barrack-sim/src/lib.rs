@@ -38,7 +38,7 @@ mod world;
 
 pub use account::SeedError;
 pub use barrack_wire::wire::AccountState;
-pub use barrack_wire::Catalog;
+pub use barrack_wire::{Catalog, GpuModel};
 pub use catalog_file::{read_catalog, CatalogFileError};
 pub use config::{FaultConfig, SimConfig};
 pub use hostile::Hostile;

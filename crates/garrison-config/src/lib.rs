@@ -26,6 +26,7 @@ mod literal;
 mod load;
 mod longline;
 pub mod model;
+mod offered;
 mod policy;
 mod provenance;
 mod refs;
@@ -42,8 +43,9 @@ mod workspace_file;
 
 pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
 pub use fmt::{format_dir, format_source, Formatted};
-pub use load::{load_dir, load_str, Loaded};
+pub use load::{load_dir, load_dir_with, load_str, load_str_with, Loaded};
 pub use model::*;
+pub use offered::{age, CatalogSource, Offered};
 pub use rules::normalize_cidr;
 pub use state_only::load_state_backend;
 pub use timeouts::{default_for as default_timeouts, parse_duration};

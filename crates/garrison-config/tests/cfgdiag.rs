@@ -3,7 +3,27 @@
 
 use std::path::Path;
 
-use garrison_config::{load_dir, load_str, Code, ConfigDiagnostic, StateBackend, VarInputs};
+use garrison_config::{
+    load_dir_with, load_str_with, CatalogSource, Code, ConfigDiagnostic, Failure, Loaded, Offered,
+    StateBackend, VarInputs,
+};
+
+/// The built-in catalog as if the API listed it: an unknown value is an error (offline it
+/// is an `unknown_catalog_value` warning; see the fixtures).
+fn live() -> Offered {
+    Offered {
+        source: CatalogSource::Live,
+        ..Offered::default()
+    }
+}
+
+fn load_dir(dir: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
+    load_dir_with(dir, inputs, &live())
+}
+
+fn load_str(name: &str, text: &str, inputs: &VarInputs) -> Result<Loaded, Failure> {
+    load_str_with(name, text, inputs, &live())
+}
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 /// Text (as `validate` prints it) and JSON (as `validate --json` prints it) of `diags`.

@@ -98,10 +98,10 @@ pub fn write_cache_at(
     let text = serde_json::to_string_pretty(&cached)
         .map_err(|e| cache_error("serialize", &path, e.to_string()))?;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
+        private_dir(parent)
             .map_err(|e| cache_error("create the directory of", &path, e.to_string()))?;
     }
-    crate::fsutil::write_shared(&path, text.as_bytes())
+    crate::fsutil::write_private(&path, text.as_bytes())
         .map_err(|e| cache_error("write", &path, e.to_string()))
 }
 
@@ -144,6 +144,18 @@ pub fn live(catalog: Catalog) -> Offered {
         catalog,
         source: CatalogSource::Live,
     }
+}
+
+/// Creates `dir` and its parents, mode 0700 on unix (as the state makes `.garrison/`).
+fn private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 fn cache_error(action: &'static str, path: &Path, message: String) -> EngineError {

@@ -122,6 +122,18 @@ async fn a_model_only_the_emulators_catalog_knows_is_planned_applied_and_cached(
         warned.stderr
     );
     assert!(!fresh.path().join(".garrison/catalog.json").exists());
+
+    // `import --all` writes the model the API runs, whatever Garrison knows of it.
+    let empty = garrison_testkit::dir::temp_dir();
+    let mut cmd = env.command(&["import", "--all", "--out", "imported.kdl"]);
+    cmd.current_dir(empty.path());
+    let imported = Run::from(cmd.output().await.expect("runs")).expect_code(0);
+    let text = std::fs::read_to_string(empty.path().join("imported.kdl")).expect("written");
+    assert!(
+        text.contains(r#"gpu "B200" count=8"#),
+        "{}\n{text}",
+        imported.stderr
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -187,3 +187,25 @@ async fn a_model_the_api_does_not_list_fails_the_plan() {
     env.run(&["apply", "--auto-approve"]).await.expect_code(1);
     assert!(env.sim_names().await.is_empty());
 }
+
+/// `garrison sim --catalog FILE` refuses a file that is not a catalog, naming it and the
+/// reason, before it listens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garrison_sim_refuses_a_bad_catalog_file() {
+    let env = env_with_b200().await;
+    std::fs::write(
+        env.path().join("catalog.json"),
+        r#"{"gpu_models": [{"name": "B200", "price_per_hour": -1}]}"#,
+    )
+    .expect("write");
+    let run = env
+        .run(&["sim", "--addr", "127.0.0.1:0", "--catalog", "catalog.json"])
+        .await
+        .expect_code(1);
+    assert!(
+        run.stderr.contains("catalog.json") && run.stderr.contains("price_per_hour -1"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("listening"), "{}", run.stderr);
+}

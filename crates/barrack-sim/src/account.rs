@@ -79,7 +79,7 @@ impl Sim {
     /// Replaces the account with `account` (ids preserved); the clock keeps running.
     pub(crate) fn seed_account(&mut self, account: AccountState) -> Result<(), SeedError> {
         let now = self.clock.now();
-        let mut world = World::seed(self.world.epoch_unix_ms);
+        let mut world = World::seed(self.world.epoch_unix_ms, &self.catalog);
         world.saved_at_ms = now;
         if let Some(balance) = account.balance {
             world.initial_balance = balance;
@@ -191,9 +191,9 @@ impl Sim {
         let (gpu_model, gpu_count, image_name) = match source {
             Some(vm) => (vm.gpu_model, vm.gpu_count, vm.image.name),
             None => (
-                wire::GPU_PRICES[0].0.to_owned(),
+                self.catalog.gpu_model_names().swap_remove(0),
                 1,
-                wire::OS_IMAGES[0].to_owned(),
+                self.catalog.os_images[0].clone(),
             ),
         };
         let rec = SnapshotRec {

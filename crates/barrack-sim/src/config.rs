@@ -1,8 +1,9 @@
-//! The emulator's configuration: timing, faults, rate limit, persistence.
+//! The emulator's configuration: timing, faults, rate limit, persistence, catalog.
 
 use std::fmt;
 use std::path::PathBuf;
 
+use barrack_wire::Catalog;
 use serde::{Deserialize, Serialize};
 
 use crate::hostile::Hostile;
@@ -27,6 +28,9 @@ pub struct SimConfig {
     /// Misbehave on every API request in this way (see [`Hostile`]); `None` serves the
     /// contract.
     pub hostile: Option<Hostile>,
+    /// What the account is offered: regions, GPU models and prices, OS images, volume
+    /// types, protocols (`--catalog FILE`; the built-in catalog by default).
+    pub catalog: Catalog,
 }
 
 impl Default for SimConfig {
@@ -40,6 +44,7 @@ impl Default for SimConfig {
             rate_limit_per_minute: Some(500),
             state_file: None,
             hostile: None,
+            catalog: Catalog::builtin(),
         }
     }
 }
@@ -55,6 +60,7 @@ impl fmt::Debug for SimConfig {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("state_file", &self.state_file)
             .field("hostile", &self.hostile)
+            .field("gpu_models", &self.catalog.gpu_model_names())
             .finish()
     }
 }

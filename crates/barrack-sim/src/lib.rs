@@ -11,6 +11,7 @@
 mod account;
 mod admin;
 mod api;
+mod catalog_file;
 mod clock;
 mod config;
 mod conn;
@@ -37,6 +38,8 @@ mod world;
 
 pub use account::SeedError;
 pub use barrack_wire::wire::AccountState;
+pub use barrack_wire::{Catalog, GpuModel};
+pub use catalog_file::{read_catalog, CatalogFileError};
 pub use config::{FaultConfig, SimConfig};
 pub use hostile::Hostile;
 pub use server::{spawn, spawn_on, SimHandle};

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use barrack_sim::{FaultConfig, Hostile, SimConfig};
+use barrack_sim::{Catalog, FaultConfig, Hostile, SimConfig};
 use clap::Parser;
 
 /// Serves the Barrack API contract on a local address (API under `/v1`, admin under `/_sim`).
@@ -52,6 +52,10 @@ struct Args {
     /// `bogus-count[=N]`, `redirect=URL`, `key-echo[=STATUS]` or `slow-drip[=MS]`.
     #[arg(long, value_name = "MODE")]
     hostile: Option<Hostile>,
+    /// Serve this catalog (regions, GPU models with prices and counts, OS images, volume
+    /// types, protocols; JSON, see docs/sim.md "Catalog file") instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -78,6 +82,16 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let catalog = match &args.catalog {
+        Some(path) => match barrack_sim::read_catalog(path) {
+            Ok(catalog) => catalog,
+            Err(error) => {
+                tracing::error!(%error, "--catalog");
+                return ExitCode::from(2);
+            }
+        },
+        None => Catalog::builtin(),
+    };
     let config = SimConfig {
         api_key: args.api_key,
         time_scale: args.time_scale,
@@ -91,6 +105,7 @@ async fn main() -> ExitCode {
         rate_limit_per_minute: (args.rate_limit > 0).then_some(args.rate_limit),
         state_file: args.state_file,
         hostile: args.hostile,
+        catalog,
     };
     let handle = match barrack_sim::spawn_on(args.addr, config).await {
         Ok(handle) => handle,

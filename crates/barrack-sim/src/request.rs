@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use crate::envelope::Paging;
 use crate::error::{ApiError, ApiResult};
 use crate::validate;
+use barrack_wire::Catalog;
 
 /// The parts of a request an operation reads.
 #[derive(Debug, Default)]
@@ -45,10 +46,10 @@ impl Req {
     }
 
     /// The optional `?region=` filter, validated.
-    pub(crate) fn region(&self) -> ApiResult<Option<&str>> {
+    pub(crate) fn region(&self, catalog: &Catalog) -> ApiResult<Option<&str>> {
         match self.query.get("region").map(String::as_str) {
             None | Some("") => Ok(None),
-            Some(region) => validate::region(region).map(|()| Some(region)),
+            Some(region) => validate::region(catalog, region).map(|()| Some(region)),
         }
     }
 }

@@ -127,8 +127,13 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
         None => None,
     };
     let sim = match world {
-        Some(world) => Sim::new(world, config.time_scale, config.seed),
-        None => Sim::fresh(config.time_scale, config.seed),
+        Some(world) => Sim::new(
+            world,
+            config.time_scale,
+            config.seed,
+            config.catalog.clone(),
+        ),
+        None => Sim::fresh(config.time_scale, config.seed, config.catalog.clone()),
     };
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;

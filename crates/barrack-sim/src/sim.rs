@@ -1,5 +1,6 @@
 //! The simulated account behind one server: the stored world, the clock and settings.
 
+use barrack_wire::Catalog;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 
@@ -18,11 +19,13 @@ pub(crate) struct Sim {
     pub(crate) dirty: bool,
     /// Number of snapshots taken for the state file (orders the writes).
     pub(crate) saves: u64,
+    /// What the account is offered (`SimConfig::catalog`).
+    pub(crate) catalog: Catalog,
 }
 
 impl Sim {
     /// A simulator over `world`, its clock resuming from the world's save time.
-    pub(crate) fn new(mut world: World, time_scale: f64, seed: u64) -> Self {
+    pub(crate) fn new(mut world: World, time_scale: f64, seed: u64, catalog: Catalog) -> Self {
         world.rebuild_timeline();
         // Downtime does not pass for the account, but `created_at` stays wall-clock time
         // (clients compare it with their own clock to tell their creates from others').
@@ -37,15 +40,17 @@ impl Sim {
             rng: StdRng::seed_from_u64(seed ^ 0x005e_ed0f_c0de),
             dirty: false,
             saves: 0,
+            catalog,
         }
     }
 
     /// An empty account created now.
-    pub(crate) fn fresh(time_scale: f64, seed: u64) -> Self {
+    pub(crate) fn fresh(time_scale: f64, seed: u64, catalog: Catalog) -> Self {
         Sim::new(
-            World::seed(chrono::Utc::now().timestamp_millis()),
+            World::seed(chrono::Utc::now().timestamp_millis(), &catalog),
             time_scale,
             seed,
+            catalog,
         )
     }
 
@@ -68,7 +73,7 @@ impl Sim {
     /// Empties the account (seed stock and balance); the clock keeps running.
     pub(crate) fn reset(&mut self) {
         let now = self.clock.now();
-        let mut world = World::seed(self.world.epoch_unix_ms);
+        let mut world = World::seed(self.world.epoch_unix_ms, &self.catalog);
         world.saved_at_ms = now;
         self.world = world;
         self.dirty = true;

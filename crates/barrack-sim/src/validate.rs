@@ -3,6 +3,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use barrack_wire::wire::{self, RuleRequest};
+use barrack_wire::Catalog;
 
 use crate::error::{ApiError, ApiResult};
 
@@ -22,16 +23,34 @@ pub(crate) fn name(kind: &str, name: &str, allow_space: bool) -> ApiResult<()> {
     )))
 }
 
-/// A region of [`wire::REGIONS`].
-pub(crate) fn region(region: &str) -> ApiResult<()> {
-    if wire::REGIONS.contains(&region) {
+/// A region of the catalog.
+pub(crate) fn region(catalog: &Catalog, region: &str) -> ApiResult<()> {
+    if catalog.regions.iter().any(|r| r == region) {
         Ok(())
     } else {
         Err(ApiError::bad_request(format!(
             "unknown region `{region}`; expected one of {}",
-            wire::REGIONS.join(", ")
+            catalog.regions.join(", ")
         )))
     }
+}
+
+/// A GPU model of the catalog and one of its counts: the price of one such GPU-hour.
+pub(crate) fn gpu(catalog: &Catalog, model: &str, count: u32) -> ApiResult<f64> {
+    let Some(gpu) = catalog.gpu_model(model) else {
+        return Err(ApiError::bad_request(format!(
+            "unknown gpu_model `{model}`; expected one of {}",
+            catalog.gpu_model_names().join(", ")
+        )));
+    };
+    if !gpu.counts.contains(&count) {
+        let counts: Vec<String> = gpu.counts.iter().map(ToString::to_string).collect();
+        return Err(ApiError::bad_request(format!(
+            "gpu_count must be one of {}, got {count}",
+            counts.join(", ")
+        )));
+    }
+    Ok(gpu.price_per_hour)
 }
 
 /// A description of at most 255 characters.
@@ -48,7 +67,7 @@ pub(crate) fn description(text: &str) -> ApiResult<()> {
 
 /// A firewall or security rule: enums, ports (1-65535, both or neither, none for ICMP),
 /// and a CIDR of the rule's ethertype.
-pub(crate) fn rule(rule: &RuleRequest) -> ApiResult<()> {
+pub(crate) fn rule(catalog: &Catalog, rule: &RuleRequest) -> ApiResult<()> {
     if !matches!(rule.direction.as_str(), "ingress" | "egress") {
         return Err(ApiError::bad_request(format!(
             "invalid direction `{}`: expected `ingress` or `egress`",
@@ -64,7 +83,7 @@ pub(crate) fn rule(rule: &RuleRequest) -> ApiResult<()> {
             )))
         }
     };
-    if !wire::PROTOCOLS.contains(&rule.protocol.as_str()) {
+    if !catalog.protocols.contains(&rule.protocol) {
         return Err(ApiError::bad_request(format!(
             "invalid protocol `{}`",
             rule.protocol
@@ -125,7 +144,11 @@ mod tests {
             assert!(!ok, "{rule_json} does not even parse");
             return;
         };
-        assert_eq!(super::rule(&rule).is_ok(), ok, "{rule_json}");
+        assert_eq!(
+            super::rule(&barrack_wire::Catalog::builtin(), &rule).is_ok(),
+            ok,
+            "{rule_json}"
+        );
     }
 
     #[test]

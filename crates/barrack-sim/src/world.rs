@@ -6,8 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use barrack_wire::wire::{
-    self, Firewall, GpuStock, Image, Instance, OsImage, Script, Snapshot, SshKey, Volume,
+    Firewall, GpuStock, Image, Instance, OsImage, Script, Snapshot, SshKey, Volume,
 };
+use barrack_wire::Catalog;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::SimMs;
@@ -105,7 +106,7 @@ pub(crate) struct World {
     pub(crate) stock: Vec<GpuStock>,
     /// The stock OS images of every region: the catalog's at seed, renamed by
     /// `PATCH /_sim/os-images/{id}` (worlds saved before this field get the seed list).
-    #[serde(default = "crate::seed::all_os_images")]
+    #[serde(default = "crate::seed::builtin_os_images")]
     pub(crate) os_images: Vec<OsImage>,
     pub(crate) instances: BTreeMap<u64, InstanceRec>,
     pub(crate) volumes: BTreeMap<u64, VolumeRec>,
@@ -121,13 +122,14 @@ pub(crate) struct World {
 
 impl World {
     /// An empty account with seed stock and balance.
-    pub(crate) fn seed(epoch_unix_ms: i64) -> Self {
-        let stock = wire::REGIONS
+    pub(crate) fn seed(epoch_unix_ms: i64, catalog: &Catalog) -> Self {
+        let stock = catalog
+            .regions
             .iter()
             .flat_map(|region| {
-                wire::GPU_PRICES.iter().map(move |(model, _)| GpuStock {
-                    region: (*region).to_owned(),
-                    gpu_model: (*model).to_owned(),
+                catalog.gpu_models.iter().map(move |model| GpuStock {
+                    region: region.clone(),
+                    gpu_model: model.name.clone(),
                     available: SEED_STOCK_PER_MODEL,
                     total: SEED_STOCK_PER_MODEL,
                 })
@@ -143,7 +145,7 @@ impl World {
             initial_balance: SEED_BALANCE,
             closed_bills: 0.0,
             stock,
-            os_images: crate::seed::all_os_images(),
+            os_images: crate::seed::all_os_images(catalog),
             instances: BTreeMap::new(),
             volumes: BTreeMap::new(),
             firewalls: BTreeMap::new(),

@@ -49,3 +49,50 @@ async fn binary_serves_the_api_and_logs_without_the_key() {
     assert!(lines.iter().any(|l| l.contains("status=401")), "{lines:?}");
     drop(running);
 }
+
+#[tokio::test]
+async fn catalog_flag_serves_the_files_catalog_and_refuses_a_bad_file() {
+    let dir = garrison_testkit::dir::temp_dir();
+    let file = dir.path().join("catalog.json");
+    std::fs::write(
+        &file,
+        r#"{"gpu_models": [{"name": "B200", "price_per_hour": 5.99, "counts": [8]}]}"#,
+    )
+    .unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_barrack-sim"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let running = SimProcess::start(bin, deadline, |cmd| {
+        cmd.args(["--api-key", "k", "--rate-limit", "0"])
+            .arg("--catalog")
+            .arg(&file);
+    });
+    let pricing: Value = reqwest::Client::new()
+        .get(format!("{}/pricing", running.base_url))
+        .bearer_auth("k")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        pricing["pricing"]["gpu_per_hour"],
+        json!({"B200": 5.99}),
+        "{pricing}"
+    );
+    drop(running);
+
+    std::fs::write(&file, r#"{"regions": []}"#).unwrap();
+    let refused = std::process::Command::new(bin)
+        .args(["--addr", "127.0.0.1:0", "--catalog"])
+        .arg(&file)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("catalog.json") && stderr.contains("`regions` is empty"),
+        "{stderr}"
+    );
+}

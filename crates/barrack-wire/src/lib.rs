@@ -15,3 +15,4 @@ pub mod wire;
 pub use id::Id;
 pub use routes::{Method, Op, Route, ROUTES};
 pub use wire::catalog;
+pub use wire::{Catalog, CatalogError, GpuModel};

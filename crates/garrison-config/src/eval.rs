@@ -149,6 +149,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) workspace: Workspace,
     /// Whether `garrison.workspace` was read.
     pub(crate) uses_workspace: bool,
+    /// The catalog values are checked against, and where it came from.
+    pub(crate) offered: crate::offered::Offered,
 }
 
 const ROOTS: &[&str] = &[
@@ -177,6 +179,7 @@ impl<'a> Eval<'a> {
             budget: crate::budget::Budget::default(),
             workspace: Workspace::default(),
             uses_workspace: false,
+            offered: crate::offered::Offered::default(),
         }
     }
 

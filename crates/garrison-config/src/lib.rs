@@ -27,6 +27,7 @@ mod literal;
 mod load;
 mod longline;
 pub mod model;
+mod offered;
 mod policy;
 mod provenance;
 mod refs;
@@ -43,8 +44,11 @@ mod workspace_file;
 
 pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
 pub use fmt::{format_dir, format_source, Formatted};
-pub use load::{load_dir, load_dir_with, load_str, Loaded, TOP_LEVEL};
+pub use load::{
+    load_dir, load_dir_overlay, load_dir_with, load_str, load_str_with, Loaded, TOP_LEVEL,
+};
 pub use model::*;
+pub use offered::{age, CatalogSource, Offered};
 pub use rules::normalize_cidr;
 pub use source::parse_document;
 pub use state_only::load_state_backend;

@@ -13,8 +13,9 @@ use crate::collect::{name_span, span, suggest, Diags};
 use crate::diagnostic::{Code, ConfigDiagnostic, Failure, Label, Sources};
 use crate::eval::{Block, Eval, Expansion, Scope, Val};
 use crate::model::*;
+use crate::offered::{List, Offered};
+use crate::source;
 use crate::vars::{VarDecl, VarInputs};
-use crate::{catalog, source};
 
 /// A loaded config: the model and its warnings.
 #[derive(Debug, Clone)]
@@ -34,33 +35,22 @@ pub const TOP_LEVEL: &[&str] = &[
 /// Loads every `*.kdl` file in `dir`, except the var files of `inputs` (a `--var-file`
 /// kept in the config directory is not config).
 pub fn load_dir(dir: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
-    let inputs = &crate::workspace_file::with_workspace_file(dir, inputs);
-    match source::read_dir(dir) {
-        Ok(files) => {
-            let var_files: Vec<PathBuf> = inputs
-                .var_files
-                .iter()
-                .filter_map(|f| std::fs::canonicalize(f).ok())
-                .collect();
-            let files = files
-                .into_iter()
-                .filter(|(rel, _)| {
-                    std::fs::canonicalize(dir.join(rel)).map_or(true, |p| !var_files.contains(&p))
-                })
-                .collect();
-            load_files(Some(dir), files, inputs)
-        }
-        Err(e) => Err(read_failure(&e)),
-    }
+    load_dir_with(dir, inputs, &Offered::default())
+}
+
+/// [`load_dir`] validating against `offered` instead of the built-in catalog.
+pub fn load_dir_with(dir: &Path, inputs: &VarInputs, offered: &Offered) -> Result<Loaded, Failure> {
+    load_dir_overlay(dir, &BTreeMap::new(), inputs, offered)
 }
 
 /// [`load_dir`] with some files' text replaced (an editor's unsaved buffers): each key is
 /// a file name relative to `dir`; a name not on disk is added (a new, unsaved file). The
 /// result is what `garrison validate` would report once the buffers were saved.
-pub fn load_dir_with(
+pub fn load_dir_overlay(
     dir: &Path,
     overlay: &BTreeMap<PathBuf, String>,
     inputs: &VarInputs,
+    offered: &Offered,
 ) -> Result<Loaded, Failure> {
     let inputs = &crate::workspace_file::with_workspace_file(dir, inputs);
     let on_disk = match source::read_dir(dir) {
@@ -84,7 +74,7 @@ pub fn load_dir_with(
             std::fs::canonicalize(dir.join(rel)).map_or(true, |p| !var_files.contains(&p))
         })
         .collect();
-    load_files(Some(dir), files, inputs)
+    load_files(Some(dir), files, inputs, offered)
 }
 
 fn read_failure(e: &source::ReadError) -> Failure {
@@ -104,7 +94,18 @@ fn read_failure(e: &source::ReadError) -> Failure {
 /// Loads one file's text as a whole config (for tests and tools). `(file)` values cannot be
 /// read (there is no directory).
 pub fn load_str(name: &str, text: &str, inputs: &VarInputs) -> Result<Loaded, Failure> {
-    load_files(None, vec![(PathBuf::from(name), text.to_owned())], inputs)
+    load_str_with(name, text, inputs, &Offered::default())
+}
+
+/// [`load_str`] validating against `offered` instead of the built-in catalog.
+pub fn load_str_with(
+    name: &str,
+    text: &str,
+    inputs: &VarInputs,
+    offered: &Offered,
+) -> Result<Loaded, Failure> {
+    let files = vec![(PathBuf::from(name), text.to_owned())];
+    load_files(None, files, inputs, offered)
 }
 
 struct Top<'a> {
@@ -127,6 +128,7 @@ fn load_files(
     dir: Option<&Path>,
     files: Vec<(PathBuf, String)>,
     inputs: &VarInputs,
+    offered: &Offered,
 ) -> Result<Loaded, Failure> {
     let mut diags = Diags::default();
     let mut sources: Sources = BTreeMap::new();
@@ -138,6 +140,7 @@ fn load_files(
     }
     let mut ev = Eval::new(dir, diags);
     ev.workspace = inputs.workspace.clone();
+    ev.offered = offered.clone();
     let mut top = Top {
         providers: vec![],
         states: vec![],
@@ -373,6 +376,7 @@ fn load_files(
             config_hash,
             sources: ConfigSources(sources),
             warnings: config_warnings,
+            catalog: ev.offered.catalog.clone(),
         },
         warnings,
     })
@@ -497,26 +501,12 @@ fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String
                     let esp = span(file, e.span());
                     let v = ev.entry(file, e, &Scope::default());
                     match v.val {
-                        Val::Json(Value::String(r)) if catalog::REGIONS.contains(&r.as_str()) => {
-                            region = Some(r)
-                        }
                         Val::Json(Value::String(r)) => {
-                            ev.provider_region_failed = true;
-                            let (shown, help) = if v.sensitive {
-                                (
-                                    crate::provenance::REDACTED.to_owned(),
-                                    suggest("", catalog::REGIONS),
-                                )
+                            if ev.offered(&r, &esp, "region", List::Regions, v.sensitive) {
+                                region = Some(r);
                             } else {
-                                (format!("`{r}`"), suggest(&r, catalog::REGIONS))
-                            };
-                            ev.diags.error(
-                                Code::InvalidValue,
-                                &esp,
-                                format!("unknown region {shown}"),
-                                "not a known region",
-                                help,
-                            )
+                                ev.provider_region_failed = true;
+                            }
                         }
                         Val::Poison => ev.provider_region_failed = true,
                         _ => {

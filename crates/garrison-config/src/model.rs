@@ -202,6 +202,10 @@ pub struct Model {
     /// The config's warnings, for plans to show (open ingress, ...). Not serialized.
     #[serde(skip)]
     pub warnings: Vec<ConfigWarning>,
+    /// The catalog the config was validated against (the API's at plan time): what a
+    /// rehearsal's emulator offers. Not serialized.
+    #[serde(skip)]
+    pub catalog: barrack_wire::Catalog,
 }
 
 /// A config warning as plans carry it (`docs/plan-json.md`).

@@ -7,11 +7,12 @@ use std::path::Path;
 use kdl::KdlNode;
 use serde_json::Value;
 
+use crate::collect::span;
 use crate::collect::{header_span, name_span, suggest};
 use crate::diagnostic::Code;
 use crate::eval::{Eval, Scope, Val};
 use crate::model::Guardrails;
-use crate::{catalog, collect::span};
+use crate::offered::List;
 
 const SETTINGS: &[&str] = &[
     "max-cost-per-hour",
@@ -52,8 +53,12 @@ pub(crate) fn guardrails(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) -> Opti
                     Some("write `max-cost-per-hour 200`".into()),
                 ),
             },
-            "allowed-gpus" => g.allowed_gpus = strings(ev, &sp, &values, catalog::GPU_MODELS),
-            "allowed-regions" => g.allowed_regions = strings(ev, &sp, &values, catalog::REGIONS),
+            "allowed-gpus" => {
+                g.allowed_gpus = strings(ev, &sp, &values, "GPU model", List::GpuModels)
+            }
+            "allowed-regions" => {
+                g.allowed_regions = strings(ev, &sp, &values, "region", List::Regions)
+            }
             "deny-open-ingress" => match values.as_slice() {
                 [Value::Bool(b)] => g.deny_open_ingress = *b,
                 _ => ev.diags.error(
@@ -101,19 +106,17 @@ fn strings(
     ev: &mut Eval<'_>,
     sp: &crate::model::Span,
     values: &[Value],
-    known: &[&str],
+    what: &str,
+    list: List,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for v in values {
         match v.as_str() {
-            Some(s) if known.contains(&s) => out.push(s.to_string()),
-            Some(s) => ev.diags.error(
-                Code::InvalidValue,
-                sp,
-                format!("`{s}` is not in the catalog"),
-                "unknown",
-                suggest(s, known),
-            ),
+            Some(s) => {
+                if ev.offered(s, sp, what, list, false) {
+                    out.push(s.to_string());
+                }
+            }
             None => ev.diags.error(
                 Code::WrongType,
                 sp,

@@ -13,6 +13,7 @@ use crate::collect::{name_span, span, suggest};
 use crate::diagnostic::Code;
 use crate::eval::{Block, Eval, Expansion, Scope, Val};
 use crate::model::*;
+use crate::offered::List;
 use crate::schema;
 
 /// Largest `count` accepted (a typo guard, far above account quotas).
@@ -237,7 +238,7 @@ pub(crate) fn build(
         _ if kind == Kind::SshKey => Some(account_wide_region(&mut b, &c)),
         Some(n) => b
             .string(n)
-            .and_then(|(r, sp)| b.one_of(&r, &sp, "region", catalog::REGIONS).then_some(r)),
+            .and_then(|(r, sp)| b.offered(&r, &sp, "region", List::Regions).then_some(r)),
         None => {
             let linked = match kind {
                 // snapshots and images live where their source does
@@ -515,17 +516,19 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
     let gpu = required(b, c, "gpu", label, "\"H100-SXM5-80GB\" count=1").and_then(|n| {
         let (ev, sp) = b.one(n, &["count"])?;
         let model = b.want_string(ev, &sp, "gpu")?;
-        let model_ok = b.one_of(&model, &sp, "GPU model", catalog::GPU_MODELS);
+        let model_ok = b.offered(&model, &sp, "GPU model", List::GpuModels);
         let count = match b.prop(n, "count") {
             Some((ev, sp)) => {
                 let c = b.want_int(ev, &sp, "count")?;
-                if !catalog::GPU_COUNTS.iter().any(|g| i64::from(*g) == c) {
+                let counts = b.ev.offered.gpu_counts(&model);
+                if !counts.iter().any(|g| i64::from(*g) == c) {
+                    let spoken = crate::offered::spoken(&counts);
                     b.ev.diags.error(
                         Code::InvalidValue,
                         &sp,
-                        format!("a VM has 1, 2, 4 or 8 GPUs, not {c}"),
+                        format!("a VM has {spoken} GPUs, not {c}"),
                         "invalid GPU count",
-                        Some("GPU counts are 1, 2, 4 or 8".to_owned()),
+                        Some(format!("GPU counts are {spoken}")),
                     );
                     return None;
                 }
@@ -577,7 +580,7 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
                     .map(BootSource::Image),
                 _ => {
                     let s = b.want_string(ev, &sp, "image")?;
-                    b.one_of(&s, &sp, "OS image", catalog::OS_IMAGES)
+                    b.offered(&s, &sp, "OS image", List::OsImages)
                         .then_some(BootSource::OsImage(s))
                 }
             }
@@ -659,16 +662,16 @@ fn volume<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option
     let volume_type = match c.get("type") {
         Some(n) => {
             let (s, sp) = b.string(n)?;
-            b.one_of(&s, &sp, "volume type", catalog::VOLUME_TYPES)
+            b.offered(&s, &sp, "volume type", List::VolumeTypes)
                 .then_some(s)?
         }
-        None => catalog::DEFAULT_VOLUME_TYPE.to_owned(),
+        None => b.ev.offered.catalog.default_volume_type().to_owned(),
     };
     let bootable = c.get("bootable").and_then(|n| b.bool(n)).unwrap_or(false);
     let image = match c.get("image") {
         Some(n) => {
             let (s, sp) = b.string(n)?;
-            if !b.one_of(&s, &sp, "OS image", catalog::OS_IMAGES) {
+            if !b.offered(&s, &sp, "OS image", List::OsImages) {
                 return None;
             }
             if !bootable {

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use kdl::KdlNode;
 
 use crate::build::Builder;
-use crate::catalog::{DIRECTIONS, ETHERTYPES, PROTOCOLS};
+use crate::catalog::{DIRECTIONS, ETHERTYPES};
 use crate::collect::name_span;
 use crate::diagnostic::Code;
 use crate::model::{Direction, Ethertype, RuleSpec};
@@ -117,7 +117,7 @@ impl<'a> Builder<'_, 'a> {
                 })
         });
         let protocol = get_str(self, "protocol", true).and_then(|(p, sp)| {
-            self.one_of(&p, &sp, "protocol", PROTOCOLS)
+            self.offered(&p, &sp, "protocol", crate::offered::List::Protocols)
                 .then_some((p, sp))
         });
         let ethertype = match get_str(self, "ethertype", false) {

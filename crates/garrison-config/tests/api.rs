@@ -261,10 +261,15 @@ fn self_reference_is_a_cycle() {
 
 #[test]
 fn diagnostics_serialize_to_json_with_line_and_column() {
-    let f = match load_str(
+    let live = garrison_config::Offered {
+        source: garrison_config::CatalogSource::Live,
+        ..Default::default()
+    };
+    let f = match garrison_config::load_str_with(
         "main.kdl",
         "provider \"barrack\" { region \"MARS-1\"; }\n",
         &VarInputs::default(),
+        &live,
     ) {
         Ok(_) => panic!("expected an error"),
         Err(f) => f,

@@ -3,7 +3,27 @@
 
 use std::path::Path;
 
-use garrison_config::{load_dir, load_str, Code, ConfigDiagnostic, StateBackend, VarInputs};
+use garrison_config::{
+    load_dir_with, load_str_with, CatalogSource, Code, ConfigDiagnostic, Failure, Loaded, Offered,
+    StateBackend, VarInputs,
+};
+
+/// The built-in catalog as if the API listed it: an unknown value is an error (offline it
+/// is an `unknown_catalog_value` warning; see the fixtures).
+fn live() -> Offered {
+    Offered {
+        source: CatalogSource::Live,
+        ..Offered::default()
+    }
+}
+
+fn load_dir(dir: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
+    load_dir_with(dir, inputs, &live())
+}
+
+fn load_str(name: &str, text: &str, inputs: &VarInputs) -> Result<Loaded, Failure> {
+    load_str_with(name, text, inputs, &live())
+}
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 /// Text (as `validate` prints it) and JSON (as `validate --json` prints it) of `diags`.
@@ -117,6 +137,32 @@ fn s4_sensitive_values_never_appear_in_diagnostics() {
     assert!(f.codes.contains(&Code::VariableValue), "{:?}", f.codes);
     assert!(!f.text.contains("TOPSECRET"), "{}", f.text);
     assert!(f.text.contains("secret.vars:2"), "{}", f.text);
+}
+
+/// S4 offline: against the built-in catalog an unknown sensitive region, GPU model, OS
+/// image or volume type is a warning, and it does not echo the secret either.
+#[test]
+fn s4_sensitive_values_stay_out_of_catalog_warnings() {
+    let config = format!("provider \"barrack\" {{ region \"NORWAY-1\" }}\n{SECRET_VARS}");
+    let dir = dir_with(&[("cfg/main.kdl", &config)]);
+    let vars = dir.path().join("secret.vars");
+    std::fs::write(
+        &vars,
+        "cidr \"10.0.0.0/8\"\nregion \"TOPSECRET-REGION\"\ngpu \"TOPSECRET-GPU\"\n\
+         os \"TOPSECRET-OS\"\nvt \"TOPSECRET-VT\"\nsize 100\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let inputs = VarInputs {
+        var_files: vec![vars],
+        ..VarInputs::default()
+    };
+    let loaded = garrison_config::load_dir(&dir.path().join("cfg"), &inputs)
+        .unwrap_or_else(|f| panic!("valid offline: {}", render(&f.errors)));
+    let text = render(&loaded.warnings);
+    let codes: Vec<Code> = loaded.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, vec![Code::UnknownCatalogValue; 4], "{text}");
+    assert!(!text.contains("TOPSECRET"), "{text}");
+    assert!(text.contains("(sensitive)"), "{text}");
 }
 
 /// S4: the provider's region from a sensitive variable.

@@ -1,11 +1,15 @@
 //! Data-driven fixtures: every `tests/fixtures/valid/<case>/` loads (model snapshot, fmt
 //! idempotent); every `tests/fixtures/invalid/<case>/` fails with the snapshotted diagnostics.
 //! A case may hold `inputs.json` (`{"vars": {..}, "env": {..}, "var_files": [..],
-//! "workspace": ".."}`).
+//! "workspace": "..", "catalog": "live"}`; `catalog` `live` validates against the built-in
+//! catalog as if the API listed it, so an unknown value is an error, not a warning).
 
 use std::path::{Path, PathBuf};
 
-use garrison_config::{format_source, load_dir, ConfigDiagnostic, Failure, VarInputs};
+use garrison_config::{
+    format_source, load_dir_with, CatalogSource, ConfigDiagnostic, Failure, Loaded, Offered,
+    VarInputs,
+};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 fn cases(kind: &str) -> Vec<PathBuf> {
@@ -19,6 +23,24 @@ fn cases(kind: &str) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
+}
+
+/// Loads `case` with its inputs and catalog.
+fn load_dir(case: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
+    let live = std::fs::read_to_string(case.join("inputs.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .is_some_and(|json| json["catalog"] == "live");
+    let source = if live {
+        CatalogSource::Live
+    } else {
+        CatalogSource::BuiltIn
+    };
+    let offered = Offered {
+        source,
+        ..Offered::default()
+    };
+    load_dir_with(case, inputs, &offered)
 }
 
 fn inputs(case: &Path) -> VarInputs {

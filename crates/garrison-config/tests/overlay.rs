@@ -1,10 +1,10 @@
-//! `load_dir_with`: an editor's unsaved buffers replace the files on disk (and may add a
+//! `load_dir_overlay`: an editor's unsaved buffers replace the files on disk (and may add a
 //! file not saved yet); the result is what `load_dir` says once they are saved.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use garrison_config::{load_dir, load_dir_with, VarInputs};
+use garrison_config::{load_dir, load_dir_overlay, Offered, VarInputs};
 
 const VALID: &str =
     "provider \"barrack\" {\n    region \"NORWAY-1\"\n}\nscript \"s\" {\n    content \"echo\"\n}\n";
@@ -26,7 +26,7 @@ fn unsaved_text_replaces_the_file_and_new_files_count() {
 
     let typo = VALID.replace("content", "contnt");
     let overlay = BTreeMap::from([(PathBuf::from("main.kdl"), typo.clone())]);
-    let unsaved = load_dir_with(dir, &overlay, &inputs);
+    let unsaved = load_dir_overlay(dir, &overlay, &inputs, &Offered::default());
     assert!(codes(&unsaved).contains(&"garrison::config::unknown_attribute"));
     std::fs::write(dir.join("main.kdl"), &typo).unwrap_or_else(|e| panic!("{e}"));
     let saved = load_dir(dir, &inputs);
@@ -39,14 +39,19 @@ fn unsaved_text_replaces_the_file_and_new_files_count() {
     )]);
     std::fs::write(dir.join("main.kdl"), VALID).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        codes(&load_dir_with(dir, &overlay, &inputs)),
+        codes(&load_dir_overlay(
+            dir,
+            &overlay,
+            &inputs,
+            &Offered::default()
+        )),
         ["garrison::config::duplicate"]
     );
 
     // A directory with no file saved yet.
     let empty = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let overlay = BTreeMap::from([(PathBuf::from("main.kdl"), VALID.to_owned())]);
-    assert!(load_dir_with(empty.path(), &overlay, &inputs).is_ok());
+    assert!(load_dir_overlay(empty.path(), &overlay, &inputs, &Offered::default()).is_ok());
     assert_eq!(
         codes(&load_dir(empty.path(), &inputs)),
         ["garrison::config::io"]

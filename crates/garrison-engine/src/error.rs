@@ -89,6 +89,21 @@ pub enum EngineError {
         supported: u32,
     },
 
+    /// `.garrison/catalog.json` could not be read, parsed or written.
+    #[error("could not {action} the catalog cache `{}`: {message}", path.display())]
+    #[diagnostic(
+        code(garrison::engine::catalog_cache),
+        help("delete it: `garrison plan` reads the catalog from the API and writes it again")
+    )]
+    CatalogCache {
+        /// "read", "parse", "write".
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        message: String,
+    },
+
     /// `garrison.lock` could not be read, parsed or written.
     #[error("could not {action} `{}`: {message}", path.display())]
     #[diagnostic(

@@ -7,6 +7,7 @@
 
 mod apply;
 mod cancel;
+pub mod catalog;
 mod error;
 mod event;
 mod executor;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use garrison_config::{ConfigDiagnostic, Label, Level, VarInputs};
+use garrison_config::{ConfigDiagnostic, Label, Level, Offered, VarInputs};
 use lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     Position, Range,
@@ -20,9 +20,10 @@ pub type ByFile = BTreeMap<PathBuf, Vec<Diagnostic>>;
 /// Checks the config directory `dir` with the open documents' text: every error and
 /// warning `garrison validate` would report, by file. Diagnostics that point at no text
 /// (an unset variable) go to each open document of `dir`, at its start.
-pub fn check(dir: &Path, docs: &Documents, inputs: &VarInputs) -> ByFile {
+pub fn check(dir: &Path, docs: &Documents, inputs: &VarInputs, offered: &Offered) -> ByFile {
     let overlay = docs.overlay(dir);
-    let (errors, warnings) = match garrison_config::load_dir_with(dir, &overlay, inputs) {
+    let (errors, warnings) = match garrison_config::load_dir_overlay(dir, &overlay, inputs, offered)
+    {
         Ok(loaded) => (Vec::new(), loaded.warnings),
         Err(failure) => (failure.errors, failure.warnings),
     };

@@ -26,7 +26,7 @@ mod worker;
 use std::path::Path;
 use std::time::Duration;
 
-use garrison_config::VarInputs;
+use garrison_config::{Offered, VarInputs};
 use lsp_server::Connection;
 
 pub use error::LspError;
@@ -36,6 +36,9 @@ pub struct Settings {
     /// The variable inputs a directory is checked with (the same `garrison validate`
     /// builds: the environment's `GARRISON_VAR_*` and the selected workspace).
     pub inputs: Box<dyn Fn(&Path) -> VarInputs>,
+    /// The catalog a directory is checked against (what `garrison validate` uses there:
+    /// the cached live catalog, else the built-in one).
+    pub offered: Box<dyn Fn(&Path) -> Offered>,
     /// How long a directory's documents must be still after a change before it is checked.
     pub debounce: Duration,
 }

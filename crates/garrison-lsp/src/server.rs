@@ -150,6 +150,7 @@ impl Server<'_> {
             generation: self.generations.get(&dir).copied().unwrap_or_default(),
             docs: self.docs.clone(),
             inputs: (self.settings.inputs)(&dir),
+            offered: (self.settings.offered)(&dir),
             dir,
         });
     }

@@ -20,6 +20,8 @@ pub(crate) struct Job {
     pub(crate) docs: Documents,
     /// The variable inputs for the directory.
     pub(crate) inputs: VarInputs,
+    /// The catalog to check against.
+    pub(crate) offered: garrison_config::Offered,
 }
 
 /// A finished check.
@@ -48,7 +50,8 @@ impl Worker {
             .name("garrison-lsp-check".into())
             .spawn(move || {
                 for job in job_rx {
-                    let by_file = crate::diagnostics::check(&job.dir, &job.docs, &job.inputs);
+                    let by_file =
+                        crate::diagnostics::check(&job.dir, &job.docs, &job.inputs, &job.offered);
                     let finished = Done {
                         dir: job.dir,
                         generation: job.generation,

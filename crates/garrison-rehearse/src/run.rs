@@ -35,6 +35,8 @@ pub async fn rehearse(
         time_scale: options.time_scale,
         // The rate limit is predicted from the requests counted, not enforced in fast time.
         rate_limit_per_minute: None,
+        // What the account offers: the catalog the config was validated against.
+        catalog: model.catalog.clone(),
         ..SimConfig::default()
     })
     .await

@@ -125,7 +125,9 @@ pub(crate) fn engine_class(error: &EngineError) -> Class {
         EngineError::StalePlan { .. }
         | EngineError::SavedPlan { .. }
         | EngineError::SavedPlanVersion { .. } => Class::State,
-        EngineError::LockFile { .. } | EngineError::LockRefused(_) => Class::Config,
+        EngineError::LockFile { .. }
+        | EngineError::LockRefused(_)
+        | EngineError::CatalogCache { .. } => Class::Config,
         EngineError::Internal(_) => Class::Internal,
     }
 }

@@ -519,6 +519,10 @@ pub(crate) struct SimArgs {
     /// Seed of the fault RNG.
     #[arg(long, default_value_t = 0)]
     pub(crate) seed: u64,
+    /// Serve this catalog (JSON: regions, GPU models with prices and counts, OS images,
+    /// volume types, protocols) instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) catalog: Option<PathBuf>,
 }
 
 /// `garrison workspace ...`.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use barrack_api::{ApiKey, Client, ClientConfig, DEFAULT_BASE_URL};
-use garrison_config::{load_dir, Model, StateBackend};
+use garrison_config::{load_dir_with, Model, Offered, StateBackend};
 use garrison_core::Workspace;
 use garrison_state::{Backend, Workspaces};
 use miette::miette;
@@ -24,10 +24,49 @@ pub(crate) const SIM_STATE_FILE: &str = ".garrison/sim.json";
 /// life-cycles (`GARRISON_SIM_TIME_SCALE` overrides).
 const SIM_TIME_SCALE: f64 = 0.02;
 
-/// Loads the config; on failure prints every diagnostic (a [`Class::Config`] failure).
+/// Loads the config against the cached (else the built-in) catalog; on failure prints every
+/// diagnostic (a [`Class::Config`] failure).
 pub(crate) fn load_model(dir: &Path, vars: &VarArgs, console: &Console) -> Result<Model, Failure> {
+    let offered = offline_catalog(dir, console);
+    load_model_with(dir, vars, console, &offered)
+}
+
+/// Loads the config against the catalog the API lists now (an unknown GPU model, region,
+/// image, volume type or protocol is an error), and caches that catalog for offline
+/// commands.
+pub(crate) async fn load_model_live(
+    dir: &Path,
+    vars: &VarArgs,
+    console: &Console,
+    client: &Client,
+) -> Result<Model, Failure> {
+    let catalog = garrison_engine::catalog::fetch_catalog(client).await?;
+    if let Err(e) = garrison_engine::catalog::write_cache(dir, &catalog) {
+        errln!(console, "warning: {e}");
+    }
+    load_model_with(dir, vars, console, &garrison_engine::catalog::live(catalog))
+}
+
+/// The catalog offline commands validate against: `.garrison/catalog.json` when `dir` has
+/// a readable one, else the built-in catalog (a broken cache is a warning).
+pub(crate) fn offline_catalog(dir: &Path, console: &Console) -> Offered {
+    garrison_engine::catalog::offline(dir).unwrap_or_else(|e| {
+        errln!(
+            console,
+            "warning: {e}; validating against the built-in catalog"
+        );
+        Offered::default()
+    })
+}
+
+fn load_model_with(
+    dir: &Path,
+    vars: &VarArgs,
+    console: &Console,
+    offered: &Offered,
+) -> Result<Model, Failure> {
     let inputs = validate::var_inputs_in(dir, vars)?;
-    match load_dir(dir, &inputs) {
+    match load_dir_with(dir, &inputs, offered) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
                 err!(

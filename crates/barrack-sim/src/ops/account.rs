@@ -11,6 +11,7 @@ use crate::lifecycle::storage_rate;
 use crate::request::Req;
 use crate::seed;
 use crate::sim::Sim;
+use crate::validate;
 
 /// Currency of every amount.
 pub(crate) const CURRENCY: &str = "USD";
@@ -28,11 +29,15 @@ impl Sim {
     }
 
     pub(super) fn list_regions(&mut self, req: &Req) -> ApiResult<Envelope> {
-        Ok(Envelope::ok("Regions retrieved").page(keys::REGIONS, seed::regions(), req.paging()?))
+        Ok(Envelope::ok("Regions retrieved").page(
+            keys::REGIONS,
+            seed::regions(&self.catalog),
+            req.paging()?,
+        ))
     }
 
     pub(super) fn list_gpu_stocks(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
+        let region = req.region(&self.catalog)?;
         let stocks: Vec<_> = self
             .world
             .stock
@@ -44,15 +49,21 @@ impl Sim {
     }
 
     pub(super) fn list_gpu_specs(&mut self, req: &Req) -> ApiResult<Envelope> {
-        Ok(Envelope::ok("GPU specs retrieved").page(keys::GPUS, seed::gpu_specs(), req.paging()?))
+        Ok(Envelope::ok("GPU specs retrieved").page(
+            keys::GPUS,
+            seed::gpu_specs(&self.catalog),
+            req.paging()?,
+        ))
     }
 
     pub(super) fn get_pricing(&mut self) -> Envelope {
         let pricing = Pricing {
             currency: CURRENCY.to_owned(),
-            gpu_per_hour: wire::GPU_PRICES
+            gpu_per_hour: self
+                .catalog
+                .gpu_models
                 .iter()
-                .map(|(m, p)| ((*m).to_owned(), *p))
+                .map(|m| (m.name.clone(), m.price_per_hour))
                 .collect::<BTreeMap<_, _>>(),
             hibernated_per_hour: wire::HIBERNATED_PRICE_PER_HOUR,
             volume_per_tb_hour: wire::VOLUME_PRICE_PER_TB_HOUR,
@@ -80,15 +91,8 @@ impl Sim {
             let (description, each) = match item.kind.as_str() {
                 "instance" => {
                     let model = item.gpu_model.as_deref().unwrap_or("");
-                    let price = wire::gpu_price(model).ok_or_else(|| {
-                        ApiError::bad_request(format!("unknown gpu_model `{model}`"))
-                    })?;
                     let count = item.gpu_count.unwrap_or(1);
-                    if !wire::GPU_COUNTS.contains(&count) {
-                        return Err(ApiError::bad_request(format!(
-                            "gpu_count must be one of 1, 2, 4, 8, got {count}"
-                        )));
-                    }
+                    let price = validate::gpu(&self.catalog, model, count)?;
                     (
                         format!("{quantity} x {count} x {model}"),
                         price * f64::from(count),
@@ -129,7 +133,7 @@ impl Sim {
     }
 
     pub(super) fn list_os_images(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
+        let region = req.region(&self.catalog)?;
         let images: Vec<_> = self
             .world
             .os_images

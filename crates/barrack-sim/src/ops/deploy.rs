@@ -80,7 +80,7 @@ impl Sim {
         doomed: bool,
     ) -> Instance {
         let id = self.world.new_id();
-        let spec = seed::gpu_spec(&new.gpu_model).unwrap_or_default();
+        let spec = seed::gpu_spec(&self.catalog, &new.gpu_model).unwrap_or_default();
         let price_per_hour = spec.price_per_hour * f64::from(new.gpu_count);
         let mut security_rules = Vec::new();
         for rule in &new.security_rules {
@@ -167,16 +167,8 @@ impl Sim {
                 )));
             }
         }
-        validate::region(&body.region)?;
-        let price = wire::gpu_price(&body.gpu_model).ok_or_else(|| {
-            ApiError::bad_request(format!("unknown gpu_model `{}`", body.gpu_model))
-        })?;
-        if !wire::GPU_COUNTS.contains(&body.gpu_count) {
-            return Err(ApiError::bad_request(format!(
-                "gpu_count must be one of 1, 2, 4, 8, got {}",
-                body.gpu_count
-            )));
-        }
+        validate::region(&self.catalog, &body.region)?;
+        let price = validate::gpu(&self.catalog, &body.gpu_model, body.gpu_count)?;
         if let Some(cloud_init) = &body.cloud_init {
             if cloud_init.len() > wire::CLOUD_INIT_MAX_BYTES {
                 return Err(ApiError::bad_request(format!(
@@ -187,7 +179,7 @@ impl Sim {
             }
         }
         for rule in &body.security_rules {
-            validate::rule(rule)?;
+            validate::rule(&self.catalog, rule)?;
         }
         let sources = [
             body.image_name.is_some(),

@@ -37,7 +37,7 @@ impl Sim {
     }
 
     pub(super) fn list_firewalls(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
+        let region = req.region(&self.catalog)?;
         let list: Vec<&Firewall> = self
             .world
             .firewalls
@@ -67,7 +67,7 @@ impl Sim {
                 body.name
             )));
         }
-        validate::region(&body.region)?;
+        validate::region(&self.catalog, &body.region)?;
         validate::description(&body.description)?;
         if self.world.firewalls.len() >= wire::MAX_FIREWALLS {
             return Err(ApiError::bad_request(format!(
@@ -120,7 +120,7 @@ impl Sim {
 
     pub(super) fn add_firewall_rule(&mut self, req: &Req) -> ApiResult<Envelope> {
         let body: RuleRequest = req.json()?;
-        validate::rule(&body)?;
+        validate::rule(&self.catalog, &body)?;
         let rule_id = self.world.new_id();
         let (id, rec) = self.firewall_mut(req)?;
         if rec.wire.status == firewall_status::ERROR {
@@ -230,7 +230,7 @@ impl Sim {
     pub(super) fn list_protocols(&mut self, req: &Req) -> ApiResult<Envelope> {
         Ok(Envelope::ok("Protocols retrieved").page(
             keys::PROTOCOLS,
-            wire::PROTOCOLS.to_vec(),
+            self.catalog.protocols.clone(),
             req.paging()?,
         ))
     }

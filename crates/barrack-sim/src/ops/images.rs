@@ -19,7 +19,7 @@ impl Sim {
     }
 
     pub(super) fn list_images(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
+        let region = req.region(&self.catalog)?;
         let list: Vec<&Image> = self
             .world
             .images

@@ -93,7 +93,7 @@ impl Sim {
     }
 
     pub(super) fn list_instances(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
+        let region = req.region(&self.catalog)?;
         let list: Vec<&Instance> = self
             .world
             .instances
@@ -217,7 +217,7 @@ impl Sim {
 
     pub(super) fn add_security_rule(&mut self, req: &Req) -> ApiResult<Envelope> {
         let body: RuleRequest = req.json()?;
-        validate::rule(&body)?;
+        validate::rule(&self.catalog, &body)?;
         let rule_id = self.world.new_id();
         let (id, rec) = self.instance_mut(req)?;
         if matches!(rec.wire.status.as_str(), st::DELETING | st::ERROR) {

@@ -1,7 +1,7 @@
 //! Snapshot operations: CRUD, restore to a new VM, billing, images and relationships.
 
 use barrack_wire::wire::{
-    self, instance_status as st, keys, snapshot_status, Billing, CreateImageRequest,
+    instance_status as st, keys, snapshot_status, Billing, CreateImageRequest,
     CreateSnapshotRequest, Image, ImageRef, ImageRelationship, Instance, NameRequest, Snapshot,
     SnapshotIdsRequest,
 };
@@ -30,7 +30,7 @@ impl Sim {
     }
 
     pub(super) fn list_snapshots(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
+        let region = req.region(&self.catalog)?;
         let list: Vec<&Snapshot> = self
             .world
             .snapshots
@@ -146,7 +146,7 @@ impl Sim {
                 body.name
             )));
         }
-        let price = wire::gpu_price(&model).unwrap_or(0.0) * f64::from(count);
+        let price = self.catalog.gpu_price(&model).unwrap_or(0.0) * f64::from(count);
         self.reserve(now, &region, &model, count, price)?;
         let instance = self.create_instance(
             now,
@@ -172,7 +172,7 @@ impl Sim {
     }
 
     pub(super) fn snapshot_eligible_instances(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
+        let region = req.region(&self.catalog)?;
         let list: Vec<&Instance> = self
             .world
             .instances

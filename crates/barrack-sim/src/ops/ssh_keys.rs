@@ -38,7 +38,7 @@ impl Sim {
 
     pub(super) fn list_ssh_keys(&mut self, req: &Req) -> ApiResult<Envelope> {
         // Keys are in every region: a `region` filter (validated) keeps them all.
-        req.region()?;
+        req.region(&self.catalog)?;
         let list: Vec<&SshKey> = self.world.ssh_keys.values().collect();
         Ok(Envelope::ok("SSH keys retrieved").page(keys::SSH_KEYS, list, req.paging()?))
     }

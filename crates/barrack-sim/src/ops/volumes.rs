@@ -64,7 +64,7 @@ impl Sim {
     }
 
     pub(super) fn list_volumes(&mut self, req: &Req) -> ApiResult<Envelope> {
-        let region = req.region()?;
+        let region = req.region(&self.catalog)?;
         let list: Vec<&Volume> = self
             .world
             .volumes
@@ -84,17 +84,17 @@ impl Sim {
         let body: CreateVolumeRequest = req.json()?;
         validate::name("volume", &body.name, true)?;
         self.volume_name_free(&body.name)?;
-        validate::region(&body.region)?;
+        validate::region(&self.catalog, &body.region)?;
         validate::description(&body.description)?;
         let volume_type = if body.volume_type.is_empty() {
-            wire::VOLUME_TYPES[0].to_owned()
-        } else if wire::VOLUME_TYPES.contains(&body.volume_type.as_str()) {
+            self.catalog.default_volume_type().to_owned()
+        } else if self.catalog.volume_types.contains(&body.volume_type) {
             body.volume_type.clone()
         } else {
             return Err(ApiError::bad_request(format!(
                 "unknown volume_type `{}`; expected one of {}",
                 body.volume_type,
-                wire::VOLUME_TYPES.join(", ")
+                self.catalog.volume_types.join(", ")
             )));
         };
         check_size(body.size, body.bootable)?;
@@ -214,7 +214,7 @@ impl Sim {
     pub(super) fn list_volume_types(&mut self, req: &Req) -> ApiResult<Envelope> {
         Ok(Envelope::ok("Volume types retrieved").page(
             keys::VOLUME_TYPES,
-            wire::VOLUME_TYPES.to_vec(),
+            self.catalog.volume_types.clone(),
             req.paging()?,
         ))
     }

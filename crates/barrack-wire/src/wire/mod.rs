@@ -11,6 +11,7 @@
 mod account;
 mod account_state;
 pub mod catalog;
+mod catalog_file;
 mod envelope;
 mod firewalls;
 mod images;
@@ -24,6 +25,7 @@ mod volumes;
 pub use account::*;
 pub use account_state::*;
 pub use catalog::*;
+pub use catalog_file::*;
 pub use envelope::*;
 pub use firewalls::*;
 pub use images::*;

@@ -66,11 +66,22 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
             "`--json` streams events: it cannot ask for confirmation"
         )));
     }
-    let model = context::load_model(&dir, &args.vars, console)?;
+    let remote = context::connect(global, &dir).await?;
+    // A destroy must work for values the cloud no longer offers: the cached catalog.
+    let model = if destroy {
+        context::load_model(&dir, &args.vars, console)
+    } else {
+        context::load_model_live(&dir, &args.vars, console, &remote.client).await
+    };
+    let (model, backend) = match model.and_then(|m| context::backend(&m).map(|b| (m, b))) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            remote.close().await;
+            return Err(failure);
+        }
+    };
     // Kept for the policy check after planning (only when there is a policy to check).
     let policy_model = (model.policy.is_some() || !args.policy.is_empty()).then(|| model.clone());
-    let backend = context::backend(&model)?;
-    let remote = context::connect(global, &dir).await?;
     let model_for_pins = model.clone();
     let verb = if destroy { "destroy" } else { "apply" };
     let reviewed = expected.is_some();

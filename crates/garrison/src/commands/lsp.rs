@@ -21,6 +21,8 @@ pub(crate) fn run(args: &LspArgs) -> Ended {
             inputs.workspace = crate::workspace::selected(dir).unwrap_or_default();
             inputs
         }),
+        // The catalog validate uses: the cache of the last plan, else the built-in one.
+        offered: Box::new(|dir| garrison_engine::catalog::offline(dir).unwrap_or_default()),
         debounce: DEBOUNCE,
     };
     // The editor broke the protocol (or its pipe): a usage error, not a bug of ours.

@@ -16,16 +16,30 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
         super::import_all::refuse_existing(out)?;
         generate_config(global, console, args, out).await?;
     }
-    let model = context::load_model(&dir, &args.config.vars, console)?;
-    let backend = context::backend(&model)?;
-    if let Some(notice) = super::lock_notice::lock_notice(backend.as_ref()) {
-        err!(console, "{notice}");
-    }
     let remote = if args.refresh {
         Some(context::connect(global, &dir).await?)
     } else {
         None
     };
+    let model = match &remote {
+        // A destroy plan must work for values the cloud no longer offers.
+        Some(remote) if !args.destroy => {
+            context::load_model_live(&dir, &args.config.vars, console, &remote.client).await
+        }
+        _ => context::load_model(&dir, &args.config.vars, console),
+    };
+    let (model, backend) = match model.and_then(|m| context::backend(&m).map(|b| (m, b))) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            if let Some(remote) = remote {
+                remote.close().await;
+            }
+            return Err(failure);
+        }
+    };
+    if let Some(notice) = super::lock_notice::lock_notice(backend.as_ref()) {
+        err!(console, "{notice}");
+    }
     let client = remote.as_ref().map(|r| &r.client);
     let options = args.scope.options(args.destroy);
     if args.rehearse {

@@ -1,6 +1,6 @@
 //! `garrison sim`: run the Barrack emulator in the foreground.
 
-use barrack_sim::{FaultConfig, SimConfig};
+use barrack_sim::{Catalog, FaultConfig, SimConfig};
 use miette::miette;
 
 use crate::cli::SimArgs;
@@ -15,7 +15,17 @@ pub(crate) async fn run(args: &SimArgs, console: &Console) -> Ended {
             "`--fault-rate` must be between 0 and 1, got {fault_rate}"
         )));
     }
+    let catalog = match &args.catalog {
+        Some(path) => barrack_sim::read_catalog(path).map_err(|e| {
+            Failure::usage(miette!(
+                help = "see docs/sim.md \"Catalog file\" for the format",
+                "{e}"
+            ))
+        })?,
+        None => Catalog::builtin(),
+    };
     let config = SimConfig {
+        catalog,
         time_scale: args.time_scale,
         faults: FaultConfig::uniform(fault_rate),
         seed: args.seed,

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use garrison_config::{load_dir, ConfigDiagnostic, VarInputs};
+use garrison_config::{load_dir_with, CatalogSource, ConfigDiagnostic, Offered, VarInputs};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use crate::cli::{ValidateArgs, VarArgs};
@@ -111,7 +111,8 @@ fn validate_one(
     json: bool,
     console: &Console,
 ) -> (bool, Option<serde_json::Value>) {
-    let (errors, warnings, summary) = match load_dir(dir, inputs) {
+    let offered = crate::context::offline_catalog(dir, console);
+    let (errors, warnings, summary) = match load_dir_with(dir, inputs, &offered) {
         Ok(loaded) => {
             let m = &loaded.model;
             let summary = format!(
@@ -133,11 +134,15 @@ fn validate_one(
             "valid": valid,
             "errors": errors.iter().map(ConfigDiagnostic::to_json).collect::<Vec<_>>(),
             "warnings": warnings.iter().map(ConfigDiagnostic::to_json).collect::<Vec<_>>(),
+            "catalog": catalog_json(&offered.source),
         });
         return (valid, Some(doc));
     }
     err!(console, "{}", render(&errors, console));
     err!(console, "{}", render(&warnings, console));
+    if let Some(note) = catalog_note(dir, &offered) {
+        errln!(console, "{note}");
+    }
     if valid {
         errln!(console, "{summary}");
     } else {
@@ -150,6 +155,31 @@ fn validate_one(
         );
     }
     (valid, None)
+}
+
+/// The cached catalog the values were checked against, and its age (none for the
+/// built-in catalog).
+fn catalog_note(dir: &Path, offered: &Offered) -> Option<String> {
+    let CatalogSource::Cached { age_secs } = offered.source else {
+        return None;
+    };
+    Some(format!(
+        "note: checked against the catalog cached {} ago in `{}` (`garrison plan` refreshes it)",
+        garrison_config::age(age_secs),
+        display(&garrison_engine::catalog::cache_path(dir))
+    ))
+}
+
+/// `validate --json`'s `catalog`: `{"source": "built-in"}` or `{"source": "cached",
+/// "age_secs": N}`.
+fn catalog_json(source: &CatalogSource) -> serde_json::Value {
+    match source {
+        CatalogSource::BuiltIn => serde_json::json!({"source": "built-in"}),
+        CatalogSource::Cached { age_secs } => {
+            serde_json::json!({"source": "cached", "age_secs": age_secs})
+        }
+        CatalogSource::Live => serde_json::json!({"source": "live"}),
+    }
 }
 
 fn display(p: &Path) -> String {

@@ -33,7 +33,12 @@ pub(crate) fn run(n: usize) -> Result<Vec<Line>, String> {
     let keystroke = median(RUNS, |i| {
         let buffer = if i % 2 == 0 { &typo } else { &text };
         docs.set(file.clone(), buffer.clone(), i32::try_from(i).unwrap_or(0));
-        let _ = garrison_lsp::diagnostics::check(dir, &docs, &inputs);
+        let _ = garrison_lsp::diagnostics::check(
+            dir,
+            &docs,
+            &inputs,
+            &garrison_config::Offered::default(),
+        );
     });
     check_sees_the_typo(dir, &file, &typo, &inputs)?;
     Ok(vec![Line {
@@ -66,7 +71,8 @@ fn check_sees_the_typo(
 ) -> Result<(), String> {
     let mut docs = Documents::default();
     docs.set(file.to_path_buf(), typo.to_owned(), 1);
-    let found = garrison_lsp::diagnostics::check(dir, &docs, inputs);
+    let found =
+        garrison_lsp::diagnostics::check(dir, &docs, inputs, &garrison_config::Offered::default());
     let n = found.get(file).map_or(0, Vec::len);
     if n == 1 {
         Ok(())

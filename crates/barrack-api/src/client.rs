@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::body::{read_capped, BodyError};
 use crate::config::ClientConfig;
 use crate::error::{Error, OpName};
+use crate::limiter::{Limiter, Priority, RateLimit};
 use crate::retry::{parse_retry_after, Budget};
 use crate::routes::{Method, Op, Route};
 use crate::scrub::Scrubber;
@@ -33,6 +34,8 @@ struct Inner {
     /// Scrubs the key out of everything the server sends before it is read.
     scrub: Scrubber,
     requests: AtomicU64,
+    /// The rate limit every request of this client and its clones shares.
+    limiter: Limiter,
 }
 
 impl std::fmt::Debug for Client {
@@ -129,11 +132,12 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base,
-                config,
                 auth_name,
                 auth_value,
                 scrub,
                 requests: AtomicU64::new(0),
+                limiter: Limiter::new(config.rate_limit),
+                config,
             }),
         })
     }
@@ -146,6 +150,16 @@ impl Client {
     /// HTTP requests sent by this client and its clones so far (every attempt counts).
     pub fn requests_sent(&self) -> u64 {
         self.inner.requests.load(Ordering::Relaxed)
+    }
+
+    /// The rate limit in force (`None`: off).
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner.limiter.limit()
+    }
+
+    /// 429 answers this client and its clones received so far.
+    pub fn throttled_responses(&self) -> u64 {
+        self.inner.limiter.throttled()
     }
 
     /// The full URL of `op` with `params` filled in (no query).
@@ -184,8 +198,15 @@ impl Client {
         }
         let mut budget = Budget::new(&self.inner.config.retry);
         let mut unknown_before = false;
+        let priority = match route.method {
+            Method::Get => Priority::Read,
+            _ => Priority::Mutation,
+        };
         loop {
+            let permit = self.inner.limiter.acquire(priority).await;
             let attempt = self.attempt(op, route, &url, body).await;
+            drop(permit);
+            self.note_rate(&attempt);
             let failure = match attempt.map_err(|e| e.scrubbed(&self.inner.scrub)) {
                 Ok(mut response) => {
                     response.attempts = budget.attempts();
@@ -233,6 +254,18 @@ impl Client {
                 }
                 None => return Err(failure),
             }
+        }
+    }
+
+    /// Tells the limiter of a 429: it pauses and slows every request of the run.
+    fn note_rate(&self, attempt: &Result<Response, Error>) {
+        if let Err(Error::Api {
+            status: 429,
+            retry_after,
+            ..
+        }) = attempt
+        {
+            self.inner.limiter.throttled_by_server(*retry_after);
         }
     }
 

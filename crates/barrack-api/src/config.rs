@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::limiter::{RateLimit, DEFAULT_RATE_LIMIT_PER_MINUTE};
 use crate::retry::RetryPolicy;
 use crate::wait::PollPolicy;
 
@@ -87,6 +88,10 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// Polling of transitional states by the `wait_*` methods.
     pub poll: PollPolicy,
+    /// The rate limit every request of this client and its clones shares (a token bucket,
+    /// mutations first, adaptive on 429; `limiter.rs`). `None` turns it off. Default
+    /// [`DEFAULT_RATE_LIMIT_PER_MINUTE`] per minute.
+    pub rate_limit: Option<RateLimit>,
     /// Pages fetched at once by the paginator after page 1. Default 8.
     pub list_concurrency: usize,
     /// Largest response body read, in bytes; a longer one is an error
@@ -101,7 +106,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 impl ClientConfig {
     /// A configuration with the defaults: Bearer auth, 30 s timeout, default retry and poll
-    /// policies.
+    /// policies, the documented rate limit.
     pub fn new(base_url: impl Into<String>, api_key: impl Into<ApiKey>) -> Self {
         ClientConfig {
             base_url: base_url.into(),
@@ -110,6 +115,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
+            rate_limit: Some(RateLimit::per_minute(DEFAULT_RATE_LIMIT_PER_MINUTE)),
             list_concurrency: 8,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             user_agent: concat!("garrison-barrack-api/", env!("CARGO_PKG_VERSION")).to_owned(),

@@ -38,6 +38,11 @@ pub(crate) struct Global {
     /// `info`: one line per Barrack request; never the key or a sensitive value).
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) log_file: Option<std::path::PathBuf>,
+    /// Barrack API requests per minute to stay under, shared by every request of the run
+    /// (mutations first, slower after a 429); `0` turns it off. Default: `provider "barrack"
+    /// { rate-limit N }`, else 500 (off with `--sim`, whose emulator has no limit).
+    #[arg(long, global = true, env = "GARRISON_RATE_LIMIT", value_name = "N")]
+    pub(crate) rate_limit: Option<u32>,
 }
 
 /// Variable inputs shared by the commands that load a config.

@@ -70,7 +70,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
     // Kept for the policy check after planning (only when there is a policy to check).
     let policy_model = (model.policy.is_some() || !args.policy.is_empty()).then(|| model.clone());
     let backend = context::backend(&model)?;
-    let remote = context::connect(global, &dir).await?;
+    let remote = context::connect(global, &dir, model.rate_limit_per_minute).await?;
     let model_for_pins = model.clone();
     let verb = if destroy { "destroy" } else { "apply" };
     let reviewed = expected.is_some();
@@ -119,7 +119,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
         }
     }
     let parallelism = usize::from(args.options.parallelism);
-    let prepared = match rehearsed(console, prepared, &args, parallelism).await {
+    let prepared = match rehearsed(console, prepared, &args, (parallelism, &remote.client)).await {
         Ok(p) => p,
         Err(failure) => {
             remote.close().await;
@@ -187,7 +187,7 @@ async fn rehearsed(
     console: &Console,
     prepared: Prepared,
     args: &Run,
-    parallelism: usize,
+    at: (usize, &barrack_api::Client),
 ) -> Result<Prepared, Failure> {
     let plan = prepared.plan();
     if args.options.no_rehearse
@@ -208,7 +208,7 @@ async fn rehearsed(
         &state,
         prepared.refreshed(),
         plan.clone(),
-        parallelism,
+        at,
     )
     .await?;
     Ok(prepared.with_plan(plan))

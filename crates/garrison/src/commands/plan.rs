@@ -22,7 +22,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
         err!(console, "{notice}");
     }
     let remote = if args.refresh {
-        Some(context::connect(global, &dir).await?)
+        Some(context::connect(global, &dir, model.rate_limit_per_minute).await?)
     } else {
         None
     };
@@ -111,8 +111,14 @@ async fn rehearsed_plan(
     };
     let planned = garrison_engine::plan_with_inputs(model, backend, Some(client), options).await?;
     let refreshed = planned.refreshed.unwrap_or_default();
-    let mut plan =
-        super::rehearse::attach(model, &planned.state, &refreshed, planned.plan, 10).await?;
+    let mut plan = super::rehearse::attach(
+        model,
+        &planned.state,
+        &refreshed,
+        planned.plan,
+        (10, client),
+    )
+    .await?;
     plan.violations = super::policy::violations(model, &plan, &args.policy)?;
     print(console, args, &plan);
     if !plan.violations.is_empty() {
@@ -148,7 +154,7 @@ async fn generate_config(
     let dir = args.config.dir.path();
     let model = context::load_model(&dir, &args.config.vars, console)?;
     let backend = context::backend(&model)?;
-    let remote = context::connect(global, &dir).await?;
+    let remote = context::connect(global, &dir, model.rate_limit_per_minute).await?;
     let result = generate_flows::config_for_imports(&model, backend.as_ref(), &remote.client).await;
     remote.close().await;
     let Some(generated) = result? else {

@@ -15,6 +15,7 @@ use crate::limiter::{Limiter, Priority, RateLimit};
 use crate::retry::{parse_retry_after, Budget};
 use crate::routes::{Method, Op, Route};
 use crate::scrub::Scrubber;
+use crate::watch::Watcher;
 use crate::wire;
 
 /// An async Barrack API client. Cheap to clone (an `Arc` inside); clones share the
@@ -36,6 +37,8 @@ struct Inner {
     requests: AtomicU64,
     /// The rate limit every request of this client and its clones shares.
     limiter: Limiter,
+    /// The boards every wait of this client and its clones registers with.
+    watcher: Watcher,
 }
 
 impl std::fmt::Debug for Client {
@@ -137,6 +140,7 @@ impl Client {
                 scrub,
                 requests: AtomicU64::new(0),
                 limiter: Limiter::new(config.rate_limit),
+                watcher: Watcher::default(),
                 config,
             }),
         })
@@ -152,9 +156,21 @@ impl Client {
         self.inner.requests.load(Ordering::Relaxed)
     }
 
+    /// The shared watcher of waits.
+    pub(crate) fn watcher(&self) -> &Watcher {
+        &self.inner.watcher
+    }
+
     /// The rate limit in force (`None`: off).
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.inner.limiter.limit()
+    }
+
+    /// Requests the rate limit lets through right now (beyond the changes already queued),
+    /// and when the next token comes back if none; `None` when there is no limit. The
+    /// executor starts steps only while there is headroom.
+    pub fn rate_headroom(&self) -> Option<(usize, std::time::Duration)> {
+        self.inner.limiter.headroom()
     }
 
     /// 429 answers this client and its clones received so far.

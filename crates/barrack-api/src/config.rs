@@ -86,8 +86,13 @@ pub struct ClientConfig {
     /// slowly ends here too. Default 30 s.
     pub timeout: Duration,
     pub retry: RetryPolicy,
-    /// Polling of transitional states by the `wait_*` methods.
+    /// Polling of transitional states by the `wait_*` methods: the pace of the watcher's
+    /// rounds of lists (`watch.rs`), or of each wait's GETs without them.
     pub poll: PollPolicy,
+    /// Waits are answered by one list per kind per round shared by every wait (default);
+    /// `false` polls each object with its own GETs (the behaviour before the watcher, kept
+    /// as the benchmarks' baseline).
+    pub watch_lists: bool,
     /// The rate limit every request of this client and its clones shares (a token bucket,
     /// mutations first, adaptive on 429; `limiter.rs`). `None` turns it off. Default
     /// [`DEFAULT_RATE_LIMIT_PER_MINUTE`] per minute.
@@ -115,6 +120,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
+            watch_lists: true,
             rate_limit: Some(RateLimit::per_minute(DEFAULT_RATE_LIMIT_PER_MINUTE)),
             list_concurrency: 8,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,

@@ -18,6 +18,7 @@ mod paginate;
 pub mod retry;
 mod scrub;
 pub mod wait;
+mod watch;
 
 pub use barrack_wire::{catalog, delays, id, routes, wire};
 pub use barrack_wire::{Id, Method, Op, Route, ROUTES};

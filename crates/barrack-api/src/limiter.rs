@@ -165,6 +165,25 @@ impl Limiter {
         }
     }
 
+    /// Requests that could be sent now without waiting (beyond the mutations already
+    /// queued), and when a token comes back if none can; `None` without a limit.
+    pub(crate) fn headroom(&self) -> Option<(usize, Duration)> {
+        let limit = self.limit?;
+        let now = Instant::now();
+        let mut state = self.lock();
+        if let Some(until) = state.paused_until.filter(|u| *u > now) {
+            return Some((0, until - now));
+        }
+        state.expire(now, limit.window);
+        let used = state.sent.len() + state.in_flight + state.mutations_waiting;
+        let free = (state.allowed(limit, now) as usize).saturating_sub(used);
+        let back = match state.sent.front() {
+            Some(oldest) => (*oldest + limit.window).saturating_duration_since(now),
+            None => limit.window / 100,
+        };
+        Some((free, back.max(Duration::from_millis(1))))
+    }
+
     /// A 429 arrived: nobody sends before `retry_after` (1 s when the server sent none),
     /// and the allowance halves, to climb back to the limit over ten windows. 429s of
     /// requests sent before the pause began (already in flight) lower it only once.
@@ -198,6 +217,17 @@ impl State {
         (from + (gap * climb.min(1.0)) as u32).min(limit.requests)
     }
 
+    /// Forgets the requests answered a whole window ago: their tokens are back.
+    fn expire(&mut self, now: Instant, window: Duration) {
+        while self
+            .sent
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= window)
+        {
+            self.sent.pop_front();
+        }
+    }
+
     /// Takes a token now (`None`), or says how long to wait before asking again.
     fn take(&mut self, priority: Priority, now: Instant, limit: RateLimit) -> Option<Duration> {
         let window = limit.window;
@@ -207,13 +237,7 @@ impl State {
             }
             self.paused_until = None;
         }
-        while self
-            .sent
-            .front()
-            .is_some_and(|t| now.saturating_duration_since(*t) >= window)
-        {
-            self.sent.pop_front();
-        }
+        self.expire(now, window);
         if priority == Priority::Read && self.mutations_waiting > 0 {
             // Woken when the queue of mutations changes; the timer is a backstop.
             return Some(window);
@@ -282,6 +306,20 @@ mod tests {
         assert!(s
             .take(Priority::Mutation, t0 + LIMIT.window * 5, LIMIT)
             .is_some());
+    }
+
+    #[test]
+    fn headroom_counts_free_tokens_and_when_one_returns() {
+        let limiter = Limiter::new(Some(LIMIT));
+        assert_eq!(limiter.headroom().map(|h| h.0), Some(3));
+        limiter.lock().in_flight = 1;
+        limiter.lock().mutations_waiting = 1;
+        assert_eq!(limiter.headroom().map(|h| h.0), Some(1));
+        limiter.lock().sent.push_back(Instant::now());
+        let (free, back) = limiter.headroom().unwrap_or_default();
+        assert_eq!(free, 0);
+        assert!(back > LIMIT.window / 2 && back <= LIMIT.window, "{back:?}");
+        assert_eq!(Limiter::new(None).headroom(), None);
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub const API_RATE_LIMIT_PER_MINUTE: u32 = barrack_api::DEFAULT_RATE_LIMIT_PER_M
 impl Default for RehearseOptions {
     fn default() -> Self {
         RehearseOptions {
-            parallelism: 10,
+            parallelism: garrison_engine::DEFAULT_PARALLELISM,
             rate_limit_per_minute: Some(API_RATE_LIMIT_PER_MINUTE),
             time_scale: 0.0005,
         }

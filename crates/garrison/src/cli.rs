@@ -105,8 +105,9 @@ pub(crate) struct RunArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub(crate) auto_approve: bool,
-    /// Operations at once.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// Operations at once at most; the rate limit (`--rate-limit`) bounds them further: a
+    /// step starts only while a request is free.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub(crate) parallelism: u16,
     /// Stream the run as NDJSON events on stdout (docs/events.md; the text goes to stderr).
     /// Needs `--auto-approve` or a saved plan.

@@ -116,7 +116,7 @@ async fn rehearsed_plan(
         &planned.state,
         &refreshed,
         planned.plan,
-        (10, client),
+        (garrison_engine::DEFAULT_PARALLELISM, client),
     )
     .await?;
     plan.violations = super::policy::violations(model, &plan, &args.policy)?;

@@ -22,6 +22,9 @@ use crate::report::Line;
 /// Life-cycle delays run at this fraction of the contract's.
 const TIME_SCALE: f64 = 0.05;
 
+/// Largest fleet whose baseline runs by default (`GARRISON_BENCH_LIMITS_BASELINE=1`: all).
+const BASELINE_MAX: usize = 600;
+
 /// One apply's measurements.
 #[derive(Clone, Debug)]
 struct Run {
@@ -71,11 +74,22 @@ async fn size(n: usize) -> Result<Vec<Line>, String> {
     let text = synth::fleet(vms, firewalls);
     let ours = apply(&text, Mode::Ours).await?;
     let unlimited = apply(&text, Mode::Unlimited).await?;
-    let baseline = apply(&text, Mode::Baseline).await?;
+    // Per-resource polling past 600 resources takes most of an hour under the limit
+    // (about 10 requests per resource): measured only when asked.
+    let baseline =
+        if n <= BASELINE_MAX || std::env::var_os("GARRISON_BENCH_LIMITS_BASELINE").is_some() {
+            Some(apply(&text, Mode::Baseline).await?)
+        } else {
+            None
+        };
     let l = label(3 + firewalls + 2 * vms);
     let rate = f64::from(DEFAULT_RATE_LIMIT_PER_MINUTE) / 60.0;
     let bound = ours.path.max(ours.mutations as f64 / rate);
     let most = ours.mutations + ours.list_requests + ours.refresh;
+    // The 1.5x of the unlimited time holds where the whole apply fits in one
+    // minute's limit (its 60-VM case); past that the rate is the bound.
+    let fits = ours.requests <= u64::from(DEFAULT_RATE_LIMIT_PER_MINUTE);
+    let no_limit_ratio = ours.makespan / unlimited.makespan;
     Ok(vec![
         Line {
             name: format!("b5_limits_{l}_makespan"),
@@ -90,8 +104,8 @@ async fn size(n: usize) -> Result<Vec<Line>, String> {
             name: format!("b5_limits_{l}_makespan_vs_polling"),
             value: ours.makespan,
             unit: "s".into(),
-            baseline: Some(baseline.makespan),
-            ratio: Some(baseline.makespan / ours.makespan),
+            baseline: baseline.as_ref().map(|b| b.makespan),
+            ratio: baseline.as_ref().map(|b| b.makespan / ours.makespan),
             target: "- (baseline: per-resource polling p10; ratio = it/ours)".into(),
             met: None,
         },
@@ -100,16 +114,19 @@ async fn size(n: usize) -> Result<Vec<Line>, String> {
             value: ours.makespan,
             unit: "s".into(),
             baseline: Some(unlimited.makespan),
-            ratio: Some(ours.makespan / unlimited.makespan),
-            target: "<= 1.5x the same apply with no limit (ratio = ours/it)".into(),
-            met: Some(ours.makespan <= 1.5 * unlimited.makespan),
+            ratio: Some(no_limit_ratio),
+            target: "<= 1.5x no limit when the apply fits one minute's limit (ratio = ours/it)"
+                .into(),
+            met: fits.then_some(no_limit_ratio <= 1.5),
         },
         Line {
             name: format!("b5_limits_{l}_requests"),
             value: ours.requests as f64,
             unit: "req".into(),
-            baseline: Some(baseline.requests as f64),
-            ratio: Some(baseline.requests as f64 / ours.requests.max(1) as f64),
+            baseline: baseline.as_ref().map(|b| b.requests as f64),
+            ratio: baseline
+                .as_ref()
+                .map(|b| b.requests as f64 / ours.requests.max(1) as f64),
             target: format!(
                 "<= mutations + the rounds' lists + the final refresh = {most} (baseline: polling; ratio = it/ours)"
             ),
@@ -119,7 +136,7 @@ async fn size(n: usize) -> Result<Vec<Line>, String> {
             name: format!("b5_limits_{l}_429s"),
             value: ours.throttled as f64,
             unit: "429".into(),
-            baseline: Some(baseline.throttled as f64),
+            baseline: baseline.as_ref().map(|b| b.throttled as f64),
             ratio: None,
             target: "0 (baseline: polling)".into(),
             met: Some(ours.throttled == 0),

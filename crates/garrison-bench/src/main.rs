@@ -59,7 +59,7 @@ fn main() -> ExitCode {
     let mut failed = false;
     for scenario in &args.only {
         let result = match scenario.as_str() {
-            "b1" => b1::run(&[1_000, 10_000]),
+            "b1" => b1::run(&[1_000, 10_000, 100_000]),
             "b2" => b2::run(10_000),
             "b3" => b3::run(500),
             "b5" => b5::run(500),

@@ -11,9 +11,11 @@ use serde_json::Value;
 use crate::body::{read_capped, BodyError};
 use crate::config::ClientConfig;
 use crate::error::{Error, OpName};
+use crate::limiter::{Limiter, Priority, RateLimit};
 use crate::retry::{parse_retry_after, Budget};
 use crate::routes::{Method, Op, Route};
 use crate::scrub::Scrubber;
+use crate::watch::Watcher;
 use crate::wire;
 
 /// An async Barrack API client. Cheap to clone (an `Arc` inside); clones share the
@@ -33,6 +35,10 @@ struct Inner {
     /// Scrubs the key out of everything the server sends before it is read.
     scrub: Scrubber,
     requests: AtomicU64,
+    /// The rate limit every request of this client and its clones shares.
+    limiter: Limiter,
+    /// The boards every wait of this client and its clones registers with.
+    watcher: Watcher,
 }
 
 impl std::fmt::Debug for Client {
@@ -129,11 +135,13 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base,
-                config,
                 auth_name,
                 auth_value,
                 scrub,
                 requests: AtomicU64::new(0),
+                limiter: Limiter::new(config.rate_limit),
+                watcher: Watcher::default(),
+                config,
             }),
         })
     }
@@ -146,6 +154,28 @@ impl Client {
     /// HTTP requests sent by this client and its clones so far (every attempt counts).
     pub fn requests_sent(&self) -> u64 {
         self.inner.requests.load(Ordering::Relaxed)
+    }
+
+    /// The shared watcher of waits.
+    pub(crate) fn watcher(&self) -> &Watcher {
+        &self.inner.watcher
+    }
+
+    /// The rate limit in force (`None`: off).
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner.limiter.limit()
+    }
+
+    /// Requests the rate limit lets through right now (beyond the changes already queued),
+    /// and when the next token comes back if none; `None` when there is no limit. The
+    /// executor starts steps only while there is headroom.
+    pub fn rate_headroom(&self) -> Option<(usize, std::time::Duration)> {
+        self.inner.limiter.headroom()
+    }
+
+    /// 429 answers this client and its clones received so far.
+    pub fn throttled_responses(&self) -> u64 {
+        self.inner.limiter.throttled()
     }
 
     /// The full URL of `op` with `params` filled in (no query).
@@ -184,8 +214,15 @@ impl Client {
         }
         let mut budget = Budget::new(&self.inner.config.retry);
         let mut unknown_before = false;
+        let priority = match route.method {
+            Method::Get => Priority::Read,
+            _ => Priority::Mutation,
+        };
         loop {
+            let permit = self.inner.limiter.acquire(priority).await;
             let attempt = self.attempt(op, route, &url, body).await;
+            drop(permit);
+            self.note_rate(&attempt);
             let failure = match attempt.map_err(|e| e.scrubbed(&self.inner.scrub)) {
                 Ok(mut response) => {
                     response.attempts = budget.attempts();
@@ -233,6 +270,18 @@ impl Client {
                 }
                 None => return Err(failure),
             }
+        }
+    }
+
+    /// Tells the limiter of a 429: it pauses and slows every request of the run.
+    fn note_rate(&self, attempt: &Result<Response, Error>) {
+        if let Err(Error::Api {
+            status: 429,
+            retry_after,
+            ..
+        }) = attempt
+        {
+            self.inner.limiter.throttled_by_server(*retry_after);
         }
     }
 

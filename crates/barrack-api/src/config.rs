@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::limiter::{RateLimit, DEFAULT_RATE_LIMIT_PER_MINUTE};
 use crate::retry::RetryPolicy;
 use crate::wait::PollPolicy;
 
@@ -85,8 +86,17 @@ pub struct ClientConfig {
     /// slowly ends here too. Default 30 s.
     pub timeout: Duration,
     pub retry: RetryPolicy,
-    /// Polling of transitional states by the `wait_*` methods.
+    /// Polling of transitional states by the `wait_*` methods: the pace of the watcher's
+    /// rounds of lists (`watch.rs`), or of each wait's GETs without them.
     pub poll: PollPolicy,
+    /// Waits are answered by one list per kind per round shared by every wait (default);
+    /// `false` polls each object with its own GETs (the behaviour before the watcher, kept
+    /// as the benchmarks' baseline).
+    pub watch_lists: bool,
+    /// The rate limit every request of this client and its clones shares (a token bucket,
+    /// mutations first, adaptive on 429; `limiter.rs`). `None` turns it off. Default
+    /// [`DEFAULT_RATE_LIMIT_PER_MINUTE`] per minute.
+    pub rate_limit: Option<RateLimit>,
     /// Pages fetched at once by the paginator after page 1. Default 8.
     pub list_concurrency: usize,
     /// Largest response body read, in bytes; a longer one is an error
@@ -101,7 +111,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 impl ClientConfig {
     /// A configuration with the defaults: Bearer auth, 30 s timeout, default retry and poll
-    /// policies.
+    /// policies, the documented rate limit.
     pub fn new(base_url: impl Into<String>, api_key: impl Into<ApiKey>) -> Self {
         ClientConfig {
             base_url: base_url.into(),
@@ -110,6 +120,8 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             poll: PollPolicy::default(),
+            watch_lists: true,
+            rate_limit: Some(RateLimit::per_minute(DEFAULT_RATE_LIMIT_PER_MINUTE)),
             list_concurrency: 8,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             user_agent: concat!("garrison-barrack-api/", env!("CARGO_PKG_VERSION")).to_owned(),

@@ -1,4 +1,5 @@
-//! Polling until a resource leaves its transitional states, with backoff and a deadline.
+//! Waiting until a resource leaves its transitional states, with backoff and a deadline:
+//! the generic poll loop, and each kind's waits (answered by the shared watcher, `watch.rs`).
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -6,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::client::Client;
 use crate::error::Error;
 use crate::id::Id;
+use crate::watch::Watched;
 use crate::wire::{
     firewall_status, instance_status, snapshot_status, volume_status, Firewall, Image, Instance,
     Snapshot, Volume,
@@ -120,23 +122,40 @@ impl Client {
         wait_until(what, &self.config().poll, timeout, fetch, check).await
     }
 
-    /// Waits until the status `fetch` reads is one of `targets`; `error` fails the wait
-    /// unless it is a target. The one status wait behind every kind's `wait_*` below.
-    async fn wait_status<T, F, Fut>(
+    /// Waits on the watcher until the object's status is one of `targets`; `error` fails
+    /// the wait unless it is a target. The one status wait behind every kind's `wait_*`.
+    async fn wait_status<T: Watched + HasStatus>(
         &self,
         what: &str,
+        id: &Id,
         timeout: Duration,
-        fetch: F,
         targets: &[&str],
         error: &str,
-    ) -> Result<T, Error>
-    where
-        T: HasStatus,
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, Error>>,
-    {
-        let check = |value: &T| check_status(value.status(), targets, error);
-        self.wait_until(what, timeout, fetch, check).await
+    ) -> Result<T, Error> {
+        self.wait_seen(what, id, timeout, |object: &T| {
+            check_status(object.status(), targets, error)
+        })
+        .await
+    }
+
+    /// Waits on the watcher until `check` says done with the object as seen (an object no
+    /// list shows is read by itself; a 404 ends the wait with that error).
+    async fn wait_seen<T: Watched>(
+        &self,
+        what: &str,
+        id: &Id,
+        timeout: Duration,
+        check: impl Fn(&T) -> Poll,
+    ) -> Result<T, Error> {
+        let seen = self
+            .watch(what, id, timeout, true, |object: Option<&T>| {
+                object.map_or(Poll::Pending("not found".into()), &check)
+            })
+            .await?;
+        seen.ok_or_else(|| Error::WaitFailed {
+            what: what.to_owned(),
+            status: "not found".into(),
+        })
     }
 
     /// Waits until the instance's status is one of `targets` (e.g. `["ACTIVE"]`); `ERROR`
@@ -148,30 +167,67 @@ impl Client {
         timeout: Duration,
     ) -> Result<Instance, Error> {
         let what = format!("instance {id} to reach {}", targets.join("|"));
-        let fetch = || self.get_instance(id);
-        self.wait_status(&what, timeout, fetch, targets, instance_status::ERROR)
+        self.wait_status(&what, id, timeout, targets, instance_status::ERROR)
             .await
     }
 
-    /// Waits until the instance is gone (404).
+    /// Waits until the instance leaves every transitional status (CREATING, HIBERNATING,
+    /// ...), whatever it settles in.
+    pub async fn wait_instance_settled(
+        &self,
+        id: &Id,
+        timeout: Duration,
+    ) -> Result<Instance, Error> {
+        let what = format!("instance {id} to settle");
+        self.wait_seen(&what, id, timeout, |i: &Instance| {
+            if instance_status::is_transitional(&i.status) {
+                Poll::Pending(i.status.clone())
+            } else {
+                Poll::Done
+            }
+        })
+        .await
+    }
+
+    /// The instance as the watcher's next round of lists shows it: a read shared with every
+    /// other wait, not a GET of its own (one only when no list shows it: a 404 is returned).
+    pub async fn observe_instance(&self, id: &Id, timeout: Duration) -> Result<Instance, Error> {
+        self.observe(id, timeout).await
+    }
+
+    /// [`Client::observe_instance`] for a volume.
+    pub async fn observe_volume(&self, id: &Id, timeout: Duration) -> Result<Volume, Error> {
+        self.observe(id, timeout).await
+    }
+
+    /// [`Client::observe_instance`] for a firewall.
+    pub async fn observe_firewall(&self, id: &Id, timeout: Duration) -> Result<Firewall, Error> {
+        self.observe(id, timeout).await
+    }
+
+    /// [`Client::observe_instance`] for a snapshot.
+    pub async fn observe_snapshot(&self, id: &Id, timeout: Duration) -> Result<Snapshot, Error> {
+        self.observe(id, timeout).await
+    }
+
+    /// [`Client::observe_instance`] for an image.
+    pub async fn observe_image(&self, id: &Id, timeout: Duration) -> Result<Image, Error> {
+        self.observe(id, timeout).await
+    }
+
+    async fn observe<T: Watched>(&self, id: &Id, timeout: Duration) -> Result<T, Error> {
+        let what = format!("{id} to be listed");
+        self.wait_seen(&what, id, timeout, |_: &T| Poll::Done).await
+    }
+
+    /// Waits until the instance is gone (no list shows it, or a 404).
     pub async fn wait_instance_deleted(&self, id: &Id, timeout: Duration) -> Result<(), Error> {
         let what = format!("instance {id} to be deleted");
-        self.wait_until(
-            &what,
-            timeout,
-            || async {
-                match self.get_instance(id).await {
-                    Ok(instance) => Ok(Some(instance.status)),
-                    Err(e) if e.is_not_found() => Ok(None),
-                    Err(e) => Err(e),
-                }
-            },
-            |status: &Option<String>| match status {
-                None => Poll::Done,
-                Some(s) if s == instance_status::ERROR => Poll::Failed(s.clone()),
-                Some(s) => Poll::Pending(s.clone()),
-            },
-        )
+        self.watch(&what, id, timeout, false, |i: Option<&Instance>| match i {
+            None => Poll::Done,
+            Some(i) if i.status == instance_status::ERROR => Poll::Failed(i.status.clone()),
+            Some(i) => Poll::Pending(i.status.clone()),
+        })
         .await
         .map(drop)
     }
@@ -184,8 +240,7 @@ impl Client {
         timeout: Duration,
     ) -> Result<Volume, Error> {
         let what = format!("volume {id} to reach {}", targets.join("|"));
-        let fetch = || self.get_volume(id);
-        self.wait_status(&what, timeout, fetch, targets, volume_status::ERROR)
+        self.wait_status(&what, id, timeout, targets, volume_status::ERROR)
             .await
     }
 
@@ -193,38 +248,29 @@ impl Client {
     /// `ATTACHING`.
     pub async fn wait_firewall_ready(&self, id: &Id, timeout: Duration) -> Result<Firewall, Error> {
         let what = format!("firewall {id} to be ready");
-        self.wait_until(&what, timeout, || self.get_firewall(id), firewall_ready)
-            .await
+        self.wait_seen(&what, id, timeout, firewall_ready).await
     }
 
     /// Waits until the snapshot is `SUCCESS`.
     pub async fn wait_snapshot_ready(&self, id: &Id, timeout: Duration) -> Result<Snapshot, Error> {
-        self.wait_success("snapshot", id, timeout, || self.get_snapshot(id))
-            .await
+        self.wait_success::<Snapshot>("snapshot", id, timeout).await
     }
 
     /// Waits until the image is `SUCCESS`.
     pub async fn wait_image_ready(&self, id: &Id, timeout: Duration) -> Result<Image, Error> {
-        self.wait_success("image", id, timeout, || self.get_image(id))
-            .await
+        self.wait_success::<Image>("image", id, timeout).await
     }
 
     /// Waits until a snapshot or an image (`noun`) is `SUCCESS`; `ERROR` fails the wait.
-    async fn wait_success<T, F, Fut>(
+    async fn wait_success<T: Watched + HasStatus>(
         &self,
         noun: &str,
         id: &Id,
         timeout: Duration,
-        fetch: F,
-    ) -> Result<T, Error>
-    where
-        T: HasStatus,
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<T, Error>>,
-    {
+    ) -> Result<T, Error> {
         let what = format!("{noun} {id} to be ready");
         let targets = [snapshot_status::SUCCESS];
-        self.wait_status(&what, timeout, fetch, &targets, snapshot_status::ERROR)
+        self.wait_status(&what, id, timeout, &targets, snapshot_status::ERROR)
             .await
     }
 }
@@ -256,7 +302,7 @@ fn firewall_ready(f: &Firewall) -> Poll {
 }
 
 /// A wire object with a status a wait can read.
-trait HasStatus {
+pub(crate) trait HasStatus {
     fn status(&self) -> &str;
 }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use barrack_wire::Catalog;
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,9 @@ pub struct SimConfig {
     pub seed: u64,
     /// Requests per sliding minute per client address; `None` turns the limit off.
     pub rate_limit_per_minute: Option<u32>,
+    /// The window the rate limit counts in: a minute by default (the contract); tests
+    /// shorten it to see a limit at work in seconds.
+    pub rate_limit_window: Duration,
     /// Persist the account here after each mutation (atomically) and load it on start.
     pub state_file: Option<PathBuf>,
     /// Misbehave on every API request in this way (see [`Hostile`]); `None` serves the
@@ -42,6 +46,7 @@ impl Default for SimConfig {
             faults: FaultConfig::default(),
             seed: 0,
             rate_limit_per_minute: Some(500),
+            rate_limit_window: Duration::from_secs(60),
             state_file: None,
             hostile: None,
             catalog: Catalog::builtin(),
@@ -58,6 +63,7 @@ impl fmt::Debug for SimConfig {
             .field("faults", &self.faults)
             .field("seed", &self.seed)
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("rate_limit_window", &self.rate_limit_window)
             .field("state_file", &self.state_file)
             .field("hostile", &self.hostile)
             .field("gpu_models", &self.catalog.gpu_model_names())

@@ -4,10 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// `{"total": N, "routes": {"GET /instances": n, ...}, "late": {"held": h, "delivered": d}}`.
+/// `{"total": N, "throttled": T, "routes": {"GET /instances": n, ...}, "late": {"held": h, "delivered": d}}`.
 #[derive(Clone, Debug, Default, Serialize)]
 pub(crate) struct Counters {
     pub(crate) total: u64,
+    /// Requests answered 429 by the rate limit (injected 429s not included).
+    pub(crate) throttled: u64,
     pub(crate) routes: BTreeMap<String, u64>,
     pub(crate) late: Late,
 }

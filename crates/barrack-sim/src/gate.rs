@@ -91,6 +91,7 @@ async fn process(
     }
     let limited = lock(&shared.limiter).check(conn.remote.ip(), Instant::now());
     if let Err(retry_after) = limited {
+        lock(&shared.counters).throttled += 1;
         return too_many(retry_after, "rate limit exceeded");
     }
     if roll.too_many_requests {

@@ -103,6 +103,7 @@ async fn main() -> ExitCode {
         },
         seed: args.seed,
         rate_limit_per_minute: (args.rate_limit > 0).then_some(args.rate_limit),
+        rate_limit_window: std::time::Duration::from_secs(60),
         state_file: args.state_file,
         hostile: args.hostile,
         catalog,

@@ -143,6 +143,7 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
         counters: Mutex::new(Counters::default()),
         limiter: Mutex::new(RateLimiter::new(
             config.rate_limit_per_minute.filter(|n| *n > 0),
+            config.rate_limit_window,
         )),
         api_key: config.api_key.clone(),
         latency: Duration::from_millis(config.latency_ms),

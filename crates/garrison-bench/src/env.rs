@@ -34,6 +34,7 @@ impl Env {
             .await
             .map_err(|e| format!("starting the emulator: {e}"))?;
         let mut config = ClientConfig::new(sim.base_url(), sim.api_key());
+        config.rate_limit = None;
         config.poll = PollPolicy {
             initial: Duration::from_millis(2).min(poll_max),
             max: poll_max,
@@ -45,6 +46,27 @@ impl Env {
             base_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(100),
         };
+        let client = Client::new(config).map_err(|e| format!("client: {e}"))?;
+        let dir = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+        Ok(Env {
+            sim,
+            client,
+            dir,
+            http: reqwest::Client::new(),
+        })
+    }
+
+    /// An emulator configured by `sim` and a client with the defaults a user gets, changed
+    /// by `tweak`.
+    pub(crate) async fn with(
+        sim: barrack_sim::SimConfig,
+        tweak: impl FnOnce(&mut ClientConfig),
+    ) -> Result<Env, String> {
+        let sim = barrack_sim::spawn(sim)
+            .await
+            .map_err(|e| format!("starting the emulator: {e}"))?;
+        let mut config = ClientConfig::new(sim.base_url(), sim.api_key());
+        tweak(&mut config);
         let client = Client::new(config).map_err(|e| format!("client: {e}"))?;
         let dir = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
         Ok(Env {

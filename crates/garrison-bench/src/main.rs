@@ -8,6 +8,7 @@ mod b2;
 mod b3;
 mod b4;
 mod b5;
+mod b5_limits;
 mod b6;
 mod env;
 mod report;
@@ -23,8 +24,12 @@ struct Args {
     /// Print one JSON document instead of lines.
     #[arg(long)]
     json: bool,
-    /// Scenarios to run (comma separated): b1, b2, b3, b4, b5, b6.
-    #[arg(long, value_delimiter = ',', default_value = "b1,b2,b3,b4,b5,b6")]
+    /// Scenarios to run (comma separated): b1, b2, b3, b4, b5, b5-limits, b6.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "b1,b2,b3,b4,b5,b5-limits,b6"
+    )]
     only: Vec<String>,
     /// Internal: measure one size in this process (used for per-size peak RSS).
     #[arg(hide = true)]
@@ -55,10 +60,11 @@ fn main() -> ExitCode {
     let mut failed = false;
     for scenario in &args.only {
         let result = match scenario.as_str() {
-            "b1" => b1::run(&[1_000, 10_000]),
+            "b1" => b1::run(&[1_000, 10_000, 100_000]),
             "b2" => b2::run(10_000),
             "b3" => b3::run(500),
             "b5" => b5::run(500),
+            "b5-limits" => b5_limits::run(&limits_sizes()),
             "b4" => b4::run(&[250, 500, 1_000]),
             "b6" => b6::run(1_000),
             other => Err(format!("scenario `{other}` is not available in this build")),
@@ -87,4 +93,13 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// B5-limits' fleet sizes: `GARRISON_BENCH_LIMITS_SIZES=120,600` to run fewer (each size
+/// applies three times; 2,000 resources take minutes under the limit).
+fn limits_sizes() -> Vec<usize> {
+    std::env::var("GARRISON_BENCH_LIMITS_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![120, 600, 2_000])
 }

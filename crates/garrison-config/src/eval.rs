@@ -130,6 +130,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) provider_region: Option<String>,
     /// `provider "barrack" { rehearse #false }`.
     pub(crate) provider_rehearse: Option<bool>,
+    /// `provider "barrack" { rate-limit 500 }`.
+    pub(crate) provider_rate_limit: Option<u32>,
     pub(crate) files_read: BTreeMap<PathBuf, Arc<String>>,
     pub(crate) diags: Diags,
     pub(crate) used_vars: BTreeSet<String>,
@@ -168,6 +170,7 @@ impl<'a> Eval<'a> {
             attr_cache: HashMap::new(),
             provider_region: None,
             provider_rehearse: None,
+            provider_rate_limit: None,
             files_read: BTreeMap::new(),
             diags,
             used_vars: BTreeSet::new(),

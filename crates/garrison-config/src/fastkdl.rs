@@ -109,6 +109,9 @@ impl Parser<'_> {
                 }
             }
         }
+        // A node is several hundred bytes: the slack of a doubled Vec is most of a config's
+        // memory at 100k resources (docs/performance.md, B1).
+        doc.nodes_mut().shrink_to_fit();
         Some(doc)
     }
 
@@ -158,6 +161,7 @@ impl Parser<'_> {
                 Some(_) => return None,
             }
         }
+        node.entries_mut().shrink_to_fit();
         node.set_span((start, self.i - start));
         match self.peek() {
             Some(b';' | b'\n') => self.i += 1,

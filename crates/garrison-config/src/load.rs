@@ -364,6 +364,7 @@ fn load_files(
             workspace: ev.workspace.clone(),
             uses_workspace: ev.uses_workspace,
             rehearse,
+            rate_limit_per_minute: ev.provider_rate_limit,
             state,
             timeouts,
             variables,
@@ -531,17 +532,33 @@ fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String
                         None,
                     ),
                 },
+                "rate-limit" => rate_limit(ev, c, &sp),
                 other => ev.diags.error(
                     Code::UnknownAttribute,
                     &sp,
                     format!("the provider has no setting `{other}`"),
                     "unknown setting",
-                    suggest(other, &["region", "rehearse"]),
+                    suggest(other, &["region", "rehearse", "rate-limit"]),
                 ),
             }
         }
     }
     region
+}
+
+/// `rate-limit N`: the API's requests per minute the client keeps under (0 turns it off).
+fn rate_limit(ev: &mut Eval<'_>, node: &KdlNode, sp: &Span) {
+    let value = node.entries().first().and_then(|e| e.value().as_integer());
+    match value.and_then(|n| u32::try_from(n).ok()) {
+        Some(n) => ev.provider_rate_limit = Some(n),
+        None => ev.diags.error(
+            Code::WrongType,
+            sp,
+            "`rate-limit` is a whole number of requests per minute (0 turns the limit off)",
+            "not a request count",
+            Some("e.g. `rate-limit 500`".to_owned()),
+        ),
+    }
 }
 
 fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec<Output> {

@@ -170,6 +170,10 @@ pub struct Model {
     /// (default on).
     #[serde(default = "rehearse_default")]
     pub rehearse: bool,
+    /// `provider "barrack" { rate-limit 500 }`: the API's requests per minute the client
+    /// keeps under (0: no limit); `None` leaves the client's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit_per_minute: Option<u32>,
     /// The `state` node (default: local `.garrison/state.json`).
     pub state: StateBackend,
     /// Operation timeouts per kind.

@@ -39,10 +39,15 @@ pub struct PrepareOptions {
     pub plan: PlanOptions,
 }
 
+/// Operations at once at most, by default: a cap, not the pace. Under a rate limit the
+/// executor starts a step only while the client's limiter has a request free, so the limit
+/// bounds the parallelism (issue #11); without one, this does.
+pub const DEFAULT_PARALLELISM: usize = 256;
+
 /// Options of [`Prepared::execute`].
 #[derive(Clone, Copy, Debug)]
 pub struct ExecuteOptions {
-    /// Operations at once (default 10).
+    /// Operations at once at most (default [`DEFAULT_PARALLELISM`]).
     pub parallelism: usize,
     /// Which ready step goes first.
     pub scheduling: Scheduling,
@@ -51,7 +56,7 @@ pub struct ExecuteOptions {
 impl Default for ExecuteOptions {
     fn default() -> Self {
         ExecuteOptions {
-            parallelism: 10,
+            parallelism: DEFAULT_PARALLELISM,
             scheduling: Scheduling::CriticalPath,
         }
     }

@@ -1,5 +1,7 @@
-//! The executor: walks a plan's steps with tokio, at most `parallelism` at once; a step
-//! starts the moment everything in its `after` finished; a failure skips only its
+//! The executor: walks a plan's steps with tokio, at most `parallelism` at once and, under
+//! a rate limit, no more at a time than the limiter has requests free (so the next step to
+//! start is still the one on the critical path when requests, not slots, run short); a
+//! step starts the moment everything in its `after` finished; a failure skips only its
 //! dependents; cancellation starts nothing new and lets steps in flight finish.
 
 use std::sync::Arc;
@@ -61,13 +63,28 @@ pub(crate) async fn run(
     let mut running: JoinSet<Joined> = JoinSet::new();
     let parallelism = parallelism.max(1);
     loop {
-        while running.len() < parallelism && !cancel.is_cancelled() {
+        let (mut free, token_back) = match walk.ctx.client.rate_headroom() {
+            Some((free, back)) => (free, Some(back)),
+            None => (usize::MAX, None),
+        };
+        while running.len() < parallelism && free > 0 && !cancel.is_cancelled() {
             let Some(i) = walk.take_ready() else {
                 break;
             };
             walk.start(i, &mut running);
+            free -= 1;
         }
-        let Some(joined) = running.join_next().await else {
+        let held_back = free == 0 && !walk.ready.is_empty() && !cancel.is_cancelled();
+        let joined = match token_back.filter(|_| held_back) {
+            // Steps are ready but the limiter has no request free: start them when one
+            // finishes or a token comes back, whichever is first.
+            Some(back) => tokio::select! {
+                joined = running.join_next(), if !running.is_empty() => joined,
+                _ = tokio::time::sleep(back) => continue,
+            },
+            None => running.join_next().await,
+        };
+        let Some(joined) = joined else {
             break;
         };
         match joined {

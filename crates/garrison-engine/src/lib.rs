@@ -38,7 +38,7 @@ mod steps;
 
 pub use apply::{
     plan_for_saving, plan_only, plan_with_inputs, prepare, ApplyReport, ExecuteOptions, Planned,
-    PrepareOptions, Prepared,
+    PrepareOptions, Prepared, DEFAULT_PARALLELISM,
 };
 pub use cancel::CancelToken;
 pub use error::EngineError;

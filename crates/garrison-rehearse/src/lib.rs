@@ -30,13 +30,14 @@ pub struct RehearseOptions {
     pub time_scale: f64,
 }
 
-/// Barrack's rate limit (docs/api.md: 500 requests per minute per client, INFERRED).
-pub const API_RATE_LIMIT_PER_MINUTE: u32 = 500;
+/// Barrack's rate limit (docs/api.md: 500 requests per minute per client, INFERRED), the
+/// client's default.
+pub const API_RATE_LIMIT_PER_MINUTE: u32 = barrack_api::DEFAULT_RATE_LIMIT_PER_MINUTE;
 
 impl Default for RehearseOptions {
     fn default() -> Self {
         RehearseOptions {
-            parallelism: 10,
+            parallelism: garrison_engine::DEFAULT_PARALLELISM,
             rate_limit_per_minute: Some(API_RATE_LIMIT_PER_MINUTE),
             time_scale: 0.0005,
         }

@@ -107,7 +107,8 @@ fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
 }
 
 /// A client for the emulator: Barrack's polling policy scaled like the delays (so waits
-/// end as late, in scaled time, as they would against the cloud) and quick retries.
+/// end as late, in scaled time, as they would against the cloud), quick retries, no rate
+/// limit.
 fn client_for(sim: &SimHandle, time_scale: f64) -> Result<Client, RehearseError> {
     let real = PollPolicy::default();
     let scale = |d: Duration| Duration::from_secs_f64((d.as_secs_f64() * time_scale).max(0.001));
@@ -123,6 +124,8 @@ fn client_for(sim: &SimHandle, time_scale: f64) -> Result<Client, RehearseError>
         base_delay: Duration::from_millis(2),
         max_delay: Duration::from_millis(20),
     };
+    // Its emulator has no rate limit: the limit is modelled on the timings (`timing.rs`).
+    config.rate_limit = None;
     Client::new(config).map_err(|e| RehearseError::Client(e.to_string()))
 }
 

@@ -12,6 +12,12 @@ use garrison_plan::{Plan, Rehearsal, RehearsedFailure, RehearsedOutcome, Rehears
 
 use crate::RehearseOptions;
 
+/// The least time `requests` requests take under the client's limiter (`barrack-api`'s
+/// `limiter.rs`): `per_minute` at once, then `per_minute` more each minute.
+fn rate_limited_secs(requests: u64, per_minute: u32) -> f64 {
+    (requests.saturating_sub(1) / u64::from(per_minute)) as f64 * 60.0
+}
+
 /// How a step ended, and when.
 #[derive(Clone, Debug)]
 pub(crate) enum Clocked {
@@ -50,7 +56,7 @@ pub(crate) fn assemble(
     let limited = options
         .rate_limit_per_minute
         .filter(|n| *n > 0)
-        .map_or(0.0, |n| mutations as f64 * 60.0 / f64::from(n));
+        .map_or(0.0, |n| rate_limited_secs(mutations, n));
     let (critical_path, critical_path_secs) = critical_path(&plan.steps, &durations);
     Rehearsal {
         parallelism: options.parallelism.max(1),
@@ -187,5 +193,13 @@ mod tests {
         assert_eq!(path, [0, 1, 3]);
         assert!((secs - 7.0).abs() < 1e-9);
         assert_eq!(critical_path(&[], &[]), (Vec::new(), 0.0));
+    }
+
+    #[test]
+    fn the_limiter_sends_a_full_minute_at_once() {
+        assert_eq!(rate_limited_secs(0, 500), 0.0);
+        assert_eq!(rate_limited_secs(500, 500), 0.0);
+        assert_eq!(rate_limited_secs(501, 500), 60.0);
+        assert_eq!(rate_limited_secs(1_500, 500), 120.0);
     }
 }

@@ -9,12 +9,14 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 /// `bin` with the environment of a user of the API at `endpoint` with `api_key`: no
-/// colour, no `RUST_LOG`, no state keys of the developer's shell, nothing on stdin.
+/// colour, no `RUST_LOG`, no state keys of the developer's shell, nothing on stdin, no client
+/// rate limit (the test emulators have none; `GARRISON_RATE_LIMIT=0`).
 pub fn command(bin: &Path, endpoint: &str, api_key: &str) -> Command {
     let mut cmd = Command::new(bin);
     cmd.env("BARRACK_API_KEY", api_key)
         .env("BARRACK_ENDPOINT", endpoint)
         .env("NO_COLOR", "1")
+        .env("GARRISON_RATE_LIMIT", "0")
         .env_remove("RUST_LOG")
         .env_remove("GARRISON_STATE_KEY")
         .env_remove("GARRISON_STATE_KEY_FILE")

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use barrack_api::{Client, ClientConfig, PollPolicy, RetryPolicy};
 
-/// A client for `base_url` that polls every 5-40 ms and retries 8 times within 30 s.
+/// A client for `base_url` that polls every 5-40 ms, retries 8 times within 30 s and sends
+/// without a rate limit.
 pub fn fast_client(base_url: &str, api_key: &str) -> Client {
     let mut config = ClientConfig::new(base_url, api_key);
     config.poll = PollPolicy {
@@ -19,5 +20,7 @@ pub fn fast_client(base_url: &str, api_key: &str) -> Client {
         max_delay: Duration::from_millis(100),
     };
     config.timeout = Duration::from_secs(20);
+    // The test emulators run without a rate limit (`sim::quiet`): nothing to pace.
+    config.rate_limit = None;
     Client::new(config).unwrap_or_else(|e| panic!("client for {base_url}: {e}"))
 }

@@ -101,6 +101,39 @@ fn grouped(n: usize, label: &str, keys: usize, firewalls: usize, third_from_imag
     out
 }
 
+/// VMs per (region, GPU model) cell in [`fleet`]: within the emulator's stock of 64.
+const FLEET_VMS_PER_CELL: usize = 60;
+
+/// A fleet: `vms` VMs (at most 60 per region and GPU model), each with a volume of its
+/// own, spread over the regions; 3 keys (one per region) and `firewalls` firewalls (a
+/// multiple of 3, at most 24; VM `m` joins one of its region's). `3 + firewalls + 2 * vms`
+/// resources. For the apply-at-the-limits test and benchmark (B6).
+pub fn fleet(vms: usize, firewalls: usize) -> String {
+    let vms = vms.min(FLEET_VMS_PER_CELL * 3 * ALL_GPUS.len());
+    let firewalls = firewalls.min(24) / 3 * 3;
+    let mut out = String::with_capacity(vms * 300);
+    write::provider(&mut out);
+    write::keys(&mut out, 3, "fleet");
+    write::firewalls(&mut out, firewalls, Some("fleet"));
+    for m in 0..vms {
+        let r = m % 3;
+        write::volume(&mut out, &format!("v{m}"), REGIONS[r], 50);
+        let name = format!("m{m}");
+        let vm = Vm {
+            name: &name,
+            region: REGIONS[r],
+            gpu: ALL_GPUS[(m / 3) % ALL_GPUS.len()],
+            boot: Boot::Os,
+            key: r,
+            script: None,
+            firewall: (firewalls > 0).then(|| r + 3 * ((m / 3) % (firewalls / 3))),
+            volume: Some(format!("v{m}")),
+        };
+        write::vm(&mut out, vm);
+    }
+    out
+}
+
 /// A KDL config of exactly `n` resources (`n >= 20`) that the emulator can hold at once:
 /// within its GPU stock (VMs spread over every model and region, at most 576), its
 /// limits (25 ssh keys per account, 25 firewalls) and its balance. The same chains as

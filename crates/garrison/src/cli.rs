@@ -38,6 +38,11 @@ pub(crate) struct Global {
     /// `info`: one line per Barrack request; never the key or a sensitive value).
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) log_file: Option<std::path::PathBuf>,
+    /// Barrack API requests per minute to stay under, shared by every request of the run
+    /// (mutations first, slower after a 429); `0` turns it off. Default: `provider "barrack"
+    /// { rate-limit N }`, else 500 (off with `--sim`, whose emulator has no limit).
+    #[arg(long, global = true, env = "GARRISON_RATE_LIMIT", value_name = "N")]
+    pub(crate) rate_limit: Option<u32>,
 }
 
 /// Variable inputs shared by the commands that load a config.
@@ -100,8 +105,9 @@ pub(crate) struct RunArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub(crate) auto_approve: bool,
-    /// Operations at once.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// Operations at once at most; the rate limit (`--rate-limit`) bounds them further: a
+    /// step starts only while a request is free.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub(crate) parallelism: u16,
     /// Stream the run as NDJSON events on stdout (docs/events.md; the text goes to stderr).
     /// Needs `--auto-approve` or a saved plan.

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use barrack_api::{ApiKey, Client, ClientConfig, DEFAULT_BASE_URL};
+use barrack_api::{ApiKey, Client, ClientConfig, RateLimit, DEFAULT_BASE_URL};
 use garrison_config::{load_dir_with, Model, Offered, StateBackend};
 use garrison_core::Workspace;
 use garrison_state::{Backend, Workspaces};
@@ -202,6 +202,18 @@ fn existing(backend: Box<dyn Backend>, ws: &Workspace) -> Result<Box<dyn Backend
     Ok(backend)
 }
 
+/// The `provider "barrack" { rate-limit N }` of the config in `dir`, read before
+/// connecting (the live catalog the real load validates against is read through that
+/// connection); `None` when unset, or when the config does not load (the load that follows
+/// reports why).
+pub(crate) fn configured_rate_limit(dir: &Path, vars: &VarArgs) -> Option<u32> {
+    let inputs = validate::var_inputs_in(dir, vars).ok()?;
+    garrison_config::load_dir(dir, &inputs)
+        .ok()?
+        .model
+        .rate_limit_per_minute
+}
+
 /// A client, and the embedded emulator it talks to when `--sim` is given (keep it alive).
 pub(crate) struct Remote {
     pub(crate) client: Client,
@@ -218,10 +230,17 @@ impl Remote {
 }
 
 /// Connects: `--sim` starts an emulator on loopback persisting in `DIR/.garrison/sim.json`;
-/// otherwise `--endpoint`/`BARRACK_ENDPOINT` with the key from `BARRACK_API_KEY`.
-pub(crate) async fn connect(global: &Global, dir: &Path) -> Result<Remote, Failure> {
+/// otherwise `--endpoint`/`BARRACK_ENDPOINT` with the key from `BARRACK_API_KEY`. The rate
+/// limit is `--rate-limit`, else the config's `provider { rate-limit }` (`configured`), else
+/// the client's default (none with `--sim`: its emulator has none).
+pub(crate) async fn connect(
+    global: &Global,
+    dir: &Path,
+    configured: Option<u32>,
+) -> Result<Remote, Failure> {
+    let chosen = global.rate_limit.or(configured);
     if global.sim {
-        return connect_sim(dir).await;
+        return connect_sim(dir, chosen).await;
     }
     let endpoint = global
         .endpoint
@@ -236,12 +255,16 @@ pub(crate) async fn connect(global: &Global, dir: &Path) -> Result<Remote, Failu
             "no API key: `BARRACK_API_KEY` is not set"
         )));
     };
-    let client = Client::new(ClientConfig::new(endpoint, ApiKey::new(key.trim())))?;
+    let mut config = ClientConfig::new(endpoint, ApiKey::new(key.trim()));
+    if let Some(per_minute) = chosen {
+        config.rate_limit = rate_limit(per_minute);
+    }
+    let client = Client::new(config)?;
     Ok(Remote { client, sim: None })
 }
 
 /// `--sim`: an emulator on loopback persisting in `DIR/.garrison/sim.json`.
-async fn connect_sim(dir: &Path) -> Result<Remote, Failure> {
+async fn connect_sim(dir: &Path, chosen: Option<u32>) -> Result<Remote, Failure> {
     let state_file = dir.join(SIM_STATE_FILE);
     if let Some(parent) = state_file.parent() {
         private_dir(parent)
@@ -267,14 +290,18 @@ async fn connect_sim(dir: &Path) -> Result<Remote, Failure> {
             "could not start the embedded emulator: {e}"
         ))
     })?;
-    let client = Client::new(ClientConfig::new(
-        sim.base_url(),
-        ApiKey::new(sim.api_key()),
-    ))?;
+    let mut config = ClientConfig::new(sim.base_url(), ApiKey::new(sim.api_key()));
+    config.rate_limit = chosen.and_then(rate_limit);
+    let client = Client::new(config)?;
     Ok(Remote {
         client,
         sim: Some(sim),
     })
+}
+
+/// `per_minute` requests per minute; 0 is no limit.
+fn rate_limit(per_minute: u32) -> Option<RateLimit> {
+    (per_minute > 0).then(|| RateLimit::per_minute(per_minute))
 }
 
 /// Creates `dir` (and parents) mode 0700, like the state's directory: `--sim` keeps the

@@ -41,6 +41,8 @@ pub(crate) fn client_with(sim: &SimHandle, tweak: impl FnOnce(&mut ClientConfig)
         max: Duration::from_millis(50),
         multiplier: 1.5,
     };
+    // The test emulators run without a rate limit unless a test sets one (and the client's).
+    config.rate_limit = None;
     tweak(&mut config);
     Client::new(config).expect("a valid client config")
 }

@@ -27,7 +27,7 @@ impl EngineKind for Firewall {
     super::wire_members!(Firewall, wire::Firewall, firewalls);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Firewall, Error> {
-        client.get_firewall(id).await
+        client.observe_firewall(id, super::READ_TIMEOUT).await
     }
 
     fn observe(f: &wire::Firewall, out: &mut Attrs) {
@@ -76,7 +76,10 @@ impl EngineKind for Firewall {
                 .await
                 .map_err(exists(&id))?;
         }
-        let firewall = c.get_firewall(&id).await.map_err(exists(&id))?;
+        let firewall = c
+            .observe_firewall(&id, super::READ_TIMEOUT)
+            .await
+            .map_err(exists(&id))?;
         Ok(RemoteObject::Firewall(firewall))
     }
 

@@ -26,7 +26,7 @@ impl EngineKind for Image {
     super::wire_members!(Image, wire::Image, images);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Image, Error> {
-        client.get_image(id).await
+        client.observe_image(id, super::READ_TIMEOUT).await
     }
 
     fn observe(i: &wire::Image, out: &mut Attrs) {

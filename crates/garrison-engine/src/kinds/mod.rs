@@ -27,6 +27,10 @@ pub(crate) mod volume;
 
 pub(crate) use script::request as script_request;
 
+/// How long a read through the watcher's next round of lists may take (`fetch` of a kind a
+/// list can answer): rounds are paced by the rate limit, so seconds, not this.
+pub(crate) const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Everything kind-specific the engine does, for one kind.
 pub(crate) trait EngineKind {
     /// The API's object.
@@ -55,7 +59,8 @@ pub(crate) trait EngineKind {
     /// The object of this kind inside `object`, if it is one.
     fn pick(object: RemoteObject) -> Option<Self::Object>;
 
-    /// Reads one object by id.
+    /// Reads one object by id: the object as the cloud holds it now: the watcher's next round of lists for the
+    /// kinds a list can answer (a GET only when the list does not show it), else a GET.
     async fn fetch(client: &Client, id: &Id) -> Result<Self::Object, Error>;
 
     /// The kind's own observed attributes (name, region and id are common; see `observe`).

@@ -28,7 +28,7 @@ impl EngineKind for Snapshot {
     super::wire_members!(Snapshot, wire::Snapshot, snapshots);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Snapshot, Error> {
-        client.get_snapshot(id).await
+        client.observe_snapshot(id, super::READ_TIMEOUT).await
     }
 
     fn observe(s: &wire::Snapshot, out: &mut Attrs) {

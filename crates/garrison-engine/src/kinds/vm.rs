@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use barrack_api::wire::{self, instance_status as st, DeploymentRequest};
-use barrack_api::{Client, Error, Id, Poll};
+use barrack_api::{Client, Error, Id};
 use garrison_config::model::{BootSource, Kind, Op, Power, Resource, VmSpec};
 use garrison_plan::desired::Attrs;
 use garrison_plan::schema::{self, vm};
@@ -29,7 +29,7 @@ impl EngineKind for Vm {
     super::wire_members!(Vm, wire::Instance, instances);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Instance, Error> {
-        client.get_instance(id).await
+        client.observe_instance(id, super::READ_TIMEOUT).await
     }
 
     fn observe(i: &wire::Instance, out: &mut Attrs) {
@@ -99,7 +99,13 @@ impl EngineKind for Vm {
                 id: id.clone(),
                 message,
             })?;
-        let instance = ctx.client.get_instance(&id).await.map_err(exists(&id))?;
+        // Read back from the watcher's next round of lists (it started after the attach),
+        // not by a GET per VM.
+        let instance = ctx
+            .client
+            .wait_instance_settled(&id, timeout)
+            .await
+            .map_err(exists(&id))?;
         Ok(RemoteObject::Vm(instance))
     }
 
@@ -141,20 +147,7 @@ pub(crate) async fn wait_settled(
     id: &Id,
     timeout: Duration,
 ) -> Result<wire::Instance, Error> {
-    client
-        .wait_until(
-            &format!("instance {id} to settle"),
-            timeout,
-            || client.get_instance(id),
-            |i: &wire::Instance| {
-                if st::is_transitional(&i.status) {
-                    Poll::Pending(i.status.clone())
-                } else {
-                    Poll::Done
-                }
-            },
-        )
-        .await
+    client.wait_instance_settled(id, timeout).await
 }
 
 /// An adopted instance as the deployment answer a create would have had.

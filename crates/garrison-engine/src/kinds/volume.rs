@@ -29,7 +29,7 @@ impl EngineKind for Volume {
     super::wire_members!(Volume, wire::Volume, volumes);
 
     async fn fetch(client: &Client, id: &Id) -> Result<wire::Volume, Error> {
-        client.get_volume(id).await
+        client.observe_volume(id, super::READ_TIMEOUT).await
     }
 
     fn observe(v: &wire::Volume, out: &mut Attrs) {

@@ -102,16 +102,19 @@ impl Ctx {
         let vm_timeout = self.timeout(Kind::Vm, Op::Update);
         let attached: std::collections::HashSet<Id> = self
             .client
-            .get_firewall(&fw_id)
+            .observe_firewall(&fw_id, crate::kinds::READ_TIMEOUT)
             .await
             .map(|f| f.attachments.into_iter().map(|a| a.instance_id).collect())
             .unwrap_or_default();
+        // Every member is read at once: one round of the watcher's lists answers them all.
+        let settled = vm_ids
+            .iter()
+            .map(|vm| self.settle_instance(step, vm, vm_timeout));
+        let instances = futures::future::try_join_all(settled)
+            .await
+            .map_err(StepError::from)?;
         let mut sleepers: Vec<(String, Id, Power)> = Vec::new();
-        for (address, vm) in vms.iter().zip(&vm_ids) {
-            let instance = self
-                .settle_instance(step, vm, vm_timeout)
-                .await
-                .map_err(StepError::from)?;
+        for ((address, vm), instance) in vms.iter().zip(&vm_ids).zip(instances) {
             if let Some(power) =
                 crate::observe::power_of(&instance.status).filter(|p| *p != Power::Running)
             {

@@ -89,25 +89,13 @@ impl Ctx {
         timeout: std::time::Duration,
     ) -> Result<wire::Instance, barrack_api::Error> {
         let c = &self.client;
-        let current = c.get_instance(id).await?;
+        let current = c.observe_instance(id, timeout).await?;
         if !wire::instance_status::is_transitional(&current.status)
             || current.status == wire::instance_status::DELETING
         {
             return Ok(current);
         }
         self.waiting(step, "a stable status");
-        c.wait_until(
-            &format!("instance {id} to settle"),
-            timeout,
-            || c.get_instance(id),
-            |i: &wire::Instance| {
-                if wire::instance_status::is_transitional(&i.status) {
-                    barrack_api::Poll::Pending(i.status.clone())
-                } else {
-                    barrack_api::Poll::Done
-                }
-            },
-        )
-        .await
+        c.wait_instance_settled(id, timeout).await
     }
 }

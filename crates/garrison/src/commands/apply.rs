@@ -66,7 +66,8 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
             "`--json` streams events: it cannot ask for confirmation"
         )));
     }
-    let remote = context::connect(global, &dir).await?;
+    let limit = context::configured_rate_limit(&dir, &args.vars);
+    let remote = context::connect(global, &dir, limit).await?;
     // A destroy must work for values the cloud no longer offers: the cached catalog.
     let model = if destroy {
         context::load_model(&dir, &args.vars, console)
@@ -130,7 +131,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: Run) -> Ended 
         }
     }
     let parallelism = usize::from(args.options.parallelism);
-    let prepared = match rehearsed(console, prepared, &args, parallelism).await {
+    let prepared = match rehearsed(console, prepared, &args, (parallelism, &remote.client)).await {
         Ok(p) => p,
         Err(failure) => {
             remote.close().await;
@@ -198,7 +199,7 @@ async fn rehearsed(
     console: &Console,
     prepared: Prepared,
     args: &Run,
-    parallelism: usize,
+    at: (usize, &barrack_api::Client),
 ) -> Result<Prepared, Failure> {
     let plan = prepared.plan();
     if args.options.no_rehearse
@@ -219,7 +220,7 @@ async fn rehearsed(
         &state,
         prepared.refreshed(),
         plan.clone(),
-        parallelism,
+        at,
     )
     .await?;
     Ok(prepared.with_plan(plan))

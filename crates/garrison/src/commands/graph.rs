@@ -44,7 +44,7 @@ async fn plan(
     if let Some(notice) = super::lock_notice::lock_notice(backend.as_ref()) {
         err!(console, "{notice}");
     }
-    let remote = context::connect(global, dir).await?;
+    let remote = context::connect(global, dir, model.rate_limit_per_minute).await?;
     let planned = plan_only(
         model,
         backend.as_ref(),

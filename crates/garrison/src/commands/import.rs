@@ -20,7 +20,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &ImportArgs) -
     let (to, id, dir) = one_args(&args.args)?;
     let model = context::load_model(&dir, &args.vars, console)?;
     let backend = context::backend(&model)?;
-    let remote = context::connect(global, &dir).await?;
+    let remote = context::connect(global, &dir, model.rate_limit_per_minute).await?;
     let result = import_one(&model, &remote.client, backend, to.clone(), id.clone()).await;
     remote.close().await;
     let done = result?;

@@ -31,7 +31,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &ImportArgs) -
     }
     let model = model_or_empty(&dir, args, console)?;
     let backend = context::backend(&model)?;
-    let remote = context::connect(global, &dir).await?;
+    let remote = context::connect(global, &dir, model.rate_limit_per_minute).await?;
     let filter = ImportFilter {
         kinds: args.kinds.clone(),
         regions: args.regions.clone(),

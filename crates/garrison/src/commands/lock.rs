@@ -12,7 +12,7 @@ use crate::exit::{Ended, Outcome};
 pub(crate) async fn run(global: &Global, console: &Console, args: &LockArgs) -> Ended {
     let dir = args.config.dir.path();
     let model = context::load_model(&dir, &args.config.vars, console)?;
-    let remote = context::connect(global, &dir).await?;
+    let remote = context::connect(global, &dir, model.rate_limit_per_minute).await?;
     let locked = pins::lock(&model, &remote.client, args.update).await;
     remote.close().await;
     let locked = match locked {

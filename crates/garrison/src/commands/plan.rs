@@ -17,7 +17,8 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
         generate_config(global, console, args, out).await?;
     }
     let remote = if args.refresh {
-        Some(context::connect(global, &dir).await?)
+        let limit = context::configured_rate_limit(&dir, &args.config.vars);
+        Some(context::connect(global, &dir, limit).await?)
     } else {
         None
     };
@@ -125,8 +126,14 @@ async fn rehearsed_plan(
     };
     let planned = garrison_engine::plan_with_inputs(model, backend, Some(client), options).await?;
     let refreshed = planned.refreshed.unwrap_or_default();
-    let mut plan =
-        super::rehearse::attach(model, &planned.state, &refreshed, planned.plan, 10).await?;
+    let mut plan = super::rehearse::attach(
+        model,
+        &planned.state,
+        &refreshed,
+        planned.plan,
+        (garrison_engine::DEFAULT_PARALLELISM, client),
+    )
+    .await?;
     plan.violations = super::policy::violations(model, &plan, &args.policy)?;
     print(console, args, &plan);
     if !plan.violations.is_empty() {
@@ -162,7 +169,7 @@ async fn generate_config(
     let dir = args.config.dir.path();
     let model = context::load_model(&dir, &args.config.vars, console)?;
     let backend = context::backend(&model)?;
-    let remote = context::connect(global, &dir).await?;
+    let remote = context::connect(global, &dir, model.rate_limit_per_minute).await?;
     let result = generate_flows::config_for_imports(&model, backend.as_ref(), &remote.client).await;
     remote.close().await;
     let Some(generated) = result? else {

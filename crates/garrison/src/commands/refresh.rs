@@ -11,7 +11,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &ConfigArgs) -
     let dir = args.dir.path();
     let model = context::load_model(&dir, &args.vars, console)?;
     let backend = context::backend(&model)?;
-    let remote = context::connect(global, &dir).await?;
+    let remote = context::connect(global, &dir, model.rate_limit_per_minute).await?;
     let prepared = prepare(
         model,
         remote.client.clone(),

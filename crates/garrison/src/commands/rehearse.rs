@@ -11,16 +11,18 @@ use miette::miette;
 use crate::console::Console;
 use crate::failure::{Class, Failure};
 
-/// Rehearses `plan` (at `parallelism`) and returns it with the rehearsal attached.
+/// Rehearses `plan` (at `parallelism`, under the rate limit `client` keeps) and returns it
+/// with the rehearsal attached.
 pub(crate) async fn attach(
     model: &Model,
     state: &StateDoc,
     refreshed: &Refreshed,
     mut plan: Plan,
-    parallelism: usize,
+    (parallelism, client): (usize, &barrack_api::Client),
 ) -> Result<Plan, Failure> {
     let options = RehearseOptions {
         parallelism,
+        rate_limit_per_minute: client.rate_limit().map(|l| per_minute(&l)),
         ..RehearseOptions::default()
     };
     let rehearsal = rehearse(model, state, refreshed, None, &plan, &options)
@@ -28,6 +30,11 @@ pub(crate) async fn attach(
         .map_err(|e| Failure::internal(miette!("{e}")))?;
     plan.rehearsal = Some(rehearsal);
     Ok(plan)
+}
+
+/// A limit as requests per minute, rounded up.
+fn per_minute(limit: &barrack_api::RateLimit) -> u32 {
+    (limit.per_second() * 60.0).ceil() as u32
 }
 
 /// When the plan's rehearsal failed: says why on stderr (one line per failing step) and

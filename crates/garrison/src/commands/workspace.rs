@@ -131,7 +131,7 @@ fn print_table(console: &Console, rows: &[Row], current: &Workspace) {
 
 /// The account's prices, or why they could not be read.
 async fn prices(global: &Global, dir: &Path) -> Result<garrison_plan::Prices, String> {
-    let remote = context::connect(global, dir)
+    let remote = context::connect(global, dir, None)
         .await
         .map_err(|f| crate::failure::one_line(&f.render()))?;
     let prices = garrison_engine::prices(&remote.client).await;

@@ -36,14 +36,22 @@ pub(crate) struct Inputs<'a> {
     pub(crate) changes: &'a BTreeMap<String, ResourceChange>,
     pub(crate) ids: &'a IdIndex,
     pub(crate) prices: Option<&'a Prices>,
+    /// `wanted` by address, built at the first lookup (a scan per lookup made plans of
+    /// many VMs quadratic).
+    pub(crate) by_address: std::cell::OnceCell<std::collections::HashMap<String, &'a Resource>>,
 }
 
-impl Inputs<'_> {
-    fn resource(&self, address: &str) -> Option<&Resource> {
-        self.wanted
-            .iter()
+impl<'a> Inputs<'a> {
+    fn resource(&self, address: &str) -> Option<&'a Resource> {
+        self.by_address
+            .get_or_init(|| {
+                self.wanted
+                    .iter()
+                    .map(|r| (r.address.to_string(), *r))
+                    .collect()
+            })
+            .get(address)
             .copied()
-            .find(|r| r.address.to_string() == address)
     }
 
     fn observed(&self, address: &str) -> Option<&Attrs> {

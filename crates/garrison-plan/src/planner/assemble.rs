@@ -66,6 +66,7 @@ impl Run<'_> {
             changes: &self.changes,
             ids: &self.ids,
             prices: self.remote.prices.as_ref(),
+            by_address: std::cell::OnceCell::new(),
         });
 
         let mut hints: Vec<String> = partial_note(&self.options, outside).into_iter().collect();

@@ -235,6 +235,7 @@ pub fn top_level_doc(node: &str) -> Option<&'static str> {
         "import" => "Adopt an existing object: `import to=\"vm.x\" id=\"123\"` (or `name=`).",
         "moved" => "A renamed address: `moved from=\"vm.old\" to=\"vm.new\"`; the object moves in the state, no cloud call.",
         "removed" => "Stop managing an address: `removed from=\"vm.x\" destroy=#false` keeps the object.",
+        "data" => "A data source read from the cloud's catalog: `data \"pricing\" \"now\"`, then `data.pricing.now.gpus[\"H100-SXM5-80GB\"]`.",
         "check" => "Assertions about the whole config: `assert (expr)\"...\" message=\"...\"`; a false one is a warning.",
         "policy" => "Guardrails every plan is checked against: `max-cost-per-hour`, `allowed-gpus`, `allowed-regions`, `deny-open-ingress`.",
         _ => return None,

@@ -153,11 +153,13 @@ pub(crate) struct Eval<'a> {
     pub(crate) uses_workspace: bool,
     /// The catalog values are checked against, and where it came from.
     pub(crate) offered: crate::offered::Offered,
+    /// The data sources' values, `KIND.LABEL` -> value (`data.rs`).
+    pub(crate) data: BTreeMap<String, Value>,
 }
 
 const ROOTS: &[&str] = &[
-    "var", "local", "garrison", "count", "each", "vm", "volume", "firewall", "ssh-key", "script",
-    "snapshot", "image",
+    "var", "local", "garrison", "data", "count", "each", "vm", "volume", "firewall", "ssh-key",
+    "script", "snapshot", "image",
 ];
 
 impl<'a> Eval<'a> {
@@ -183,6 +185,7 @@ impl<'a> Eval<'a> {
             workspace: Workspace::default(),
             uses_workspace: false,
             offered: crate::offered::Offered::default(),
+            data: BTreeMap::new(),
         }
     }
 
@@ -550,6 +553,7 @@ impl<'a> Eval<'a> {
                 self.access(ev, segs.collect(), sp, &format!("local.{name}"))
             }
             "garrison" => self.garrison(segs.collect(), sp),
+            "data" => self.data_ref(segs.collect(), sp),
             "count" => {
                 if !matches!(segs.next(), Some(Seg::Field(f)) if f == "index")
                     || segs.next().is_some()
@@ -621,6 +625,32 @@ impl<'a> Eval<'a> {
         }
         self.uses_workspace = true;
         Ev::json(Value::String(self.workspace.to_string()))
+    }
+
+    /// `data.KIND.LABEL...`: a data source's value (`data.rs`).
+    fn data_ref(&mut self, segs: Vec<Seg>, sp: &Span) -> Ev {
+        let mut segs = segs.into_iter();
+        let (Some(Seg::Field(kind)), Some(Seg::Field(label))) = (segs.next(), segs.next()) else {
+            return self.bad(
+                sp,
+                "a data source is `data.KIND.LABEL`, e.g. `data.pricing.now.gpus`",
+            );
+        };
+        let key = format!("{kind}.{label}");
+        let Some(value) = self.data.get(&key).cloned() else {
+            let help = did_you_mean(&key, self.data.keys().map(String::as_str))
+                .map(|c| format!("did you mean `data.{c}`?"))
+                .or_else(|| Some(format!("declare it: `data \"{kind}\" \"{label}\" {{}}`")));
+            self.diags.error(
+                Code::UnknownReference,
+                sp,
+                format!("unknown data source `data.{key}`"),
+                "not declared",
+                help,
+            );
+            return Ev::poison();
+        };
+        self.access(Ev::json(value), segs.collect(), sp, &format!("data.{key}"))
     }
 
     fn diags_has_var_error(&self, name: &str) -> bool {

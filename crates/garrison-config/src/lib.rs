@@ -13,6 +13,7 @@ mod checks;
 mod collect;
 mod conditions;
 mod cycle;
+mod data;
 mod day_two;
 mod diagnostic;
 mod eval;

@@ -30,6 +30,7 @@ pub struct Loaded {
 pub const TOP_LEVEL: &[&str] = &[
     "provider", "variable", "locals", "state", "timeouts", "output", "vm", "volume", "firewall",
     "ssh-key", "script", "snapshot", "image", "import", "moved", "removed", "policy", "check",
+    "data",
 ];
 
 /// Loads every `*.kdl` file in `dir`, except the var files of `inputs` (a `--var-file`
@@ -120,6 +121,8 @@ struct Top<'a> {
     day_two: Vec<(&'a KdlNode, &'a Path)>,
     /// `check` blocks.
     checks: Vec<(&'a KdlNode, &'a Path)>,
+    /// `data` sources.
+    data: Vec<(&'a KdlNode, &'a Path)>,
     /// Each variable's `validation` nodes.
     validations: Vec<(String, &'a KdlNode, &'a Path)>,
 }
@@ -150,6 +153,7 @@ fn load_files(
         day_two: vec![],
         policies: vec![],
         checks: vec![],
+        data: vec![],
         validations: vec![],
     };
     let mut decl_spans: BTreeMap<String, Span> = BTreeMap::new();
@@ -164,6 +168,7 @@ fn load_files(
                 "import" | "moved" | "removed" => top.day_two.push((node, file)),
                 "policy" => top.policies.push((node, file)),
                 "check" => top.checks.push((node, file)),
+                "data" => top.data.push((node, file)),
                 "state" => top.states.push((node, file)),
                 "timeouts" => {
                     no_entries(node, file, &mut ev.diags);
@@ -267,6 +272,7 @@ fn load_files(
     let (vars, var_origins) =
         crate::vars::resolve(&top.decls, inputs, &mut var_sources, &mut ev.diags);
     ev.vars = vars;
+    crate::data::sources(&mut ev, &top.data);
     for (name, node, file) in &top.validations {
         crate::conditions::validations(&mut ev, name, file, &[node]);
     }

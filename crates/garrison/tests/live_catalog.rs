@@ -209,3 +209,29 @@ async fn garrison_sim_refuses_a_bad_catalog_file() {
     );
     assert!(!run.stderr.contains("listening"), "{}", run.stderr);
 }
+
+/// A data source reads the live catalog at plan time: the price of a model only the
+/// emulator's catalog knows reaches an output, with no resource at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pricing_data_source_reads_the_live_catalog() {
+    let env = env_with_b200().await;
+    env.write(
+        r#"
+provider "barrack" {
+    region "NORWAY-1"
+}
+
+data "pricing" "now" {}
+
+output "b200-node-per-hour" {
+    value (expr)"data.pricing.now.gpus[\"B200\"] * 8"
+}
+"#,
+    );
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    let out = env
+        .run(&["output", "b200-node-per-hour"])
+        .await
+        .expect_code(0);
+    assert!(out.stdout.contains("47.92"), "{}", out.stdout);
+}

@@ -128,6 +128,11 @@ fn message(
     }
 }
 
+/// `node`'s outcome when its condition is decided and false (malformed: reported, `None`).
+fn failed(ev: &mut Eval<'_>, file: &Path, node: &KdlNode, scope: &Scope) -> Option<Outcome> {
+    condition(ev, file, node, scope).filter(|o| !o.holds)
+}
+
 /// The `precondition` children of a resource instance or an output, in `scope`: a false
 /// one is an error carrying its message.
 pub(crate) fn preconditions(
@@ -138,16 +143,14 @@ pub(crate) fn preconditions(
     owner: &str,
 ) {
     for node in nodes {
-        if let Some(o) = condition(ev, file, node, scope) {
-            if !o.holds {
-                ev.diags.error(
-                    Code::PreconditionFailed,
-                    &o.at,
-                    format!("precondition of `{owner}` failed: {}", o.message),
-                    "false",
-                    None,
-                );
-            }
+        if let Some(o) = failed(ev, file, node, scope) {
+            ev.diags.error(
+                Code::PreconditionFailed,
+                &o.at,
+                format!("precondition of `{owner}` failed: {}", o.message),
+                "false",
+                None,
+            );
         }
     }
 }
@@ -173,16 +176,14 @@ pub(crate) fn check_block(ev: &mut Eval<'_>, file: &Path, node: &KdlNode) {
             );
             continue;
         }
-        if let Some(o) = condition(ev, file, c, &Scope::default()) {
-            if !o.holds {
-                ev.diags.warning(
-                    Code::CheckFailed,
-                    &o.at,
-                    format!("check `{name}` failed: {}", o.message),
-                    "false",
-                    None,
-                );
-            }
+        if let Some(o) = failed(ev, file, c, &Scope::default()) {
+            ev.diags.warning(
+                Code::CheckFailed,
+                &o.at,
+                format!("check `{name}` failed: {}", o.message),
+                "false",
+                None,
+            );
         }
     }
 }
@@ -193,16 +194,14 @@ pub(crate) fn validations(ev: &mut Eval<'_>, name: &str, file: &Path, nodes: &[&
         return; // no value (reported)
     }
     for node in nodes {
-        if let Some(o) = condition(ev, file, node, &Scope::default()) {
-            if !o.holds {
-                ev.diags.error(
-                    Code::ValidationFailed,
-                    &o.at,
-                    format!("`var.{name}` is not valid: {}", o.message),
-                    "false for this value",
-                    None,
-                );
-            }
+        if let Some(o) = failed(ev, file, node, &Scope::default()) {
+            ev.diags.error(
+                Code::ValidationFailed,
+                &o.at,
+                format!("`var.{name}` is not valid: {}", o.message),
+                "false for this value",
+                None,
+            );
         }
     }
 }

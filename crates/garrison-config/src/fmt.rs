@@ -6,7 +6,7 @@ use std::sync::Arc;
 use kdl::KdlDocument;
 
 use crate::collect::Diags;
-use crate::diagnostic::{ConfigDiagnostic, Failure, Sources};
+use crate::diagnostic::{Failure, Sources};
 
 /// Formats one file's text. Syntax errors come back as diagnostics naming `name`.
 pub fn format_source(name: &str, text: &str) -> Result<String, Failure> {
@@ -268,17 +268,7 @@ impl Formatted {
 /// Formats every `*.kdl` file in `dir` (nothing is written: the CLI writes or, with
 /// `--check`, lists the changed files). Every file's syntax errors are returned together.
 pub fn format_dir(dir: &Path) -> Result<Vec<Formatted>, Failure> {
-    let files = crate::source::read_dir(dir).map_err(|e| Failure {
-        errors: vec![ConfigDiagnostic::build(
-            e.code(),
-            crate::diagnostic::Level::Error,
-            e.to_string(),
-            vec![],
-            Some(e.help()),
-            &Sources::new(),
-        )],
-        warnings: vec![],
-    })?;
+    let files = crate::source::read_dir(dir).map_err(|e| crate::load::read_failure(&e))?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (path, text) in files {

@@ -78,7 +78,8 @@ pub fn load_dir_overlay(
     load_files(Some(dir), files, inputs, offered)
 }
 
-fn read_failure(e: &source::ReadError) -> Failure {
+/// The failure of a config directory that could not be read (also `fmt`'s).
+pub(crate) fn read_failure(e: &source::ReadError) -> Failure {
     Failure {
         errors: vec![ConfigDiagnostic::build(
             e.code(),

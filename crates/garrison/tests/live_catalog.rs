@@ -1,4 +1,4 @@
-//! A live catalog end to end: a GPU model only the emulator's catalog knows (`B200`) is
+//! F2 (a live catalog) end to end: a GPU model only the emulator's catalog knows (`B200`) is
 //! planned with its price, applied, cached in `.garrison/catalog.json`; offline `validate`
 //! then checks against that cache (and says its age), while a directory without a cache
 //! warns with the built-in catalog; a model the API does not list fails the plan.
@@ -53,6 +53,8 @@ async fn validate(env: &Env, dir: &Path) -> Run {
     Run::from(cmd.output().await.expect("garrison runs"))
 }
 
+/// F2: `gpu "B200"` was rejected because the catalog was compiled in; now the API's
+/// catalog decides, and a model only the emulator offers is planned, priced and applied.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_model_only_the_emulators_catalog_knows_is_planned_applied_and_cached() {
     let env = env_with_b200().await;

@@ -88,18 +88,21 @@ impl VarInputs {
 pub(crate) enum VarType {
     String,
     Int,
+    /// Any number, whole or fractional (HCL's `number`).
+    Number,
     Bool,
     List,
     Map,
 }
 
-const TYPES: &[&str] = &["string", "int", "bool", "list", "map"];
+const TYPES: &[&str] = &["string", "int", "number", "bool", "list", "map"];
 
 impl VarType {
     fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "string" => VarType::String,
             "int" => VarType::Int,
+            "number" => VarType::Number,
             "bool" => VarType::Bool,
             "list" => VarType::List,
             "map" => VarType::Map,
@@ -111,6 +114,7 @@ impl VarType {
         match self {
             VarType::String => "string",
             VarType::Int => "int",
+            VarType::Number => "number",
             VarType::Bool => "bool",
             VarType::List => "list",
             VarType::Map => "map",
@@ -121,6 +125,7 @@ impl VarType {
         match self {
             VarType::String => v.is_string(),
             VarType::Int => v.is_i64(),
+            VarType::Number => v.is_number(),
             VarType::Bool => v.is_boolean(),
             VarType::List => v.is_array(),
             VarType::Map => v.is_object(),
@@ -132,6 +137,7 @@ impl VarType {
         match self {
             VarType::String => Some(Value::String(s.to_owned())),
             VarType::Int => s.trim().parse::<i64>().ok().map(Value::from),
+            VarType::Number => number_text(s.trim()),
             VarType::Bool => match s.trim() {
                 "true" => Some(Value::Bool(true)),
                 "false" => Some(Value::Bool(false)),
@@ -145,6 +151,15 @@ impl VarType {
                 .filter(Value::is_object),
         }
     }
+}
+
+/// A whole number when `s` is one, else a finite fractional one.
+fn number_text(s: &str) -> Option<Value> {
+    if let Ok(i) = s.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    let f = s.parse::<f64>().ok().filter(|f| f.is_finite())?;
+    serde_json::Number::from_f64(f).map(Value::Number)
 }
 
 /// A `variable` declaration.
@@ -377,19 +392,19 @@ fn check(decl: &VarDecl, v: &Value) -> Option<String> {
             decl.allowed.iter().map(show).collect::<Vec<_>>().join(", ")
         ));
     }
-    if let Some(n) = v.as_i64() {
+    if let Some(n) = v.as_f64() {
         let shown = if decl.sensitive {
             "the value".to_owned()
         } else {
-            n.to_string()
+            show(v)
         };
-        if decl.min.is_some_and(|m| n < m) {
+        if decl.min.is_some_and(|m| n < m as f64) {
             return Some(format!(
                 "is below the minimum: {shown} < {}",
                 decl.min.unwrap_or(0)
             ));
         }
-        if decl.max.is_some_and(|m| n > m) {
+        if decl.max.is_some_and(|m| n > m as f64) {
             return Some(format!(
                 "is above the maximum: {shown} > {}",
                 decl.max.unwrap_or(0)
@@ -577,6 +592,7 @@ fn type_help(t: VarType) -> String {
     match t {
         VarType::String => "any text is a string".to_owned(),
         VarType::Int => "write a whole number, e.g. `4`".to_owned(),
+        VarType::Number => "write a number, e.g. `4` or `0.5`".to_owned(),
         VarType::Bool => "write `true` or `false`".to_owned(),
         VarType::List => "write a JSON list, e.g. `[\"a\",\"b\"]`".to_owned(),
         VarType::Map => "write a JSON object, e.g. `{\"k\":\"v\"}`".to_owned(),

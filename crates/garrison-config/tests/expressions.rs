@@ -170,3 +170,38 @@ proptest! {
         }
     }
 }
+
+/// The value of output `x` = `var.ratio * 2` with `ratio` a `number` given as `text` on the
+/// command line, or the diagnostics' codes.
+fn number_var(text: &str) -> Result<Value, Vec<String>> {
+    let config = r#"
+variable "ratio" type="number" default=0.5 min=0 max=4
+output "x" {
+    value (expr)"var.ratio * 2"
+}
+"#;
+    let inputs = VarInputs {
+        vars: vec![("ratio".to_owned(), text.to_owned())],
+        ..VarInputs::default()
+    };
+    match load_str("main.kdl", &format!("{HEAD}{config}"), &inputs) {
+        Ok(loaded) => match &loaded.model.outputs[0].value {
+            Expr::Value(v) => Ok(v.clone()),
+            other => panic!("not a plan-time value: {other:?}"),
+        },
+        Err(f) => Err(f
+            .errors
+            .iter()
+            .map(|d| d.code.as_str().to_string())
+            .collect()),
+    }
+}
+
+/// A `number` variable takes whole and fractional values and keeps its bounds.
+#[test]
+fn number_variables_take_fractions_and_keep_their_bounds() {
+    assert_eq!(number_var("1.25"), Ok(json!(2.5)));
+    assert_eq!(number_var("3"), Ok(json!(6)));
+    assert!(number_var("4.5").is_err(), "above max");
+    assert!(number_var("many").is_err(), "not a number");
+}

@@ -15,6 +15,7 @@ use garrison_config::model::{Address, Model, RemoteId};
 use garrison_plan::ImportFound;
 use garrison_state::{Backend, StateDoc, Store};
 
+use crate::catalog::fetch_catalog;
 use crate::error::EngineError;
 use crate::generate::{self, Generated, ImportFilter};
 use crate::record::resource_state;
@@ -31,8 +32,15 @@ pub async fn import_all(
 ) -> Result<Generated, EngineError> {
     let state = Store::peek(backend)?.state;
     let refreshed = refresh(client).await?;
+    let catalog = fetch_catalog(client).await?;
     let (claimed, declared) = claimed(model, &state, &refreshed.inventory, &BTreeSet::new());
-    let mut generated = generate::import_all(&refreshed.inventory, &claimed, filter, &taken(model));
+    let mut generated = generate::import_all(
+        &refreshed.inventory,
+        &claimed,
+        filter,
+        &taken(model),
+        &catalog,
+    );
     prepend_declared(&mut generated, &declared);
     Ok(generated)
 }
@@ -63,12 +71,14 @@ pub async fn config_for_imports(
         return Ok(None);
     }
     let targeted: BTreeSet<Address> = targets.iter().map(|(a, _)| a.clone()).collect();
+    let catalog = fetch_catalog(client).await?;
     let (claimed, _) = claimed(model, &state, &refreshed.inventory, &targeted);
     Ok(Some(generate::config_for(
         &targets,
         &refreshed.inventory,
         &claimed,
         &taken(model),
+        &catalog,
     )))
 }
 

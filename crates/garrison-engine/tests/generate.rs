@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use barrack_api::wire::{
-    self, instance_status as st, volume_status, CreateFirewallRequest, CreateImageRequest,
+    self, instance_status as st, volume_status, Catalog, CreateFirewallRequest, CreateImageRequest,
     CreateSnapshotRequest, CreateSshKeyRequest, CreateVolumeRequest, DeploymentRequest,
     RuleRequest, ScriptRequest,
 };
@@ -20,12 +20,32 @@ use barrack_api::{Client, Id};
 use common::{admin, World, OS_IMAGE, PUBKEY};
 use garrison_config::model::{Address, Kind, StateKey};
 use garrison_config::{format_source, load_dir, Model, VarInputs};
-use garrison_engine::generate::{config_for, import_all, Generated, ImportFilter};
+use garrison_engine::generate::{self, Generated, ImportFilter};
 use garrison_engine::record::resource_state;
 use garrison_engine::{refresh, remote_view, Inventory, RemoteObject};
 use garrison_plan::{plan, Action, Plan, PlanOptions, StepOp};
 use garrison_state::StateDoc;
 use serde_json::json;
+
+/// `generate::import_all` against the built-in catalog (what the emulator lists by default).
+fn import_all(
+    inventory: &Inventory,
+    state: &StateDoc,
+    filter: &ImportFilter,
+    taken: &BTreeSet<Address>,
+) -> Generated {
+    generate::import_all(inventory, state, filter, taken, &Catalog::builtin())
+}
+
+/// `generate::config_for` against the built-in catalog.
+fn config_for(
+    targets: &[(Address, RemoteObject)],
+    inventory: &Inventory,
+    state: &StateDoc,
+    taken: &BTreeSet<Address>,
+) -> Generated {
+    generate::config_for(targets, inventory, state, taken, &Catalog::builtin())
+}
 
 const WAIT: Duration = Duration::from_secs(30);
 const REGION: &str = "NORWAY-1";

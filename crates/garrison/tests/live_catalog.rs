@@ -237,3 +237,46 @@ output "b200-node-per-hour" {
         .expect_code(0);
     assert!(out.stdout.contains("47.92"), "{}", out.stdout);
 }
+
+/// `import --all` checks what it writes against the API's catalog, not the built-in one: a
+/// volume in a region and of a type only the emulator's catalog lists is written back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_all_writes_regions_and_volume_types_only_the_api_lists() {
+    let mut catalog = Catalog::builtin();
+    catalog.regions.push("MARS-1".to_owned());
+    catalog.volume_types.push("NVMe-Ultra".to_owned());
+    let sim = garrison_testkit::sim::start(SimConfig {
+        api_key: API_KEY.to_owned(),
+        catalog,
+        ..garrison_testkit::sim::quiet(0.002)
+    })
+    .await;
+    let env = Env {
+        sim,
+        dir: garrison_testkit::dir::temp_dir(),
+    };
+    env.write(
+        r#"
+provider "barrack" {
+    region "MARS-1"
+}
+
+volume "scratch" {
+    size-gb 50
+    type "NVMe-Ultra"
+}
+"#,
+    );
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+
+    let empty = garrison_testkit::dir::temp_dir();
+    let mut cmd = env.command(&["import", "--all", "--out", "imported.kdl"]);
+    cmd.current_dir(empty.path());
+    let imported = Run::from(cmd.output().await.expect("runs")).expect_code(0);
+    let text = std::fs::read_to_string(empty.path().join("imported.kdl")).expect("written");
+    assert!(
+        text.contains(r#"region "MARS-1""#) && text.contains(r#"type "NVMe-Ultra""#),
+        "{}\n{text}",
+        imported.stderr
+    );
+}

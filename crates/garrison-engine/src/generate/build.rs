@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use barrack_api::wire::Catalog;
 use garrison_config::model::{Address, StateKey};
 use garrison_state::StateDoc;
 
@@ -36,6 +37,8 @@ pub(super) struct Inputs<'a> {
     pub(super) managed: &'a HashMap<Key, StateKey>,
     pub(super) state: &'a StateDoc,
     pub(super) taken: &'a BTreeSet<Address>,
+    /// What the cloud offers: a value it lists can be written.
+    pub(super) catalog: &'a Catalog,
 }
 
 /// Blocks for `entries`, or why not, to a fixpoint.
@@ -67,6 +70,7 @@ pub(super) fn build<'e>(entries: &'e [Entry], inputs: &Inputs<'_>) -> Outcome<'e
         let ctx = Ctx {
             resolver: &resolver,
             inventory: inputs.inventory,
+            catalog: inputs.catalog,
         };
         let mut blocks = Vec::new();
         let mut dropped = BTreeMap::new();

@@ -21,6 +21,7 @@ mod select;
 
 use std::collections::BTreeSet;
 
+use barrack_api::wire::Catalog;
 use garrison_config::model::{Address, Kind, RemoteId};
 use garrison_state::StateDoc;
 
@@ -66,6 +67,7 @@ pub fn import_all(
     state: &StateDoc,
     filter: &ImportFilter,
     taken: &BTreeSet<Address>,
+    catalog: &Catalog,
 ) -> Generated {
     let managed = refs::managed(state);
     let mut chosen: Vec<Entry> = Kind::ALL
@@ -75,7 +77,7 @@ pub fn import_all(
         .map(|o| Entry::chosen(o, None, true))
         .collect();
     chosen.sort_by_key(|e| refs::key(&e.object));
-    generate(chosen, inventory, state, taken, Origin::ImportAll)
+    generate(chosen, inventory, state, taken, catalog, Origin::ImportAll)
 }
 
 /// `plan --generate-config-out`: a block for each import target at the address its import
@@ -87,12 +89,13 @@ pub fn config_for(
     inventory: &Inventory,
     state: &StateDoc,
     taken: &BTreeSet<Address>,
+    catalog: &Catalog,
 ) -> Generated {
     let chosen = targets
         .iter()
         .map(|(address, object)| Entry::chosen(object.clone(), Some(address.clone()), false))
         .collect();
-    generate(chosen, inventory, state, taken, Origin::Targets)
+    generate(chosen, inventory, state, taken, catalog, Origin::Targets)
 }
 
 fn generate(
@@ -100,6 +103,7 @@ fn generate(
     inventory: &Inventory,
     state: &StateDoc,
     taken: &BTreeSet<Address>,
+    catalog: &Catalog,
     origin: Origin,
 ) -> Generated {
     let index = inventory.index();
@@ -111,6 +115,7 @@ fn generate(
         managed: &managed,
         state,
         taken,
+        catalog,
     };
     let outcome = build(&entries, &inputs);
     generated(&outcome, origin)

@@ -5,11 +5,11 @@ use barrack_api::wire::{firewall_status, Firewall};
 use garrison_config::catalog;
 use garrison_core::attr::firewall;
 
-use super::{region, rules, settled, Body};
+use super::{region, rules, settled, Body, Ctx};
 use crate::generate::kdl::string;
 use crate::kinds::EngineKind;
 
-pub(super) fn body(f: &Firewall) -> Result<Body, String> {
+pub(super) fn body(f: &Firewall, ctx: &Ctx<'_>) -> Result<Body, String> {
     let transitional = <crate::kinds::firewall::Firewall as EngineKind>::is_transitional(f);
     settled(&f.status, &[firewall_status::SUCCESS], transitional)?;
     let mut lines = Vec::new();
@@ -27,9 +27,9 @@ pub(super) fn body(f: &Firewall) -> Result<Body, String> {
             string(&f.description)
         ));
     }
-    lines.extend(rules::lines("rule", &f.rules)?);
+    lines.extend(rules::lines("rule", &f.rules, ctx)?);
     Ok(Body {
-        region: region(&f.region)?,
+        region: region(&f.region, ctx)?,
         lines,
         notes: Vec::new(),
     })

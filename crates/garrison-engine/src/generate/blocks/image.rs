@@ -23,7 +23,7 @@ pub(super) fn body(m: &Image, ctx: &Ctx<'_>) -> Result<Body, String> {
         lines.push(format!("{} {}", image::DESCRIPTION, string(&m.description)));
     }
     Ok(Body {
-        region: region(&m.region)?,
+        region: region(&m.region, ctx)?,
         lines,
         notes: Vec::new(),
     })

@@ -12,6 +12,7 @@ mod ssh_key;
 mod vm;
 mod volume;
 
+use barrack_api::wire::Catalog;
 use garrison_config::catalog;
 use garrison_config::model::Kind;
 
@@ -26,6 +27,8 @@ pub(super) struct Ctx<'a> {
     pub(super) resolver: &'a Resolver<'a>,
     /// Every object in the account (a script's region comes from the VMs that use it).
     pub(super) inventory: &'a Inventory,
+    /// What the cloud offers (the API's catalog, read by the same run).
+    pub(super) catalog: &'a Catalog,
 }
 
 /// A block's content besides its label and cloud name.
@@ -48,8 +51,8 @@ pub(super) fn render(object: &RemoteObject, ctx: &Ctx<'_>) -> Result<Body, Strin
     check_name(object)?;
     match object {
         RemoteObject::Vm(o) => vm::body(o, ctx),
-        RemoteObject::Volume(o) => volume::body(o),
-        RemoteObject::Firewall(o) => firewall::body(o),
+        RemoteObject::Volume(o) => volume::body(o, ctx),
+        RemoteObject::Firewall(o) => firewall::body(o, ctx),
         RemoteObject::SshKey(o) => ssh_key::body(o),
         RemoteObject::Script(o) => script::body(o, ctx),
         RemoteObject::Snapshot(o) => snapshot::body(o, ctx),
@@ -78,9 +81,9 @@ fn check_name(object: &RemoteObject) -> Result<(), String> {
     Ok(())
 }
 
-/// `region` when the config knows it.
-fn region(region: &str) -> Result<Option<String>, String> {
-    if catalog::REGIONS.contains(&region) {
+/// `region` when the cloud's catalog lists it.
+fn region(region: &str, ctx: &Ctx<'_>) -> Result<Option<String>, String> {
+    if ctx.catalog.regions.iter().any(|r| r == region) {
         Ok(Some(region.to_string()))
     } else {
         Err(format!(

@@ -5,14 +5,15 @@ use std::collections::BTreeSet;
 
 use barrack_api::wire::Rule;
 use garrison_config::model::Ethertype;
-use garrison_config::{catalog, normalize_cidr};
+use garrison_config::normalize_cidr;
 use serde_json::Value;
 
+use super::Ctx;
 use crate::generate::kdl::quoted;
 use crate::observe::rule_value;
 
 /// One `node` line per rule, sorted; or why a rule cannot be written.
-pub(super) fn lines(node: &str, rules: &[Rule]) -> Result<Vec<String>, String> {
+pub(super) fn lines(node: &str, rules: &[Rule], ctx: &Ctx<'_>) -> Result<Vec<String>, String> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for rule in rules {
@@ -23,10 +24,10 @@ pub(super) fn lines(node: &str, rules: &[Rule]) -> Result<Vec<String>, String> {
         if !seen.insert(canonical.to_string()) {
             return Err(format!(
                 "it holds one rule twice ({}), which the config cannot say: a rule written twice is one rule",
-                quoted(&line(node, &canonical)?)
+                quoted(&line(node, &canonical, ctx)?)
             ));
         }
-        out.push(line(node, &canonical)?);
+        out.push(line(node, &canonical, ctx)?);
     }
     out.sort();
     Ok(out)
@@ -34,7 +35,7 @@ pub(super) fn lines(node: &str, rules: &[Rule]) -> Result<Vec<String>, String> {
 
 /// `rule direction="ingress" protocol="tcp" port=22 remote="10.0.0.0/8"` for one canonical
 /// rule object.
-fn line(node: &str, rule: &Value) -> Result<String, String> {
+fn line(node: &str, rule: &Value, ctx: &Ctx<'_>) -> Result<String, String> {
     let text = |key: &str| rule[key].as_str().unwrap_or_default().to_string();
     let (direction, protocol, ethertype, remote) = (
         text("direction"),
@@ -42,7 +43,7 @@ fn line(node: &str, rule: &Value) -> Result<String, String> {
         text("ethertype"),
         text("remote"),
     );
-    if !catalog::PROTOCOLS.contains(&protocol.as_str()) {
+    if !ctx.catalog.protocols.contains(&protocol) {
         return Err(format!(
             "a rule's protocol {} is not one the config knows",
             quoted(&protocol)

@@ -29,7 +29,7 @@ pub(super) fn body(s: &Script, ctx: &Ctx<'_>) -> Result<Body, String> {
             string(&s.description)
         ));
     }
-    let (region, why) = region_of(s, ctx.inventory);
+    let (region, why) = region_of(s, ctx.inventory, &ctx.catalog.regions);
     Ok(Body {
         region: Some(region.clone()),
         lines,
@@ -39,12 +39,12 @@ pub(super) fn body(s: &Script, ctx: &Ctx<'_>) -> Result<Body, String> {
 
 /// The region written for `s`, and why: the region of the first VM (by name) that uses it,
 /// else the region most objects of the account are in, else the catalog's first.
-fn region_of(s: &Script, inventory: &Inventory) -> (String, String) {
+fn region_of(s: &Script, inventory: &Inventory, known: &[String]) -> (String, String) {
     let user = inventory
         .instances
         .iter()
         .filter(|i| i.startup_script_id.as_ref() == Some(&s.id))
-        .filter(|i| catalog::REGIONS.contains(&i.region.as_str()))
+        .filter(|i| known.contains(&i.region))
         .min_by(|a, b| (&a.name, &a.id.as_str()).cmp(&(&b.name, &b.id.as_str())));
     if let Some(vm) = user {
         let why = format!("that of VM {}, which uses it", quoted(&vm.name));
@@ -63,19 +63,19 @@ fn region_of(s: &Script, inventory: &Inventory) -> (String, String) {
         *counts.entry(region.as_str()).or_default() += 1;
     }
     // Most objects first; ties in catalog order.
-    let most = catalog::REGIONS.iter().max_by_key(|r| {
+    let most = known.iter().enumerate().max_by_key(|(at, r)| {
         (
-            counts.get(*r).copied().unwrap_or_default(),
-            std::cmp::Reverse(catalog::REGIONS.iter().position(|x| x == *r)),
+            counts.get(r.as_str()).copied().unwrap_or_default(),
+            std::cmp::Reverse(*at),
         )
     });
     match most {
-        Some(r) if counts.contains_key(r) => (
-            (*r).to_string(),
+        Some((_, r)) if counts.contains_key(r.as_str()) => (
+            r.clone(),
             format!("the {REGION} most objects of the account are in (no VM uses it)"),
         ),
         _ => (
-            catalog::REGIONS[0].to_string(),
+            known.first().cloned().unwrap_or_else(|| catalog::REGIONS[0].to_string()),
             format!("the first {REGION} of the catalog (no VM uses it, and the account holds nothing regional)"),
         ),
     }

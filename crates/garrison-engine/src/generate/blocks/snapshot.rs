@@ -28,7 +28,7 @@ pub(super) fn body(s: &Snapshot, ctx: &Ctx<'_>) -> Result<Body, String> {
         ));
     }
     Ok(Body {
-        region: region(&s.region)?,
+        region: region(&s.region, ctx)?,
         lines,
         notes: Vec::new(),
     })

@@ -18,7 +18,7 @@ const STEADY: [&str; 3] = [st::ACTIVE, st::SHUTOFF, st::HIBERNATED];
 pub(super) fn body(i: &Instance, ctx: &Ctx<'_>) -> Result<Body, String> {
     settled(&i.status, &STEADY, st::is_transitional(&i.status))?;
     let links = vm_links(i);
-    let mut lines = vec![gpu(i)?, boot(i, &links, ctx)?];
+    let mut lines = vec![gpu(i, ctx)?, boot(i, &links, ctx)?];
     let keys = references(vm::SSH_KEYS, ctx, &targets(&links, vm::SSH_KEYS))?
         .ok_or("it has no SSH key, and a `vm` block needs `ssh-keys`")?;
     lines.push(keys);
@@ -38,9 +38,9 @@ pub(super) fn body(i: &Instance, ctx: &Ctx<'_>) -> Result<Body, String> {
             ))
         }
     }
-    lines.extend(rules::lines("security-rule", &i.security_rules)?);
+    lines.extend(rules::lines("security-rule", &i.security_rules, ctx)?);
     Ok(Body {
-        region: region(&i.region)?,
+        region: region(&i.region, ctx)?,
         lines,
         notes: vec![Note::CloudInit],
     })
@@ -48,11 +48,20 @@ pub(super) fn body(i: &Instance, ctx: &Ctx<'_>) -> Result<Body, String> {
 
 /// `gpu "MODEL" count=N`. Any model the cloud runs is written: GPU models are the API's
 /// catalog, not this Garrison's (one the built-in catalog lacks is an offline warning).
-fn gpu(i: &Instance) -> Result<String, String> {
-    if !catalog::GPU_COUNTS.contains(&i.gpu_count) {
+/// The count must be one the catalog allows for the model (1, 2, 4 or 8 when it lists none).
+fn gpu(i: &Instance, ctx: &Ctx<'_>) -> Result<String, String> {
+    let counts = ctx
+        .catalog
+        .gpu_models
+        .iter()
+        .find(|m| m.name == i.gpu_model)
+        .map_or(&catalog::GPU_COUNTS[..], |m| &m.counts[..]);
+    if !counts.contains(&i.gpu_count) {
+        let allowed: Vec<String> = counts.iter().map(u32::to_string).collect();
         return Err(format!(
-            "it has {} GPUs; a config says 1, 2, 4 or 8",
-            i.gpu_count
+            "it has {} GPUs; a config says {}",
+            i.gpu_count,
+            allowed.join(", ")
         ));
     }
     Ok(format!(
@@ -71,7 +80,7 @@ fn boot(i: &Instance, links: &[Link], ctx: &Ctx<'_>) -> Result<String, String> {
         (Some(_), Some(_)) => Err("the API says it boots from both a volume and an image".into()),
         (Some(_), None) => linked(vm::BOOT_VOLUME),
         (None, Some(_)) => linked(vm::IMAGE),
-        (None, None) if catalog::OS_IMAGES.contains(&i.image.name.as_str()) => {
+        (None, None) if ctx.catalog.os_images.contains(&i.image.name) => {
             Ok(format!("{} {}", vm::IMAGE, string(&i.image.name)))
         }
         (None, None) => Err(format!(

@@ -4,19 +4,19 @@ use barrack_api::wire::{volume_status, Volume};
 use garrison_config::catalog;
 use garrison_core::attr::volume;
 
-use super::{region, settled, Body};
+use super::{region, settled, Body, Ctx};
 use crate::generate::kdl::{quoted, string};
 use crate::kinds::EngineKind;
 
 /// The statuses a volume block describes (free, or attached).
 const STEADY: [&str; 2] = [volume_status::AVAILABLE, volume_status::IN_USE];
 
-pub(super) fn body(v: &Volume) -> Result<Body, String> {
+pub(super) fn body(v: &Volume, ctx: &Ctx<'_>) -> Result<Body, String> {
     let transitional = <crate::kinds::volume::Volume as EngineKind>::is_transitional(v);
     settled(&v.status, &STEADY, transitional)?;
     let mut lines = vec![format!("{} {}", volume::SIZE_GB, size(v)?)];
     if v.volume_type != catalog::DEFAULT_VOLUME_TYPE {
-        if !catalog::VOLUME_TYPES.contains(&v.volume_type.as_str()) {
+        if !ctx.catalog.volume_types.contains(&v.volume_type) {
             return Err(format!(
                 "its type {} is not one the config knows",
                 quoted(&v.volume_type)
@@ -26,7 +26,7 @@ pub(super) fn body(v: &Volume) -> Result<Body, String> {
     }
     let image = v.image_name.as_deref().filter(|n| !n.is_empty());
     match (v.bootable, image) {
-        (true, Some(image)) if catalog::OS_IMAGES.contains(&image) => {
+        (true, Some(image)) if ctx.catalog.os_images.iter().any(|o| o == image) => {
             lines.push(format!("{} #true", volume::BOOTABLE));
             lines.push(format!("{} {}", volume::IMAGE, string(image)));
         }
@@ -53,7 +53,7 @@ pub(super) fn body(v: &Volume) -> Result<Body, String> {
         ));
     }
     Ok(Body {
-        region: region(&v.region)?,
+        region: region(&v.region, ctx)?,
         lines,
         notes: Vec::new(),
     })

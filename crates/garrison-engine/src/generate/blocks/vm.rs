@@ -55,7 +55,7 @@ fn gpu(i: &Instance, ctx: &Ctx<'_>) -> Result<String, String> {
         .gpu_models
         .iter()
         .find(|m| m.name == i.gpu_model)
-        .map_or(&catalog::GPU_COUNTS[..], |m| &m.counts[..]);
+        .map_or(catalog::GPU_COUNTS, |m| m.counts.as_slice());
     if !counts.contains(&i.gpu_count) {
         let allowed: Vec<String> = counts.iter().map(u32::to_string).collect();
         return Err(format!(

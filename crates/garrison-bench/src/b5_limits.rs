@@ -177,8 +177,6 @@ async fn apply(text: &str, mode: Mode) -> Result<Run, String> {
     .await
     .map_err(|e| format!("prepare: {e}"))?;
     let path = longest_path(&prepared.plan().steps, contract_delay) * TIME_SCALE;
-    // What prepare sent is one refresh: execute ends with one more.
-    let refresh = env.requests().await?;
     env.reset_counters().await?;
     let started = Instant::now();
     let sink: EventSink = std::sync::Arc::new(|_| {});
@@ -198,6 +196,7 @@ async fn apply(text: &str, mode: Mode) -> Result<Run, String> {
         ));
     }
     let counters = env.admin("GET", "/counters", None).await?;
+    let refresh = final_refresh_requests(&env).await?;
     Ok(Run {
         makespan,
         requests: counters["total"].as_u64().unwrap_or(0),
@@ -207,6 +206,16 @@ async fn apply(text: &str, mode: Mode) -> Result<Run, String> {
         list_requests: env.client.watch_rounds().1 as u64,
         refresh,
     })
+}
+
+/// The requests of one refresh of the account as the apply left it: what execute's last
+/// refresh took (its lists have more pages than prepare's refresh of the empty account).
+async fn final_refresh_requests(env: &Env) -> Result<u64, String> {
+    let before = env.requests().await?;
+    garrison_engine::refresh(&env.client)
+        .await
+        .map_err(|e| format!("refresh: {e}"))?;
+    Ok(env.requests().await? - before)
 }
 
 /// Requests to routes that change something (every method but GET).

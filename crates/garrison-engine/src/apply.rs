@@ -15,7 +15,6 @@ use crate::error::EngineError;
 use crate::event::{Event, EventSink};
 use crate::executor::{self, StepEnd};
 use crate::outcome::{SkipReason, StepError};
-use crate::outputs::evaluate_outputs;
 use crate::record::{reseal_legacy, resource_state};
 use crate::recover::{apply_in_memory, resolve, Resolution};
 use crate::refresh::{refresh, Refreshed};
@@ -25,6 +24,7 @@ use crate::schedule::Scheduling;
 use crate::settle::{is_transitional, settle};
 use crate::stale::StaleReason;
 use crate::steps::Ctx;
+use garrison_plan::evaluate_outputs;
 
 /// Options of [`prepare`].
 #[derive(Clone, Debug, Default)]
@@ -448,7 +448,12 @@ impl Prepared {
         if steps.is_empty() {
             reseal(&mut store, &self.refreshed, &self.model)?;
         }
-        let outputs = evaluate_outputs(&self.model, store.state());
+        // A destroy leaves no outputs (its plan shows them removed).
+        let outputs = if self.plan.destroy {
+            Default::default()
+        } else {
+            evaluate_outputs(&self.model, store.state())
+        };
         store.set_outputs(outputs.clone());
         store.checkpoint()?;
         report.outputs = outputs;

@@ -87,6 +87,9 @@ pub struct Plan {
     pub summary: Summary,
     /// Every resource that changes, sorted by address (no-ops left out).
     pub changes: Vec<ResourceChange>,
+    /// Root outputs the apply adds, changes or removes, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<crate::outputs::OutputChange>,
     /// Changes made outside Garrison since the last apply.
     pub drift: Vec<Drift>,
     /// Resources left alone, each with why: a per-resource refusal (protect,

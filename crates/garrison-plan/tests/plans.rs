@@ -6,7 +6,8 @@
 //! "attributes": {..}, "dependencies": [..] } }`; either may say `"private_key_lost": true`. `from_config` fills the attributes from the
 //! config's desired attributes (links as the ids of this state), as an apply would have.
 //! A top-level `"$config": "../noop"` takes `from_config` attributes from another case's
-//! config (the config as of the last apply).
+//! config (the config as of the last apply); `"$outputs": {"name": value}` the outputs it
+//! recorded.
 //! `remote.json`: `{ "resources": { "<address>": "gone" | { "override": {..} } },
 //! "stock": [..], "unmanaged": {..}, "prices": "seed" }`; absent = `--refresh=false`.
 //!
@@ -179,6 +180,14 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
             }
         };
         doc.resources.insert(address.clone(), rs);
+    }
+    // `"$outputs": {"name": value}`: the outputs the last apply recorded.
+    for (name, value) in spec["$outputs"].as_object().into_iter().flatten() {
+        let output = garrison_state::OutputState {
+            value: value.clone(),
+            sensitive: false,
+        };
+        doc.outputs.insert(name.clone(), output);
     }
     doc
 }

@@ -73,6 +73,16 @@ impl Run<'_> {
         hints.extend(suggestions);
         let summary = summary(&self.changes, blocked.len());
         let (model, state, remote) = (self.model, self.state, self.remote);
+        let changes: Vec<ResourceChange> = self
+            .changes
+            .into_values()
+            .filter(|c| c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some())
+            .collect();
+        let outputs = if self.options.refresh_only {
+            Vec::new()
+        } else {
+            crate::outputs::output_changes(model, state, &changes, self.options.destroy)
+        };
         Ok(Plan {
             format_version: PLAN_FORMAT_VERSION,
             basis: Basis {
@@ -85,13 +95,8 @@ impl Run<'_> {
             destroy: self.options.destroy,
             options: self.options.clone(),
             summary,
-            changes: self
-                .changes
-                .into_values()
-                .filter(|c| {
-                    c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some()
-                })
-                .collect(),
+            changes,
+            outputs,
             drift: self.drift,
             blocked,
             cost,

@@ -7,6 +7,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::action::{Action, After, AttrChange, ResourceChange};
 use crate::operations::Operations;
+use crate::outputs::OutputChange;
 use crate::plan::Plan;
 use crate::render::value::format_value;
 
@@ -82,6 +83,9 @@ pub fn summary_line(plan: &Plan) -> String {
     if !s.has_changes() {
         if !blocked.is_empty() {
             return format!("Nothing else to do, but {blocked}.");
+        }
+        if !plan.outputs.is_empty() {
+            return "No changes. The cloud matches the configuration; apply records the new output values.".to_string();
         }
         return "No changes. The cloud matches the configuration.".to_string();
     }
@@ -195,6 +199,7 @@ pub fn to_text_with(plan: &Plan, operations: &Operations, style: TextStyle) -> S
         out.push('\n');
         render_change(&mut out, change, &p);
     }
+    render_outputs(&mut out, &plan.outputs, &p);
     if !plan.blocked.is_empty() {
         let _ = writeln!(
             out,
@@ -218,6 +223,37 @@ pub fn to_text_with(plan: &Plan, operations: &Operations, style: TextStyle) -> S
         out.push_str(&super::rehearsal::to_text(rehearsal));
     }
     out
+}
+
+/// "Changes to outputs:", one line per output: `+ name = value`, `~ name = old -> new`,
+/// `- name = old`; names aligned.
+fn render_outputs(out: &mut String, outputs: &[OutputChange], p: &Painter) {
+    if outputs.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nChanges to outputs:");
+    let width = outputs.iter().map(|o| o.name.len()).max().unwrap_or(0);
+    for o in outputs {
+        let shown = |v: &Value| {
+            if o.sensitive {
+                "(sensitive)".to_string()
+            } else {
+                format_value(v)
+            }
+        };
+        let after = match &o.after {
+            Some(After::Known(v)) => shown(v),
+            Some(After::Unknown) => "(known after apply)".to_string(),
+            None => String::new(),
+        };
+        let value = match (&o.before, o.action) {
+            (Some(before), Action::Update) => format!("{} -> {after}", shown(before)),
+            (Some(before), _) if o.after.is_none() => shown(before),
+            _ => after,
+        };
+        let marker = p.paint(action_color(o.action), o.action.marker());
+        let _ = writeln!(out, "  {marker} {:<width$} = {value}", o.name);
+    }
 }
 
 pub(crate) fn headline(change: &ResourceChange) -> String {

@@ -482,6 +482,7 @@ mod tests {
                 ..garrison_plan::Summary::default()
             },
             changes: Vec::new(),
+            outputs: Vec::new(),
             drift: Vec::new(),
             blocked: Vec::new(),
             notes: Default::default(),

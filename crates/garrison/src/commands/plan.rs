@@ -98,7 +98,7 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
     let changes = if plan.options.refresh_only {
         !plan.drift.is_empty()
     } else {
-        plan.summary.has_changes()
+        plan.summary.has_changes() || !plan.outputs.is_empty()
     };
     Ok(if args.detailed_exitcode && changes {
         Outcome::Changes

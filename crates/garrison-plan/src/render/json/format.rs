@@ -24,6 +24,9 @@ pub struct PlanJson {
     /// Sorted by address; unchanged resources left out.
     #[serde(rename = "changes")]
     pub changes: Vec<ChangeJson>,
+    /// Root outputs added, changed or removed, by name.
+    #[serde(rename = "output_changes", skip_serializing_if = "Vec::is_empty")]
+    pub output_changes: Vec<OutputChangeJson>,
     #[serde(rename = "drift")]
     pub drift: Vec<DriftJson>,
     #[serde(rename = "blocked", skip_serializing_if = "Vec::is_empty")]
@@ -176,6 +179,24 @@ pub struct AttrJson {
     /// Linked resources replaced by this plan under the same address.
     #[serde(rename = "replaced", skip_serializing_if = "Vec::is_empty")]
     pub replaced: Vec<String>,
+}
+
+/// One root output the apply changes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutputChangeJson {
+    #[serde(rename = "name")]
+    pub name: String,
+    /// `create`, `update` or `delete`.
+    #[serde(rename = "action")]
+    pub action: ActionJson,
+    /// `None` when the output is new; `"(sensitive)"` for a sensitive output.
+    #[serde(rename = "before")]
+    pub before: Option<Value>,
+    /// `None` when the output is removed.
+    #[serde(rename = "after")]
+    pub after: Option<AfterJson>,
+    #[serde(rename = "sensitive")]
+    pub sensitive: bool,
 }
 
 /// A value after the change: `{"state": "known", "value": ..}` or `{"state": "unknown"}`.

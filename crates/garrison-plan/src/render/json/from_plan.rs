@@ -8,11 +8,12 @@ use garrison_config::model::ConfigWarning;
 
 use super::format::{
     ActionJson, AfterJson, AttrJson, BasisJson, BlockedJson, ChangeJson, CostJson, DriftJson,
-    PlanJson, SummaryJson, ViolationJson, WarningJson,
+    OutputChangeJson, PlanJson, SummaryJson, ViolationJson, WarningJson,
 };
 use super::JSON_FORMAT_VERSION;
 use crate::action::{Action, After, AttrChange, Drift, ResourceChange};
 use crate::blocked::Blocked;
+use crate::outputs::OutputChange;
 use crate::plan::{Basis, Cost, Plan, Summary};
 
 impl From<&Plan> for PlanJson {
@@ -24,6 +25,7 @@ impl From<&Plan> for PlanJson {
             destroy,
             summary,
             changes,
+            outputs,
             drift,
             blocked,
             cost,
@@ -45,6 +47,7 @@ impl From<&Plan> for PlanJson {
             destroy: *destroy,
             summary: summary.into(),
             changes: changes.iter().map(ChangeJson::from).collect(),
+            output_changes: outputs.iter().map(OutputChangeJson::from).collect(),
             drift: drift.iter().map(DriftJson::from).collect(),
             blocked: blocked.iter().map(BlockedJson::from).collect(),
             cost: cost.as_ref().map(CostJson::from),
@@ -181,6 +184,25 @@ impl From<&AttrChange> for AttrJson {
             sensitive: *sensitive,
             multiline: *multiline,
             replaced: replaced.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+impl From<&OutputChange> for OutputChangeJson {
+    fn from(change: &OutputChange) -> Self {
+        let OutputChange {
+            name,
+            action,
+            before,
+            after,
+            sensitive,
+        } = change;
+        OutputChangeJson {
+            name: name.clone(),
+            action: ActionJson::from(*action),
+            before: before.clone(),
+            after: after.as_ref().map(AfterJson::from),
+            sensitive: *sensitive,
         }
     }
 }

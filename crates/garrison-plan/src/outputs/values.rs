@@ -1,10 +1,11 @@
-//! Output values: the model's expressions evaluated against the state's attributes.
+//! Output values: the model's expressions evaluated against the state's attributes (after
+//! an apply, and in a plan for outputs whose resources do not change).
 
 use std::collections::BTreeMap;
 
+use crate::schema::vm;
+use crate::REDACTED;
 use garrison_config::model::{Expr, Kind, Model, TemplatePart};
-use garrison_plan::schema::vm;
-use garrison_plan::REDACTED;
 use garrison_state::{OutputState, StateDoc};
 use serde_json::{json, Value};
 
@@ -48,7 +49,8 @@ fn read(state: &StateDoc, address: &str, kind: Kind, attr: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn eval(expr: &Expr, model: &Model, state: &StateDoc) -> Value {
+/// The value of `expr` with the attributes the state records.
+pub(crate) fn eval(expr: &Expr, model: &Model, state: &StateDoc) -> Value {
     match expr {
         Expr::Value(v) => v.clone(),
         Expr::Attr { target, attr } => read(state, &target.to_string(), target.kind, attr),

@@ -12,8 +12,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use garrison_core::{
-    Address, Direction, Ethertype, Index, JournalAction, Kind, ParseAddressError, Power, RemoteId,
-    Rule, StateKey, Workspace,
+    Address, Direction, Ethertype, Index, JournalAction, Kind, ModuleStep, ParseAddressError,
+    Power, RemoteId, Rule, StateKey, Workspace,
 };
 
 /// A place in a config file.

@@ -550,7 +550,8 @@ impl<'a> Eval<'a> {
                         self.used_vars.insert(name);
                         return Ev::poison();
                     }
-                    let help = did_you_mean(&name, self.vars.keys().map(String::as_str))
+                    let declared = self.vars.keys().chain(self.inputs.keys());
+                    let help = did_you_mean(&name, declared.map(String::as_str))
                         .map(|c| format!("did you mean `var.{c}`?"))
                         .or_else(|| {
                             Some(format!("declare it: `variable \"{name}\" type=\"string\"`"))

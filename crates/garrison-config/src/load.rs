@@ -50,8 +50,9 @@ pub fn load_dir_with(dir: &Path, inputs: &VarInputs, offered: &Offered) -> Resul
 }
 
 /// [`load_dir`] with some files' text replaced (an editor's unsaved buffers): each key is
-/// a file name relative to `dir`; a name not on disk is added (a new, unsaved file). The
-/// result is what `garrison validate` would report once the buffers were saved.
+/// a file name relative to `dir` (`modules/x/main.kdl` for a module's file); a name not on
+/// disk is added (a new, unsaved file). The result is what `garrison validate` would report
+/// once the buffers were saved.
 pub fn load_dir_overlay(
     dir: &Path,
     overlay: &BTreeMap<PathBuf, String>,
@@ -71,16 +72,18 @@ pub fn load_dir_overlay(
         .filter_map(|f| std::fs::canonicalize(f).ok())
         .collect();
     let mut files: BTreeMap<PathBuf, String> = on_disk.into_iter().collect();
-    for (rel, text) in overlay {
-        files.insert(rel.clone(), text.clone());
-    }
+    let (own, nested): (BTreeMap<_, _>, BTreeMap<_, _>) = overlay
+        .clone()
+        .into_iter()
+        .partition(|(rel, _)| rel.components().count() == 1);
+    files.extend(own);
     let files = files
         .into_iter()
         .filter(|(rel, _)| {
             std::fs::canonicalize(dir.join(rel)).map_or(true, |p| !var_files.contains(&p))
         })
         .collect();
-    load_files(Some(dir), files, inputs, offered)
+    load_files(Some(dir), files, inputs, offered, nested)
 }
 
 /// The failure of a config directory that could not be read (also `fmt`'s).
@@ -112,7 +115,7 @@ pub fn load_str_with(
     offered: &Offered,
 ) -> Result<Loaded, Failure> {
     let files = vec![(PathBuf::from(name), text.to_owned())];
-    load_files(None, files, inputs, offered)
+    load_files(None, files, inputs, offered, BTreeMap::new())
 }
 
 #[derive(Default)]
@@ -170,13 +173,14 @@ fn load_files(
     files: Vec<(PathBuf, String)>,
     inputs: &VarInputs,
     offered: &Offered,
+    module_overlay: BTreeMap<PathBuf, String>,
 ) -> Result<Loaded, Failure> {
     let mut diags = Diags::default();
     let (parsed, mut sources) = parse_all(files, &mut diags);
     let mut ev = Eval::new(dir, diags);
     ev.workspace = inputs.workspace.clone();
     ev.offered = offered.clone();
-    ev.place = dir.and_then(crate::modules::Place::root);
+    ev.place = dir.and_then(|d| crate::modules::Place::root(d, module_overlay));
     let top = declare(&mut ev, &parsed, false);
     ev.declared_vars = top.decls.keys().cloned().collect();
     let mut var_sources = Sources::new();

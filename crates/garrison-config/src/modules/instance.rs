@@ -39,12 +39,28 @@ pub(crate) fn evaluate(ev: &mut Eval<'_>, name: &str, index: Option<Index>) -> O
         return None;
     }
     let given = inputs(ev, node, file, &Scope::for_index(&index, each_value));
-    let files = match crate::source::read_dir(&place.dir) {
+    let files = files(ev, &place, &header)?;
+    let mut path = ev.module.clone();
+    path.push(ModuleStep {
+        name: name.to_owned(),
+        index,
+    });
+    Some(run(ev, place, path, files, given, &header))
+}
+
+/// The module's files by path relative to the root, unsaved buffers in place of their files.
+fn files(ev: &mut Eval<'_>, place: &Place, header: &Span) -> Option<Vec<(PathBuf, String)>> {
+    let unsaved = place
+        .overlay
+        .iter()
+        .filter(|(rel, _)| rel.parent() == Some(place.rel.as_path()));
+    let on_disk = match crate::source::read_dir(&place.dir) {
         Ok(files) => files,
+        Err(crate::source::ReadError::Empty(_)) if unsaved.clone().next().is_some() => Vec::new(),
         Err(e) => {
             ev.diags.error(
                 e.code(),
-                &header,
+                header,
                 e.to_string(),
                 "in this module",
                 Some(e.help()),
@@ -52,16 +68,12 @@ pub(crate) fn evaluate(ev: &mut Eval<'_>, name: &str, index: Option<Index>) -> O
             return None;
         }
     };
-    let files: Vec<(PathBuf, String)> = files
+    let mut files: BTreeMap<PathBuf, String> = on_disk
         .into_iter()
-        .map(|(rel, text)| (super::source::file_rel(&place, &rel), text))
+        .map(|(rel, text)| (super::source::file_rel(place, &rel), text))
         .collect();
-    let mut path = ev.module.clone();
-    path.push(ModuleStep {
-        name: name.to_owned(),
-        index,
-    });
-    Some(run(ev, place, path, files, given, &header))
+    files.extend(unsaved.map(|(rel, text)| (rel.clone(), text.clone())));
+    Some(files.into_iter().collect())
 }
 
 /// Counts one more instance against the config's limit.

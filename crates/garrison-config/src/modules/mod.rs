@@ -36,12 +36,14 @@ pub(crate) struct Place {
     callers: Vec<PathBuf>,
     /// Module instances loaded so far in this config, at every level.
     instances: Rc<Cell<usize>>,
+    /// Unsaved module files (an editor's buffers), by path relative to `root`.
+    overlay: Rc<BTreeMap<PathBuf, String>>,
 }
 
 impl Place {
-    /// The root config directory `dir` (`None` if it cannot be resolved: loading reports
-    /// it then).
-    pub(crate) fn root(dir: &Path) -> Option<Place> {
+    /// The root config directory `dir`, with the unsaved texts of module files (`None` if
+    /// it cannot be resolved: loading reports it then).
+    pub(crate) fn root(dir: &Path, overlay: BTreeMap<PathBuf, String>) -> Option<Place> {
         let canon = dir.canonicalize().ok()?;
         Some(Place {
             root: canon.clone(),
@@ -49,6 +51,7 @@ impl Place {
             rel: PathBuf::new(),
             callers: Vec::new(),
             instances: Rc::new(Cell::new(0)),
+            overlay: Rc::new(overlay),
         })
     }
 }

@@ -87,6 +87,7 @@ pub(crate) fn resolve(ev: &mut Eval<'_>, file: &Path, e: &KdlEntry) -> Option<Pl
         rel,
         callers,
         instances: caller.instances.clone(),
+        overlay: caller.overlay.clone(),
     })
 }
 

@@ -392,6 +392,7 @@ pub(crate) fn evaluate<'a>(
     ev: &mut Eval<'a>,
     top: &Top<'a>,
 ) -> (Vec<(Kind, String)>, Vec<Resource>) {
+    crate::modules::calls(ev, &top.modules);
     // expansion
     let keys: Vec<(Kind, String)> = ev.blocks.keys().cloned().collect();
     for key in &keys {
@@ -410,7 +411,7 @@ pub(crate) fn evaluate<'a>(
             b.expansion = exp;
         }
     }
-    crate::modules::calls(ev, &top.modules);
+    crate::modules::expand(ev);
     // resources
     let mut resources = Vec::new();
     for key in &keys {

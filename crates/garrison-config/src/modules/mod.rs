@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use kdl::KdlNode;
+use kdl::{KdlEntry, KdlNode};
 
 use crate::collect::{header_span, span, suggest};
 use crate::diagnostic::Code;
@@ -64,7 +64,10 @@ pub(crate) struct Call<'a> {
     source: Option<Place>,
     /// The `module "NAME"` header.
     span: Span,
+    /// `Pending` until [`expand`] (a reference meanwhile is from a `count` or `for-each`).
     pub(crate) expansion: Expansion,
+    count: Option<&'a KdlEntry>,
+    each: Option<&'a KdlEntry>,
     instances: BTreeMap<Option<Index>, Instance>,
 }
 
@@ -82,8 +85,8 @@ enum Instance {
 /// its value made (`None`: the output failed, reported).
 pub(crate) type OutputVal = Option<(Ev, Vec<Edge>)>;
 
-/// Declares the `module` calls `nodes`: name, `source`, `count` / `for-each` (evaluated in
-/// the caller's scope, like a resource's). Instances are evaluated on first use.
+/// Declares the `module` calls `nodes`: name, `source`, inputs; [`expand`] evaluates their
+/// `count` / `for-each` next. Instances are evaluated on first use.
 pub(crate) fn calls<'a>(ev: &mut Eval<'a>, nodes: &[(&'a KdlNode, &'a Path)]) {
     for (node, file) in nodes {
         let Some((name, name_span)) = crate::load::label(node, file, &mut ev.diags, "module")
@@ -160,14 +163,31 @@ fn declare<'a>(
             None
         }
     };
-    let expansion = crate::resources::expansion(ev, file, &format!("module.{name}"), count, each);
     Call {
         node,
         file,
         source,
         span: header,
-        expansion,
+        expansion: Expansion::Pending,
+        count,
+        each,
         instances: BTreeMap::new(),
+    }
+}
+
+/// Evaluates every call's `count` / `for-each` in the caller's scope, like a resource's.
+pub(crate) fn expand(ev: &mut Eval<'_>) {
+    let names: Vec<String> = ev.calls.keys().cloned().collect();
+    for name in names {
+        let Some(call) = ev.calls.get(&name) else {
+            continue;
+        };
+        let (file, count, each) = (call.file, call.count, call.each);
+        let what = format!("module.{name}");
+        let expansion = crate::resources::expansion(ev, file, &what, count, each);
+        if let Some(call) = ev.calls.get_mut(&name) {
+            call.expansion = expansion;
+        }
     }
 }
 

@@ -79,7 +79,17 @@ impl Eval<'_> {
     ) -> Option<Vec<Option<Index>>> {
         let call = format!("module.{name}");
         let (msg, help) = match (expansion, seg) {
-            (Expansion::Failed | Expansion::Pending, _) => return None,
+            (Expansion::Failed, _) => return None,
+            (Expansion::Pending, _) => {
+                self.diags.error(
+                    Code::InvalidCount,
+                    sp,
+                    format!("`count` and `for-each` cannot depend on `{call}`"),
+                    "refers to a module",
+                    Some("instances are known before any module is evaluated: use variables and locals".to_owned()),
+                );
+                return None;
+            }
             (_, Some(Seg::Splat)) => {
                 return Some(expansion.instances().into_iter().map(|(i, _)| i).collect())
             }

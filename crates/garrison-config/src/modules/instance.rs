@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::{OutputVal, Place};
@@ -39,13 +40,37 @@ pub(crate) fn evaluate(ev: &mut Eval<'_>, name: &str, index: Option<Index>) -> O
         return None;
     }
     let given = inputs(ev, node, file, &Scope::for_index(&index, each_value));
-    let files = files(ev, &place, &header)?;
+    let parsed = parsed(ev, &place, &header)?;
     let mut path = ev.module.clone();
     path.push(ModuleStep {
         name: name.to_owned(),
         index,
     });
-    Some(run(ev, place, path, files, given, &header))
+    Some(run(ev, place, path, &parsed, given, &header))
+}
+
+/// A module directory's files, parsed.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    files: Vec<crate::source::SourceFile>,
+    sources: crate::diagnostic::Sources,
+}
+
+/// The parsed files of `place` (read and parsed once per directory, their parse errors
+/// reported and their texts kept the first time).
+fn parsed(ev: &mut Eval<'_>, place: &Place, header: &Span) -> Option<Rc<Parsed>> {
+    if let Some(done) = place.parsed.borrow().get(&place.dir) {
+        return Some(done.clone());
+    }
+    let files = files(ev, place, header)?;
+    let (files, sources) = crate::load::parse_all(files, &mut ev.diags);
+    ev.module_sources.extend(sources.clone());
+    let done = Rc::new(Parsed { files, sources });
+    place
+        .parsed
+        .borrow_mut()
+        .insert(place.dir.clone(), done.clone());
+    Some(done)
 }
 
 /// The module's files by path relative to the root, unsaved buffers in place of their files.
@@ -118,22 +143,20 @@ fn run(
     ev: &mut Eval<'_>,
     place: Place,
     path: Vec<ModuleStep>,
-    files: Vec<(PathBuf, String)>,
+    parsed: &Parsed,
     given: Given,
     header: &Span,
 ) -> Evaluated {
-    let mut diags = Diags::default();
-    let (parsed, sources) = crate::load::parse_all(files, &mut diags);
     let dir = place.dir.clone();
     let rel = place.rel.clone();
-    let mut child = Eval::new(Some(&dir), diags);
+    let mut child = Eval::new(Some(&dir), Diags::default());
     child.workspace = ev.workspace.clone();
     child.offered = ev.offered.clone();
     child.provider_region = ev.provider_region.clone();
     child.provider_region_failed = ev.provider_region_failed;
     child.module = path;
     child.place = Some(place);
-    let top = crate::load::declare(&mut child, &parsed, true);
+    let top = crate::load::declare(&mut child, &parsed.files, true);
     bind(&mut child, top.decls(), given, header);
     crate::load::prelude(&mut child, &top);
     let (_, mut resources) = crate::load::evaluate(&mut child, &top);
@@ -143,9 +166,8 @@ fn run(
         outputs.insert(name.clone(), out.map(|o| (o.value, o.edges)));
     }
     resources.extend(super::resources(&mut child));
-    crate::load::unused(&mut child, &top, &sources);
+    crate::load::unused(&mut child, &top, &parsed.sources);
     ev.diags.items.append(&mut child.diags.items);
-    ev.module_sources.extend(sources);
     ev.module_sources.append(&mut child.module_sources);
     for (read, text) in std::mem::take(&mut child.files_read) {
         ev.files_read.insert(rel.join(read), Arc::clone(&text));

@@ -9,7 +9,7 @@ mod instance;
 mod reference;
 mod source;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -38,6 +38,8 @@ pub(crate) struct Place {
     instances: Rc<Cell<usize>>,
     /// Unsaved module files (an editor's buffers), by path relative to `root`.
     overlay: Rc<BTreeMap<PathBuf, String>>,
+    /// Each module directory's files, parsed once for all its instances.
+    parsed: Rc<RefCell<BTreeMap<PathBuf, Rc<instance::Parsed>>>>,
 }
 
 impl Place {
@@ -52,6 +54,7 @@ impl Place {
             callers: Vec::new(),
             instances: Rc::new(Cell::new(0)),
             overlay: Rc::new(overlay),
+            parsed: Rc::default(),
         })
     }
 }

@@ -88,6 +88,7 @@ pub(crate) fn resolve(ev: &mut Eval<'_>, file: &Path, e: &KdlEntry) -> Option<Pl
         callers,
         instances: caller.instances.clone(),
         overlay: caller.overlay.clone(),
+        parsed: caller.parsed.clone(),
     })
 }
 

@@ -151,7 +151,8 @@ fn run(
     let rel = place.rel.clone();
     let mut child = Eval::new(Some(&dir), Diags::default());
     child.workspace = ev.workspace.clone();
-    child.offered = ev.offered.clone();
+    // the caller waits meanwhile: lend it the catalog rather than copy it per instance
+    child.offered = std::mem::take(&mut ev.offered);
     child.provider_region = ev.provider_region.clone();
     child.provider_region_failed = ev.provider_region_failed;
     child.module = path;
@@ -173,6 +174,7 @@ fn run(
         ev.files_read.insert(rel.join(read), Arc::clone(&text));
     }
     ev.uses_workspace |= child.uses_workspace;
+    ev.offered = std::mem::take(&mut child.offered);
     Evaluated { resources, outputs }
 }
 

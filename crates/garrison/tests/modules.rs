@@ -263,3 +263,34 @@ async fn one_module_twice_then_root_resources_moved_into_it() {
     .expect_code(0);
     clean(&env).await;
 }
+
+/// `garrison fmt` formats the modules the config calls too (`--check` lists them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fmt_formats_the_modules_a_config_calls() {
+    let env = Env::new(0.002).await;
+    setup(&env, TEAM_B);
+    let module = env.path().join("modules/trainer-node/main.kdl");
+    let tidy = std::fs::read_to_string(&module).expect("module file");
+    let messy = tidy.replace("    size-gb (ref)", "  size-gb   (ref)");
+    assert_ne!(messy, tidy);
+    std::fs::write(&module, &messy).expect("write module");
+    // a directory no config calls is left alone
+    std::fs::create_dir_all(env.path().join("unused")).expect("mkdir");
+    std::fs::write(env.path().join("unused/x.kdl"), "vm   \"x\"\n").expect("write");
+
+    let check = env.run(&["fmt", "--check"]).await;
+    assert_ne!(check.code, 0, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("modules/trainer-node/main.kdl"),
+        "{}",
+        check.stdout
+    );
+    assert!(!check.stdout.contains("unused"), "{}", check.stdout);
+    env.run(&["fmt"]).await.expect_code(0);
+    // (the leading blank line of the test's text goes too)
+    assert_eq!(
+        std::fs::read_to_string(&module).expect("module"),
+        tidy.trim_start()
+    );
+    env.run(&["fmt", "--check"]).await.expect_code(0);
+}

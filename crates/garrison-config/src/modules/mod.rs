@@ -194,6 +194,52 @@ pub(crate) fn expand(ev: &mut Eval<'_>) {
     }
 }
 
+/// The files of every module directory the config files `files` of `root` reach through
+/// `module` calls, by path relative to `root` (for `fmt`; a source that cannot be read is
+/// skipped: loading reports it).
+pub(crate) fn module_files(root: &Path, files: &[(PathBuf, String)]) -> Vec<(PathBuf, String)> {
+    let Some(top) = Place::root(root, BTreeMap::new()) else {
+        return Vec::new();
+    };
+    let mut queue: Vec<(PathBuf, Vec<String>)> = vec![(top.dir.clone(), sources_in(files))];
+    let mut seen = std::collections::BTreeSet::from([top.dir.clone()]);
+    let mut out = Vec::new();
+    while let Some((dir, sources)) = queue.pop() {
+        for text in sources {
+            let Some(found) = source::local_dir(&top.root, &dir, &text) else {
+                continue;
+            };
+            if !seen.insert(found.clone()) || seen.len() > crate::limits::MODULE_MAX_INSTANCES {
+                continue;
+            }
+            let Ok(read) = crate::source::read_dir(&found) else {
+                continue;
+            };
+            let rel = found
+                .strip_prefix(&top.root)
+                .unwrap_or(&found)
+                .to_path_buf();
+            let read: Vec<(PathBuf, String)> =
+                read.into_iter().map(|(f, t)| (rel.join(f), t)).collect();
+            queue.push((found, sources_in(&read)));
+            out.extend(read);
+        }
+    }
+    out
+}
+
+/// The `source` of every `module` call in `files`.
+fn sources_in(files: &[(PathBuf, String)]) -> Vec<String> {
+    let docs = files.iter().filter(|(_, t)| t.contains("module"));
+    let docs = docs.filter_map(|(_, t)| crate::source::parse_document(t));
+    let mut out = Vec::new();
+    for doc in docs {
+        let calls = doc.nodes().iter().filter(|n| n.name().value() == "module");
+        out.extend(calls.filter_map(|n| Some(n.get("source")?.as_string()?.to_owned())));
+    }
+    out
+}
+
 /// Refuses a node a module may not hold (`load::ROOT_ONLY`).
 pub(crate) fn root_only(ev: &mut Eval<'_>, node: &KdlNode, file: &Path) {
     let name = node.name().value();

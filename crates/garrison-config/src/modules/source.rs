@@ -92,6 +92,13 @@ pub(crate) fn resolve(ev: &mut Eval<'_>, file: &Path, e: &KdlEntry) -> Option<Pl
     })
 }
 
+/// The canonical directory a local `source` names from `caller` (canonical), if it exists
+/// and lies inside `root` (no diagnostics: for `fmt`).
+pub(crate) fn local_dir(root: &Path, caller: &Path, text: &str) -> Option<PathBuf> {
+    let dir = caller.join(text).canonicalize().ok()?;
+    (is_local(text) && dir.is_dir() && dir.starts_with(root)).then_some(dir)
+}
+
 /// Whether `text` is a relative local path (`./x`, `../x`, `x/y`) rather than an absolute
 /// path or a remote address (`git::`, `https://`, `github.com/...`, `org/name` registry).
 fn is_local(text: &str) -> bool {

@@ -161,9 +161,9 @@ pub(crate) struct Eval<'a> {
     /// starts with it.
     pub(crate) module: Vec<ModuleStep>,
     /// In a module instance, each variable's value as its caller passed it (or its
-    /// default), with the references the caller's expression made (`modules.rs`).
+    /// default), with the references the caller's expression made (`modules/`).
     pub(crate) inputs: BTreeMap<String, (Ev, Vec<Edge>)>,
-    /// The `module` calls of this config or module (`modules.rs`).
+    /// The `module` calls of this config or module (`modules/`).
     pub(crate) calls: BTreeMap<String, crate::modules::Call<'a>>,
     /// Where this config or module lives, for loading the modules it calls.
     pub(crate) place: Option<crate::modules::Place>,

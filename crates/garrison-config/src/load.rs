@@ -137,7 +137,9 @@ pub(crate) struct Top<'a> {
     validations: Vec<(String, &'a KdlNode, &'a Path)>,
     /// `module` calls.
     modules: Vec<(&'a KdlNode, &'a Path)>,
+    /// Where each variable is declared.
     decl_spans: BTreeMap<String, Span>,
+    /// Where each local is defined.
     local_spans: BTreeMap<String, Span>,
 }
 

@@ -151,8 +151,10 @@ fn run(
     let rel = place.rel.clone();
     let mut child = Eval::new(Some(&dir), Diags::default());
     child.workspace = ev.workspace.clone();
-    // the caller waits meanwhile: lend it the catalog rather than copy it per instance
+    // the caller waits meanwhile: lend it the catalog rather than copy it per instance, and
+    // the evaluation budget, which bounds the whole load, every module instance included
     child.offered = std::mem::take(&mut ev.offered);
+    child.budget = std::mem::take(&mut ev.budget);
     child.provider_region = ev.provider_region.clone();
     child.provider_region_failed = ev.provider_region_failed;
     child.module = path;
@@ -175,6 +177,7 @@ fn run(
     }
     ev.uses_workspace |= child.uses_workspace;
     ev.offered = std::mem::take(&mut child.offered);
+    ev.budget = std::mem::take(&mut child.budget);
     Evaluated { resources, outputs }
 }
 

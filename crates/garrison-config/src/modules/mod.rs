@@ -113,13 +113,13 @@ pub(crate) fn calls<'a>(ev: &mut Eval<'a>, nodes: &[(&'a KdlNode, &'a Path)]) {
             crate::load::duplicate(&mut ev.diags, &what, &header, &first);
             continue;
         }
-        let call = declare(ev, node, file, &name, header);
+        let call = call(ev, node, file, &name, header);
         ev.calls.insert(name, call);
     }
 }
 
 /// One call's properties.
-fn declare<'a>(
+fn call<'a>(
     ev: &mut Eval<'a>,
     node: &'a KdlNode,
     file: &'a Path,

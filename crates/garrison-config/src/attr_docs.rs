@@ -236,6 +236,7 @@ pub fn top_level_doc(node: &str) -> Option<&'static str> {
         "moved" => "A renamed address: `moved from=\"vm.old\" to=\"vm.new\"`; the object moves in the state, no cloud call.",
         "removed" => "Stop managing an address: `removed from=\"vm.x\" destroy=#false` keeps the object.",
         "data" => "A data source read from the cloud's catalog: `data \"pricing\" \"now\"`, then `data.pricing.now.gpus[\"H100-SXM5-80GB\"]`.",
+        "module" => "A module instance: `module \"team-a\" source=\"./modules/trainer-node\" { team \"a\" }` loads that directory (its `variable`s are the inputs), with `count`/`for-each`; its resources are `module.team-a.vm.NAME`, its outputs `module.team-a.OUTPUT`.",
         "check" => "Assertions about the whole config: `assert (expr)\"...\" message=\"...\"`; a false one is a warning.",
         "policy" => "Guardrails every plan is checked against: `max-cost-per-hour`, `allowed-gpus`, `allowed-regions`, `deny-open-ingress`.",
         _ => return None,

@@ -86,7 +86,11 @@ fn unique_names(resources: &[Resource], diags: &mut Diags) {
                     Label { span: r.span.clone(), text: format!("`{}` is named `{}`", r.address, r.name) },
                     Label { span: first.span.clone(), text: format!("so is `{}`", first.address) },
                 ],
-                Some(format!("{} names are unique per account; set distinct `name`s (with `count`, use `${{count.index}}`)", r.address.kind)),
+                Some(if r.address.module.is_empty() {
+                    format!("{} names are unique per account; set distinct `name`s (with `count`, use `${{count.index}}`)", r.address.kind)
+                } else {
+                    format!("{} names are unique per account; a module used more than once builds each `name` from an input, e.g. `name \"${{var.team}}-{}\"`", r.address.kind, r.address.name)
+                }),
             );
         } else {
             seen.insert((r.address.kind, r.name.as_str()), r);

@@ -48,6 +48,7 @@ pub(crate) fn blocks(
         blocks: blocks
             .iter()
             .map(|(k, l)| Address::new(*k, l.clone()))
+            .chain(resources.iter().map(|r| r.address.block()))
             .collect(),
     };
     let mut out = DayTwo::default();

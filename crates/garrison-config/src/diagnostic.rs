@@ -70,6 +70,7 @@ codes! {
     PreconditionFailed => "precondition_failed", "A resource's or output's `precondition` is false.";
     ValidationFailed => "validation_failed", "A variable's value breaks one of its `validation` conditions.";
     CheckFailed => "check_failed", "Warning: an `assert` of a `check` block is false.";
+    RootOnly => "root_only", "A node only the root config may hold (`provider`, `state`, `timeouts`, `policy`, `import`, `moved`, `removed`) inside a module.";
     UnknownCatalogValue => "unknown_catalog_value", "Warning: a region, GPU model, OS image, volume type or protocol the cached or built-in catalog does not list (against the API's catalog at plan time it is an `invalid_value` error).";
 }
 

@@ -12,7 +12,9 @@ use serde_json::Value;
 use crate::collect::{did_you_mean, span, suggest, Diags};
 use crate::diagnostic::Code;
 use crate::literal::{scalar, type_name};
-use crate::model::{Address, Edge, Expr, Index, Kind, Span, TemplatePart, VarValue, Workspace};
+use crate::model::{
+    Address, Edge, Expr, Index, Kind, ModuleStep, Span, TemplatePart, VarValue, Workspace,
+};
 use crate::refs::{is_template, parse_ref, parse_template, Piece, Seg};
 use crate::schema;
 
@@ -155,11 +157,23 @@ pub(crate) struct Eval<'a> {
     pub(crate) offered: crate::offered::Offered,
     /// The data sources' values, `KIND.LABEL` -> value (`data.rs`).
     pub(crate) data: BTreeMap<String, Value>,
+    /// The module instance evaluated here (empty at the root): every address it makes
+    /// starts with it.
+    pub(crate) module: Vec<ModuleStep>,
+    /// In a module instance, each variable's value as its caller passed it (or its
+    /// default), with the references the caller's expression made (`modules/`).
+    pub(crate) inputs: BTreeMap<String, (Ev, Vec<Edge>)>,
+    /// The `module` calls of this config or module (`modules/`).
+    pub(crate) calls: BTreeMap<String, crate::modules::Call<'a>>,
+    /// Where this config or module lives, for loading the modules it calls.
+    pub(crate) place: Option<crate::modules::Place>,
+    /// The texts of the module files loaded under this one, for diagnostics and the hash.
+    pub(crate) module_sources: crate::diagnostic::Sources,
 }
 
 const ROOTS: &[&str] = &[
-    "var", "local", "garrison", "data", "count", "each", "vm", "volume", "firewall", "ssh-key",
-    "script", "snapshot", "image",
+    "var", "local", "garrison", "data", "count", "each", "module", "vm", "volume", "firewall",
+    "ssh-key", "script", "snapshot", "image",
 ];
 
 impl<'a> Eval<'a> {
@@ -186,6 +200,11 @@ impl<'a> Eval<'a> {
             uses_workspace: false,
             offered: crate::offered::Offered::default(),
             data: BTreeMap::new(),
+            module: Vec::new(),
+            inputs: BTreeMap::new(),
+            calls: BTreeMap::new(),
+            place: None,
+            module_sources: crate::diagnostic::Sources::new(),
         }
     }
 
@@ -199,7 +218,7 @@ impl<'a> Eval<'a> {
         self.collectors.pop().unwrap_or_default()
     }
 
-    fn edge(&mut self, target: Address, sp: &Span) {
+    pub(crate) fn edge(&mut self, target: Address, sp: &Span) {
         if let Some(c) = self.collectors.last_mut() {
             c.push(Edge {
                 target,
@@ -519,12 +538,20 @@ impl<'a> Eval<'a> {
                     return self.bad(sp, "`var` needs a name: `var.NAME`");
                 };
                 self.var_uses.push((sp.clone(), name.clone()));
+                if let Some((ev, edges)) = self.inputs.get(&name).cloned() {
+                    self.used_vars.insert(name.clone());
+                    for e in edges {
+                        self.edge(e.target, &e.span);
+                    }
+                    return self.access(ev, segs.collect(), sp, &format!("var.{name}"));
+                }
                 let Some(v) = self.vars.get(&name).cloned() else {
                     if self.diags_has_var_error(&name) {
                         self.used_vars.insert(name);
                         return Ev::poison();
                     }
-                    let help = did_you_mean(&name, self.vars.keys().map(String::as_str))
+                    let declared = self.vars.keys().chain(self.inputs.keys());
+                    let help = did_you_mean(&name, declared.map(String::as_str))
                         .map(|c| format!("did you mean `var.{c}`?"))
                         .or_else(|| {
                             Some(format!("declare it: `variable \"{name}\" type=\"string\"`"))
@@ -554,6 +581,7 @@ impl<'a> Eval<'a> {
             }
             "garrison" => self.garrison(segs.collect(), sp),
             "data" => self.data_ref(segs.collect(), sp),
+            "module" => self.module_ref(segs.collect(), sp, s),
             "count" => {
                 if !matches!(segs.next(), Some(Seg::Field(f)) if f == "index")
                     || segs.next().is_some()
@@ -670,7 +698,7 @@ impl<'a> Eval<'a> {
     }
 
     /// `.field`, `[N]`, `["k"]` into a JSON value.
-    fn access(&mut self, ev: Ev, segs: Vec<Seg>, sp: &Span, what: &str) -> Ev {
+    pub(crate) fn access(&mut self, ev: Ev, segs: Vec<Seg>, sp: &Span, what: &str) -> Ev {
         let mut cur = ev;
         let mut path = what.to_owned();
         for seg in segs {
@@ -895,7 +923,7 @@ impl<'a> Eval<'a> {
                 "references stop at the attribute: `KIND.NAME[INDEX].ATTR`",
             );
         }
-        let block_addr = Address::new(kind, name.clone());
+        let block_addr = Address::new(kind, name.clone()).in_module(&self.module);
         let mut splat = false;
         let targets: Vec<Address> = match (&expansion, index_seg) {
             (Expansion::Failed, _) => {
@@ -1004,7 +1032,14 @@ impl<'a> Eval<'a> {
             };
         };
         if schema::after_apply_attrs(kind).contains(&attr.as_str()) {
-            let val = if splat {
+            let val = if splat && !self.module.is_empty() {
+                // `Expr::Splat` names a root block: inside a module, list the instances
+                let each = targets.into_iter().map(|target| Expr::Attr {
+                    target,
+                    attr: attr.clone(),
+                });
+                Val::After(Expr::List(each.collect()))
+            } else if splat {
                 Val::After(Expr::Splat { kind, name, attr })
             } else {
                 targets.into_iter().next().map_or(Val::Poison, |target| {
@@ -1084,6 +1119,10 @@ impl<'a> Eval<'a> {
     }
 
     fn compute_attr(&mut self, target: &Address, attr: &str) -> Ev {
+        if target.module != self.module {
+            // an instance of the caller's, passed in: its value came with the input
+            return Ev::poison();
+        }
         let Some(block) = self.blocks.get(&(target.kind, target.name.clone())) else {
             return Ev::poison();
         };

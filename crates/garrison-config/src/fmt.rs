@@ -265,10 +265,12 @@ impl Formatted {
     }
 }
 
-/// Formats every `*.kdl` file in `dir` (nothing is written: the CLI writes or, with
-/// `--check`, lists the changed files). Every file's syntax errors are returned together.
+/// Formats every `*.kdl` file in `dir` and in the module directories its `module` calls
+/// reach (paths relative to `dir`; nothing is written: the CLI writes or, with `--check`,
+/// lists the changed files). Every file's syntax errors are returned together.
 pub fn format_dir(dir: &Path) -> Result<Vec<Formatted>, Failure> {
-    let files = crate::source::read_dir(dir).map_err(|e| crate::load::read_failure(&e))?;
+    let mut files = crate::source::read_dir(dir).map_err(|e| crate::load::read_failure(&e))?;
+    files.extend(crate::modules::module_files(dir, &files));
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (path, text) in files {

@@ -28,6 +28,7 @@ mod literal;
 mod load;
 mod longline;
 pub mod model;
+mod modules;
 mod offered;
 mod policy;
 mod provenance;

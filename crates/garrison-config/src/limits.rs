@@ -28,6 +28,12 @@ pub const MAX_EVAL_DEPTH: usize = 64;
 /// 128 MiB. Bounds fan-out (one large local used many times) as well as doubling.
 pub const EVAL_WORK_MAX_BYTES: usize = 128 << 20;
 
+/// The deepest chain of modules calling modules (`module` inside a module's directory).
+pub const MODULE_MAX_DEPTH: usize = 16;
+
+/// The most module instances one config may expand to, across every level of nesting.
+pub const MODULE_MAX_INSTANCES: usize = 4096;
+
 /// Human form of a byte count for messages: `1 MiB`, `16 KiB`, `300 bytes`.
 pub(crate) fn show_bytes(n: usize) -> String {
     if n >= 1 << 20 && n % (1 << 20) == 0 {

@@ -30,7 +30,12 @@ pub struct Loaded {
 pub const TOP_LEVEL: &[&str] = &[
     "provider", "variable", "locals", "state", "timeouts", "output", "vm", "volume", "firewall",
     "ssh-key", "script", "snapshot", "image", "import", "moved", "removed", "policy", "check",
-    "data",
+    "data", "module",
+];
+
+/// The top-level nodes only the root config may hold (a module is refused them).
+pub(crate) const ROOT_ONLY: &[&str] = &[
+    "provider", "state", "timeouts", "policy", "import", "moved", "removed",
 ];
 
 /// Loads every `*.kdl` file in `dir`, except the var files of `inputs` (a `--var-file`
@@ -45,8 +50,9 @@ pub fn load_dir_with(dir: &Path, inputs: &VarInputs, offered: &Offered) -> Resul
 }
 
 /// [`load_dir`] with some files' text replaced (an editor's unsaved buffers): each key is
-/// a file name relative to `dir`; a name not on disk is added (a new, unsaved file). The
-/// result is what `garrison validate` would report once the buffers were saved.
+/// a file name relative to `dir` (`modules/x/main.kdl` for a module's file); a name not on
+/// disk is added (a new, unsaved file). The result is what `garrison validate` would report
+/// once the buffers were saved.
 pub fn load_dir_overlay(
     dir: &Path,
     overlay: &BTreeMap<PathBuf, String>,
@@ -66,16 +72,18 @@ pub fn load_dir_overlay(
         .filter_map(|f| std::fs::canonicalize(f).ok())
         .collect();
     let mut files: BTreeMap<PathBuf, String> = on_disk.into_iter().collect();
-    for (rel, text) in overlay {
-        files.insert(rel.clone(), text.clone());
-    }
+    let (own, nested): (BTreeMap<_, _>, BTreeMap<_, _>) = overlay
+        .clone()
+        .into_iter()
+        .partition(|(rel, _)| rel.components().count() == 1);
+    files.extend(own);
     let files = files
         .into_iter()
         .filter(|(rel, _)| {
             std::fs::canonicalize(dir.join(rel)).map_or(true, |p| !var_files.contains(&p))
         })
         .collect();
-    load_files(Some(dir), files, inputs, offered)
+    load_files(Some(dir), files, inputs, offered, nested)
 }
 
 /// The failure of a config directory that could not be read (also `fmt`'s).
@@ -107,10 +115,11 @@ pub fn load_str_with(
     offered: &Offered,
 ) -> Result<Loaded, Failure> {
     let files = vec![(PathBuf::from(name), text.to_owned())];
-    load_files(None, files, inputs, offered)
+    load_files(None, files, inputs, offered, BTreeMap::new())
 }
 
-struct Top<'a> {
+#[derive(Default)]
+pub(crate) struct Top<'a> {
     providers: Vec<(&'a KdlNode, &'a Path)>,
     states: Vec<(&'a KdlNode, &'a Path)>,
     timeouts: Vec<(&'a KdlNode, &'a Path)>,
@@ -126,6 +135,39 @@ struct Top<'a> {
     data: Vec<(&'a KdlNode, &'a Path)>,
     /// Each variable's `validation` nodes.
     validations: Vec<(String, &'a KdlNode, &'a Path)>,
+    /// `module` calls.
+    modules: Vec<(&'a KdlNode, &'a Path)>,
+    /// Where each variable is declared.
+    decl_spans: BTreeMap<String, Span>,
+    /// Where each local is defined.
+    local_spans: BTreeMap<String, Span>,
+}
+
+impl<'a> Top<'a> {
+    /// The declared variables.
+    pub(crate) fn decls(&self) -> &BTreeMap<String, VarDecl> {
+        &self.decls
+    }
+
+    /// The `output` nodes by name.
+    pub(crate) fn outputs(&self) -> &BTreeMap<String, (&'a KdlNode, &'a Path)> {
+        &self.outputs
+    }
+}
+
+/// Parses every file: the parsed files and their texts.
+pub(crate) fn parse_all(
+    files: Vec<(PathBuf, String)>,
+    diags: &mut Diags,
+) -> (Vec<source::SourceFile>, Sources) {
+    let mut sources: Sources = BTreeMap::new();
+    let mut parsed = Vec::new();
+    for (rel, text) in files {
+        let doc = source::parse_for_load(&rel, &text, diags);
+        sources.insert(rel.clone(), Arc::new(text));
+        parsed.push(source::SourceFile { rel, doc });
+    }
+    (parsed, sources)
 }
 
 fn load_files(
@@ -133,38 +175,102 @@ fn load_files(
     files: Vec<(PathBuf, String)>,
     inputs: &VarInputs,
     offered: &Offered,
+    module_overlay: BTreeMap<PathBuf, String>,
 ) -> Result<Loaded, Failure> {
     let mut diags = Diags::default();
-    let mut sources: Sources = BTreeMap::new();
-    let mut parsed = Vec::new();
-    for (rel, text) in files {
-        let doc = source::parse_for_load(&rel, &text, &mut diags);
-        sources.insert(rel.clone(), Arc::new(text));
-        parsed.push(source::SourceFile { rel, doc });
-    }
+    let (parsed, mut sources) = parse_all(files, &mut diags);
     let mut ev = Eval::new(dir, diags);
     ev.workspace = inputs.workspace.clone();
     ev.offered = offered.clone();
-    let mut top = Top {
-        providers: vec![],
-        states: vec![],
-        timeouts: vec![],
-        outputs: BTreeMap::new(),
-        decls: BTreeMap::new(),
-        day_two: vec![],
-        policies: vec![],
-        checks: vec![],
-        data: vec![],
-        validations: vec![],
-    };
+    ev.place = dir.and_then(|d| crate::modules::Place::root(d, module_overlay));
+    let top = declare(&mut ev, &parsed, false);
+    ev.declared_vars = top.decls.keys().cloned().collect();
+    let mut var_sources = Sources::new();
+    let (vars, var_origins) =
+        crate::vars::resolve(&top.decls, inputs, &mut var_sources, &mut ev.diags);
+    ev.vars = vars;
+    prelude(&mut ev, &top);
+    ev.provider_region = provider(&mut ev, &top.providers);
+    let (keys, mut resources) = evaluate(&mut ev, &top);
+    let outputs = outputs(&mut ev, &top.outputs);
+    let state = state(&mut ev, &top.states);
+    let timeouts = timeouts(&mut ev, &top.timeouts);
+    let policy = crate::policy::guardrails(&mut ev, &top.policies);
+    resources.extend(crate::modules::resources(&mut ev));
+    resources.sort_by(|a, b| a.address.cmp(&b.address));
+    let day_two = crate::day_two::blocks(&mut ev, &top.day_two, &resources, &keys);
+    crate::checks::check(&resources, &mut ev.diags);
+    crate::cycle::check(&resources, &mut ev.diags);
+    unused(&mut ev, &top, &sources);
+    sources.append(&mut ev.module_sources);
+    let config_hash = hash(&sources, &ev.files_read, &ev.vars, &ev.workspace);
+    let mut diags = std::mem::take(&mut ev.diags);
+    crate::provenance::annotate(
+        &mut diags,
+        &crate::provenance::Vars {
+            decls: &top.decls,
+            values: &ev.vars,
+            origins: &var_origins,
+            uses: &ev.var_uses,
+        },
+        &sources,
+    );
+    let variables = std::mem::take(&mut ev.vars);
+    let provider_region = ev.provider_region.clone();
+    let rehearse = ev.provider_rehearse.unwrap_or(true);
+    let has_errors = diags.has_errors();
+    let (errors, warnings) = diags.finish_hiding(&sources, &var_sources);
+    if has_errors {
+        return Err(Failure { errors, warnings });
+    }
+    let config_warnings = warnings.iter().map(Into::into).collect();
+    Ok(Loaded {
+        model: Model {
+            dir: dir.map(Path::to_path_buf).unwrap_or_default(),
+            provider_region,
+            workspace: ev.workspace.clone(),
+            uses_workspace: ev.uses_workspace,
+            rehearse,
+            rate_limit_per_minute: ev.provider_rate_limit,
+            state,
+            timeouts,
+            variables,
+            resources,
+            outputs,
+            policy,
+            imports: day_two.imports,
+            moved: day_two.moved,
+            removed: day_two.removed,
+            config_hash,
+            sources: ConfigSources(sources),
+            warnings: config_warnings,
+            catalog: ev.offered.catalog.clone(),
+        },
+        warnings,
+    })
+}
+
+/// Sorts the top-level nodes of `parsed` into a [`Top`], and the resource blocks and locals
+/// into `ev`. A module (`in_module`) may not hold the [`ROOT_ONLY`] nodes.
+pub(crate) fn declare<'a>(
+    ev: &mut Eval<'a>,
+    parsed: &'a [source::SourceFile],
+    in_module: bool,
+) -> Top<'a> {
+    let mut top = Top::default();
     let mut decl_spans: BTreeMap<String, Span> = BTreeMap::new();
     let mut local_spans: BTreeMap<String, Span> = BTreeMap::new();
-    for f in &parsed {
+    for f in parsed {
         let Some(doc) = &f.doc else { continue };
         let file = f.rel.as_path();
         for node in doc.nodes() {
             let name = node.name().value();
+            if in_module && ROOT_ONLY.contains(&name) {
+                crate::modules::root_only(ev, node, file);
+                continue;
+            }
             match name {
+                "module" => top.modules.push((node, file)),
                 "provider" => top.providers.push((node, file)),
                 "import" | "moved" | "removed" => top.day_two.push((node, file)),
                 "policy" => top.policies.push((node, file)),
@@ -268,17 +374,27 @@ fn load_files(
             }
         }
     }
-    ev.declared_vars = top.decls.keys().cloned().collect();
-    let mut var_sources = Sources::new();
-    let (vars, var_origins) =
-        crate::vars::resolve(&top.decls, inputs, &mut var_sources, &mut ev.diags);
-    ev.vars = vars;
-    crate::data::sources(&mut ev, &top.data);
-    for (name, node, file) in &top.validations {
-        crate::conditions::validations(&mut ev, name, file, &[node]);
-    }
-    ev.provider_region = provider(&mut ev, &top.providers);
+    top.decl_spans = decl_spans;
+    top.local_spans = local_spans;
+    top
+}
 
+/// The data sources and variable validations, once the variables are set.
+pub(crate) fn prelude(ev: &mut Eval<'_>, top: &Top<'_>) {
+    crate::data::sources(ev, &top.data);
+    for (name, node, file) in &top.validations {
+        crate::conditions::validations(ev, name, file, &[node]);
+    }
+}
+
+/// What root and module share after [`prelude`] (and the provider): expansion, `module`
+/// calls, the resources of `top` (not those of the modules called, see
+/// `modules::resources`) and `check` blocks. Returns the block keys and the resources.
+pub(crate) fn evaluate<'a>(
+    ev: &mut Eval<'a>,
+    top: &Top<'a>,
+) -> (Vec<(Kind, String)>, Vec<Resource>) {
+    crate::modules::calls(ev, &top.modules);
     // expansion
     let keys: Vec<(Kind, String)> = ev.blocks.keys().cloned().collect();
     for key in &keys {
@@ -292,11 +408,12 @@ fn load_files(
             file: b.file,
             expansion: Expansion::Pending,
         };
-        let exp = crate::resources::expand(&mut ev, &tmp);
+        let exp = crate::resources::expand(ev, &tmp);
         if let Some(b) = ev.blocks.get_mut(key) {
             b.expansion = exp;
         }
     }
+    crate::modules::expand(ev);
     // resources
     let mut resources = Vec::new();
     for key in &keys {
@@ -304,27 +421,24 @@ fn load_files(
             continue;
         };
         for (index, each) in b.expansion.instances() {
-            if let Some(r) = crate::resources::build(&mut ev, key, index, each) {
+            if let Some(r) = crate::resources::build(ev, key, index, each) {
                 resources.push(r);
             }
         }
     }
-    resources.sort_by(|a, b| a.address.cmp(&b.address));
-    let outputs = outputs(&mut ev, &top.outputs);
-    let state = state(&mut ev, &top.states);
-    let timeouts = timeouts(&mut ev, &top.timeouts);
-    let policy = crate::policy::guardrails(&mut ev, &top.policies);
-    let day_two = crate::day_two::blocks(&mut ev, &top.day_two, &resources, &keys);
     for (node, file) in &top.checks {
-        crate::conditions::check_block(&mut ev, file, node);
+        crate::conditions::check_block(ev, file, node);
     }
-    crate::checks::check(&resources, &mut ev.diags);
-    crate::cycle::check(&resources, &mut ev.diags);
+    (keys, resources)
+}
+
+/// Warns about unused variables and evaluates the locals nothing used (for their errors).
+pub(crate) fn unused(ev: &mut Eval<'_>, top: &Top<'_>, sources: &Sources) {
     // After an error some uses may not have been evaluated (a failed `count`): then a
     // variable the text mentions counts as used, so no false "unused" warnings.
     let errors_so_far = ev.diags.has_errors();
     for (name, d) in &top.decls {
-        let used = ev.used_vars.contains(name) || (errors_so_far && mentioned(&sources, name));
+        let used = ev.used_vars.contains(name) || (errors_so_far && mentioned(sources, name));
         if !used {
             ev.diags.warning(
                 Code::UnusedVariable,
@@ -337,57 +451,12 @@ fn load_files(
     }
     // locals are evaluated lazily; evaluate the unused ones too so their errors show
     for name in ev.locals.keys().cloned().collect::<Vec<_>>() {
-        if let Some(sp) = local_spans.get(&name) {
+        if let Some(sp) = top.local_spans.get(&name) {
             ev.begin_refs();
             let _ = ev.reference(&format!("local.{name}"), sp, &Scope::default());
             ev.end_refs();
         }
     }
-    let config_hash = hash(&sources, &ev.files_read, &ev.vars, &ev.workspace);
-    let mut diags = std::mem::take(&mut ev.diags);
-    crate::provenance::annotate(
-        &mut diags,
-        &crate::provenance::Vars {
-            decls: &top.decls,
-            values: &ev.vars,
-            origins: &var_origins,
-            uses: &ev.var_uses,
-        },
-        &sources,
-    );
-    let variables = std::mem::take(&mut ev.vars);
-    let provider_region = ev.provider_region.clone();
-    let rehearse = ev.provider_rehearse.unwrap_or(true);
-    let has_errors = diags.has_errors();
-    let (errors, warnings) = diags.finish_hiding(&sources, &var_sources);
-    if has_errors {
-        return Err(Failure { errors, warnings });
-    }
-    let config_warnings = warnings.iter().map(Into::into).collect();
-    Ok(Loaded {
-        model: Model {
-            dir: dir.map(Path::to_path_buf).unwrap_or_default(),
-            provider_region,
-            workspace: ev.workspace.clone(),
-            uses_workspace: ev.uses_workspace,
-            rehearse,
-            rate_limit_per_minute: ev.provider_rate_limit,
-            state,
-            timeouts,
-            variables,
-            resources,
-            outputs,
-            policy,
-            imports: day_two.imports,
-            moved: day_two.moved,
-            removed: day_two.removed,
-            config_hash,
-            sources: ConfigSources(sources),
-            warnings: config_warnings,
-            catalog: ev.offered.catalog.clone(),
-        },
-        warnings,
-    })
 }
 
 /// Whether some config text mentions `var.NAME` (as a whole name).
@@ -419,7 +488,7 @@ fn no_entries(node: &KdlNode, file: &Path, diags: &mut Diags) {
     }
 }
 
-fn duplicate(diags: &mut Diags, what: &str, again: &Span, first: &Span) {
+pub(crate) fn duplicate(diags: &mut Diags, what: &str, again: &Span, first: &Span) {
     diags.error_labels(
         Code::Duplicate,
         format!("{what} is defined twice"),
@@ -438,7 +507,12 @@ fn duplicate(diags: &mut Diags, what: &str, again: &Span, first: &Span) {
 }
 
 /// The string label of `KIND "LABEL"` / `output "NAME"`.
-fn label(node: &KdlNode, file: &Path, diags: &mut Diags, what: &str) -> Option<(String, Span)> {
+pub(crate) fn label(
+    node: &KdlNode,
+    file: &Path,
+    diags: &mut Diags,
+    what: &str,
+) -> Option<(String, Span)> {
     match node.entries().iter().find(|e| e.name().is_none()) {
         Some(e) => match e.value().as_string() {
             Some(s) if e.ty().is_none() => Some((s.to_owned(), span(file, e.span()))),
@@ -571,102 +645,10 @@ fn rate_limit(ev: &mut Eval<'_>, node: &KdlNode, sp: &Span) {
 fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec<Output> {
     let mut result = Vec::new();
     for (name, (node, file)) in outs {
-        let node_span = crate::collect::header_span(file, node);
-        let mut sensitive = false;
-        for e in node.entries() {
-            match e.name().map(|n| n.value()) {
-                Some("sensitive") => match e.value().as_bool() {
-                    Some(b) => sensitive = b,
-                    None => ev.diags.error(
-                        Code::WrongType,
-                        &span(file, e.span()),
-                        "`sensitive` is `#true` or `#false`",
-                        "not a bool",
-                        None,
-                    ),
-                },
-                Some("description") => {}
-                Some(other) => ev.diags.error(
-                    Code::UnknownAttribute,
-                    &span(file, e.span()),
-                    format!("outputs have no property `{other}`"),
-                    "unknown property",
-                    suggest(other, &["sensitive", "description"]),
-                ),
-                None => {}
-            }
-        }
-        let args: Vec<_> = node
-            .entries()
-            .iter()
-            .filter(|e| e.name().is_none())
-            .skip(1)
-            .collect();
-        ev.begin_refs();
-        let value = if !args.is_empty() {
-            let evs = args
-                .iter()
-                .map(|e| ev.entry(file, e, &Scope::default()))
-                .collect();
-            Some(ev.combine(evs, &node_span))
-        } else if let Some(children) = node.children() {
-            let mut v = None;
-            for c in children.nodes() {
-                match c.name().value() {
-                    "value" => v = Some(ev.node_value(file, c, &Scope::default())),
-                    "sensitive" => {
-                        sensitive = c
-                            .entries()
-                            .first()
-                            .and_then(|e| e.value().as_bool())
-                            .unwrap_or(false);
-                    }
-                    "description" => {}
-                    "precondition" => crate::conditions::preconditions(
-                        ev,
-                        file,
-                        &[c],
-                        &Scope::default(),
-                        &format!("output.{name}"),
-                    ),
-                    other => ev.diags.error(
-                        Code::UnknownAttribute,
-                        &name_span(file, c),
-                        format!("outputs have no setting `{other}`"),
-                        "unknown setting",
-                        suggest(
-                            other,
-                            &["value", "sensitive", "description", "precondition"],
-                        ),
-                    ),
-                }
-            }
-            v
-        } else {
-            None
-        };
-        ev.end_refs();
-        let Some(value) = value else {
-            ev.diags.error(
-                Code::MissingAttribute,
-                &node_span,
-                format!("output `{name}` has no value"),
-                "value missing",
-                Some(format!(
-                    "write `output \"{name}\" (ref)\"vm.NAME.public-ip\"`"
-                )),
-            );
+        let Some(out) = output_value(ev, name, node, file) else {
             continue;
         };
-        if value.sensitive && !sensitive {
-            ev.diags.error(
-                Code::SensitiveOutput,
-                &node_span,
-                format!("output `{name}` shows a sensitive value"),
-                "derives from a sensitive variable",
-                Some("add `sensitive=#true` to the output".to_owned()),
-            );
-        }
+        let (value, sensitive, node_span) = (out.value, out.sensitive, out.span);
         let expr = match value.val {
             Val::Json(v) => Expr::Value(v),
             Val::After(e) => e,
@@ -700,6 +682,126 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
         });
     }
     result
+}
+
+/// An output's evaluated value, its `sensitive` setting, its node and the references its
+/// value made.
+pub(crate) struct OutputValue {
+    pub(crate) value: crate::eval::Ev,
+    pub(crate) sensitive: bool,
+    pub(crate) span: Span,
+    pub(crate) edges: Vec<Edge>,
+}
+
+/// Evaluates the `output` node `node` named `name` (root or module).
+pub(crate) fn output_value(
+    ev: &mut Eval<'_>,
+    name: &str,
+    node: &KdlNode,
+    file: &Path,
+) -> Option<OutputValue> {
+    let node_span = crate::collect::header_span(file, node);
+    let mut sensitive = false;
+    for e in node.entries() {
+        match e.name().map(|n| n.value()) {
+            Some("sensitive") => match e.value().as_bool() {
+                Some(b) => sensitive = b,
+                None => ev.diags.error(
+                    Code::WrongType,
+                    &span(file, e.span()),
+                    "`sensitive` is `#true` or `#false`",
+                    "not a bool",
+                    None,
+                ),
+            },
+            Some("description") => {}
+            Some(other) => ev.diags.error(
+                Code::UnknownAttribute,
+                &span(file, e.span()),
+                format!("outputs have no property `{other}`"),
+                "unknown property",
+                suggest(other, &["sensitive", "description"]),
+            ),
+            None => {}
+        }
+    }
+    let args: Vec<_> = node
+        .entries()
+        .iter()
+        .filter(|e| e.name().is_none())
+        .skip(1)
+        .collect();
+    ev.begin_refs();
+    let value = if !args.is_empty() {
+        let evs = args
+            .iter()
+            .map(|e| ev.entry(file, e, &Scope::default()))
+            .collect();
+        Some(ev.combine(evs, &node_span))
+    } else if let Some(children) = node.children() {
+        let mut v = None;
+        for c in children.nodes() {
+            match c.name().value() {
+                "value" => v = Some(ev.node_value(file, c, &Scope::default())),
+                "sensitive" => {
+                    sensitive = c
+                        .entries()
+                        .first()
+                        .and_then(|e| e.value().as_bool())
+                        .unwrap_or(false);
+                }
+                "description" => {}
+                "precondition" => crate::conditions::preconditions(
+                    ev,
+                    file,
+                    &[c],
+                    &Scope::default(),
+                    &format!("output.{name}"),
+                ),
+                other => ev.diags.error(
+                    Code::UnknownAttribute,
+                    &name_span(file, c),
+                    format!("outputs have no setting `{other}`"),
+                    "unknown setting",
+                    suggest(
+                        other,
+                        &["value", "sensitive", "description", "precondition"],
+                    ),
+                ),
+            }
+        }
+        v
+    } else {
+        None
+    };
+    let edges = ev.end_refs();
+    let Some(value) = value else {
+        ev.diags.error(
+            Code::MissingAttribute,
+            &node_span,
+            format!("output `{name}` has no value"),
+            "value missing",
+            Some(format!(
+                "write `output \"{name}\" (ref)\"vm.NAME.public-ip\"`"
+            )),
+        );
+        return None;
+    };
+    if value.sensitive && !sensitive {
+        ev.diags.error(
+            Code::SensitiveOutput,
+            &node_span,
+            format!("output `{name}` shows a sensitive value"),
+            "derives from a sensitive variable",
+            Some("add `sensitive=#true` to the output".to_owned()),
+        );
+    }
+    Some(OutputValue {
+        value,
+        sensitive,
+        span: node_span,
+        edges,
+    })
 }
 
 pub(crate) fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {

@@ -12,8 +12,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use garrison_core::{
-    Address, Direction, Ethertype, Index, JournalAction, Kind, ParseAddressError, Power, RemoteId,
-    Rule, StateKey, Workspace,
+    Address, Direction, Ethertype, Index, JournalAction, Kind, ModuleStep, ParseAddressError,
+    Power, RemoteId, Rule, StateKey, Workspace,
 };
 
 /// A place in a config file.
@@ -408,6 +408,9 @@ pub struct Edge {
 }
 
 /// Kind-specific settings of a resource.
+// One per resource instance, held in place in `Model::resources`: boxing the VM's would
+// cost an allocation per VM to save bytes no one counts.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Spec {

@@ -55,6 +55,18 @@ pub(crate) fn expand(ev: &mut Eval<'_>, block: &Block<'_>) -> Expansion {
         }
     }
     let addr = format!("{}.{}", block.kind, block.label);
+    expansion(ev, file, &addr, count, each)
+}
+
+/// The expansion a `count=` or `for-each=` entry (at most one of them) gives the block or
+/// module call `addr`.
+pub(crate) fn expansion(
+    ev: &mut Eval<'_>,
+    file: &std::path::Path,
+    addr: &str,
+    count: Option<&kdl::KdlEntry>,
+    each: Option<&kdl::KdlEntry>,
+) -> Expansion {
     match (count, each) {
         (None, None) => Expansion::Single,
         (Some(_), Some(e)) => {
@@ -194,7 +206,9 @@ pub(crate) fn build(
 ) -> Option<Resource> {
     let block = ev.blocks.get(block_key)?;
     let (kind, node, file) = (block.kind, block.node, block.file);
-    let addr = Address::new(kind, block.label.clone()).with_index(index.clone());
+    let addr = Address::new(kind, block.label.clone())
+        .with_index(index.clone())
+        .in_module(&ev.module);
     let scope = Scope::for_index(&index, each_value);
     let res_span = crate::collect::header_span(file, node);
     let label_span = node

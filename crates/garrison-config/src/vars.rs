@@ -373,7 +373,7 @@ pub(crate) fn parse_decl(file: &Path, node: &KdlNode, diags: &mut Diags) -> Opti
 }
 
 /// Why `v` is not a valid value of `decl`, if it is not.
-fn check(decl: &VarDecl, v: &Value) -> Option<String> {
+pub(crate) fn check(decl: &VarDecl, v: &Value) -> Option<String> {
     if !decl.ty.accepts(v) {
         return Some(format!(
             "is a {}, but the variable's type is `{}`",

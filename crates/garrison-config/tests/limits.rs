@@ -272,3 +272,74 @@ fn integer_out_of_range_in_a_variable_says_so() {
         );
     }
 }
+
+/// A config directory with `files` (relative path, text).
+fn dir_with(files: &[(String, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        }
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("write: {e}"));
+    }
+    dir
+}
+
+fn dir_fails(dir: &tempfile::TempDir) -> Failure {
+    match garrison_config::load_dir(dir.path(), &VarInputs::default()) {
+        Ok(_) => panic!("expected errors"),
+        Err(f) => f,
+    }
+}
+
+/// Modules multiplying modules (256 x 256 instances) stop at the instance limit.
+#[test]
+fn module_instance_bombs_are_a_diagnostic() {
+    let files = [
+        (
+            "main.kdl".to_owned(),
+            format!("{BASE}module \"a\" source=\"./m/a\" count=256\n"),
+        ),
+        (
+            "m/a/main.kdl".to_owned(),
+            "module \"b\" source=\"../b\" count=256\n".to_owned(),
+        ),
+        (
+            "m/b/main.kdl".to_owned(),
+            "script \"s\" {\n    content \"x\"\n}\n".to_owned(),
+        ),
+    ];
+    let f = dir_fails(&dir_with(&files));
+    assert!(codes(&f).contains(&Code::Limit), "{:?}", codes(&f));
+    assert!(
+        f.errors
+            .iter()
+            .any(|e| e.message.contains("4096 module instances")),
+        "{:?}",
+        f.errors
+    );
+}
+
+/// A chain of modules deeper than the limit (each in its own directory) is a diagnostic.
+#[test]
+fn deep_module_chains_are_a_diagnostic() {
+    let depth = garrison_config::limits::MODULE_MAX_DEPTH + 4;
+    let mut files = vec![(
+        "main.kdl".to_owned(),
+        format!("{BASE}module \"m\" source=\"./m/0\"\n"),
+    )];
+    for i in 0..depth {
+        let next = i + 1;
+        files.push((
+            format!("m/{i}/main.kdl"),
+            format!("module \"m\" source=\"../{next}\"\n"),
+        ));
+    }
+    files.push((
+        format!("m/{depth}/main.kdl"),
+        "locals {\n    x 1\n}\n".to_owned(),
+    ));
+    let f = dir_fails(&dir_with(&files));
+    assert_eq!(codes(&f), [Code::Limit], "{:?}", f.errors);
+}

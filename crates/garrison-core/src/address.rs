@@ -1,4 +1,5 @@
-//! Resource instance addresses (`vm.trainer`, `vm.trainer[0]`, `vm.x["k"]`) and their parser.
+//! Resource instance addresses (`vm.trainer`, `vm.trainer[0]`, `vm.x["k"]`, inside module
+//! instances `module.team["a"].vm.trainer`) and their parser.
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,7 +13,7 @@ use crate::kind::Kind;
 pub enum ParseAddressError {
     /// Not one of the seven kinds.
     UnknownKind(String),
-    /// Not of the form `KIND.NAME`, `KIND.NAME[N]` or `KIND.NAME["key"]`.
+    /// Not of the form `[module.NAME[INDEX].]...KIND.NAME[INDEX]`.
     Malformed(String),
 }
 
@@ -22,7 +23,7 @@ impl fmt::Display for ParseAddressError {
             ParseAddressError::UnknownKind(s) => write!(f, "unknown resource kind `{s}`"),
             ParseAddressError::Malformed(s) => write!(
                 f,
-                "malformed address `{s}`: expected `KIND.NAME`, `KIND.NAME[N]` or `KIND.NAME[\"key\"]`"
+                "malformed address `{s}`: expected `KIND.NAME`, `KIND.NAME[N]` or `KIND.NAME[\"key\"]`, inside a module `module.NAME.KIND.NAME`"
             ),
         }
     }
@@ -54,9 +55,31 @@ impl fmt::Display for Index {
     }
 }
 
-/// The address of one resource instance: `vm.trainer`, `vm.trainer[0]`, `vm.x["k"]`.
+/// One step of a module path: `module.NAME`, `module.NAME[0]` or `module.NAME["key"]`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModuleStep {
+    /// The module call's label (`module "NAME" ...`).
+    pub name: String,
+    /// The instance key, for `count` and `for-each` module calls.
+    pub index: Option<Index>,
+}
+
+impl fmt::Display for ModuleStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "module.{}", self.name)?;
+        if let Some(index) = &self.index {
+            write!(f, "{index}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The address of one resource instance: `vm.trainer`, `vm.trainer[0]`, `vm.x["k"]`,
+/// `module.team["a"].vm.trainer` (the module path first, outermost call first).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Address {
+    /// The module instances the resource lives in, outermost first (empty at the root).
+    pub module: Vec<ModuleStep>,
     /// The resource kind.
     pub kind: Kind,
     /// The config-side name (the label in `KIND "NAME" { }`).
@@ -66,9 +89,10 @@ pub struct Address {
 }
 
 impl Address {
-    /// An address without index.
+    /// A root address without index.
     pub fn new(kind: Kind, name: impl Into<String>) -> Self {
         Address {
+            module: Vec::new(),
             kind,
             name: name.into(),
             index: None,
@@ -81,14 +105,35 @@ impl Address {
         self
     }
 
-    /// The block address (`KIND.NAME`) this instance was expanded from.
+    /// The same address inside the module instance `module` (prefixed to its path).
+    pub fn in_module(mut self, module: &[ModuleStep]) -> Self {
+        let mut path = module.to_vec();
+        path.append(&mut self.module);
+        self.module = path;
+        self
+    }
+
+    /// The block address (`[module...].KIND.NAME`) this instance was expanded from.
     pub fn block(&self) -> Address {
-        Address::new(self.kind, self.name.clone())
+        Address {
+            module: self.module.clone(),
+            kind: self.kind,
+            name: self.name.clone(),
+            index: None,
+        }
+    }
+
+    /// Whether `self` and `other` name the same block (module path, kind and name).
+    pub fn same_block(&self, other: &Address) -> bool {
+        self.kind == other.kind && self.name == other.name && self.module == other.module
     }
 }
 
 impl fmt::Display for Address {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for step in &self.module {
+            write!(f, "{step}.")?;
+        }
         write!(f, "{}.{}", self.kind, self.name)?;
         if let Some(index) = &self.index {
             write!(f, "{index}")?;
@@ -101,33 +146,64 @@ impl FromStr for Address {
     type Err = ParseAddressError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let malformed = || ParseAddressError::Malformed(s.to_owned());
-        let (kind, rest) = s.split_once('.').ok_or_else(malformed)?;
+        let mut rest = s;
+        let mut module = Vec::new();
+        while let Some(after) = rest.strip_prefix("module.") {
+            let (name, index, tail) = step(after).ok_or_else(malformed)?;
+            module.push(ModuleStep { name, index });
+            rest = tail.strip_prefix('.').ok_or_else(malformed)?;
+        }
+        let (kind, after) = rest.split_once('.').ok_or_else(malformed)?;
         let kind: Kind = kind.parse()?;
-        let (name, index) = match rest.find('[') {
-            None => (rest, None),
-            Some(open) => {
-                let inner = rest[open..]
-                    .strip_prefix('[')
-                    .and_then(|r| r.strip_suffix(']'))
-                    .ok_or_else(malformed)?;
-                let index =
-                    if let Some(key) = inner.strip_prefix('"').and_then(|k| k.strip_suffix('"')) {
-                        Index::Key(unescape(key).ok_or_else(malformed)?)
-                    } else {
-                        Index::Int(inner.parse().map_err(|_| malformed())?)
-                    };
-                (&rest[..open], Some(index))
-            }
-        };
-        if name.is_empty() || !name.chars().all(is_label_char) {
+        let (name, index, tail) = step(after).ok_or_else(malformed)?;
+        if !tail.is_empty() {
             return Err(malformed());
         }
         Ok(Address {
+            module,
             kind,
-            name: name.to_owned(),
+            name,
             index,
         })
     }
+}
+
+/// One `NAME` or `NAME[INDEX]` at the start of `s`, and what follows it.
+fn step(s: &str) -> Option<(String, Option<Index>, &str)> {
+    let end = s.find(|c: char| !is_label_char(c)).unwrap_or(s.len());
+    let (name, rest) = s.split_at(end);
+    if name.is_empty() {
+        return None;
+    }
+    let Some(inner) = rest.strip_prefix('[') else {
+        return Some((name.to_owned(), None, rest));
+    };
+    let (index, tail) = if let Some(quoted) = inner.strip_prefix('"') {
+        let close = closing_quote(quoted)?;
+        let key = unescape(&quoted[..close])?;
+        (Index::Key(key), quoted[close + 1..].strip_prefix(']')?)
+    } else {
+        let (digits, tail) = inner.split_once(']')?;
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        (Index::Int(digits.parse().ok()?), tail)
+    };
+    Some((name.to_owned(), Some(index), tail))
+}
+
+/// The byte offset of the `"` that closes a key whose text starts `s` (escapes skipped).
+fn closing_quote(s: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A for-each key as `Display` writes it (`\"` and `\\` escaped), or `None` when it holds a

@@ -15,7 +15,7 @@ pub mod rule;
 pub mod state_key;
 pub mod workspace;
 
-pub use address::{is_label_char, Address, Index, ParseAddressError};
+pub use address::{is_label_char, Address, Index, ModuleStep, ParseAddressError};
 pub use journal::{JournalAction, ParseJournalActionError};
 pub use kind::{Kind, KindInfo, OpDurations};
 pub use power::{ParsePowerError, Power};

@@ -2,8 +2,10 @@
 //! writes exactly the text Garrison has always written.
 
 use garrison_core::{
-    Address, Direction, Ethertype, Index, JournalAction, Kind, Power, RemoteId, Rule, StateKey,
+    Address, Direction, Ethertype, Index, JournalAction, Kind, ModuleStep, Power, RemoteId, Rule,
+    StateKey,
 };
+use proptest::prelude::*;
 
 /// `text` parses to `value`, prints as `text`, and serializes as the JSON string `text`.
 fn check<T>(text: &str, value: T)
@@ -86,8 +88,80 @@ fn addresses() {
         r#"vm.x["a"b"]"#,
         r#"vm.x["a\"]"#,
         r#"vm.x["a\n"]"#,
+        "module.vm.x",
+        "module.a.vm",
+        "module.a[x].vm.x",
+        "module..vm.x",
+        "module.a.module.b",
+        "module.a.vm.x.y",
+        r#"module.a["k].vm.x"#,
     ] {
         assert!(bad.parse::<Address>().is_err(), "{bad}");
+    }
+}
+
+fn step(name: &str, index: Option<Index>) -> ModuleStep {
+    ModuleStep {
+        name: name.into(),
+        index,
+    }
+}
+
+#[test]
+fn module_addresses() {
+    check(
+        "module.net.vm.a",
+        Address::new(Kind::Vm, "a").in_module(&[step("net", None)]),
+    );
+    let nested = Address::new(Kind::Vm, "trainer")
+        .with_index(Some(Index::Key("a".into())))
+        .in_module(&[step("net", Some(Index::Int(0)))]);
+    check(r#"module.net[0].vm.trainer["a"]"#, nested.clone());
+    check(
+        r#"module.team["a.b]"].module.node[3].volume.data"#,
+        Address::new(Kind::Volume, "data").in_module(&[
+            step("team", Some(Index::Key("a.b]".into()))),
+            step("node", Some(Index::Int(3))),
+        ]),
+    );
+    assert_eq!(nested.block().to_string(), "module.net[0].vm.trainer");
+    assert!(nested.same_block(&nested.block()));
+    assert!(!nested.same_block(&Address::new(Kind::Vm, "trainer")));
+    // a root address sorts before every module address
+    assert!(
+        Address::new(Kind::Vm, "z") < Address::new(Kind::Vm, "a").in_module(&[step("m", None)])
+    );
+}
+
+fn index() -> impl Strategy<Value = Option<Index>> {
+    prop_oneof![
+        Just(None),
+        (0u32..1000).prop_map(|i| Some(Index::Int(i))),
+        "[a-z\\\\\"\\].\\[ ]{0,6}".prop_map(|k| Some(Index::Key(k))),
+    ]
+}
+
+fn address() -> impl Strategy<Value = Address> {
+    let label = "[a-z_][a-z0-9_-]{0,8}";
+    (
+        proptest::collection::vec((label, index()), 0..3),
+        proptest::sample::select(Kind::ALL.to_vec()),
+        label,
+        index(),
+    )
+        .prop_map(|(steps, kind, name, idx)| {
+            let module: Vec<ModuleStep> = steps.into_iter().map(|(n, i)| step(&n, i)).collect();
+            Address::new(kind, name).with_index(idx).in_module(&module)
+        })
+}
+
+proptest! {
+    #[test]
+    fn every_address_round_trips(a in address()) {
+        let text = a.to_string();
+        prop_assert_eq!(text.parse::<Address>().ok(), Some(a.clone()));
+        let json = serde_json::to_string(&a).unwrap_or_default();
+        prop_assert_eq!(serde_json::from_str::<Address>(&json).ok(), Some(a));
     }
 }
 

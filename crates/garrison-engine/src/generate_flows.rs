@@ -45,8 +45,8 @@ pub async fn import_all(
     Ok(generated)
 }
 
-/// `garrison plan --generate-config-out`: config for every `import` block whose address has
-/// none (and imports for the unmanaged objects those use); `None` when there is none.
+/// `garrison plan --generate-config-out`: config for every `import` block whose root address
+/// has none (and imports for the unmanaged objects those use); `None` when there is none.
 pub async fn config_for_imports(
     model: &Model,
     backend: &dyn Backend,
@@ -59,6 +59,8 @@ pub async fn config_for_imports(
         .imports
         .iter()
         .filter(|i| model.resource(&i.to).is_none())
+        // config is written at the root: a module's resources are written in the module
+        .filter(|i| i.to.module.is_empty())
         .filter_map(|i| match found.get(&i.to.to_string()) {
             Some(ImportFound::Object { remote_id, .. }) => refreshed
                 .inventory

@@ -45,12 +45,13 @@ impl Documents {
         }
     }
 
-    /// The unsaved texts of the `*.kdl` documents open in `dir`, by file name.
+    /// The unsaved texts of the `*.kdl` documents open in `dir` or below it (a module's
+    /// files), by path relative to `dir`.
     pub fn overlay(&self, dir: &Path) -> BTreeMap<PathBuf, String> {
         self.open
             .iter()
-            .filter(|(p, _)| p.parent() == Some(dir) && is_config_file(p))
-            .filter_map(|(p, d)| Some((PathBuf::from(p.file_name()?), d.text.clone())))
+            .filter(|(p, _)| is_config_file(p))
+            .filter_map(|(p, d)| Some((p.strip_prefix(dir).ok()?.to_path_buf(), d.text.clone())))
             .collect()
     }
 

@@ -5,6 +5,7 @@
 //! `moved` block) and formatting through `garrison fmt`'s code. Synchronous, over stdio
 //! (rust-analyzer's `lsp-server`); it does no HTTP and keeps no state on disk.
 
+mod calling;
 mod capabilities;
 mod completion;
 mod context;

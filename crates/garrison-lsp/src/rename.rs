@@ -24,18 +24,27 @@ pub(crate) enum RenameError {
     /// The new name is taken.
     #[error("`{0}` is already defined")]
     Taken(String),
+    /// A module's resource: its `moved` blocks belong in the calling config, one per instance.
+    #[error("`{0}` is a resource of a module: rename it by hand and add `moved from=\"module.NAME.{0}\" to=...` to the calling config for each instance of the module")]
+    InModule(String),
 }
 
-/// The edits renaming the target at byte `offset` of `path` to `new_name`.
+/// The edits renaming the target at byte `offset` of `path` to `new_name`; `in_module`: the
+/// directory is a module some config calls (its resources are not renamed: a `moved` block
+/// there would be refused).
 pub(crate) fn rename(
     project: &Project,
     path: &Path,
     offset: usize,
     new_name: &str,
+    in_module: bool,
 ) -> Result<WorkspaceEdit, RenameError> {
     let target = project
         .target_at(path, offset)
         .ok_or(RenameError::NoTarget)?;
+    if let (true, Target::Resource(..)) = (in_module, &target) {
+        return Err(RenameError::InModule(target.address()));
+    }
     if new_name.is_empty() || !new_name.chars().all(garrison_core::is_label_char) {
         return Err(RenameError::InvalidName(new_name.to_owned()));
     }
@@ -130,7 +139,7 @@ mod tests {
     #[test]
     fn a_variable_is_renamed_everywhere_without_a_moved_block() {
         let at = TEXT.find("var.gpu").unwrap_or_default() + 5;
-        let edit = rename(&project(), Path::new("/c/main.kdl"), at, "model");
+        let edit = rename(&project(), Path::new("/c/main.kdl"), at, "model", true);
         let edit = edit.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(new_texts(&edit), ["model", "model", "model"]);
     }
@@ -141,15 +150,23 @@ mod tests {
         let p = project();
         let path = Path::new("/c/main.kdl");
         assert_eq!(
-            rename(&p, path, on_a, "b").err(),
+            rename(&p, path, on_a, "b", false).err(),
             Some(RenameError::Taken("vm.b".into()))
         );
         assert_eq!(
-            rename(&p, path, on_a, "a b").err(),
+            rename(&p, path, on_a, "a b", false).err(),
             Some(RenameError::InvalidName("a b".into()))
         );
-        assert_eq!(rename(&p, path, 0, "x").err(), Some(RenameError::NoTarget));
-        let edit = rename(&p, path, on_a, "c").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            rename(&p, path, 0, "x", false).err(),
+            Some(RenameError::NoTarget)
+        );
+        // a module's resource: the `moved` blocks belong in the calling config
+        assert_eq!(
+            rename(&p, path, on_a, "c", true).err(),
+            Some(RenameError::InModule("vm.a".into()))
+        );
+        let edit = rename(&p, path, on_a, "c", false).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             new_texts(&edit),
             ["c", "c", "\nmoved from=\"vm.a\" to=\"vm.c\"\n"]

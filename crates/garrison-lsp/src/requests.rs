@@ -122,7 +122,9 @@ fn rename(docs: &Documents, id: RequestId, p: &RenameParams) -> Response {
     let Some((project, path, offset)) = locate(docs, &p.text_document_position) else {
         return Response::new_ok(id, Value::Null);
     };
-    match crate::rename::rename(&project, &path, offset, &p.new_name) {
+    let dir = path.parent().unwrap_or(std::path::Path::new("."));
+    let in_module = crate::calling::config_root(dir, docs) != dir;
+    match crate::rename::rename(&project, &path, offset, &p.new_name, in_module) {
         Ok(edit) => Response::new_ok(id, edit),
         Err(e) => Response::new_err(id, ErrorCode::RequestFailed as i32, e.to_string()),
     }

@@ -139,8 +139,10 @@ impl Server<'_> {
             _ => return,
         };
         if let (true, Some(dir)) = (is_config_file(&path), path.parent()) {
-            *self.generations.entry(dir.to_path_buf()).or_default() += 1;
-            self.schedule.after(dir, delay);
+            // A module's file is checked as part of the config that calls it.
+            let dir = crate::calling::config_root(dir, &self.docs);
+            *self.generations.entry(dir.clone()).or_default() += 1;
+            self.schedule.after(&dir, delay);
         }
     }
 

@@ -55,6 +55,6 @@ pub(crate) fn on_delete(model: &Model, rs: &ResourceState) -> bool {
     let block_protected = model
         .resources
         .iter()
-        .any(|r| r.address.kind == parsed.kind && r.address.name == parsed.name && r.protect);
+        .any(|r| r.address.same_block(parsed) && r.protect);
     block_protected || rs.protect
 }

@@ -31,7 +31,7 @@ async fn round_trip(example: &str, expected: &[(&str, usize)]) {
     assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
 
     // Protected resources must be unprotected before a destroy (that is the point).
-    for file in ["main.kdl", "resources.kdl"] {
+    for file in ["main.kdl", "resources.kdl", "modules/trainer-node/main.kdl"] {
         if env.path().join(file).exists() {
             env.edit(file, |t| t.replace("protect #true", "protect #false"));
         }
@@ -56,9 +56,11 @@ async fn training_cluster() {
     round_trip(
         "training-cluster",
         &[
+            // two teams, each from `modules/trainer-node`: a script, a firewall, two
+            // dataset volumes and two trainers
             ("ssh_keys", 1),
-            ("scripts", 1),
-            ("firewalls", 1),
+            ("scripts", 2),
+            ("firewalls", 2),
             ("volumes", 4),
             ("instances", 4),
         ],

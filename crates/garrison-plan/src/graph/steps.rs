@@ -23,6 +23,8 @@ struct Inputs<'x, 'a> {
     renewed: &'x BTreeSet<String>,
     /// Addresses a partial plan leaves as they are.
     outside: &'x BTreeSet<String>,
+    /// `moved` blocks: new address -> old address.
+    moves: &'x BTreeMap<String, String>,
 }
 
 /// The executable steps of a plan, in a valid order, with their edges.
@@ -46,6 +48,7 @@ pub(crate) fn steps(
         ids,
         renewed,
         outside,
+        moves,
     };
     let mut b = Builder::default();
     // Moves first: everything else at the new address uses the moved state entry.
@@ -237,7 +240,12 @@ fn firewall_attachments(b: &mut Builder, inputs: &Inputs<'_, '_>) {
         let mut want: Vec<String> = members.get(&fw).cloned().unwrap_or_default();
         want.sort();
         want.dedup();
-        let observed = current.get(fw.as_str()).and_then(|c| c.observed.as_ref());
+        // A firewall moved by this plan is recorded at its old address until the move.
+        let recorded = current.get(fw.as_str()).or_else(|| {
+            let from = inputs.moves.get(&fw)?;
+            current.get(from.as_str())
+        });
+        let observed = recorded.and_then(|c| c.observed.as_ref());
         // VMs Garrison does not manage stay attached (apply keeps them in the set): only
         // the managed members are compared.
         let mut have = ids.managed_addresses_of(

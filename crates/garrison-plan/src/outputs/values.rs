@@ -58,7 +58,11 @@ pub(crate) fn eval(expr: &Expr, model: &Model, state: &StateDoc) -> Value {
             model
                 .resources
                 .iter()
-                .filter(|r| r.address.kind == *kind && r.address.name == *name)
+                .filter(|r| {
+                    r.address.module.is_empty()
+                        && r.address.kind == *kind
+                        && r.address.name == *name
+                })
                 .map(|r| read(state, &r.address.to_string(), *kind, attr))
                 .collect(),
         ),

@@ -1,6 +1,6 @@
 //! Terraform's machine-readable plan representation (`terraform show -json`), so tools made
 //! for Terraform plans (summarisers, policy runners) read Garrison plans: `format_version`,
-//! `resource_changes[]` with `address`, `type` (`barrack_<kind>`), `name`, `index`,
+//! `resource_changes[]` with `address` (and `module_address` inside a module), `type` (`barrack_<kind>`), `name`, `index`,
 //! `change.actions` / `before` / `after` / `after_unknown` / sensitivity, and `importing` /
 //! `previous_address` for imports and moves. Attribute names are Terraform's snake_case.
 //! Only the changes a reviewer needs are written (no `prior_state`, no `configuration`).
@@ -30,14 +30,22 @@ pub fn to_terraform_json(plan: &Plan) -> String {
 fn resource_change(c: &ResourceChange) -> Value {
     let address = c.address.address();
     let kind = format!("barrack_{}", c.kind.as_str().replace('-', "_"));
+    let module: String = address
+        .module
+        .iter()
+        .map(|step| format!("{step}."))
+        .collect();
     let mut out = json!({
-        "address": format!("{kind}.{}{}", address.name, address.index.as_ref().map_or(String::new(), ToString::to_string)),
+        "address": format!("{module}{kind}.{}{}", address.name, address.index.as_ref().map_or(String::new(), ToString::to_string)),
         "mode": "managed",
         "type": kind,
         "name": address.name,
         "provider_name": PROVIDER,
         "change": change(c),
     });
+    if let Some(module) = module.strip_suffix('.') {
+        out["module_address"] = json!(module);
+    }
     if let Some(index) = &address.index {
         out["index"] = match index {
             Index::Int(i) => json!(i),

@@ -120,7 +120,7 @@ fn destinations(
         .iter()
         .map(|r| {
             let index = r.address.address().index.clone();
-            let target = Address::new(to.kind, to.name.clone()).with_index(index);
+            let target = to.block().with_index(index);
             ((*r).clone(), StateKey::Live(target))
         })
         .collect())

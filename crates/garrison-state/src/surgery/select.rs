@@ -26,9 +26,9 @@ pub(crate) fn select<'s>(state: &'s StateDoc, key: &StateKey) -> Vec<&'s Resourc
     found
 }
 
-/// Whether `address` is an instance of the block `block` (`KIND.NAME`).
+/// Whether `address` is an instance of the block `block` (`[module...].KIND.NAME`).
 pub(crate) fn in_block(address: &Address, block: &Address) -> bool {
-    address.kind == block.kind && address.name == block.name
+    address.same_block(block)
 }
 
 /// Refuses when an interrupted operation on any of `keys` is not resolved yet: editing

@@ -155,6 +155,14 @@ pub(crate) struct Eval<'a> {
     pub(crate) offered: crate::offered::Offered,
     /// The data sources' values, `KIND.LABEL` -> value (`data.rs`).
     pub(crate) data: BTreeMap<String, Value>,
+    /// Data sources declared but not decided (reported, or not read offline): what reads
+    /// them stays quiet.
+    pub(crate) data_unread: BTreeSet<String>,
+    /// The objects data sources found, `(kind, id)` -> `data.KIND.LABEL`: a VM may attach
+    /// them by id (`data_objects.rs`).
+    pub(crate) data_ids: BTreeMap<(Kind, crate::model::RemoteId), String>,
+    /// What the data sources need read from the account.
+    pub(crate) account_needs: crate::account::AccountNeeds,
 }
 
 const ROOTS: &[&str] = &[
@@ -186,6 +194,9 @@ impl<'a> Eval<'a> {
             uses_workspace: false,
             offered: crate::offered::Offered::default(),
             data: BTreeMap::new(),
+            data_unread: BTreeSet::new(),
+            data_ids: BTreeMap::new(),
+            account_needs: crate::account::AccountNeeds::default(),
         }
     }
 
@@ -637,6 +648,9 @@ impl<'a> Eval<'a> {
             );
         };
         let key = format!("{kind}.{label}");
+        if self.data_unread.contains(&key) {
+            return Ev::poison();
+        }
         let Some(value) = self.data.get(&key).cloned() else {
             let help = did_you_mean(&key, self.data.keys().map(String::as_str))
                 .map(|c| format!("did you mean `data.{c}`?"))

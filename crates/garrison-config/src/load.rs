@@ -385,6 +385,8 @@ fn load_files(
             sources: ConfigSources(sources),
             warnings: config_warnings,
             catalog: ev.offered.catalog.clone(),
+            account_needs: std::mem::take(&mut ev.account_needs),
+            data: std::mem::take(&mut ev.data),
         },
         warnings,
     })

@@ -210,6 +210,14 @@ pub struct Model {
     /// rehearsal's emulator offers. Not serialized.
     #[serde(skip)]
     pub catalog: barrack_wire::Catalog,
+    /// What the config's object data sources need read from the account (`garrison plan`
+    /// reads it and loads again). Not serialized.
+    #[serde(skip)]
+    pub account_needs: crate::account::AccountNeeds,
+    /// The data sources' values, `KIND.LABEL` -> value (postconditions read them after
+    /// apply). Not serialized.
+    #[serde(skip)]
+    pub data: BTreeMap<String, serde_json::Value>,
 }
 
 /// A config warning as plans carry it (`docs/plan-json.md`).
@@ -407,7 +415,9 @@ pub struct Edge {
     pub span: Span,
 }
 
-/// Kind-specific settings of a resource.
+/// Kind-specific settings of a resource. (Unboxed: VMs are most of a config's resources,
+/// so boxing the largest variant would cost an allocation per VM and save nothing.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Spec {
@@ -467,6 +477,34 @@ pub struct VmSpec {
     pub power: Power,
     /// Inline security rules.
     pub security_rules: Vec<RuleSpec>,
+    /// Existing objects a data source found that the VM uses by id (`volumes`,
+    /// `ssh-keys`); never managed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_links: Vec<DataLink>,
+}
+
+/// An existing object a resource uses by id, found by a data source (`data.KIND.LABEL`).
+/// Garrison never creates, changes or deletes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DataLink {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its remote id.
+    pub id: RemoteId,
+    /// The data source that found it, `data.KIND.LABEL`.
+    pub source: String,
+}
+
+impl DataLink {
+    /// How plans show it: as a link to an object the state does not manage.
+    pub fn shown(&self) -> String {
+        unmanaged_link(self.kind, self.id.as_str())
+    }
+}
+
+/// How plans show a link to an object of `kind` the state does not manage.
+pub fn unmanaged_link(kind: Kind, id: &str) -> String {
+    format!("{kind}(id {id}, unmanaged)")
 }
 
 /// What a VM boots from.
@@ -479,6 +517,8 @@ pub enum BootSource {
     Image(Address),
     /// A bootable volume resource instance.
     Volume(Address),
+    /// An existing custom image a data source found (`data.image.LABEL`).
+    DataImage(DataLink),
 }
 
 /// A firewall rule or an inline VM security rule.

@@ -11,7 +11,7 @@ use crate::build::{Builder, Children};
 use crate::catalog;
 use crate::collect::{name_span, span, suggest};
 use crate::diagnostic::Code;
-use crate::eval::{Block, Eval, Expansion, Scope, Val};
+use crate::eval::{Block, Ev, Eval, Expansion, Scope, Val};
 use crate::model::*;
 use crate::offered::List;
 use crate::schema;
@@ -572,14 +572,15 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         }
         (Some(i), None) => {
             let (ev, sp) = b.one(i, &[])?;
-            match ev.val {
-                crate::eval::Val::Link(_) | crate::eval::Val::Links(_) => b
-                    .want_links(ev, &sp, "image", Kind::Image)
+            match (b.data_link(&ev, Kind::Image), ev.val) {
+                (Some(link), _) => Some(BootSource::DataImage(link)),
+                (None, val @ (crate::eval::Val::Link(_) | crate::eval::Val::Links(_))) => b
+                    .want_links(Ev { val, ..ev }, &sp, "image", Kind::Image)
                     .into_iter()
                     .next()
                     .map(BootSource::Image),
-                _ => {
-                    let s = b.want_string(ev, &sp, "image")?;
+                (None, val) => {
+                    let s = b.want_string(Ev { val, ..ev }, &sp, "image")?;
                     b.offered(&s, &sp, "OS image", List::OsImages)
                         .then_some(BootSource::OsImage(s))
                 }
@@ -587,8 +588,12 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         }
         (None, Some(v)) => b.link(v, Kind::Volume).map(BootSource::Volume),
     };
-    let ssh_keys = required(b, c, "ssh-keys", label, "(ref)\"ssh-key.NAME\"")
-        .map(|n| b.links(n, Kind::SshKey));
+    let mut data_links = Vec::new();
+    let ssh_keys = required(b, c, "ssh-keys", label, "(ref)\"ssh-key.NAME\"").map(|n| {
+        let (keys, existing) = b.links_or_data(n, Kind::SshKey);
+        data_links.extend(existing);
+        keys
+    });
     let startup_script = c
         .get("startup-script")
         .and_then(|n| b.link(n, Kind::Script));
@@ -613,10 +618,14 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         .get("firewalls")
         .map(|n| b.links(n, Kind::Firewall))
         .unwrap_or_default();
-    let volumes = c
-        .get("volumes")
-        .map(|n| b.links(n, Kind::Volume))
-        .unwrap_or_default();
+    let volumes = match c.get("volumes") {
+        Some(n) => {
+            let (volumes, existing) = b.links_or_data(n, Kind::Volume);
+            data_links.extend(existing);
+            volumes
+        }
+        None => vec![],
+    };
     let public_ip = c.get("public-ip").and_then(|n| b.bool(n)).unwrap_or(false);
     let power = match c.get("power") {
         Some(n) => {
@@ -654,6 +663,7 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         public_ip,
         power,
         security_rules,
+        data_links,
     })
 }
 

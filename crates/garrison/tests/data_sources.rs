@@ -1,0 +1,178 @@
+//! Object data sources end to end, against the emulator: a volume and an SSH key made by
+//! hand (through the API, not by Garrison) are read with `data "volume"` / `data
+//! "ssh-key"`, attached to a new VM by id, and survive its destroy untouched; a data source
+//! naming nothing is a plan error pointing at the block.
+
+mod support;
+
+use std::time::Duration;
+
+use barrack_api::wire::{CreateSshKeyRequest, CreateVolumeRequest};
+use barrack_api::Client;
+use serde_json::Value;
+use support::{Env, API_KEY};
+
+const PUBLIC_KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f k";
+
+const CONFIG: &str = r#"
+provider "barrack" {
+    region "NORWAY-1"
+}
+
+data "volume" "dataset" {
+    name "imagenet"
+    region "NORWAY-1"
+}
+
+data "ssh-key" "team" {
+    name "team-key"
+}
+
+vm "trainer" {
+    gpu "RTX-A6000"
+    image "Ubuntu Server 22.04 LTS R550 CUDA 12.4"
+    ssh-keys (ref)"data.ssh-key.team"
+    volumes (ref)"data.volume.dataset"
+}
+
+output "dataset-gb" {
+    value (ref)"data.volume.dataset.size-gb"
+}
+"#;
+
+fn api(env: &Env) -> Client {
+    garrison_testkit::client::fast_client(&env.sim.base_url(), API_KEY)
+}
+
+/// A volume and a key made with the API; their ids.
+async fn hand_made(env: &Env) -> (String, String) {
+    let api = api(env);
+    let volume = api
+        .create_volume(&CreateVolumeRequest {
+            name: "imagenet".into(),
+            region: "NORWAY-1".into(),
+            size: 300,
+            volume_type: "Cloud-SSD".into(),
+            bootable: false,
+            image_name: None,
+            description: String::new(),
+        })
+        .await
+        .expect("volume created")
+        .value;
+    api.wait_volume_status(&volume.id, &["available"], Duration::from_secs(20))
+        .await
+        .expect("volume available");
+    let key = api
+        .create_ssh_key(&CreateSshKeyRequest {
+            name: "team-key".into(),
+            public_key: Some(PUBLIC_KEY.into()),
+        })
+        .await
+        .expect("key created")
+        .value;
+    (volume.id.to_string(), key.id.to_string())
+}
+
+/// The emulator's object of `kind` named `name`, if any.
+async fn object(env: &Env, kind: &str, name: &str) -> Option<Value> {
+    let state = env.sim_state().await;
+    state[kind]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["name"] == name)
+        .cloned()
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_made_volume_and_key_are_attached_by_id_and_survive_the_destroy() {
+    let env = Env::new(0.002).await;
+    let (volume_id, key_id) = hand_made(&env).await;
+    env.write(CONFIG);
+
+    let plan = env.run(&["plan"]).await.expect_code(0);
+    assert!(plan.stdout.contains("1 to add"), "{}", plan.stdout);
+    assert!(
+        plan.stdout
+            .contains(&format!("volume(id {volume_id}, unmanaged)")),
+        "{}",
+        plan.stdout
+    );
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+
+    let vm = object(&env, "instances", "trainer").await.expect("vm made");
+    let vm_text = vm.to_string();
+    assert!(
+        vm_text.contains(&volume_id),
+        "volume not attached: {vm_text}"
+    );
+    assert!(vm_text.contains(&key_id), "key not used: {vm_text}");
+    let volume = object(&env, "volumes", "imagenet").await.expect("volume");
+    assert_eq!(volume["status"], "in-use", "{volume}");
+    // The state manages only the VM; the output read the data source.
+    let state = env.state();
+    let managed: Vec<&String> = state["resources"]
+        .as_object()
+        .expect("resources")
+        .keys()
+        .collect();
+    assert_eq!(managed, ["vm.trainer"], "{state}");
+    let out = env.run(&["output", "dataset-gb"]).await.expect_code(0);
+    assert_eq!(out.stdout.trim(), "300", "{}", out.stdout);
+    // Converged: the attachment by id reads back as planned.
+    env.run(&["plan", "--detailed-exitcode"])
+        .await
+        .expect_code(0);
+
+    env.run(&["destroy", "--auto-approve"]).await.expect_code(0);
+    assert!(object(&env, "instances", "trainer").await.is_none());
+    let volume = object(&env, "volumes", "imagenet")
+        .await
+        .expect("volume kept");
+    assert_eq!(text(&volume["id"]), volume_id);
+    assert_eq!(volume["status"], "available", "{volume}");
+    let key = object(&env, "ssh_keys", "team-key")
+        .await
+        .expect("key kept");
+    assert_eq!(text(&key["id"]), key_id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_source_naming_nothing_is_a_plan_error() {
+    let env = Env::new(0.002).await;
+    env.write(CONFIG);
+    let plan = env.run(&["plan"]).await.expect_code(1);
+    assert!(
+        plan.stderr
+            .contains("no volume named `imagenet` in region `NORWAY-1` in the account"),
+        "{}",
+        plan.stderr
+    );
+    assert!(plan.stderr.contains("data_not_found"), "{}", plan.stderr);
+    assert!(plan.stderr.contains("main.kdl"), "{}", plan.stderr);
+    // Nothing was made.
+    assert!(env.sim_names().await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_the_data_sources_are_not_read() {
+    let env = Env::new(0.002).await;
+    env.write(CONFIG);
+    let validate = env.run(&["validate"]).await.expect_code(0);
+    assert!(
+        validate.stderr.contains("data_not_read"),
+        "{}",
+        validate.stderr
+    );
+    let plan = env.run(&["plan", "--refresh=false"]).await.expect_code(1);
+    assert!(plan.stderr.contains("--refresh=false"), "{}", plan.stderr);
+}

@@ -66,6 +66,7 @@ const COMMON: &[AttrDoc] = &[
     attr("depends-on", "(ref) addresses", None, GarrisonOnly, "Explicit ordering: this resource waits for the ones listed."),
     attr("lifecycle", "create-before-destroy=bool { ignore-changes \"attr\" ... replace-triggered-by (ref)\"KIND.NAME\" ... }", Some("off"), GarrisonOnly, "Create the replacement first; ignore drift and changes of the listed attributes; replace this resource when a listed one changes."),
     attr("precondition", "(expr) condition message=\"...\" (repeatable)", None, GarrisonOnly, "Must hold at plan time for each instance, or the plan stops with the message."),
+    attr("postcondition", "(expr) condition over self message=\"...\" (repeatable)", None, GarrisonOnly, "Checked after the object is created or updated, `self` being the object as the cloud holds it; a false one fails that step with the message (its dependents do not run)."),
 ];
 
 const VM: &[AttrDoc] = &[

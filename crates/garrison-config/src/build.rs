@@ -41,7 +41,7 @@ impl<'a> Children<'a> {
     }
 }
 
-const REPEATABLE: &[&str] = &["rule", "security-rule", "precondition"];
+const REPEATABLE: &[&str] = &["rule", "security-rule", "precondition", "postcondition"];
 
 fn describe(ev: &Val) -> String {
     match ev {

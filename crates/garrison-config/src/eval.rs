@@ -58,6 +58,8 @@ impl Ev {
 pub(crate) struct Scope {
     pub(crate) count_index: Option<u32>,
     pub(crate) each: Option<(String, Value)>,
+    /// `self` in a postcondition: the object after apply.
+    pub(crate) this: Option<Value>,
 }
 
 impl Scope {
@@ -67,14 +69,14 @@ impl Scope {
             None => Scope::default(),
             Some(Index::Int(i)) => Scope {
                 count_index: Some(*i),
-                each: None,
+                ..Scope::default()
             },
             Some(Index::Key(k)) => Scope {
-                count_index: None,
                 each: Some((
                     k.clone(),
                     each_value.unwrap_or_else(|| Value::String(k.clone())),
                 )),
+                ..Scope::default()
             },
         }
     }
@@ -166,8 +168,8 @@ pub(crate) struct Eval<'a> {
 }
 
 const ROOTS: &[&str] = &[
-    "var", "local", "garrison", "data", "count", "each", "vm", "volume", "firewall", "ssh-key",
-    "script", "snapshot", "image",
+    "var", "local", "garrison", "data", "self", "count", "each", "vm", "volume", "firewall",
+    "ssh-key", "script", "snapshot", "image",
 ];
 
 impl<'a> Eval<'a> {
@@ -404,7 +406,7 @@ impl<'a> Eval<'a> {
         Ev::poison()
     }
 
-    fn template(&mut self, s: &str, sp: &Span, scope: &Scope) -> Ev {
+    pub(crate) fn template(&mut self, s: &str, sp: &Span, scope: &Scope) -> Ev {
         let pieces = match parse_template(s) {
             Ok(p) => p,
             Err(msg) => {
@@ -565,6 +567,13 @@ impl<'a> Eval<'a> {
             }
             "garrison" => self.garrison(segs.collect(), sp),
             "data" => self.data_ref(segs.collect(), sp),
+            "self" => match scope.this.clone() {
+                Some(this) => self.access(Ev::json(this), segs.collect(), sp, "self"),
+                None => self.bad(
+                    sp,
+                    "`self` is the object after apply: only a `postcondition` reads it",
+                ),
+            },
             "count" => {
                 if !matches!(segs.next(), Some(Seg::Field(f)) if f == "index")
                     || segs.next().is_some()

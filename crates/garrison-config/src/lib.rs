@@ -33,6 +33,7 @@ mod longline;
 pub mod model;
 mod offered;
 mod policy;
+pub mod postcondition;
 mod provenance;
 mod refs;
 mod resources;

@@ -575,6 +575,7 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
     for (name, (node, file)) in outs {
         let node_span = crate::collect::header_span(file, node);
         let mut sensitive = false;
+        let mut postconditions = Vec::new();
         for e in node.entries() {
             match e.name().map(|n| n.value()) {
                 Some("sensitive") => match e.value().as_bool() {
@@ -613,6 +614,12 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
             Some(ev.combine(evs, &node_span))
         } else if let Some(children) = node.children() {
             let mut v = None;
+            let post: Vec<&KdlNode> = children
+                .nodes()
+                .iter()
+                .filter(|c| c.name().value() == "postcondition")
+                .collect();
+            postconditions = crate::postcondition::collect(ev, file, &post);
             for c in children.nodes() {
                 match c.name().value() {
                     "value" => v = Some(ev.node_value(file, c, &Scope::default())),
@@ -623,7 +630,7 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
                             .and_then(|e| e.value().as_bool())
                             .unwrap_or(false);
                     }
-                    "description" => {}
+                    "description" | "postcondition" => {}
                     "precondition" => crate::conditions::preconditions(
                         ev,
                         file,
@@ -638,7 +645,13 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
                         "unknown setting",
                         suggest(
                             other,
-                            &["value", "sensitive", "description", "precondition"],
+                            &[
+                                "value",
+                                "sensitive",
+                                "description",
+                                "precondition",
+                                "postcondition",
+                            ],
                         ),
                     ),
                 }
@@ -699,6 +712,7 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
             value: expr,
             sensitive,
             span: node_span,
+            postconditions,
         });
     }
     result

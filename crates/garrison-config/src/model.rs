@@ -362,6 +362,9 @@ pub struct Output {
     pub sensitive: bool,
     /// The `output` node.
     pub span: Span,
+    /// Checked after apply against the final value (`self`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postconditions: Vec<crate::postcondition::Postcondition>,
 }
 
 /// Lifecycle settings of a resource.
@@ -404,6 +407,9 @@ pub struct Resource {
     pub spec: Spec,
     /// The resource node.
     pub span: Span,
+    /// Checked after the object is created or updated, against it as read back (`self`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postconditions: Vec<crate::postcondition::Postcondition>,
 }
 
 /// A dependency on another resource instance, and where it was written.

@@ -271,6 +271,7 @@ pub(crate) fn build(
     let pre = c.all("precondition");
     let scope = b.scope.clone();
     crate::conditions::preconditions(b.ev, file, &pre, &scope, &addr.to_string());
+    let postconditions = crate::postcondition::collect(b.ev, file, &c.all("postcondition"));
     let lifecycle = c
         .get("lifecycle")
         .map(|n| lifecycle(&mut b, n, kind))
@@ -319,6 +320,7 @@ pub(crate) fn build(
         sensitive_attrs,
         spec: spec?,
         span: res_span,
+        postconditions,
     })
 }
 

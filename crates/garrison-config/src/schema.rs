@@ -11,6 +11,7 @@ pub const COMMON_ATTRS: &[&str] = &[
     "depends-on",
     "lifecycle",
     "precondition",
+    "postcondition",
 ];
 
 /// Properties on the resource node itself.

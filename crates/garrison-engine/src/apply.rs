@@ -15,7 +15,7 @@ use crate::error::EngineError;
 use crate::event::{Event, EventSink};
 use crate::executor::{self, StepEnd};
 use crate::outcome::{SkipReason, StepError};
-use crate::outputs::evaluate_outputs;
+use crate::outputs::{evaluate_outputs, failed_output_postconditions};
 use crate::record::{reseal_legacy, resource_state};
 use crate::recover::{apply_in_memory, resolve, Resolution};
 use crate::refresh::{refresh, Refreshed};
@@ -449,6 +449,9 @@ impl Prepared {
             reseal(&mut store, &self.refreshed, &self.model)?;
         }
         let outputs = evaluate_outputs(&self.model, store.state());
+        for (address, message) in failed_output_postconditions(&self.model, store.state()) {
+            report.failed.push((address, StepError::from(message)));
+        }
         store.set_outputs(outputs.clone());
         store.checkpoint()?;
         report.outputs = outputs;

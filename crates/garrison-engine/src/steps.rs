@@ -15,6 +15,7 @@ use garrison_state::{Outcome, Store};
 use crate::event::EventSink;
 use crate::outcome::StepError;
 
+mod after;
 mod create;
 mod delete;
 mod firewall;
@@ -81,9 +82,15 @@ impl Ctx {
     /// Runs one step to its recorded end; `Err` is the message for the report.
     pub(crate) async fn run(&self, step: &Step) -> Result<(), StepError> {
         match &step.op {
-            StepOp::Create => self.create(step).await,
+            StepOp::Create => {
+                self.create(step).await?;
+                self.postconditions(step)
+            }
             StepOp::Delete { remote_id } => self.delete(step, remote_id).await,
-            StepOp::Update { remote_id, ops } => self.update(step, remote_id, ops).await,
+            StepOp::Update { remote_id, ops } => {
+                self.update(step, remote_id, ops).await?;
+                self.postconditions(step)
+            }
             StepOp::Forget => {
                 let op = self.with_store(|s| Ok(s.next_op()))?;
                 self.record(op, &step.address, Outcome::Deleted)

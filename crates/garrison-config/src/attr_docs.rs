@@ -79,6 +79,7 @@ const VM: &[AttrDoc] = &[
     attr("firewalls", "(ref) firewall addresses", None, InPlace, "Firewalls the VM is a member of (same region as the VM)."),
     attr("volumes", "(ref) volume addresses or data.volume.X", None, InPlace, "Data volumes attached to the VM (same region as the VM); an existing volume a data source found is attached by id, detached (never deleted) when the VM goes."),
     attr("public-ip", "bool", Some("#false"), InPlace, "Whether the VM has a public IP address."),
+    attr("ready-when", "\"PROGRAM\" \"ARG\"... or shell=\"...\" interval=\"5s\" timeout=\"15m\"", None, GarrisonOnly, "A local command run after the VM is ACTIVE, every `interval` until it exits 0 (`${self.public-ip}` is the VM's address); the create completes only then, so what depends on the VM waits for provisioning."),
     attr("power", "\"running\" | \"stopped\" | \"hibernated\"", Some("\"running\""), InPlace, "The power state: stopped is billed in full, hibernated costs $0.01/h."),
     attr("security-rule", "direction= protocol= port=|ports= remote= ethertype=", None, InPlace, "A rule on the VM itself (repeatable), shaped like a firewall rule."),
 ];

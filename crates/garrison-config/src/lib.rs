@@ -35,6 +35,7 @@ mod offered;
 mod policy;
 pub mod postcondition;
 mod provenance;
+pub mod readiness;
 mod refs;
 mod resources;
 mod rules;

@@ -487,6 +487,9 @@ pub struct VmSpec {
     /// `ssh-keys`); never managed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_links: Vec<DataLink>,
+    /// `ready-when`: a local command that must succeed before the VM counts as created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_when: Option<crate::readiness::Readiness>,
 }
 
 /// An existing object a resource uses by id, found by a data source (`data.KIND.LABEL`).

@@ -100,14 +100,7 @@ pub fn check(
     index: Option<&Index>,
     this: &Value,
 ) -> Result<(), String> {
-    let mut ev = Eval::new(None, Diags::default());
-    ev.vars = model.variables.clone();
-    ev.data = model.data.clone();
-    ev.workspace = model.workspace.clone();
-    let scope = Scope {
-        this: Some(this.clone()),
-        ..Scope::for_index(&index.cloned(), None)
-    };
+    let (mut ev, scope) = after_apply(model, index, this);
     let map = crate::expr::Mapper {
         whole: pc.span.clone(),
         base: None,
@@ -118,19 +111,48 @@ pub fn check(
     }
     match held {
         Val::Json(Value::Bool(true)) => Ok(()),
-        Val::Json(Value::Bool(false)) => Err(message_of(&mut ev, pc, &scope)),
+        // The message as written when its template cannot be filled.
+        Val::Json(Value::Bool(false)) => {
+            Err(fill(model, &pc.message, &pc.span, index, this).unwrap_or(pc.message.clone()))
+        }
         _ => Err("could not be decided: it is not a bool".to_owned()),
     }
 }
 
-/// The message, its template filled in (as written when that fails).
-fn message_of(ev: &mut Eval<'_>, pc: &Postcondition, scope: &Scope) -> String {
-    if !is_template(&pc.message) {
-        return pc.message.clone();
+/// An evaluator after apply: the config's variables, data sources and workspace, and the
+/// scope of the instance at `index` with `self` = `this`.
+fn after_apply(model: &Model, index: Option<&Index>, this: &Value) -> (Eval<'static>, Scope) {
+    let mut ev = Eval::new(None, Diags::default());
+    ev.vars = model.variables.clone();
+    ev.data = model.data.clone();
+    ev.workspace = model.workspace.clone();
+    let scope = Scope {
+        this: Some(this.clone()),
+        ..Scope::for_index(&index.cloned(), None)
+    };
+    (ev, scope)
+}
+
+/// `text` with its `${...}` filled in after apply (`self` = `this`); `Err` says why not.
+pub(crate) fn fill(
+    model: &Model,
+    text: &str,
+    at: &Span,
+    index: Option<&Index>,
+    this: &Value,
+) -> Result<String, String> {
+    if !is_template(text) {
+        return Ok(text.to_owned());
     }
-    match ev.template(&pc.message, &pc.span, scope).val {
-        Val::Json(Value::String(s)) if first_error(&ev.diags).is_none() => s,
-        _ => pc.message.clone(),
+    let (mut ev, scope) = after_apply(model, index, this);
+    let val = ev.template(text, at, &scope).val;
+    if let Some(why) = first_error(&ev.diags) {
+        return Err(why);
+    }
+    match val {
+        Val::Json(Value::String(s)) => Ok(s),
+        Val::Json(other) => Ok(other.to_string()),
+        _ => Err("its value is not known".to_owned()),
     }
 }
 

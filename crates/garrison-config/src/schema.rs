@@ -29,6 +29,7 @@ pub fn config_attrs(kind: Kind) -> &'static [&'static str] {
             "cloud-init",
             "firewalls",
             "volumes",
+            "ready-when",
             "public-ip",
             "power",
             "security-rule",

@@ -103,6 +103,8 @@ pub struct Prepared {
     view: RemoteView,
     refreshed: Refreshed,
     recovered: Vec<Event>,
+    /// Run VMs' `ready-when` commands (a rehearsal does not).
+    readiness: bool,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -177,6 +179,7 @@ pub async fn prepare(
         view,
         refreshed,
         recovered,
+        readiness: true,
     })
 }
 
@@ -350,6 +353,13 @@ impl Prepared {
         self
     }
 
+    /// Leaves VMs' `ready-when` commands out: a rehearsal's VMs are the emulator's, and a
+    /// local command must not run against them.
+    pub fn without_readiness(mut self) -> Prepared {
+        self.readiness = false;
+        self
+    }
+
     /// A stale lock taken over (a warning, first) and interrupted operations resolved while
     /// preparing (adoptions first to show).
     pub fn recovered(&self) -> &[Event] {
@@ -390,13 +400,15 @@ impl Prepared {
     ) -> Result<ApplyReport, EngineError> {
         let started = Instant::now();
         let bytes_before = lock(&self.store)?.bytes_written();
-        let ctx = Arc::new(Ctx::new(
+        let mut ctx = Ctx::new(
             self.client.clone(),
             self.model.clone(),
             self.store.clone(),
             sink.clone(),
             &self.plan.steps,
-        ));
+        );
+        ctx.readiness = self.readiness;
+        let ctx = Arc::new(ctx);
         let steps = self.plan.steps.clone();
         let (ends, started_order) = executor::run(
             ctx,

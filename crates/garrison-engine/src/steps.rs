@@ -24,6 +24,7 @@ mod importing;
 mod journal;
 mod moving;
 mod power;
+mod ready;
 mod update;
 
 pub(crate) use create::{classify, exists, CreateFailure};
@@ -43,6 +44,8 @@ pub(crate) struct Ctx {
     handed_over: HashMap<StateKey, Vec<String>>,
     /// Generated ssh keys adopted without their private key in this run (C7).
     lost_keys: Mutex<std::collections::HashSet<StateKey>>,
+    /// Run VMs' `ready-when` commands (not in a rehearsal).
+    pub(crate) readiness: bool,
 }
 
 impl Ctx {
@@ -76,6 +79,7 @@ impl Ctx {
             create_before_destroy,
             firewall_locks: Mutex::new(HashMap::new()),
             lost_keys: Mutex::default(),
+            readiness: true,
         }
     }
 
@@ -84,6 +88,9 @@ impl Ctx {
         match &step.op {
             StepOp::Create => {
                 self.create(step).await?;
+                if self.readiness {
+                    self.ready(step).await?;
+                }
                 self.postconditions(step)
             }
             StepOp::Delete { remote_id } => self.delete(step, remote_id).await,

@@ -74,6 +74,7 @@ pub async fn rehearse(
     };
     let report = prepared
         .with_plan(plan.clone())
+        .without_readiness()
         .execute(execute, sink, CancelToken::new())
         .await?;
     let timeline = timeline.lock().map(|t| t.clone()).unwrap_or_default();

@@ -6,7 +6,8 @@ use kdl::KdlNode;
 use serde_json::Value;
 
 use crate::build::Builder;
-use crate::eval::{Ev, Val};
+use crate::diagnostic::Code;
+use crate::eval::{Ev, Eval, Val};
 use crate::model::{Address, DataLink, Kind, RemoteId, Span};
 
 impl<'a> Builder<'_, 'a> {
@@ -60,5 +61,31 @@ impl<'a> Builder<'_, 'a> {
             existing.extend(link);
         }
         (links, existing)
+    }
+}
+
+/// A VM in `region` uses existing volumes and images of its region only (the API refuses
+/// another): each one elsewhere is a `region_mismatch` at `at`.
+pub(crate) fn check_regions(ev: &mut Eval<'_>, links: &[DataLink], region: &str, at: &Span) {
+    for link in links.iter().filter(|l| l.kind != Kind::SshKey) {
+        let key = link.source.trim_start_matches("data.");
+        let theirs = ev
+            .data
+            .get(key)
+            .and_then(|v| v.get("region"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        if !theirs.is_empty() && theirs != region {
+            ev.diags.error(
+                Code::RegionMismatch,
+                at,
+                format!("this VM ({region}) uses `{}` ({theirs})", link.source),
+                "another region",
+                Some(format!(
+                    "a VM uses volumes and images of its own region: put the VM in {theirs}, or read one in {region}"
+                )),
+            );
+        }
     }
 }

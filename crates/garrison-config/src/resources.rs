@@ -306,6 +306,13 @@ pub(crate) fn build(
             })
         }
     };
+    if let (Some(Spec::Vm(vm)), Some(region)) = (&spec, &region) {
+        let mut links = vm.data_links.clone();
+        if let BootSource::DataImage(l) = &vm.boot {
+            links.push(l.clone());
+        }
+        crate::data_links::check_regions(b.ev, &links, region, &label_span);
+    }
     let sensitive_attrs = std::mem::take(&mut b.sensitive);
     let refs = b.ev.end_refs();
     Some(Resource {

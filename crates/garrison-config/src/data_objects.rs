@@ -38,10 +38,11 @@ pub(crate) fn read(
 ) -> Option<Value> {
     let object_kind = kind.parse::<Kind>().ok().filter(|_| kind != STOCK);
     let filter = settings(ev, file, node, kind, object_kind)?;
-    match object_kind {
-        Some(k) => ev.account_needs.kinds.insert(k),
-        None => std::mem::replace(&mut ev.account_needs.stock, true),
-    };
+    if let Some(k) = object_kind {
+        ev.account_needs.kinds.insert(k);
+    } else {
+        ev.account_needs.stock = true;
+    }
     let Some(account) = ev.offered.account.clone() else {
         ev.data_unread.insert(key.to_owned());
         ev.diags.warning(

@@ -113,7 +113,8 @@ pub fn check(
         Val::Json(Value::Bool(true)) => Ok(()),
         // The message as written when its template cannot be filled.
         Val::Json(Value::Bool(false)) => {
-            Err(fill(model, &pc.message, &pc.span, index, this).unwrap_or(pc.message.clone()))
+            let filled = fill(model, &pc.message, &pc.span, index, this, false);
+            Err(filled.unwrap_or(pc.message.clone()))
         }
         _ => Err("could not be decided: it is not a bool".to_owned()),
     }
@@ -134,22 +135,27 @@ fn after_apply(model: &Model, index: Option<&Index>, this: &Value) -> (Eval<'sta
 }
 
 /// `text` with its `${...}` filled in after apply (`self` = `this`); `Err` says why not.
+/// A text shown to people (`sensitive` false) may not read a sensitive variable.
 pub(crate) fn fill(
     model: &Model,
     text: &str,
     at: &Span,
     index: Option<&Index>,
     this: &Value,
+    sensitive: bool,
 ) -> Result<String, String> {
     if !is_template(text) {
         return Ok(text.to_owned());
     }
     let (mut ev, scope) = after_apply(model, index, this);
-    let val = ev.template(text, at, &scope).val;
+    let filled = ev.template(text, at, &scope);
     if let Some(why) = first_error(&ev.diags) {
         return Err(why);
     }
-    match val {
+    if filled.sensitive && !sensitive {
+        return Err("it reads a sensitive value".to_owned());
+    }
+    match filled.val {
         Val::Json(Value::String(s)) => Ok(s),
         Val::Json(other) => Ok(other.to_string()),
         _ => Err("its value is not known".to_owned()),
@@ -192,6 +198,27 @@ volume "v" count=2 {
             v1.address.index.as_ref(),
             &this,
         )
+    }
+
+    #[test]
+    fn a_message_never_shows_a_sensitive_value() {
+        let text = r#"
+provider "barrack" {
+    region "NORWAY-1"
+}
+variable "token" type="string" sensitive=#true default="hunter2"
+volume "v" {
+    size-gb 200
+    postcondition (expr)"self.size-gb > 500" message="token ${var.token} did not help"
+}
+"#;
+        let model = load_str("main.kdl", text, &VarInputs::default())
+            .map_err(|f| format!("{:?}", f.errors))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .model;
+        let v = &model.resources[0];
+        let failed = check(&model, &v.postconditions[0], None, &json!({"size-gb": 200}));
+        assert_eq!(failed, Err("token ${var.token} did not help".to_owned()));
     }
 
     #[test]

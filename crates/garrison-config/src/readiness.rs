@@ -59,7 +59,7 @@ pub fn command(
     let filled = r
         .argv
         .iter()
-        .map(|a| crate::postcondition::fill(model, a, &r.span, index, this))
+        .map(|a| crate::postcondition::fill(model, a, &r.span, index, this, true))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(match (r.shell, filled.first()) {
         (true, Some(line)) => vec!["sh".to_owned(), "-c".to_owned(), line.clone()],

@@ -176,3 +176,39 @@ async fn offline_the_data_sources_are_not_read() {
     let plan = env.run(&["plan", "--refresh=false"]).await.expect_code(1);
     assert!(plan.stderr.contains("--refresh=false"), "{}", plan.stderr);
 }
+
+/// Requests per route the emulator has answered so far.
+async fn routes(env: &Env) -> std::collections::BTreeMap<String, u64> {
+    serde_json::from_value(env.counters().await["routes"].clone()).expect("routes")
+}
+
+/// Reading the data sources costs one list per kind they name, never a request per object:
+/// a plan lists volumes and SSH keys twice (the data sources, then the refresh) and every
+/// other kind once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_sources_cost_one_list_per_kind_they_name() {
+    let env = Env::new(0.002).await;
+    hand_made(&env).await;
+    env.write(CONFIG);
+    let before = routes(&env).await;
+    env.run(&["plan"]).await.expect_code(0);
+    let after = routes(&env).await;
+    let made: std::collections::BTreeMap<&String, u64> = after
+        .iter()
+        .map(|(r, n)| (r, n - before.get(r).copied().unwrap_or_default()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let lists = |needle: &str| {
+        made.iter()
+            .filter(|(r, _)| r.starts_with("GET ") && r.ends_with(needle))
+            .map(|(_, n)| *n)
+            .sum::<u64>()
+    };
+    assert_eq!(lists("/volumes"), 2, "{made:?}");
+    assert_eq!(lists("/ssh-keys"), 2, "{made:?}");
+    assert_eq!(lists("/instances"), 1, "{made:?}");
+    assert!(
+        !made.keys().any(|r| r.contains("{id}") || r.contains(":id")),
+        "a request per object: {made:?}"
+    );
+}

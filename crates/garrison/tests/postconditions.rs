@@ -154,6 +154,13 @@ async fn the_snapshot_waits_until_ready_when_succeeds() {
         .expect_code(0);
     let runs = std::fs::read_to_string(env.path().join("runs")).expect("ran");
     assert_eq!(runs.trim(), "3", "the command runs until it succeeds");
+    // The rehearsal before the apply did not run it (its VM is the emulator's), and says so.
+    assert!(
+        run.stderr
+            .contains("the `ready-when` commands of vm.builder were not run"),
+        "{}",
+        run.stderr
+    );
     // It was given the VM's address, read back after ACTIVE.
     let ip = std::fs::read_to_string(env.path().join("ready-ip")).expect("succeeded");
     let state = env.state();

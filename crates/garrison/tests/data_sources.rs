@@ -132,6 +132,9 @@ async fn a_hand_made_volume_and_key_are_attached_by_id_and_survive_the_destroy()
     env.run(&["plan", "--detailed-exitcode"])
         .await
         .expect_code(0);
+    // `graph --plan` reads the data sources as `plan` does: the same empty plan.
+    let graph = env.run(&["graph", "--plan"]).await.expect_code(0);
+    assert!(graph.stderr.contains("No changes"), "{}", graph.stderr);
 
     env.run(&["destroy", "--auto-approve"]).await.expect_code(0);
     assert!(object(&env, "instances", "trainer").await.is_none());

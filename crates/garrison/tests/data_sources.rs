@@ -86,6 +86,16 @@ async fn object(env: &Env, kind: &str, name: &str) -> Option<Value> {
         .cloned()
 }
 
+/// The ids of the volumes attached to an emulator VM.
+fn attached(vm: &Value) -> Vec<String> {
+    vm["volume_attachments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| text(&a["volume_id"]))
+        .collect()
+}
+
 fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -214,4 +224,37 @@ async fn data_sources_cost_one_list_per_kind_they_name() {
         !made.keys().any(|r| r.contains("{id}") || r.contains(":id")),
         "a request per object: {made:?}"
     );
+}
+
+/// An existing VM gets a data volume in place (attached by id), then lets go of it
+/// (detached, never deleted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_data_volume_is_attached_and_detached_in_place() {
+    let env = Env::new(0.002).await;
+    let (volume_id, _) = hand_made(&env).await;
+    let without = CONFIG.replace("    volumes (ref)\"data.volume.dataset\"\n", "");
+    env.write(&without);
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    let vm = object(&env, "instances", "trainer").await.expect("vm made");
+    assert_eq!(vm["volume_attachments"], serde_json::json!([]), "{vm}");
+
+    env.write(CONFIG);
+    let plan = env.run(&["plan"]).await.expect_code(0);
+    assert!(plan.stdout.contains("1 to change"), "{}", plan.stdout);
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    let volume = object(&env, "volumes", "imagenet").await.expect("volume");
+    assert_eq!(volume["status"], "in-use", "{volume}");
+    let vm = object(&env, "instances", "trainer").await.expect("vm");
+    assert_eq!(attached(&vm), [volume_id.clone()], "{vm}");
+    env.run(&["plan", "--detailed-exitcode"])
+        .await
+        .expect_code(0);
+
+    env.write(&without);
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    let volume = object(&env, "volumes", "imagenet")
+        .await
+        .expect("volume kept");
+    assert_eq!(volume["status"], "available", "{volume}");
+    assert!(object(&env, "instances", "trainer").await.is_some());
 }

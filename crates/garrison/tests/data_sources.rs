@@ -245,7 +245,7 @@ async fn a_data_volume_is_attached_and_detached_in_place() {
     let volume = object(&env, "volumes", "imagenet").await.expect("volume");
     assert_eq!(volume["status"], "in-use", "{volume}");
     let vm = object(&env, "instances", "trainer").await.expect("vm");
-    assert_eq!(attached(&vm), [volume_id.clone()], "{vm}");
+    assert_eq!(attached(&vm), std::slice::from_ref(&volume_id), "{vm}");
     env.run(&["plan", "--detailed-exitcode"])
         .await
         .expect_code(0);

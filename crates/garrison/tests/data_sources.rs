@@ -1,14 +1,18 @@
-//! Object data sources end to end, against the emulator: a volume and an SSH key made by
-//! hand (through the API, not by Garrison) are read with `data "volume"` / `data
-//! "ssh-key"`, attached to a new VM by id, and survive its destroy untouched; a data source
-//! naming nothing is a plan error pointing at the block.
+//! Object data sources end to end, against the emulator: a volume, an SSH key and an image
+//! made by hand (through the API, not by Garrison) are read with `data "volume"`, `data
+//! "ssh-key"` and `data "image"`, used by a new VM by id (attached in place too), and
+//! survive its destroy untouched; a data source naming nothing is a plan error pointing at
+//! the block; reading them costs one list per kind named.
 
 mod support;
 
 use std::time::Duration;
 
-use barrack_api::wire::{CreateSshKeyRequest, CreateVolumeRequest};
-use barrack_api::Client;
+use barrack_api::wire::{
+    CreateImageRequest, CreateSnapshotRequest, CreateSshKeyRequest, CreateVolumeRequest,
+    DeploymentRequest,
+};
+use barrack_api::{Client, Id};
 use serde_json::Value;
 use support::{Env, API_KEY};
 
@@ -257,4 +261,92 @@ async fn a_data_volume_is_attached_and_detached_in_place() {
         .expect("volume kept");
     assert_eq!(volume["status"], "available", "{volume}");
     assert!(object(&env, "instances", "trainer").await.is_some());
+}
+
+/// An image built elsewhere (a VM, its snapshot and the image, all made with the API):
+/// `data "image"` boots a new VM from it by id, and the plan after is clean.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vm_boots_from_an_image_built_elsewhere() {
+    let env = Env::new(0.002).await;
+    let (_, key_id) = hand_made(&env).await;
+    let api = api(&env);
+    let wait = Duration::from_secs(30);
+    let deployed = api
+        .deploy_instance(&DeploymentRequest {
+            name: "their-builder".into(),
+            region: "NORWAY-1".into(),
+            gpu_model: "RTX-A6000".into(),
+            gpu_count: 1,
+            image_name: Some("Ubuntu Server 22.04 LTS R550 CUDA 12.4".into()),
+            ssh_key_ids: vec![Id::new(&key_id)],
+            count: Some(1),
+            ..DeploymentRequest::default()
+        })
+        .await
+        .expect("vm deployed")
+        .value;
+    let vm = deployed.instances[0].id.clone();
+    api.wait_instance_status(&vm, &["ACTIVE"], wait)
+        .await
+        .expect("active");
+    let snapshot = api
+        .create_snapshot(&CreateSnapshotRequest {
+            instance_id: vm,
+            name: "their-snapshot".into(),
+            description: String::new(),
+        })
+        .await
+        .expect("snapshot")
+        .value
+        .id;
+    api.wait_snapshot_ready(&snapshot, wait)
+        .await
+        .expect("snapshot ready");
+    let image = api
+        .create_image_from_snapshot(
+            &snapshot,
+            &CreateImageRequest {
+                name: "golden-2026-12".into(),
+                description: String::new(),
+            },
+        )
+        .await
+        .expect("image")
+        .value
+        .id;
+    api.wait_image_ready(&image, wait)
+        .await
+        .expect("image ready");
+
+    env.write(
+        r#"
+provider "barrack" {
+    region "NORWAY-1"
+}
+
+data "image" "golden" {
+    name "golden-2026-12"
+}
+
+data "ssh-key" "team" {
+    name "team-key"
+}
+
+vm "worker" {
+    gpu "RTX-A6000"
+    image (ref)"data.image.golden"
+    ssh-keys (ref)"data.ssh-key.team"
+}
+"#,
+    );
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    let worker = object(&env, "instances", "worker")
+        .await
+        .expect("worker made");
+    assert_eq!(text(&worker["image"]["id"]), image.to_string(), "{worker}");
+    env.run(&["plan", "--detailed-exitcode"])
+        .await
+        .expect_code(0);
+    env.run(&["destroy", "--auto-approve"]).await.expect_code(0);
+    assert!(object(&env, "images", "golden-2026-12").await.is_some());
 }

@@ -66,18 +66,20 @@ const COMMON: &[AttrDoc] = &[
     attr("depends-on", "(ref) addresses", None, GarrisonOnly, "Explicit ordering: this resource waits for the ones listed."),
     attr("lifecycle", "create-before-destroy=bool { ignore-changes \"attr\" ... replace-triggered-by (ref)\"KIND.NAME\" ... }", Some("off"), GarrisonOnly, "Create the replacement first; ignore drift and changes of the listed attributes; replace this resource when a listed one changes."),
     attr("precondition", "(expr) condition message=\"...\" (repeatable)", None, GarrisonOnly, "Must hold at plan time for each instance, or the plan stops with the message."),
+    attr("postcondition", "(expr) condition over self message=\"...\" (repeatable)", None, GarrisonOnly, "Checked after the object is created or updated, `self` being the object as the cloud holds it; a false one fails that step with the message (its dependents do not run)."),
 ];
 
 const VM: &[AttrDoc] = &[
     attr("gpu", "string count=1|2|4|8", Some("count 1"), Replaces, "The GPU model (required) and how many."),
-    attr("image", "OS image name or (ref)\"image.X\"", None, Replaces, "What the VM boots: an OS image from the catalog or a custom image; exactly one of `image` and `boot-volume`."),
+    attr("image", "OS image name, (ref)\"image.X\" or (ref)\"data.image.X\"", None, Replaces, "What the VM boots: an OS image from the catalog, a custom image, or an existing image a data source found; exactly one of `image` and `boot-volume`."),
     attr("boot-volume", "(ref)\"volume.X\"", None, Replaces, "A bootable volume to boot from; exactly one of `image` and `boot-volume`."),
-    attr("ssh-keys", "(ref) ssh-key addresses", None, Replaces, "The SSH keys installed at creation (required, one or more)."),
+    attr("ssh-keys", "(ref) ssh-key addresses or data.ssh-key.X", None, Replaces, "The SSH keys installed at creation (required, one or more); an existing key a data source found is used by id."),
     attr("startup-script", "(ref)\"script.X\"", None, Replaces, "A script run at first boot."),
     attr("cloud-init", "string or (file)", None, Replaces, "cloud-init user data, at most 16 KB."),
     attr("firewalls", "(ref) firewall addresses", None, InPlace, "Firewalls the VM is a member of (same region as the VM)."),
-    attr("volumes", "(ref) volume addresses", None, InPlace, "Data volumes attached to the VM (same region as the VM)."),
+    attr("volumes", "(ref) volume addresses or data.volume.X", None, InPlace, "Data volumes attached to the VM (same region as the VM); an existing volume a data source found is attached by id, detached (never deleted) when the VM goes."),
     attr("public-ip", "bool", Some("#false"), InPlace, "Whether the VM has a public IP address."),
+    attr("ready-when", "\"PROGRAM\" \"ARG\"... or shell=\"...\" interval=\"5s\" timeout=\"15m\"", None, GarrisonOnly, "A local command run after the VM is ACTIVE, every `interval` until it exits 0 (`${self.public-ip}` is the VM's address); the create completes only then, so what depends on the VM waits for provisioning."),
     attr("power", "\"running\" | \"stopped\" | \"hibernated\"", Some("\"running\""), InPlace, "The power state: stopped is billed in full, hibernated costs $0.01/h."),
     attr("security-rule", "direction= protocol= port=|ports= remote= ethertype=", None, InPlace, "A rule on the VM itself (repeatable), shaped like a firewall rule."),
 ];
@@ -235,7 +237,7 @@ pub fn top_level_doc(node: &str) -> Option<&'static str> {
         "import" => "Adopt an existing object: `import to=\"vm.x\" id=\"123\"` (or `name=`).",
         "moved" => "A renamed address: `moved from=\"vm.old\" to=\"vm.new\"`; the object moves in the state, no cloud call.",
         "removed" => "Stop managing an address: `removed from=\"vm.x\" destroy=#false` keeps the object.",
-        "data" => "A data source read from the cloud's catalog: `data \"pricing\" \"now\"`, then `data.pricing.now.gpus[\"H100-SXM5-80GB\"]`.",
+        "data" => "A data source read at plan time: the catalog (`data \"pricing\" \"now\"`, then `data.pricing.now.gpus[\"H100-SXM5-80GB\"]`), the GPU stock (`gpu-stock`), or one existing object by name (`data \"volume\" \"dataset\" { name \"imagenet\" }`, then `data.volume.dataset.id`; also `ssh-key`, `image`, `snapshot`, `firewall`, `vm`).",
         "module" => "A module instance: `module \"team-a\" source=\"./modules/trainer-node\" { team \"a\" }` loads that directory (its `variable`s are the inputs), with `count`/`for-each`; its resources are `module.team-a.vm.NAME`, its outputs `module.team-a.OUTPUT`.",
         "check" => "Assertions about the whole config: `assert (expr)\"...\" message=\"...\"`; a false one is a warning.",
         "policy" => "Guardrails every plan is checked against: `max-cost-per-hour`, `allowed-gpus`, `allowed-regions`, `deny-open-ingress`.",

@@ -41,7 +41,7 @@ impl<'a> Children<'a> {
     }
 }
 
-const REPEATABLE: &[&str] = &["rule", "security-rule", "precondition"];
+const REPEATABLE: &[&str] = &["rule", "security-rule", "precondition", "postcondition"];
 
 fn describe(ev: &Val) -> String {
     match ev {
@@ -297,6 +297,16 @@ impl<'e, 'a> Builder<'e, 'a> {
 
     /// Resource instances of `kind` from an evaluated value.
     pub(crate) fn want_links(&mut self, ev: Ev, sp: &Span, what: &str, kind: Kind) -> Vec<Address> {
+        if let Some(link) = self.data_link(&ev, kind) {
+            self.ev.diags.error(
+                Code::WrongType,
+                sp,
+                format!("`{what}` links the config's own `{kind}` resources, not `{}`", link.source),
+                "an existing object",
+                Some(format!("a data source's object is only read; to manage it, adopt it with `import to=\"{kind}.NAME\" id=\"{}\"`", link.id)),
+            );
+            return vec![];
+        }
         let list = match ev.val {
             Val::Link(a) => vec![a],
             Val::Links(v) => v,

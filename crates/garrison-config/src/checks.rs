@@ -147,7 +147,7 @@ fn regions(resources: &[Resource], diags: &mut Diags) {
                 let mut v: Vec<&Address> = vm.volumes.iter().chain(&vm.firewalls).collect();
                 match &vm.boot {
                     BootSource::Image(a) | BootSource::Volume(a) => v.push(a),
-                    BootSource::OsImage(_) => {}
+                    BootSource::OsImage(_) | BootSource::DataImage(_) => {}
                 }
                 v
             }

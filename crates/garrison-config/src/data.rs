@@ -1,7 +1,8 @@
 //! Data sources (docs/language.md, "Data sources"): `data "KIND" "LABEL" { ... }` reads
 //! something the cloud offers, referenced as `data.KIND.LABEL.ATTR`. The catalog kinds
 //! (`pricing`, `os-images`, `gpu-models`, `regions`) are read from the catalog the config
-//! is validated against: the API's at plan time, the cached or built-in one offline.
+//! is validated against: the API's at plan time, the cached or built-in one offline. The
+//! object kinds and `gpu-stock` read the account (`data_objects.rs`).
 
 use std::path::Path;
 
@@ -13,18 +14,22 @@ use crate::diagnostic::Code;
 use crate::eval::{Eval, Scope, Val};
 
 /// The kinds this Garrison reads.
-pub(crate) const KINDS: &[&str] = &["pricing", "os-images", "gpu-models", "regions"];
-
-/// Kinds the language reserves for later (objects read through the refresh's lists).
-const LATER: &[&str] = &[
+pub(crate) const KINDS: &[&str] = &[
+    "pricing",
+    "os-images",
+    "gpu-models",
+    "regions",
+    "gpu-stock",
     "volume",
     "ssh-key",
     "image",
     "snapshot",
     "firewall",
     "vm",
-    "gpu-stock",
 ];
+
+/// The catalog kinds (the others read the account).
+const CATALOG_KINDS: &[&str] = &["pricing", "os-images", "gpu-models", "regions"];
 
 /// Evaluates every `data` node into `ev.data` (`KIND.LABEL` -> its value).
 pub(crate) fn sources(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) {
@@ -48,16 +53,6 @@ pub(crate) fn sources(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) {
             continue;
         };
         let kind_span = span(file, args[0].span());
-        if LATER.contains(&kind) {
-            ev.diags.error(
-                Code::InvalidValue,
-                &kind_span,
-                format!("data source `{kind}` is not supported yet"),
-                "not yet",
-                Some(format!("this Garrison reads {}; bring an existing object under management with an `import` block instead", listed())),
-            );
-            continue;
-        }
         if !KINDS.contains(&kind) {
             ev.diags.error(
                 Code::UnknownKind,
@@ -68,18 +63,22 @@ pub(crate) fn sources(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) {
             );
             continue;
         }
-        if let Some(value) = read(ev, file, node, kind) {
-            ev.data.insert(format!("{kind}.{label}"), value);
+        let key = format!("{kind}.{label}");
+        let value = if CATALOG_KINDS.contains(&kind) {
+            read(ev, file, node, kind)
+        } else {
+            crate::data_objects::read(ev, file, node, kind, &key, &kind_span)
+        };
+        match value {
+            Some(value) => {
+                ev.data.insert(key, value);
+            }
+            None => {
+                // Reported (or not read offline): what reads it stays quiet.
+                ev.data_unread.insert(key);
+            }
         }
     }
-}
-
-fn listed() -> String {
-    KINDS
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The value of one catalog data source; its only setting is an optional `region` filter

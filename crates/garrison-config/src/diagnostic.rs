@@ -71,6 +71,9 @@ codes! {
     ValidationFailed => "validation_failed", "A variable's value breaks one of its `validation` conditions.";
     CheckFailed => "check_failed", "Warning: an `assert` of a `check` block is false.";
     RootOnly => "root_only", "A node only the root config may hold (`provider`, `state`, `timeouts`, `policy`, `import`, `moved`, `removed`) inside a module.";
+    DataNotFound => "data_not_found", "A data source names an object the account does not hold.";
+    DataAmbiguous => "data_ambiguous", "A data source matches several objects in the account.";
+    DataNotRead => "data_not_read", "Warning: an object data source is read from the cloud at plan time, not offline; what uses it is left out.";
     UnknownCatalogValue => "unknown_catalog_value", "Warning: a region, GPU model, OS image, volume type or protocol the cached or built-in catalog does not list (against the API's catalog at plan time it is an `invalid_value` error).";
 }
 

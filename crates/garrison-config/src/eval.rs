@@ -60,6 +60,8 @@ impl Ev {
 pub(crate) struct Scope {
     pub(crate) count_index: Option<u32>,
     pub(crate) each: Option<(String, Value)>,
+    /// `self` in a postcondition: the object after apply.
+    pub(crate) this: Option<Value>,
 }
 
 impl Scope {
@@ -69,14 +71,14 @@ impl Scope {
             None => Scope::default(),
             Some(Index::Int(i)) => Scope {
                 count_index: Some(*i),
-                each: None,
+                ..Scope::default()
             },
             Some(Index::Key(k)) => Scope {
-                count_index: None,
                 each: Some((
                     k.clone(),
                     each_value.unwrap_or_else(|| Value::String(k.clone())),
                 )),
+                ..Scope::default()
             },
         }
     }
@@ -169,11 +171,19 @@ pub(crate) struct Eval<'a> {
     pub(crate) place: Option<crate::modules::Place>,
     /// The texts of the module files loaded under this one, for diagnostics and the hash.
     pub(crate) module_sources: crate::diagnostic::Sources,
+    /// Data sources declared but not decided (reported, or not read offline): what reads
+    /// them stays quiet.
+    pub(crate) data_unread: BTreeSet<String>,
+    /// The objects data sources found, `(kind, id)` -> `data.KIND.LABEL`: a VM may attach
+    /// them by id (`data_objects.rs`).
+    pub(crate) data_ids: BTreeMap<(Kind, crate::model::RemoteId), String>,
+    /// What the data sources need read from the account.
+    pub(crate) account_needs: crate::account::AccountNeeds,
 }
 
 const ROOTS: &[&str] = &[
-    "var", "local", "garrison", "data", "count", "each", "module", "vm", "volume", "firewall",
-    "ssh-key", "script", "snapshot", "image",
+    "var", "local", "garrison", "data", "self", "count", "each", "module", "vm", "volume",
+    "firewall", "ssh-key", "script", "snapshot", "image",
 ];
 
 impl<'a> Eval<'a> {
@@ -205,6 +215,9 @@ impl<'a> Eval<'a> {
             calls: BTreeMap::new(),
             place: None,
             module_sources: crate::diagnostic::Sources::new(),
+            data_unread: BTreeSet::new(),
+            data_ids: BTreeMap::new(),
+            account_needs: crate::account::AccountNeeds::default(),
         }
     }
 
@@ -412,7 +425,7 @@ impl<'a> Eval<'a> {
         Ev::poison()
     }
 
-    fn template(&mut self, s: &str, sp: &Span, scope: &Scope) -> Ev {
+    pub(crate) fn template(&mut self, s: &str, sp: &Span, scope: &Scope) -> Ev {
         let pieces = match parse_template(s) {
             Ok(p) => p,
             Err(msg) => {
@@ -582,6 +595,13 @@ impl<'a> Eval<'a> {
             "garrison" => self.garrison(segs.collect(), sp),
             "data" => self.data_ref(segs.collect(), sp),
             "module" => self.module_ref(segs.collect(), sp, s),
+            "self" => match scope.this.clone() {
+                Some(this) => self.access(Ev::json(this), segs.collect(), sp, "self"),
+                None => self.bad(
+                    sp,
+                    "`self` is the object after apply: only a `postcondition` reads it",
+                ),
+            },
             "count" => {
                 if !matches!(segs.next(), Some(Seg::Field(f)) if f == "index")
                     || segs.next().is_some()
@@ -665,6 +685,9 @@ impl<'a> Eval<'a> {
             );
         };
         let key = format!("{kind}.{label}");
+        if self.data_unread.contains(&key) {
+            return Ev::poison();
+        }
         let Some(value) = self.data.get(&key).cloned() else {
             let help = did_you_mean(&key, self.data.keys().map(String::as_str))
                 .map(|c| format!("did you mean `data.{c}`?"))

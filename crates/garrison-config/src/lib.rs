@@ -5,6 +5,7 @@
 //! stable codes, labelled spans and help). [`format_source`] backs `garrison fmt`.
 //! This crate knows nothing of HTTP or state.
 
+mod account;
 pub mod attr_docs;
 mod budget;
 mod build;
@@ -14,6 +15,8 @@ mod collect;
 mod conditions;
 mod cycle;
 mod data;
+mod data_links;
+mod data_objects;
 mod day_two;
 mod diagnostic;
 mod eval;
@@ -31,7 +34,9 @@ pub mod model;
 mod modules;
 mod offered;
 mod policy;
+pub mod postcondition;
 mod provenance;
+pub mod readiness;
 mod refs;
 mod resources;
 mod rules;
@@ -44,6 +49,7 @@ mod timeouts;
 mod vars;
 mod workspace_file;
 
+pub use account::{Account, AccountNeeds, AccountObject, StockLine};
 pub use diagnostic::{Code, ConfigDiagnostic, Failure, Label, Level};
 pub use fmt::{format_dir, format_source, Formatted};
 pub use load::{

@@ -245,6 +245,8 @@ fn load_files(
             sources: ConfigSources(sources),
             warnings: config_warnings,
             catalog: ev.offered.catalog.clone(),
+            account_needs: std::mem::take(&mut ev.account_needs),
+            data: std::mem::take(&mut ev.data),
         },
         warnings,
     })
@@ -649,6 +651,7 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
             continue;
         };
         let (value, sensitive, node_span) = (out.value, out.sensitive, out.span);
+        let postconditions = out.postconditions;
         let expr = match value.val {
             Val::Json(v) => Expr::Value(v),
             Val::After(e) => e,
@@ -679,6 +682,7 @@ fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec
             value: expr,
             sensitive,
             span: node_span,
+            postconditions,
         });
     }
     result
@@ -691,6 +695,8 @@ pub(crate) struct OutputValue {
     pub(crate) sensitive: bool,
     pub(crate) span: Span,
     pub(crate) edges: Vec<Edge>,
+    /// Its `postcondition`s, checked by the engine after apply (root outputs).
+    pub(crate) postconditions: Vec<crate::postcondition::Postcondition>,
 }
 
 /// Evaluates the `output` node `node` named `name` (root or module).
@@ -702,6 +708,7 @@ pub(crate) fn output_value(
 ) -> Option<OutputValue> {
     let node_span = crate::collect::header_span(file, node);
     let mut sensitive = false;
+    let mut postconditions = Vec::new();
     for e in node.entries() {
         match e.name().map(|n| n.value()) {
             Some("sensitive") => match e.value().as_bool() {
@@ -740,6 +747,12 @@ pub(crate) fn output_value(
         Some(ev.combine(evs, &node_span))
     } else if let Some(children) = node.children() {
         let mut v = None;
+        let post: Vec<&KdlNode> = children
+            .nodes()
+            .iter()
+            .filter(|c| c.name().value() == "postcondition")
+            .collect();
+        postconditions = crate::postcondition::collect(ev, file, &post);
         for c in children.nodes() {
             match c.name().value() {
                 "value" => v = Some(ev.node_value(file, c, &Scope::default())),
@@ -750,7 +763,7 @@ pub(crate) fn output_value(
                         .and_then(|e| e.value().as_bool())
                         .unwrap_or(false);
                 }
-                "description" => {}
+                "description" | "postcondition" => {}
                 "precondition" => crate::conditions::preconditions(
                     ev,
                     file,
@@ -765,7 +778,13 @@ pub(crate) fn output_value(
                     "unknown setting",
                     suggest(
                         other,
-                        &["value", "sensitive", "description", "precondition"],
+                        &[
+                            "value",
+                            "sensitive",
+                            "description",
+                            "precondition",
+                            "postcondition",
+                        ],
                     ),
                 ),
             }
@@ -801,6 +820,7 @@ pub(crate) fn output_value(
         sensitive,
         span: node_span,
         edges,
+        postconditions,
     })
 }
 

@@ -210,6 +210,14 @@ pub struct Model {
     /// rehearsal's emulator offers. Not serialized.
     #[serde(skip)]
     pub catalog: barrack_wire::Catalog,
+    /// What the config's object data sources need read from the account (`garrison plan`
+    /// reads it and loads again). Not serialized.
+    #[serde(skip)]
+    pub account_needs: crate::account::AccountNeeds,
+    /// The data sources' values, `KIND.LABEL` -> value (postconditions read them after
+    /// apply). Not serialized.
+    #[serde(skip)]
+    pub data: BTreeMap<String, serde_json::Value>,
 }
 
 /// A config warning as plans carry it (`docs/plan-json.md`).
@@ -354,6 +362,9 @@ pub struct Output {
     pub sensitive: bool,
     /// The `output` node.
     pub span: Span,
+    /// Checked after apply against the final value (`self`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postconditions: Vec<crate::postcondition::Postcondition>,
 }
 
 /// Lifecycle settings of a resource.
@@ -396,6 +407,9 @@ pub struct Resource {
     pub spec: Spec,
     /// The resource node.
     pub span: Span,
+    /// Checked after the object is created or updated, against it as read back (`self`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub postconditions: Vec<crate::postcondition::Postcondition>,
 }
 
 /// A dependency on another resource instance, and where it was written.
@@ -470,6 +484,37 @@ pub struct VmSpec {
     pub power: Power,
     /// Inline security rules.
     pub security_rules: Vec<RuleSpec>,
+    /// Existing objects a data source found that the VM uses by id (`volumes`,
+    /// `ssh-keys`); never managed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_links: Vec<DataLink>,
+    /// `ready-when`: a local command that must succeed before the VM counts as created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready_when: Option<crate::readiness::Readiness>,
+}
+
+/// An existing object a resource uses by id, found by a data source (`data.KIND.LABEL`).
+/// Garrison never creates, changes or deletes it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DataLink {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its remote id.
+    pub id: RemoteId,
+    /// The data source that found it, `data.KIND.LABEL`.
+    pub source: String,
+}
+
+impl DataLink {
+    /// How plans show it: as a link to an object the state does not manage.
+    pub fn shown(&self) -> String {
+        unmanaged_link(self.kind, self.id.as_str())
+    }
+}
+
+/// How plans show a link to an object of `kind` the state does not manage.
+pub fn unmanaged_link(kind: Kind, id: &str) -> String {
+    format!("{kind}(id {id}, unmanaged)")
 }
 
 /// What a VM boots from.
@@ -482,6 +527,8 @@ pub enum BootSource {
     Image(Address),
     /// A bootable volume resource instance.
     Volume(Address),
+    /// An existing custom image a data source found (`data.image.LABEL`).
+    DataImage(DataLink),
 }
 
 /// A firewall rule or an inline VM security rule.

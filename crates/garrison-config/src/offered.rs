@@ -32,6 +32,9 @@ pub struct Offered {
     pub catalog: Catalog,
     /// Where they came from.
     pub source: CatalogSource,
+    /// The account's objects and stock for object data sources, read at plan time; `None`
+    /// offline (they are not read: `data_not_read`).
+    pub account: Option<crate::account::Account>,
 }
 
 impl Default for Offered {
@@ -39,6 +42,7 @@ impl Default for Offered {
         Offered {
             catalog: Catalog::builtin(),
             source: CatalogSource::BuiltIn,
+            account: None,
         }
     }
 }

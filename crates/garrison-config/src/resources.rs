@@ -11,7 +11,7 @@ use crate::build::{Builder, Children};
 use crate::catalog;
 use crate::collect::{name_span, span, suggest};
 use crate::diagnostic::Code;
-use crate::eval::{Block, Eval, Expansion, Scope, Val};
+use crate::eval::{Block, Ev, Eval, Expansion, Scope, Val};
 use crate::model::*;
 use crate::offered::List;
 use crate::schema;
@@ -285,6 +285,7 @@ pub(crate) fn build(
     let pre = c.all("precondition");
     let scope = b.scope.clone();
     crate::conditions::preconditions(b.ev, file, &pre, &scope, &addr.to_string());
+    let postconditions = crate::postcondition::collect(b.ev, file, &c.all("postcondition"));
     let lifecycle = c
         .get("lifecycle")
         .map(|n| lifecycle(&mut b, n, kind))
@@ -319,6 +320,13 @@ pub(crate) fn build(
             })
         }
     };
+    if let (Some(Spec::Vm(vm)), Some(region)) = (&spec, &region) {
+        let mut links = vm.data_links.clone();
+        if let BootSource::DataImage(l) = &vm.boot {
+            links.push(l.clone());
+        }
+        crate::data_links::check_regions(b.ev, &links, region, &label_span);
+    }
     let sensitive_attrs = std::mem::take(&mut b.sensitive);
     let refs = b.ev.end_refs();
     Some(Resource {
@@ -333,6 +341,7 @@ pub(crate) fn build(
         sensitive_attrs,
         spec: spec?,
         span: res_span,
+        postconditions,
     })
 }
 
@@ -586,14 +595,15 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         }
         (Some(i), None) => {
             let (ev, sp) = b.one(i, &[])?;
-            match ev.val {
-                crate::eval::Val::Link(_) | crate::eval::Val::Links(_) => b
-                    .want_links(ev, &sp, "image", Kind::Image)
+            match (b.data_link(&ev, Kind::Image), ev.val) {
+                (Some(link), _) => Some(BootSource::DataImage(link)),
+                (None, val @ (crate::eval::Val::Link(_) | crate::eval::Val::Links(_))) => b
+                    .want_links(Ev { val, ..ev }, &sp, "image", Kind::Image)
                     .into_iter()
                     .next()
                     .map(BootSource::Image),
-                _ => {
-                    let s = b.want_string(ev, &sp, "image")?;
+                (None, val) => {
+                    let s = b.want_string(Ev { val, ..ev }, &sp, "image")?;
                     b.offered(&s, &sp, "OS image", List::OsImages)
                         .then_some(BootSource::OsImage(s))
                 }
@@ -601,8 +611,12 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         }
         (None, Some(v)) => b.link(v, Kind::Volume).map(BootSource::Volume),
     };
-    let ssh_keys = required(b, c, "ssh-keys", label, "(ref)\"ssh-key.NAME\"")
-        .map(|n| b.links(n, Kind::SshKey));
+    let mut data_links = Vec::new();
+    let ssh_keys = required(b, c, "ssh-keys", label, "(ref)\"ssh-key.NAME\"").map(|n| {
+        let (keys, existing) = b.links_or_data(n, Kind::SshKey);
+        data_links.extend(existing);
+        keys
+    });
     let startup_script = c
         .get("startup-script")
         .and_then(|n| b.link(n, Kind::Script));
@@ -627,10 +641,15 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         .get("firewalls")
         .map(|n| b.links(n, Kind::Firewall))
         .unwrap_or_default();
-    let volumes = c
-        .get("volumes")
-        .map(|n| b.links(n, Kind::Volume))
-        .unwrap_or_default();
+    let volumes = match c.get("volumes") {
+        Some(n) => {
+            let (volumes, existing) = b.links_or_data(n, Kind::Volume);
+            data_links.extend(existing);
+            volumes
+        }
+        None => vec![],
+    };
+    let ready_when = c.get("ready-when").and_then(|n| b.readiness(n));
     let public_ip = c.get("public-ip").and_then(|n| b.bool(n)).unwrap_or(false);
     let power = match c.get("power") {
         Some(n) => {
@@ -668,6 +687,8 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         public_ip,
         power,
         security_rules,
+        data_links,
+        ready_when,
     })
 }
 

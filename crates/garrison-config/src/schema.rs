@@ -11,6 +11,7 @@ pub const COMMON_ATTRS: &[&str] = &[
     "depends-on",
     "lifecycle",
     "precondition",
+    "postcondition",
 ];
 
 /// Properties on the resource node itself.
@@ -28,6 +29,7 @@ pub fn config_attrs(kind: Kind) -> &'static [&'static str] {
             "cloud-init",
             "firewalls",
             "volumes",
+            "ready-when",
             "public-ip",
             "power",
             "security-rule",

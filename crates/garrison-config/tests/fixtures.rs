@@ -1,14 +1,16 @@
 //! Data-driven fixtures: every `tests/fixtures/valid/<case>/` loads (model snapshot, fmt
 //! idempotent); every `tests/fixtures/invalid/<case>/` fails with the snapshotted diagnostics.
 //! A case may hold `inputs.json` (`{"vars": {..}, "env": {..}, "var_files": [..],
-//! "workspace": "..", "catalog": "live"}`; `catalog` `live` validates against the built-in
-//! catalog as if the API listed it, so an unknown value is an error, not a warning).
+//! "workspace": "..", "catalog": "live", "account": "account.json"}`; `catalog` `live`
+//! validates against the built-in catalog as if the API listed it, so an unknown value is
+//! an error, not a warning; `account` names a JSON `garrison_config::Account`, what the
+//! object data sources read, as if the API listed it).
 
 use std::path::{Path, PathBuf};
 
 use garrison_config::{
-    format_source, load_dir_with, CatalogSource, ConfigDiagnostic, Failure, Loaded, Offered,
-    VarInputs,
+    format_source, load_dir_with, Account, CatalogSource, ConfigDiagnostic, Failure, Loaded,
+    Offered, VarInputs,
 };
 use miette::{GraphicalReportHandler, GraphicalTheme};
 
@@ -25,12 +27,21 @@ fn cases(kind: &str) -> Vec<PathBuf> {
     v
 }
 
-/// Loads `case` with its inputs and catalog.
+/// Loads `case` with its inputs, catalog and account.
 fn load_dir(case: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
-    let live = std::fs::read_to_string(case.join("inputs.json"))
+    let json = std::fs::read_to_string(case.join("inputs.json"))
         .ok()
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .is_some_and(|json| json["catalog"] == "live");
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+    let live = json.as_ref().is_some_and(|json| json["catalog"] == "live");
+    let account = json
+        .as_ref()
+        .and_then(|json| json["account"].as_str())
+        .map(|file| {
+            let text = std::fs::read_to_string(case.join(file))
+                .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+            serde_json::from_str::<Account>(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", case.display()))
+        });
     let source = if live {
         CatalogSource::Live
     } else {
@@ -38,6 +49,7 @@ fn load_dir(case: &Path, inputs: &VarInputs) -> Result<Loaded, Failure> {
     };
     let offered = Offered {
         source,
+        account,
         ..Offered::default()
     };
     load_dir_with(case, inputs, &offered)

@@ -25,6 +25,7 @@ use crate::settle::{is_transitional, settle};
 use crate::stale::StaleReason;
 use crate::steps::Ctx;
 use garrison_plan::evaluate_outputs;
+use garrison_plan::outputs::failed_output_postconditions;
 
 /// Options of [`prepare`].
 #[derive(Clone, Debug, Default)]
@@ -103,6 +104,8 @@ pub struct Prepared {
     view: RemoteView,
     refreshed: Refreshed,
     recovered: Vec<Event>,
+    /// Run VMs' `ready-when` commands (a rehearsal does not).
+    readiness: bool,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -177,6 +180,7 @@ pub async fn prepare(
         view,
         refreshed,
         recovered,
+        readiness: true,
     })
 }
 
@@ -350,6 +354,13 @@ impl Prepared {
         self
     }
 
+    /// Leaves VMs' `ready-when` commands out: a rehearsal's VMs are the emulator's, and a
+    /// local command must not run against them.
+    pub fn without_readiness(mut self) -> Prepared {
+        self.readiness = false;
+        self
+    }
+
     /// A stale lock taken over (a warning, first) and interrupted operations resolved while
     /// preparing (adoptions first to show).
     pub fn recovered(&self) -> &[Event] {
@@ -390,13 +401,15 @@ impl Prepared {
     ) -> Result<ApplyReport, EngineError> {
         let started = Instant::now();
         let bytes_before = lock(&self.store)?.bytes_written();
-        let ctx = Arc::new(Ctx::new(
+        let mut ctx = Ctx::new(
             self.client.clone(),
             self.model.clone(),
             self.store.clone(),
             sink.clone(),
             &self.plan.steps,
-        ));
+        );
+        ctx.readiness = self.readiness;
+        let ctx = Arc::new(ctx);
         let steps = self.plan.steps.clone();
         let (ends, started_order) = executor::run(
             ctx,
@@ -454,6 +467,9 @@ impl Prepared {
         } else {
             evaluate_outputs(&self.model, store.state())
         };
+        for (address, message) in failed_output_postconditions(&self.model, store.state()) {
+            report.failed.push((address, StepError::from(message)));
+        }
         store.set_outputs(outputs.clone());
         store.checkpoint()?;
         report.outputs = outputs;

@@ -135,6 +135,7 @@ pub fn offline_at(dir: &Path, now: DateTime<Utc>) -> Result<Offered, EngineError
         source: CatalogSource::Cached {
             age_secs: u64::try_from(age).unwrap_or_default(),
         },
+        account: None,
     })
 }
 
@@ -143,6 +144,7 @@ pub fn live(catalog: Catalog) -> Offered {
     Offered {
         catalog,
         source: CatalogSource::Live,
+        account: None,
     }
 }
 

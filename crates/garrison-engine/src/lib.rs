@@ -8,6 +8,7 @@
 mod apply;
 mod cancel;
 pub mod catalog;
+pub mod data_read;
 mod error;
 mod event;
 mod executor;

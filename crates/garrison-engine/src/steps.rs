@@ -15,6 +15,7 @@ use garrison_state::{Outcome, Store};
 use crate::event::EventSink;
 use crate::outcome::StepError;
 
+mod after;
 mod create;
 mod delete;
 mod firewall;
@@ -23,6 +24,7 @@ mod importing;
 mod journal;
 mod moving;
 mod power;
+mod ready;
 mod update;
 
 pub(crate) use create::{classify, exists, CreateFailure};
@@ -42,6 +44,8 @@ pub(crate) struct Ctx {
     handed_over: HashMap<StateKey, Vec<String>>,
     /// Generated ssh keys adopted without their private key in this run (C7).
     lost_keys: Mutex<std::collections::HashSet<StateKey>>,
+    /// Run VMs' `ready-when` commands (not in a rehearsal).
+    pub(crate) readiness: bool,
 }
 
 impl Ctx {
@@ -75,15 +79,25 @@ impl Ctx {
             create_before_destroy,
             firewall_locks: Mutex::new(HashMap::new()),
             lost_keys: Mutex::default(),
+            readiness: true,
         }
     }
 
     /// Runs one step to its recorded end; `Err` is the message for the report.
     pub(crate) async fn run(&self, step: &Step) -> Result<(), StepError> {
         match &step.op {
-            StepOp::Create => self.create(step).await,
+            StepOp::Create => {
+                self.create(step).await?;
+                if self.readiness {
+                    self.ready(step).await?;
+                }
+                self.postconditions(step)
+            }
             StepOp::Delete { remote_id } => self.delete(step, remote_id).await,
-            StepOp::Update { remote_id, ops } => self.update(step, remote_id, ops).await,
+            StepOp::Update { remote_id, ops } => {
+                self.update(step, remote_id, ops).await?;
+                self.postconditions(step)
+            }
             StepOp::Forget => {
                 let op = self.with_store(|s| Ok(s.next_op()))?;
                 self.record(op, &step.address, Outcome::Deleted)

@@ -99,6 +99,7 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
         match &step.op {
             StepOp::Update { ops, .. } if step.kind == Kind::Vm => {
                 volume_wake(inputs, &address, ops, &mut out);
+                after_apply(inputs, &address, false, &mut out);
             }
             StepOp::SyncFirewallAttachments { vms } => {
                 firewall_sync(inputs, &address, vms, &mut out);
@@ -108,7 +109,10 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
             }
             StepOp::Create if step.kind == Kind::Snapshot => {
                 snapshot_wake(inputs, &address, &mut out);
+                after_apply(inputs, &address, true, &mut out);
             }
+            StepOp::Create => after_apply(inputs, &address, true, &mut out),
+            StepOp::Update { .. } => after_apply(inputs, &address, false, &mut out),
             StepOp::Delete { .. } if step.kind == Kind::Firewall => {
                 // VMs deleted by this plan let go of it by themselves first.
                 let attached: BTreeSet<String> = attached(inputs, &address)
@@ -132,6 +136,30 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
         }
     }
     out
+}
+
+/// What a create (`created`) or an update runs locally before it counts as done: a VM's
+/// `ready-when` command (creates only), the resource's postconditions.
+fn after_apply(inputs: &Inputs<'_>, address: &str, created: bool, out: &mut Vec<String>) {
+    let Some(resource) = inputs.resource(address) else {
+        return;
+    };
+    if let (true, Spec::Vm(vm)) = (created, &resource.spec) {
+        if let Some(r) = &vm.ready_when {
+            out.push(format!(
+                "~ {address} is created only once its `ready-when` command succeeds (run every {}s, for up to {}s)",
+                r.interval_secs, r.timeout_secs
+            ));
+        }
+    }
+    let n = resource.postconditions.len();
+    if n > 0 {
+        let what = if created { "create" } else { "update" };
+        let s = if n == 1 { "" } else { "s" };
+        out.push(format!(
+            "~ {address}: {n} postcondition{s} checked after its {what}"
+        ));
+    }
 }
 
 fn join(items: &BTreeSet<String>) -> String {

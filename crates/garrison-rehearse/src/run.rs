@@ -67,6 +67,7 @@ pub async fn rehearse(
             "the emulator's copy of the account plans differently from the cloud (an object it could not mirror): the rehearsal ran the cloud's plan anyway".to_string(),
         );
     }
+    caveats.extend(readiness_caveat(&model, plan));
     let (sink, timeline) = recorder();
     let execute = ExecuteOptions {
         parallelism: options.parallelism,
@@ -74,6 +75,7 @@ pub async fn rehearse(
     };
     let report = prepared
         .with_plan(plan.clone())
+        .without_readiness()
         .execute(execute, sink, CancelToken::new())
         .await?;
     let timeline = timeline.lock().map(|t| t.clone()).unwrap_or_default();
@@ -162,4 +164,25 @@ fn mutations(sim: &SimHandle) -> u64 {
         .filter(|(route, _)| !route.starts_with("GET "))
         .map(|(_, n)| n)
         .sum()
+}
+
+/// The VMs the plan creates whose `ready-when` command the rehearsal leaves out (its VMs
+/// are the emulator's): the apply waits for them, longer than predicted.
+fn readiness_caveat(model: &Model, plan: &Plan) -> Option<String> {
+    let waiting: Vec<String> = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(s.op, garrison_plan::StepOp::Create))
+        .filter_map(|s| model.resource(s.address.live()?))
+        .filter(
+            |r| matches!(&r.spec, garrison_config::model::Spec::Vm(vm) if vm.ready_when.is_some()),
+        )
+        .map(|r| r.address.to_string())
+        .collect();
+    (!waiting.is_empty()).then(|| {
+        format!(
+            "the `ready-when` commands of {} were not run (the rehearsal's VMs are the emulator's): the apply also waits for them",
+            waiting.join(", ")
+        )
+    })
 }

@@ -4,7 +4,11 @@
 use std::path::Path;
 
 use barrack_api::{ApiKey, Client, ClientConfig, RateLimit, DEFAULT_BASE_URL};
-use garrison_config::{load_dir_with, Model, Offered, StateBackend};
+use garrison_config::model::Kind;
+use garrison_config::{
+    load_dir_with, AccountNeeds, Code, Failure as ConfigFailure, Loaded, Model, Offered,
+    StateBackend,
+};
 use garrison_core::Workspace;
 use garrison_state::{Backend, Workspaces};
 use miette::miette;
@@ -44,7 +48,33 @@ pub(crate) async fn load_model_live(
     if let Err(e) = garrison_engine::catalog::write_cache(dir, &catalog) {
         errln!(console, "warning: {e}");
     }
-    load_model_with(dir, vars, console, &garrison_engine::catalog::live(catalog))
+    let mut offered = garrison_engine::catalog::live(catalog);
+    let inputs = validate::var_inputs_in(dir, vars)?;
+    let loaded = load_dir_with(dir, &inputs, &offered);
+    let Some(needs) = account_needs(&loaded) else {
+        return reported(dir, console, loaded);
+    };
+    // Object data sources read the account: one list per kind they name, then load again.
+    let account = garrison_engine::data_read::read_account(client, &needs).await?;
+    offered.account = Some(account);
+    reported(dir, console, load_dir_with(dir, &inputs, &offered))
+}
+
+/// What a load without the account says its data sources need read: `None` when nothing
+/// (a failed load whose data sources were not read needs every kind, to report right).
+fn account_needs(loaded: &Result<Loaded, ConfigFailure>) -> Option<AccountNeeds> {
+    match loaded {
+        Ok(loaded) if loaded.model.account_needs.is_empty() => None,
+        Ok(loaded) => Some(loaded.model.account_needs.clone()),
+        Err(failure) => failure
+            .warnings
+            .iter()
+            .any(|w| w.code == Code::DataNotRead)
+            .then(|| AccountNeeds {
+                kinds: Kind::ALL.into_iter().collect(),
+                stock: true,
+            }),
+    }
 }
 
 /// The catalog offline commands validate against: `.garrison/catalog.json` when `dir` has
@@ -66,7 +96,16 @@ fn load_model_with(
     offered: &Offered,
 ) -> Result<Model, Failure> {
     let inputs = validate::var_inputs_in(dir, vars)?;
-    match load_dir_with(dir, &inputs, offered) {
+    reported(dir, console, load_dir_with(dir, &inputs, offered))
+}
+
+/// A load's model, its warnings printed; on failure every diagnostic printed.
+fn reported(
+    dir: &Path,
+    console: &Console,
+    loaded: Result<Loaded, ConfigFailure>,
+) -> Result<Model, Failure> {
+    match loaded {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
                 err!(

@@ -9,7 +9,12 @@ async fn round_trip(example: &str, expected: &[(&str, usize)]) {
     let env = Env::new(0.002).await;
     env.copy_example(example);
     env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    check_round_trip(&env, example, expected).await;
+}
 
+/// After the apply: the emulator holds exactly `expected`, a plan is clean, a destroy
+/// leaves nothing.
+async fn check_round_trip(env: &Env, example: &str, expected: &[(&str, usize)]) {
     let names = env.sim_names().await;
     for (kind, count) in expected {
         let n = names.iter().filter(|(k, _)| k == kind).count();
@@ -68,9 +73,43 @@ async fn training_cluster() {
     .await;
 }
 
+/// The golden image waits for provisioning: its builder's `ready-when` runs `ssh ...
+/// cloud-init status --wait` against the builder's address, here a stub `ssh` first on
+/// `PATH` that logs its arguments and succeeds (the retries are `postconditions.rs`'s).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn golden_image() {
-    round_trip(
+    let env = Env::new(0.002).await;
+    env.copy_example("golden-image");
+    let stub = tempfile::tempdir().expect("stub dir");
+    let log = stub.path().join("ssh.log");
+    let ssh = stub.path().join("ssh");
+    std::fs::write(
+        &ssh,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", log.display()),
+    )
+    .expect("stub written");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&ssh, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        stub.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut apply = env.command(&["apply", "--auto-approve"]);
+    apply.env("PATH", path);
+    support::Run::from(apply.output().await.expect("garrison runs")).expect_code(0);
+    let calls = std::fs::read_to_string(&log).expect("ssh ran");
+    let state = env.state();
+    let ip = state["resources"]["vm.builder"]["attributes"]["public-ip-address"]
+        .as_str()
+        .expect("the builder has a public IP")
+        .to_owned();
+    let expected_call = format!(
+        "-o BatchMode=yes -o StrictHostKeyChecking=accept-new ubuntu@{ip} cloud-init status --wait"
+    );
+    assert_eq!(calls.lines().collect::<Vec<_>>(), [&expected_call]);
+    check_round_trip(
+        &env,
         "golden-image",
         &[
             ("ssh_keys", 1),

@@ -178,6 +178,13 @@ impl Inputs {
             BootSource::OsImage(n) => (Some(n.clone()), None, None),
             BootSource::Image(a) => (None, Some(id(a)?), None),
             BootSource::Volume(a) => (None, None, Some(id(a)?)),
+            BootSource::DataImage(l) => (None, Some(Id::new(l.id.as_str())), None),
+        };
+        let existing = |kind: Kind| {
+            spec.data_links
+                .iter()
+                .filter(move |l| l.kind == kind)
+                .map(|l| Id::new(l.id.as_str()))
         };
         let later = ctx.handed_over(&step.address);
         let volume_ids = spec
@@ -185,9 +192,15 @@ impl Inputs {
             .iter()
             .filter(|v| !later.is_some_and(|l| l.contains(&v.to_string())))
             .map(id)
+            .chain(existing(Kind::Volume).map(Ok))
             .collect::<Result<_, _>>()?;
         Ok(Inputs {
-            ssh_key_ids: spec.ssh_keys.iter().map(id).collect::<Result<_, _>>()?,
+            ssh_key_ids: spec
+                .ssh_keys
+                .iter()
+                .map(id)
+                .chain(existing(Kind::SshKey).map(Ok))
+                .collect::<Result<_, _>>()?,
             startup_script_id: spec.startup_script.as_ref().map(id).transpose()?,
             image_name,
             image_id,

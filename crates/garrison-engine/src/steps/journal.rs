@@ -62,6 +62,21 @@ impl Ctx {
             .ok_or_else(|| format!("`{address}` has no remote id in the state (was it created?)"))
     }
 
+    /// The remote id a link of `address`'s VM names: an existing object a data source
+    /// found (as the plan shows it, `volume(id 7, unmanaged)`), else a resource of the state.
+    pub(crate) fn link_id(&self, address: &StateKey, link: &str) -> Result<Id, String> {
+        let found = self.resource(address).and_then(|r| match &r.spec {
+            garrison_config::model::Spec::Vm(vm) => {
+                vm.data_links.iter().find(|l| l.shown() == link)
+            }
+            _ => None,
+        });
+        match found {
+            Some(l) => Ok(Id::new(l.id.as_str())),
+            None => self.id_of(link),
+        }
+    }
+
     pub(crate) fn previous(
         &self,
         address: &(impl std::fmt::Display + ?Sized),

@@ -162,7 +162,7 @@ impl Ctx {
             UpdateOp::AttachVolumes { volumes } => {
                 let ids: Vec<Id> = volumes
                     .iter()
-                    .map(|a| self.id_of(a))
+                    .map(|a| self.link_id(&step.address, a))
                     .collect::<Result<_, _>>()?;
                 for volume in &ids {
                     self.volume_ready(volume, timeout).await.map_err(s)?;

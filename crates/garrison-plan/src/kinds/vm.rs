@@ -61,11 +61,15 @@ impl PlanKind for Vm {
             BootSource::OsImage(name) => (json!(name), Value::Null, Value::Null),
             BootSource::Image(a) => (Value::Null, json!(a.to_string()), Value::Null),
             BootSource::Volume(a) => (Value::Null, Value::Null, json!(a.to_string())),
+            BootSource::DataImage(l) => (Value::Null, json!(l.shown()), Value::Null),
         };
         out.insert(vm::IMAGE.into(), image);
         out.insert(vm::BOOT_IMAGE.into(), boot_image);
         out.insert(vm::BOOT_VOLUME.into(), boot_volume);
-        out.insert(vm::SSH_KEYS.into(), addresses(&spec.ssh_keys));
+        out.insert(
+            vm::SSH_KEYS.into(),
+            links(&spec.ssh_keys, spec, Kind::SshKey),
+        );
         out.insert(
             vm::STARTUP_SCRIPT.into(),
             spec.startup_script
@@ -79,7 +83,7 @@ impl PlanKind for Vm {
                 .map_or(Value::Null, |t| json!(hash_text(t))),
         );
         out.insert(vm::FIREWALLS.into(), addresses(&spec.firewalls));
-        out.insert(vm::VOLUMES.into(), addresses(&spec.volumes));
+        out.insert(vm::VOLUMES.into(), links(&spec.volumes, spec, Kind::Volume));
         out.insert(vm::PUBLIC_IP.into(), json!(spec.public_ip));
         out.insert(vm::POWER.into(), json!(spec.power.as_str()));
         out.insert(vm::SECURITY_RULES.into(), rules_value(&spec.security_rules));
@@ -117,6 +121,18 @@ impl PlanKind for Vm {
         }
         true
     }
+}
+
+/// The links of a list: the config's resources by address, the existing objects data
+/// sources found as plans show an unmanaged link (what the observed side maps their ids
+/// to), so a plan after the apply is empty.
+fn links(managed: &[garrison_config::model::Address], spec: &VmSpec, kind: Kind) -> Value {
+    let existing = spec.data_links.iter().filter(|l| l.kind == kind);
+    let mut items: Vec<String> = managed.iter().map(ToString::to_string).collect();
+    items.extend(existing.map(garrison_config::model::DataLink::shown));
+    items.sort();
+    items.dedup();
+    json!(items)
 }
 
 /// Detach the volumes that leave (or are replaced), by observed id; attach the ones that

@@ -5,4 +5,4 @@ mod changes;
 mod values;
 
 pub use changes::{output_changes, OutputChange};
-pub use values::evaluate_outputs;
+pub use values::{as_referenced, evaluate_outputs, failed_output_postconditions};

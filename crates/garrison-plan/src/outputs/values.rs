@@ -31,6 +31,43 @@ pub fn evaluate_outputs(model: &Model, state: &StateDoc) -> BTreeMap<String, Out
         .collect()
 }
 
+/// The output postconditions that fail against the final values (`self`, sensitive
+/// ones included: only the configured message is shown), as `(output.NAME, message)`.
+pub fn failed_output_postconditions(model: &Model, state: &StateDoc) -> Vec<(String, String)> {
+    let mut failed = Vec::new();
+    for o in model
+        .outputs
+        .iter()
+        .filter(|o| !o.postconditions.is_empty())
+    {
+        let value = eval(&o.value, model, state);
+        for pc in &o.postconditions {
+            if let Err(message) = garrison_config::postcondition::check(model, pc, None, &value) {
+                let address = format!("output.{}", o.name);
+                failed.push((
+                    address.clone(),
+                    format!("postcondition of `{address}` failed: {message}"),
+                ));
+            }
+        }
+    }
+    failed
+}
+
+/// A recorded object as references name its attributes (`self` of a postcondition, a
+/// readiness command): the state's attributes, plus `public-ip` (the address) and
+/// `power-state` for a VM, as `vm.x.public-ip` reads them.
+pub fn as_referenced(kind: Kind, attrs: &serde_json::Map<String, Value>) -> Value {
+    let mut out = attrs.clone();
+    if kind == Kind::Vm {
+        for alias in ["public-ip", "power-state"] {
+            let value = attrs.get(attribute_name(kind, alias)).cloned();
+            out.insert(alias.to_owned(), value.unwrap_or(Value::Null));
+        }
+    }
+    Value::Object(out)
+}
+
 /// The state attribute an output attribute name reads.
 fn attribute_name(kind: Kind, attr: &str) -> &str {
     match (kind, attr) {

@@ -41,7 +41,7 @@ impl IdIndex {
         self.by_id
             .get(&(kind, RemoteId::from(id)))
             .cloned()
-            .unwrap_or_else(|| format!("{kind}(id {id}, unmanaged)"))
+            .unwrap_or_else(|| garrison_config::model::unmanaged_link(kind, id))
     }
 
     /// The addresses of an observed list of remote ids of `kind` (ids as strings or

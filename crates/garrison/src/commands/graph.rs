@@ -2,8 +2,6 @@
 //! (loaded like `validate`, no cloud call), or with `--plan` the steps of the plan
 //! `garrison plan` would show (refreshed from the cloud), drawn as DOT or Mermaid.
 
-use std::path::Path;
-
 use garrison_config::Model;
 use garrison_engine::plan_only;
 use garrison_plan::render::{self, Diagram};
@@ -19,7 +17,7 @@ pub(crate) fn run(global: &Global, console: &Console, args: &GraphArgs) -> Ended
     let dir = args.config.dir.path();
     let model = context::load_model(&dir, &args.config.vars, console)?;
     let diagram = if args.plan {
-        let plan = super::runtime()?.block_on(plan(global, console, &dir, &model))?;
+        let plan = super::runtime()?.block_on(plan(global, console, args, &model))?;
         Diagram::of_plan(&plan)
     } else {
         Diagram::of_model(&model)
@@ -37,16 +35,31 @@ pub(crate) fn run(global: &Global, console: &Console, args: &GraphArgs) -> Ended
 async fn plan(
     global: &Global,
     console: &Console,
-    dir: &Path,
+    args: &GraphArgs,
     model: &Model,
 ) -> Result<Plan, Failure> {
+    let dir = args.config.dir.path();
     let backend = context::backend(model)?;
     if let Some(notice) = super::lock_notice::lock_notice(backend.as_ref()) {
         err!(console, "{notice}");
     }
-    let remote = context::connect(global, dir, model.rate_limit_per_minute).await?;
+    let remote = context::connect(global, &dir, model.rate_limit_per_minute).await?;
+    // Object data sources are read from the account, as `garrison plan` reads them.
+    let live = if model.account_needs.is_empty() {
+        None
+    } else {
+        let loaded =
+            context::load_model_live(&dir, &args.config.vars, console, &remote.client).await;
+        match loaded {
+            Ok(live) => Some(live),
+            Err(failure) => {
+                remote.close().await;
+                return Err(failure);
+            }
+        }
+    };
     let planned = plan_only(
-        model,
+        live.as_ref().unwrap_or(model),
         backend.as_ref(),
         Some(&remote.client),
         Default::default(),

@@ -38,6 +38,12 @@ pub(crate) async fn run(global: &Global, console: &Console, args: &PlanArgs) -> 
             return Err(failure);
         }
     };
+    if remote.is_none() && !args.destroy && !model.account_needs.is_empty() {
+        return Err(Failure::usage(miette!(
+            help = "drop `--refresh=false`: object data sources are read from the cloud",
+            "the config's data sources read the account, which `--refresh=false` does not"
+        )));
+    }
     if let Some(notice) = super::lock_notice::lock_notice(backend.as_ref()) {
         err!(console, "{notice}");
     }

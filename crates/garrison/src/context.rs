@@ -57,7 +57,26 @@ pub(crate) async fn load_model_live(
     // Object data sources read the account: one list per kind they name, then load again.
     let account = garrison_engine::data_read::read_account(client, &needs).await?;
     offered.account = Some(account);
-    reported(dir, console, load_dir_with(dir, &inputs, &offered))
+    let model = reported(dir, console, load_dir_with(dir, &inputs, &offered))?;
+    refuse_unread(&model)?;
+    Ok(model)
+}
+
+/// A plan never leaves out what uses a data source: one the account read did not answer
+/// (a need the first load missed) stops it rather than plan a VM without its volume.
+fn refuse_unread(model: &Model) -> Result<(), Failure> {
+    match model
+        .warnings
+        .iter()
+        .find(|w| w.code == Code::DataNotRead.as_str())
+    {
+        None => Ok(()),
+        Some(w) => Err(Failure::internal(miette::miette!(
+            help = "this is a bug in Garrison: please report it with the config",
+            "data source not read at plan time: {}",
+            w.message
+        ))),
+    }
 }
 
 /// What a load without the account says its data sources need read: `None` when nothing

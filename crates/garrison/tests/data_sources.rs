@@ -350,3 +350,70 @@ vm "worker" {
     env.run(&["destroy", "--auto-approve"]).await.expect_code(0);
     assert!(object(&env, "images", "golden-2026-12").await.is_some());
 }
+
+const MODULE: &str = r#"
+variable "team"
+variable "key"
+
+data "volume" "dataset" {
+    name "imagenet"
+}
+
+vm "node" {
+    name "${var.team}-node"
+    gpu "RTX-A6000"
+    image "Ubuntu Server 22.04 LTS R550 CUDA 12.4"
+    ssh-keys (ref)"var.key"
+    volumes (ref)"data.volume.dataset"
+}
+
+output "dataset-gb" (ref)"data.volume.dataset.size-gb"
+"#;
+
+const CALLER: &str = r#"
+provider "barrack" {
+    region "NORWAY-1"
+}
+
+data "ssh-key" "team" {
+    name "team-key"
+}
+
+module "vision" source="./modules/node" {
+    team "vision"
+    key (ref)"data.ssh-key.team.id"
+}
+
+output "dataset-gb" (ref)"module.vision.dataset-gb"
+"#;
+
+/// A data source inside a module is read at plan time like the root's (the plan never
+/// leaves out what uses it), and a root data source passed as a module input is attached
+/// by id inside the module.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_sources_work_inside_modules_and_as_module_inputs() {
+    let env = Env::new(0.002).await;
+    let (volume_id, key_id) = hand_made(&env).await;
+    std::fs::create_dir_all(env.path().join("modules/node")).expect("module dir");
+    std::fs::write(env.path().join("modules/node/main.kdl"), MODULE).expect("module");
+    env.write(CALLER);
+    let plan = env.run(&["plan"]).await.expect_code(0);
+    assert!(
+        plan.stdout
+            .contains(&format!("volume(id {volume_id}, unmanaged)"))
+            && plan
+                .stdout
+                .contains(&format!("ssh-key(id {key_id}, unmanaged)"))
+            && plan.stdout.contains("+ dataset-gb = 300"),
+        "{}",
+        plan.stdout
+    );
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    let vm = object(&env, "instances", "vision-node")
+        .await
+        .expect("VM made");
+    assert_eq!(attached(&vm), [volume_id]);
+    env.run(&["plan", "--detailed-exitcode"])
+        .await
+        .expect_code(0);
+}

@@ -159,6 +159,8 @@ fn run(
     child.provider_region_failed = ev.provider_region_failed;
     child.module = path;
     child.place = Some(place);
+    // objects the caller's data sources found may be passed in and attached by id
+    child.data_ids = ev.data_ids.clone();
     let top = crate::load::declare(&mut child, &parsed.files, true);
     bind(&mut child, top.decls(), given, header);
     crate::load::prelude(&mut child, &top);
@@ -176,6 +178,12 @@ fn run(
         ev.files_read.insert(rel.join(read), Arc::clone(&text));
     }
     ev.uses_workspace |= child.uses_workspace;
+    // the module's data sources are read with the root's: what they need joins its needs
+    ev.account_needs
+        .kinds
+        .append(&mut child.account_needs.kinds);
+    ev.account_needs.stock |= child.account_needs.stock;
+    ev.data_ids.append(&mut child.data_ids);
     ev.offered = std::mem::take(&mut child.offered);
     ev.budget = std::mem::take(&mut child.budget);
     Evaluated { resources, outputs }

@@ -1,17 +1,17 @@
 //! What a plan changes in the root outputs: an output added, removed, or with a new value.
-//! An output that reads only resources the plan leaves alone is evaluated against the state
-//! (its value is known now); one that reads a resource the plan creates, changes, replaces
-//! or destroys is known after apply. Sensitive values are never shown, and since the state
+//! An output that reads only attributes the plan leaves alone is evaluated against the state
+//! (its value is known now); one that reads an attribute the plan changes (any of a resource
+//! it creates, replaces or destroys, or one an update changes) is known after apply. Sensitive values are never shown, and since the state
 //! records them redacted, a sensitive output shows as changed only when added or removed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Address, Expr, Kind, Model, TemplatePart};
 use garrison_state::StateDoc;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::values::eval;
+use super::values::{attribute_name, eval};
 use crate::action::{Action, After, ResourceChange};
 use crate::REDACTED;
 
@@ -89,27 +89,38 @@ pub fn output_changes(
 
 /// The resources a plan changes: by instance address and by block.
 struct Moving<'a> {
-    instances: BTreeSet<&'a Address>,
-    blocks: BTreeSet<(Kind, &'a str)>,
+    instances: BTreeMap<&'a Address, &'a ResourceChange>,
+    blocks: BTreeMap<(Kind, &'a str), Vec<&'a ResourceChange>>,
 }
 
 impl<'a> Moving<'a> {
     fn of(changes: &'a [ResourceChange]) -> Self {
-        let changing = || changes.iter().filter(|c| c.action != Action::NoOp);
-        Moving {
-            instances: changing().map(|c| c.address.address()).collect(),
-            blocks: changing()
-                .map(|c| (c.address.address().kind, c.address.address().name.as_str()))
-                .collect(),
+        let mut moving = Moving {
+            instances: BTreeMap::new(),
+            blocks: BTreeMap::new(),
+        };
+        for c in changes.iter().filter(|c| c.action != Action::NoOp) {
+            let address = c.address.address();
+            moving.instances.insert(address, c);
+            let block = (address.kind, address.name.as_str());
+            moving.blocks.entry(block).or_default().push(c);
         }
+        moving
     }
 
-    /// `expr` reads an attribute of a changing resource.
+    /// `expr` reads an attribute the plan changes: of a resource created, replaced or
+    /// destroyed, or one an update changes.
     fn read_by(&self, expr: &Expr) -> bool {
         match expr {
             Expr::Value(_) => false,
-            Expr::Attr { target, .. } => self.instances.contains(target),
-            Expr::Splat { kind, name, .. } => self.blocks.contains(&(*kind, name.as_str())),
+            Expr::Attr { target, attr } => self
+                .instances
+                .get(target)
+                .is_some_and(|c| changes_attr(c, attr)),
+            Expr::Splat { kind, name, attr } => self
+                .blocks
+                .get(&(*kind, name.as_str()))
+                .is_some_and(|cs| cs.iter().any(|c| changes_attr(c, attr))),
             Expr::List(items) => items.iter().any(|e| self.read_by(e)),
             Expr::Template(parts) => parts.iter().any(|p| match p {
                 TemplatePart::Text(_) => false,
@@ -117,4 +128,13 @@ impl<'a> Moving<'a> {
             }),
         }
     }
+}
+
+/// `change` leaves `attr` (as references name it) with another value than the state's.
+fn changes_attr(change: &ResourceChange, attr: &str) -> bool {
+    if change.action != Action::Update {
+        return true;
+    }
+    let name = attribute_name(change.kind, attr);
+    change.attrs.iter().any(|a| a.name == name)
 }

@@ -69,7 +69,7 @@ pub fn as_referenced(kind: Kind, attrs: &serde_json::Map<String, Value>) -> Valu
 }
 
 /// The state attribute an output attribute name reads.
-fn attribute_name(kind: Kind, attr: &str) -> &str {
+pub(super) fn attribute_name(kind: Kind, attr: &str) -> &str {
     match (kind, attr) {
         (Kind::Vm, "public-ip") => vm::PUBLIC_IP_ADDRESS,
         (Kind::Vm, "power-state") => vm::POWER,

@@ -56,7 +56,15 @@ pub(crate) fn blocks(
         let props = Props::read(ev, node, file);
         match node.name().value() {
             "import" => out.imports.extend(import(ev, &props, &declared)),
-            "moved" => out.moved.extend(moved(ev, &props, &declared)),
+            "moved" => match crate::module_moves::paths(&props.raw("from"), &props.raw("to")) {
+                Some((from, to)) => out.moved.extend(crate::module_moves::expand(
+                    ev,
+                    (from, to),
+                    &props.node_span,
+                    resources,
+                )),
+                None => out.moved.extend(moved(ev, &props, &declared)),
+            },
             _ => out.removed.extend(removed(ev, &props, &declared)),
         }
     }
@@ -119,6 +127,12 @@ impl<'n> Props<'n> {
             file,
             entries,
         }
+    }
+
+    /// The plain-string text of property `key`, if it has one (unchecked).
+    fn raw(&self, key: &str) -> Option<String> {
+        let (e, _) = self.entries.get(key)?;
+        e.value().as_string().map(str::to_owned)
     }
 
     /// A required address property.

@@ -31,6 +31,7 @@ mod literal;
 mod load;
 mod longline;
 pub mod model;
+mod module_moves;
 mod modules;
 mod offered;
 mod policy;

@@ -142,6 +142,22 @@ impl fmt::Display for Address {
     }
 }
 
+/// A module instance's path alone (`module.a`, `module.a[0].module.b["k"]`), as a whole-module
+/// `moved` block names it; `None` unless `s` is exactly that.
+pub fn parse_module_path(s: &str) -> Option<Vec<ModuleStep>> {
+    let mut rest = s;
+    let mut module = Vec::new();
+    while let Some(after) = rest.strip_prefix("module.") {
+        let (name, index, tail) = step(after)?;
+        module.push(ModuleStep { name, index });
+        if tail.is_empty() {
+            return Some(module);
+        }
+        rest = tail.strip_prefix('.')?;
+    }
+    None
+}
+
 impl FromStr for Address {
     type Err = ParseAddressError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

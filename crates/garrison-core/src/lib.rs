@@ -15,7 +15,9 @@ pub mod rule;
 pub mod state_key;
 pub mod workspace;
 
-pub use address::{is_label_char, Address, Index, ModuleStep, ParseAddressError};
+pub use address::{
+    is_label_char, parse_module_path, Address, Index, ModuleStep, ParseAddressError,
+};
 pub use journal::{JournalAction, ParseJournalActionError};
 pub use kind::{Kind, KindInfo, OpDurations};
 pub use power::{ParsePowerError, Power};

@@ -2,8 +2,8 @@
 //! writes exactly the text Garrison has always written.
 
 use garrison_core::{
-    Address, Direction, Ethertype, Index, JournalAction, Kind, ModuleStep, Power, RemoteId, Rule,
-    StateKey,
+    parse_module_path, Address, Direction, Ethertype, Index, JournalAction, Kind, ModuleStep,
+    Power, RemoteId, Rule, StateKey,
 };
 use proptest::prelude::*;
 
@@ -229,4 +229,27 @@ fn rules_serialize_as_the_canonical_rule_object() {
     let value = serde_json::to_value(&rule).expect("serialize");
     assert_eq!(value.to_string(), text);
     assert_eq!(serde_json::from_str::<Rule>(text).expect("read"), rule);
+}
+
+/// A whole-module `moved` names a module instance's path alone; anything else is not one.
+#[test]
+fn module_paths() {
+    assert_eq!(
+        parse_module_path(r#"module.a[0].module.b["k"]"#),
+        Some(vec![
+            step("a", Some(Index::Int(0))),
+            step("b", Some(Index::Key("k".into())))
+        ])
+    );
+    assert_eq!(parse_module_path("module.a"), Some(vec![step("a", None)]));
+    for not in [
+        "module.a.vm.x",
+        "module.",
+        "vm.x",
+        "module.a.",
+        "module.a[x]",
+        "",
+    ] {
+        assert_eq!(parse_module_path(not), None, "{not}");
+    }
 }

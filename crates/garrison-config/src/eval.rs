@@ -187,6 +187,26 @@ const ROOTS: &[&str] = &[
 ];
 
 impl<'a> Eval<'a> {
+    /// Counts the variables `text` names (`var.NAME`) as used: text kept unevaluated until
+    /// apply (a `ready-when` command, a `postcondition`) reads them then.
+    pub(crate) fn mention_vars(&mut self, text: &str) {
+        let mut rest = text;
+        while let Some(at) = rest.find("var.") {
+            let whole = rest[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !garrison_core::is_label_char(c) && c != '.');
+            let after = &rest[at + 4..];
+            let end = after
+                .find(|c: char| !garrison_core::is_label_char(c))
+                .unwrap_or(after.len());
+            if whole && end > 0 {
+                self.used_vars.insert(after[..end].to_owned());
+            }
+            rest = after;
+        }
+    }
+
     pub(crate) fn new(dir: Option<&'a Path>, diags: Diags) -> Self {
         Eval {
             vars: BTreeMap::new(),

@@ -29,10 +29,15 @@ pub struct Postcondition {
 
 /// The `postcondition` children of a resource or an output: syntax and message checked.
 pub(crate) fn collect(ev: &mut Eval<'_>, file: &Path, nodes: &[&KdlNode]) -> Vec<Postcondition> {
-    nodes
+    let found: Vec<Postcondition> = nodes
         .iter()
         .filter_map(|node| one(&mut ev.diags, file, node))
-        .collect()
+        .collect();
+    for p in &found {
+        ev.mention_vars(&p.condition);
+        ev.mention_vars(&p.message);
+    }
+    found
 }
 
 fn one(diags: &mut Diags, file: &Path, node: &KdlNode) -> Option<Postcondition> {

@@ -133,6 +133,7 @@ impl<'a> Builder<'_, 'a> {
                 return None;
             }
         }
+        self.ev.mention_vars(s);
         Some(s.to_owned())
     }
 

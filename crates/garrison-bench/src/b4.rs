@@ -118,6 +118,7 @@ mod tests {
                     protect: false,
                     created_at: "2026-01-01T00:00:00Z".into(),
                     private_key_lost: false,
+                    not_ready: false,
                 },
             );
         }

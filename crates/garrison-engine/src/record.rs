@@ -88,6 +88,7 @@ pub fn resource_state(
         dependencies: dependencies_list,
         protect,
         private_key_lost: previous.is_some_and(|p| p.private_key_lost),
+        not_ready: previous.is_some_and(|p| p.not_ready),
         created_at: previous.map(|p| p.created_at.clone()).unwrap_or_else(|| {
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         }),

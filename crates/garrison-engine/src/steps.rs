@@ -89,7 +89,10 @@ impl Ctx {
             StepOp::Create => {
                 self.create(step).await?;
                 if self.readiness {
-                    self.ready(step).await?;
+                    if let Err(e) = self.ready(step).await {
+                        self.mark_not_ready(step)?;
+                        return Err(e);
+                    }
                 }
                 self.postconditions(step)
             }

@@ -14,6 +14,7 @@ pub mod health;
 mod keys;
 mod kinds;
 mod moves;
+mod not_ready;
 mod notes;
 pub mod operations;
 mod options;

@@ -87,6 +87,7 @@ fn state(model: &Model, overrides: &[(&str, Value)]) -> StateDoc {
                 protect: r.protect,
                 created_at: String::new(),
                 private_key_lost: false,
+                not_ready: false,
             },
         );
     }

@@ -145,6 +145,7 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                 protect: resource.protect,
                 created_at: String::new(),
                 private_key_lost: entry["private_key_lost"].as_bool().unwrap_or(false),
+                not_ready: entry["not_ready"].as_bool().unwrap_or(false),
             }
         } else {
             ResourceState {
@@ -177,6 +178,7 @@ fn build_state(model: &Model, spec: &Value) -> StateDoc {
                 protect: entry["protect"].as_bool().unwrap_or(false),
                 created_at: String::new(),
                 private_key_lost: entry["private_key_lost"].as_bool().unwrap_or(false),
+                not_ready: entry["not_ready"].as_bool().unwrap_or(false),
             }
         };
         doc.resources.insert(address.clone(), rs);

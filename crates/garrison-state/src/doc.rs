@@ -81,6 +81,11 @@ pub struct ResourceState {
     /// replaces it. Omitted from the file when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub private_key_lost: bool,
+    /// A VM whose `ready-when` command did not succeed after its create (like Terraform's
+    /// tainted resource): the next plan replaces it, so what depends on it (a snapshot of a
+    /// provisioned builder) never uses an unready one. Omitted from the file when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_ready: bool,
     /// When Garrison created or adopted it (RFC 3339).
     #[serde(default)]
     pub created_at: String,

@@ -27,6 +27,7 @@ fn managing_one() -> StateDoc {
             dependencies: vec![],
             protect: false,
             private_key_lost: false,
+            not_ready: false,
             created_at: String::new(),
         },
     );

@@ -180,6 +180,9 @@ async fn the_snapshot_waits_until_ready_when_succeeds() {
     assert!(third < vm_done && vm_done < snapshot, "{events:?}");
 }
 
+/// A `ready-when` that never succeeds fails the VM with its last stderr line and marks it
+/// not ready: the next plan replaces it (Terraform's taint), and the snapshot waits for
+/// the new one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ready_when_that_never_succeeds_fails_the_vm_with_its_last_stderr_line() {
     let env = Env::new(0.002).await;
@@ -193,8 +196,31 @@ async fn a_ready_when_that_never_succeeds_fails_the_vm_with_its_last_stderr_line
         "{}",
         run.stderr
     );
-    // The VM is recorded; the snapshot that needs it did not run.
+    // The VM is recorded, marked not ready; the snapshot that needs it did not run.
     let state = env.state();
-    assert!(state["resources"]["vm.builder"].is_object(), "{state}");
+    assert_eq!(
+        state["resources"]["vm.builder"]["not_ready"], true,
+        "{state}"
+    );
     assert!(state["resources"]["snapshot.golden"].is_null(), "{state}");
+    let old_id = state["resources"]["vm.builder"]["remote_id"].clone();
+
+    // The next plan replaces the unready VM (no snapshot of it is ever taken) ...
+    env.write(&format!("{HEAD}{BUILDER}"));
+    let plan = env.run(&["plan"]).await.expect_code(0);
+    assert!(
+        plan.stdout.contains("vm.builder will be replaced")
+            && plan
+                .stdout
+                .contains("its `ready-when` command did not succeed"),
+        "{}",
+        plan.stdout
+    );
+    // ... and once the new one is ready, the snapshot follows and the mark is gone.
+    env.run(&["apply", "--auto-approve"]).await.expect_code(0);
+    let state = env.state();
+    let builder = &state["resources"]["vm.builder"];
+    assert!(builder.get("not_ready").is_none(), "{state}");
+    assert_ne!(builder["remote_id"], old_id, "{state}");
+    assert!(state["resources"]["snapshot.golden"].is_object(), "{state}");
 }

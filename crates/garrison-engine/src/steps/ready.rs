@@ -10,6 +10,7 @@ use std::time::Duration;
 use garrison_config::model::Spec;
 use garrison_config::readiness::{self, Readiness};
 use garrison_plan::Step;
+use garrison_state::Outcome;
 use tokio::time::Instant;
 
 use super::Ctx;
@@ -38,6 +39,16 @@ impl Ctx {
         let argv = readiness::command(&self.model, r, index, &this)
             .map_err(|why| StepError::from(format!("`ready-when` of `{}`: {why}", step.address)))?;
         self.retry(step, r, &argv).await
+    }
+
+    /// Records that `step`'s VM never became ready: the next plan replaces it.
+    pub(crate) fn mark_not_ready(&self, step: &Step) -> Result<(), StepError> {
+        let Some(mut rs) = self.previous(&step.address) else {
+            return Ok(());
+        };
+        rs.not_ready = true;
+        let op = self.with_store(|s| Ok(s.next_op()))?;
+        self.record(op, &step.address, Outcome::Upserted(rs))
     }
 
     async fn retry(&self, step: &Step, r: &Readiness, argv: &[String]) -> Result<(), StepError> {

@@ -201,6 +201,7 @@ fn check(
         dependencies: Vec::new(),
         protect: false,
         private_key_lost: false,
+        not_ready: false,
         created_at: created_at.clone(),
     };
     Ok((remote_id.clone(), rs, attrs.clone()))

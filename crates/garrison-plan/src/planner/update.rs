@@ -52,6 +52,10 @@ pub(super) fn update_change(
         diff.replace = true;
         diff.reasons.push(reason);
     }
+    if let Some(reason) = crate::not_ready::replace_reason(resource, rs) {
+        diff.replace = true;
+        diff.reasons.push(reason);
+    }
 
     for spec in schema::attrs(kind) {
         diff_attr(

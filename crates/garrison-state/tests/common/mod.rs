@@ -28,6 +28,7 @@ pub fn resource(address: &str) -> ResourceState {
         protect: false,
         created_at: "2025-01-02T03:04:05Z".into(),
         private_key_lost: false,
+        not_ready: false,
     }
 }
 

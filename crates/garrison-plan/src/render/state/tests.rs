@@ -22,6 +22,7 @@ fn resource(address: &str, id: &str, region: &str, attributes: Value) -> Resourc
         dependencies: vec!["ssh-key.k".into()],
         protect: false,
         private_key_lost: false,
+        not_ready: false,
         created_at: "2025-01-02T03:04:05Z".into(),
     }
 }

@@ -364,6 +364,7 @@ impl<'a> Eval<'a> {
             scope,
             map,
             names: None,
+            bound: Vec::new(),
             sensitive: false,
         };
         runner.run(&parsed)

@@ -69,6 +69,26 @@ fn values() {
         ),
         ("contains(split(\",\", \"a,b\"), \"b\")", json!(true)),
         ("replace(trim(\" a.b \"), \".\", \"-\")", json!("a-b")),
+        (
+            "[for n in local.names : upper(n)]",
+            json!(["ALPHA", "BETA"]),
+        ),
+        (
+            "[for i, n in local.names : format(\"%d-%s\", i, n) if i > 0]",
+            json!(["1-beta"]),
+        ),
+        (
+            "{for i, n in local.names : n => i * var.n}",
+            json!({"alpha": 0, "beta": 3}),
+        ),
+        (
+            "{for k, v in { b = 2, a = 1 } : upper(k) => [for x in range(v) : x]}",
+            json!({"A": [0], "B": [0, 1]}),
+        ),
+        (
+            "length([for n in local.names : n if n == \"none\"])",
+            json!(0),
+        ),
     ];
     for (expr, want) in cases {
         assert_eq!(value(expr), Ok(want), "{expr}");
@@ -88,6 +108,23 @@ fn errors_have_codes() {
         ),
         ("var.nope", "garrison::config::unknown_reference"),
         ("var.on + 1", "garrison::config::wrong_type"),
+        ("[for n in 3 : n]", "garrison::config::wrong_type"),
+        (
+            "[for n in local.names : n if 1]",
+            "garrison::config::wrong_type",
+        ),
+        (
+            "{for n in local.names : \"k\" => n}",
+            "garrison::config::invalid_value",
+        ),
+        (
+            "[for in local.names : 1]",
+            "garrison::config::bad_expression",
+        ),
+        (
+            "{for n in local.names : n}",
+            "garrison::config::bad_expression",
+        ),
     ];
     for (expr, code) in cases {
         let got = value(expr).expect_err(expr);
@@ -128,6 +165,11 @@ fn token() -> impl Strategy<Value = &'static str> {
         "null",
         "range(",
         "concat(",
+        "for",
+        "in",
+        "if",
+        "=>",
+        "x",
         "format(",
         "join(",
         "length(",

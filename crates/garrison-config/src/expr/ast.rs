@@ -104,6 +104,8 @@ pub(crate) enum Node {
     Index(Box<Expr>, Box<Expr>),
     /// `(expr).name`: a field of a computed value.
     Field(Box<Expr>, String),
+    /// `[for v in xs : out if cond]` or `{for k, v in m : key => out if cond}`.
+    For(Box<super::for_expr::For>),
 }
 
 /// An expression and where it is.

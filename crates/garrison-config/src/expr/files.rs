@@ -108,6 +108,7 @@ impl Runner<'_, '_> {
                 scope: &scope,
                 map: map.clone(),
                 names: Some(vars),
+                bound: Vec::new(),
                 sensitive: false,
             };
             let val = inner.eval(&expr);

@@ -2,12 +2,14 @@
 //! (docs/language.md, "Expressions"): literals, references, `a ? b : c`, arithmetic,
 //! comparisons, `&&` `||` `!`, indexing and the standard library (`funcs/`). Typed:
 //! every error is a diagnostic at the offending part. Bounded: nesting, value sizes and
-//! `range` are limited (`limits.rs`), there are no loops, so evaluation always ends.
+//! `range` are limited (`limits.rs`); the one loop, `for`, walks a value already built, so
+//! evaluation always ends.
 //! Public: only [`FUNCTIONS`], the names of the standard library (for editors).
 
 mod ast;
 mod error;
 mod files;
+mod for_expr;
 mod funcs;
 mod lex;
 mod parse;

@@ -32,7 +32,7 @@ pub(crate) fn parse(text: &str) -> Result<Expr, ExprError> {
     Ok(expr)
 }
 
-fn shown(tok: &Tok) -> String {
+pub(super) fn shown(tok: &Tok) -> String {
     match tok {
         Tok::Num(n) => format!("number `{n}`"),
         Tok::Str(s) => format!("string \"{s}\""),
@@ -41,11 +41,11 @@ fn shown(tok: &Tok) -> String {
     }
 }
 
-struct Parser {
-    tokens: Vec<(Tok, At)>,
-    pos: usize,
-    depth: usize,
-    end: usize,
+pub(super) struct Parser {
+    pub(super) tokens: Vec<(Tok, At)>,
+    pub(super) pos: usize,
+    pub(super) depth: usize,
+    pub(super) end: usize,
 }
 
 /// Binary operators by precedence level, lowest first.
@@ -71,7 +71,7 @@ impl Parser {
         }
     }
 
-    fn eat(&mut self, sym: &str) -> Option<At> {
+    pub(super) fn eat(&mut self, sym: &str) -> Option<At> {
         match self.tokens.get(self.pos) {
             Some((Tok::Sym(s), at)) if *s == sym => {
                 let at = *at;
@@ -82,7 +82,7 @@ impl Parser {
         }
     }
 
-    fn expect(&mut self, sym: &str, what: &str) -> Result<At, ExprError> {
+    pub(super) fn expect(&mut self, sym: &str, what: &str) -> Result<At, ExprError> {
         if let Some(at) = self.eat(sym) {
             return Ok(at);
         }
@@ -96,7 +96,7 @@ impl Parser {
         })
     }
 
-    fn enter(&mut self, at: At) -> Result<(), ExprError> {
+    pub(super) fn enter(&mut self, at: At) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > MAX_NESTING {
             return Err(ExprError::at(
@@ -118,7 +118,7 @@ impl Parser {
         )
     }
 
-    fn expr(&mut self) -> Result<Expr, ExprError> {
+    pub(super) fn expr(&mut self) -> Result<Expr, ExprError> {
         let at = self.here();
         self.enter(at)?;
         let cond = self.binary(0)?;
@@ -197,7 +197,7 @@ impl Parser {
         }
     }
 
-    fn name(&mut self, what: &str) -> Result<(String, At), ExprError> {
+    pub(super) fn name(&mut self, what: &str) -> Result<(String, At), ExprError> {
         match self.tokens.get(self.pos).cloned() {
             Some((Tok::Ident(name), at)) => {
                 self.pos += 1;
@@ -297,6 +297,9 @@ impl Parser {
     }
 
     fn list(&mut self, open: At) -> Result<Expr, ExprError> {
+        if self.at_for() {
+            return self.for_expr(open, false);
+        }
         self.enter(open)?;
         let (items, close) = self.items("]", "to close the list")?;
         self.depth -= 1;
@@ -307,6 +310,9 @@ impl Parser {
     }
 
     fn map(&mut self, open: At) -> Result<Expr, ExprError> {
+        if self.at_for() {
+            return self.for_expr(open, true);
+        }
         self.enter(open)?;
         let mut entries = Vec::new();
         let close = loop {

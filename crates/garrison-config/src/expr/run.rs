@@ -42,6 +42,8 @@ pub(crate) struct Runner<'r, 'a> {
     pub(crate) map: Mapper,
     /// Inside `templatefile`: bare names are its variables, and nothing else is in scope.
     pub(crate) names: Option<&'r Map<String, Value>>,
+    /// The names `for` expressions bind, innermost last.
+    pub(crate) bound: Vec<(String, Value)>,
     pub(crate) sensitive: bool,
 }
 
@@ -95,7 +97,7 @@ impl Runner<'_, '_> {
         }
     }
 
-    fn done(&mut self, v: Value, at: At) -> Val {
+    pub(super) fn done(&mut self, v: Value, at: At) -> Val {
         if let Err(message) = check_size(&v) {
             return self.fail(Code::Limit, at, message, None);
         }
@@ -168,6 +170,7 @@ impl Runner<'_, '_> {
                 };
                 self.index(b, &i, index.at)
             }
+            Node::For(f) => self.for_each(f, e.at),
             Node::Field(base, name) => {
                 let val = self.eval(base);
                 let Some(b) = self.known(val, base.at) else {
@@ -357,6 +360,9 @@ impl Runner<'_, '_> {
     }
 
     fn path(&mut self, root: &str, steps: &[(Step, At)], at: At) -> Val {
+        if let Some((_, value)) = self.bound.iter().rev().find(|(name, _)| name == root) {
+            return self.walk(value.clone(), steps);
+        }
         if let Some(names) = self.names {
             let Some(start) = names.get(root).cloned() else {
                 let known = names.keys().map(String::as_str).collect::<Vec<_>>();

@@ -13,6 +13,7 @@ pub mod power;
 pub mod remote_id;
 pub mod rule;
 pub mod state_key;
+pub mod target;
 pub mod workspace;
 
 pub use address::{
@@ -24,4 +25,5 @@ pub use power::{ParsePowerError, Power};
 pub use remote_id::RemoteId;
 pub use rule::{Direction, Ethertype, Rule};
 pub use state_key::StateKey;
+pub use target::Target;
 pub use workspace::{ParseWorkspaceError, Workspace, WORKSPACE_MAX_LEN};

@@ -253,3 +253,31 @@ fn module_paths() {
         assert_eq!(parse_module_path(not), None, "{not}");
     }
 }
+
+/// `--target module.team` covers everything in every instance of the call; an index narrows
+/// it to one instance; a resource target names a block or an instance, at its module path.
+#[test]
+fn targets_cover_modules_and_resources() {
+    use garrison_core::Target;
+    let address = |s: &str| s.parse::<Address>().expect("address");
+    let target = |s: &str| s.parse::<Target>().expect("target");
+    let inside = address(r#"module.team["a"].module.node[0].vm.x[1]"#);
+    for covering in [
+        "module.team",
+        r#"module.team["a"]"#,
+        r#"module.team["a"].module.node"#,
+        r#"module.team["a"].module.node[0].vm.x"#,
+    ] {
+        assert!(target(covering).covers(&inside), "{covering}");
+        assert_eq!(target(covering).to_string(), covering);
+    }
+    for missing in [
+        r#"module.team["b"]"#,
+        "module.other",
+        "vm.x",
+        r#"module.team["a"].vm.x"#,
+    ] {
+        assert!(!target(missing).covers(&inside), "{missing}");
+    }
+    assert!("module.".parse::<Target>().is_err());
+}

@@ -71,7 +71,7 @@ pub async fn import_one(
         model = kept;
     }
     let options = PlanOptions {
-        target: vec![to.clone()],
+        target: vec![garrison_core::Target::Resource(to.clone())],
         ..PlanOptions::default()
     };
     let plan = garrison_plan::plan(&model, store.state(), &view, options)?;

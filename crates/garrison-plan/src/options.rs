@@ -3,6 +3,7 @@
 //! drift. A saved plan carries its options, so applying it plans the same way again.
 
 use garrison_config::model::Address;
+use garrison_core::Target;
 use serde::{Deserialize, Serialize};
 
 /// Options of one planning run.
@@ -14,12 +15,13 @@ pub struct PlanOptions {
     /// `--replace ADDR`: replace these objects even though nothing forces it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replace: Vec<Address>,
-    /// `--target ADDR`: only these (block or instance addresses) and what they depend on.
+    /// `--target ADDR`: only these (block, instance or module addresses) and what they
+    /// depend on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub target: Vec<Address>,
+    pub target: Vec<Target>,
     /// `--exclude ADDR`: everything but these and what depends on them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub exclude: Vec<Address>,
+    pub exclude: Vec<Target>,
     /// `--refresh-only`: no change to the cloud; the drift is accepted into the state.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub refresh_only: bool,
@@ -35,5 +37,10 @@ impl PlanOptions {
     pub fn names(list: &[Address], address: &Address) -> bool {
         list.iter()
             .any(|a| a == address || (a.index.is_none() && address.block() == *a))
+    }
+
+    /// Whether `address` is covered by `list` (`--target`, `--exclude`).
+    pub fn covers(list: &[Target], address: &Address) -> bool {
+        list.iter().any(|t| t.covers(address))
     }
 }

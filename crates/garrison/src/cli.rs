@@ -129,14 +129,15 @@ pub(crate) struct ScopeArgs {
     /// 'vm.trainer[2]'` to rebuild one sick node.
     #[arg(long = "replace", id = "replace_addr", value_name = "ADDR")]
     pub(crate) replace: Vec<Address>,
-    /// Plan only this resource (a block address: all its instances) and what it depends on
-    /// (repeatable). The plan is partial and says so.
+    /// Plan only this resource (a block address: all its instances; `module.NAME`:
+    /// everything in the module) and what it depends on (repeatable). The plan is partial
+    /// and says so.
     #[arg(long = "target", id = "target_addr", value_name = "ADDR")]
-    pub(crate) target: Vec<Address>,
-    /// Plan everything except this resource and what depends on it (repeatable). The plan
-    /// is partial and says so.
+    pub(crate) target: Vec<garrison_core::Target>,
+    /// Plan everything except this resource (or module) and what depends on it
+    /// (repeatable). The plan is partial and says so.
     #[arg(long = "exclude", id = "exclude_addr", value_name = "ADDR")]
-    pub(crate) exclude: Vec<Address>,
+    pub(crate) exclude: Vec<garrison_core::Target>,
     /// Change nothing in the cloud: show what changed outside Garrison; `apply` records it
     /// in the state.
     #[arg(long, conflicts_with_all = ["replace_addr", "target_addr", "exclude_addr"])]

@@ -244,6 +244,35 @@ async fn one_module_twice_then_root_resources_moved_into_it() {
         ])
         .await;
     assert_eq!(target.code, 0, "{}\n{}", target.stdout, target.stderr);
+    // A whole module instance as a target: team-b's volume grows; a plan of team-a alone
+    // leaves it out, a plan of team-b has it.
+    env.edit("main.kdl", |t| {
+        t.replace("dataset-gb 300", "dataset-gb 350")
+    });
+    let other = env
+        .run(&["plan", "--target", "module.team-a"])
+        .await
+        .expect_code(0);
+    assert!(
+        !other.stdout.contains("will be updated")
+            && other.stdout.contains("--target module.team-a"),
+        "{}",
+        other.stdout
+    );
+    let partial = env
+        .run(&["plan", "--target", "module.team-b"])
+        .await
+        .expect_code(0);
+    assert!(
+        partial
+            .stdout
+            .contains("module.team-b.volume.data will be updated"),
+        "{}",
+        partial.stdout
+    );
+    env.edit("main.kdl", |t| {
+        t.replace("dataset-gb 350", "dataset-gb 300")
+    });
     env.run(&[
         "state",
         "mv",

@@ -232,7 +232,7 @@ fn partial_note(options: &PlanOptions, outside: usize) -> Option<String> {
     if !options.is_partial() {
         return None;
     }
-    let list = |flag: &str, l: &[garrison_config::model::Address]| {
+    let list = |flag: &str, l: &[garrison_core::Target]| {
         l.iter().map(|a| format!("{flag} {a}")).collect::<Vec<_>>()
     };
     let mut flags = list("--target", &options.target);

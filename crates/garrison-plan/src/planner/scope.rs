@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Address, Resource};
+use garrison_core::Target;
 use garrison_state::StateDoc;
 
 use crate::action::{Action, ResourceChange};
@@ -22,21 +23,17 @@ pub(super) fn scope(
     errors: &mut Vec<PlanError>,
 ) -> Option<BTreeSet<Address>> {
     let known = known(wanted, state);
-    for (flag, list) in [
-        ("--replace", &options.replace),
-        ("--target", &options.target),
-        ("--exclude", &options.exclude),
-    ] {
-        for a in list {
-            if !known
-                .iter()
-                .any(|k| PlanOptions::names(std::slice::from_ref(a), k))
-            {
-                errors.push(PlanError::UnknownAddress {
-                    flag,
-                    address: a.to_string(),
-                });
-            }
+    let replace = options.replace.iter().map(|a| Target::Resource(a.clone()));
+    let named = replace
+        .map(|t| ("--replace", t))
+        .chain(options.target.iter().map(|t| ("--target", t.clone())))
+        .chain(options.exclude.iter().map(|t| ("--exclude", t.clone())));
+    for (flag, t) in named {
+        if !known.iter().any(|k| t.covers(k)) {
+            errors.push(PlanError::UnknownAddress {
+                flag,
+                address: t.to_string(),
+            });
         }
     }
     if !options.is_partial() {
@@ -48,7 +45,7 @@ pub(super) fn scope(
     } else {
         let start = known
             .iter()
-            .filter(|a| PlanOptions::names(&options.target, a));
+            .filter(|a| PlanOptions::covers(&options.target, a));
         closure(start.cloned().collect(), &deps)
     };
     if !options.exclude.is_empty() {
@@ -60,7 +57,7 @@ pub(super) fn scope(
         }
         let start = known
             .iter()
-            .filter(|a| PlanOptions::names(&options.exclude, a));
+            .filter(|a| PlanOptions::covers(&options.exclude, a));
         for a in closure(start.cloned().collect(), &dependents) {
             set.remove(&a);
         }

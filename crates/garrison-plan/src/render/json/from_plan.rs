@@ -62,8 +62,8 @@ impl From<&Plan> for PlanJson {
                 })
                 .collect(),
             replace: addresses(&options.replace),
-            target: addresses(&options.target),
-            exclude: addresses(&options.exclude),
+            target: options.target.iter().map(ToString::to_string).collect(),
+            exclude: options.exclude.iter().map(ToString::to_string).collect(),
             refresh_only: options.refresh_only,
             rehearsal: rehearsal.as_ref().map(super::RehearsalJson::from),
         }

@@ -3,6 +3,7 @@
 //! `cargo run --release -p garrison-bench [-- --json] [--only b1,b2,...]`. Each scenario
 //! prints `name value unit baseline ratio`; see `docs/performance.md`.
 
+mod alloc;
 mod b1;
 mod b2;
 mod b3;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -717,7 +717,7 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBac
         let Some((kind, ksp)) = label(node, file, &mut ev.diags, "state") else {
             continue;
         };
-        let props: BTreeMap<&str, (&kdl::KdlEntry, Span)> = node
+        let props: BTreeMap<&str, (&crate::tree::KdlEntry, Span)> = node
             .entries()
             .iter()
             .filter_map(|e| e.name().map(|n| (n.value(), (e, span(file, e.span())))))

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde_json::Value;
 
 use crate::build::{Builder, Children};

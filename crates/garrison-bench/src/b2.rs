@@ -33,8 +33,8 @@ pub(crate) fn request_bound(n: usize) -> u64 {
 
 /// Runs of each measurement; the lines report their median (`GARRISON_BENCH_B2_RUNS`).
 pub(crate) const RUNS: usize = 5;
-/// Above this size the config is B1's (`synth::scaled`: 30% VMs), on an emulator whose
-/// GPU stock holds it; up to it, `synth::account` within the contract's limits.
+/// Up to this size the config is `synth::account` within the contract's limits (576 VMs at
+/// most); above it, one VM in 16 resources, on an emulator whose GPU stock holds them.
 const ACCOUNT_MAX: usize = 10_000;
 
 pub(crate) fn run(sizes: &[usize], runs: usize) -> Result<Vec<Line>, String> {
@@ -52,9 +52,12 @@ fn world(n: usize) -> (String, barrack_sim::SimConfig) {
     if n <= ACCOUNT_MAX {
         return (synth::account(n), sim);
     }
-    // One-GPU VMs spread over every model and region: `n` per cell is always enough.
-    sim.limits.gpu_stock = u32::try_from(n).unwrap_or(u32::MAX);
-    (synth::scaled(n), sim)
+    let cell = synth::account_cell(n);
+    sim.limits.gpu_stock = sim
+        .limits
+        .gpu_stock
+        .max(u32::try_from(cell).unwrap_or(u32::MAX));
+    (synth::account_with(n, cell), sim)
 }
 
 /// The median of `values` (the mean of the middle two for an even count).

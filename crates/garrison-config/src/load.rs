@@ -310,6 +310,7 @@ fn load_files(
         }
     }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
+    resources.shrink_to_fit();
     let outputs = outputs(&mut ev, &top.outputs);
     let state = state(&mut ev, &top.states);
     let timeouts = timeouts(&mut ev, &top.timeouts);

@@ -79,7 +79,7 @@ impl Sim {
     /// Replaces the account with `account` (ids preserved); the clock keeps running.
     pub(crate) fn seed_account(&mut self, account: AccountState) -> Result<(), SeedError> {
         let now = self.clock.now();
-        let mut world = World::seed(self.world.epoch_unix_ms, &self.catalog);
+        let mut world = World::seed(self.world.epoch_unix_ms, &self.catalog, &self.limits);
         world.saved_at_ms = now;
         if let Some(balance) = account.balance {
             world.initial_balance = balance;

@@ -8,6 +8,7 @@ use barrack_wire::Catalog;
 use serde::{Deserialize, Serialize};
 
 use crate::hostile::Hostile;
+use crate::limits::Limits;
 
 /// How a simulated Barrack behaves. `Default` gives the contract's behaviour with no faults.
 #[derive(Clone)]
@@ -35,6 +36,9 @@ pub struct SimConfig {
     /// What the account is offered: regions, GPU models and prices, OS images, volume
     /// types, protocols (`--catalog FILE`; the built-in catalog by default).
     pub catalog: Catalog,
+    /// GPU stock, balance and per-account caps of a fresh account (the contract's by
+    /// default).
+    pub limits: Limits,
 }
 
 impl Default for SimConfig {
@@ -50,6 +54,7 @@ impl Default for SimConfig {
             state_file: None,
             hostile: None,
             catalog: Catalog::builtin(),
+            limits: Limits::default(),
         }
     }
 }
@@ -67,6 +72,7 @@ impl fmt::Debug for SimConfig {
             .field("state_file", &self.state_file)
             .field("hostile", &self.hostile)
             .field("gpu_models", &self.catalog.gpu_model_names())
+            .field("limits", &self.limits)
             .finish()
     }
 }

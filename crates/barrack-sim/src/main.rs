@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use barrack_sim::{Catalog, FaultConfig, Hostile, SimConfig};
+use barrack_sim::{Catalog, FaultConfig, Hostile, Limits, SimConfig};
 use clap::Parser;
 
 /// Serves the Barrack API contract on a local address (API under `/v1`, admin under `/_sim`).
@@ -56,6 +56,18 @@ struct Args {
     /// types, protocols; JSON, see docs/sim.md "Catalog file") instead of the built-in one.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
+    /// GPUs of each model in each region of a fresh account.
+    #[arg(long, default_value_t = Limits::default().gpu_stock)]
+    gpu_stock: u32,
+    /// Firewalls an account may hold.
+    #[arg(long, default_value_t = Limits::default().firewalls)]
+    max_firewalls: usize,
+    /// Ssh keys an account may hold (every key is in every region).
+    #[arg(long, default_value_t = Limits::default().ssh_keys)]
+    max_ssh_keys: usize,
+    /// The balance of a fresh account, USD.
+    #[arg(long, default_value_t = Limits::default().balance)]
+    balance: f64,
 }
 
 #[tokio::main]
@@ -107,6 +119,12 @@ async fn main() -> ExitCode {
         state_file: args.state_file,
         hostile: args.hostile,
         catalog,
+        limits: Limits {
+            gpu_stock: args.gpu_stock,
+            balance: args.balance,
+            firewalls: args.max_firewalls,
+            ssh_keys: args.max_ssh_keys,
+        },
     };
     let handle = match barrack_sim::spawn_on(args.addr, config).await {
         Ok(handle) => handle,

@@ -115,7 +115,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sim.json");
         assert!(load(&path).unwrap().is_none());
-        let world = World::seed(0, &barrack_wire::Catalog::builtin());
+        let world = World::seed(
+            0,
+            &barrack_wire::Catalog::builtin(),
+            &crate::limits::Limits::default(),
+        );
         write_atomic(&path, &serde_json::to_vec(&world).unwrap()).unwrap();
         let back = load(&path).unwrap().unwrap();
         assert_eq!(back.stock, world.stock);

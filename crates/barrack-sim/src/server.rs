@@ -27,7 +27,7 @@ use crate::log::request_log;
 use crate::persist::{self, Persister};
 use crate::ratelimit::RateLimiter;
 use crate::shared::Shared;
-use crate::sim::Sim;
+use crate::sim::{Offer, Sim};
 
 /// A running emulator. Dropping it stops the server (gracefully, in the background).
 pub struct SimHandle {
@@ -126,14 +126,13 @@ pub async fn spawn_on(addr: SocketAddr, config: SimConfig) -> io::Result<SimHand
         Some(path) => persist::load(path)?,
         None => None,
     };
+    let offer = || Offer {
+        catalog: config.catalog.clone(),
+        limits: config.limits.clone(),
+    };
     let sim = match world {
-        Some(world) => Sim::new(
-            world,
-            config.time_scale,
-            config.seed,
-            config.catalog.clone(),
-        ),
-        None => Sim::fresh(config.time_scale, config.seed, config.catalog.clone()),
+        Some(world) => Sim::new(world, config.time_scale, config.seed, offer()),
+        None => Sim::fresh(config.time_scale, config.seed, offer()),
     };
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;

@@ -5,6 +5,7 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 
 use crate::clock::{scaled, Clock, SimMs};
+use crate::limits::Limits;
 use crate::world::World;
 
 /// Everything a request handler touches, behind one mutex.
@@ -21,11 +22,19 @@ pub(crate) struct Sim {
     pub(crate) saves: u64,
     /// What the account is offered (`SimConfig::catalog`).
     pub(crate) catalog: Catalog,
+    /// Stock, balance and caps (`SimConfig::limits`).
+    pub(crate) limits: Limits,
+}
+
+/// What an account is offered and what it may hold.
+pub(crate) struct Offer {
+    pub(crate) catalog: Catalog,
+    pub(crate) limits: Limits,
 }
 
 impl Sim {
     /// A simulator over `world`, its clock resuming from the world's save time.
-    pub(crate) fn new(mut world: World, time_scale: f64, seed: u64, catalog: Catalog) -> Self {
+    pub(crate) fn new(mut world: World, time_scale: f64, seed: u64, offer: Offer) -> Self {
         world.rebuild_timeline();
         // Downtime does not pass for the account, but `created_at` stays wall-clock time
         // (clients compare it with their own clock to tell their creates from others').
@@ -40,17 +49,22 @@ impl Sim {
             rng: StdRng::seed_from_u64(seed ^ 0x005e_ed0f_c0de),
             dirty: false,
             saves: 0,
-            catalog,
+            catalog: offer.catalog,
+            limits: offer.limits,
         }
     }
 
     /// An empty account created now.
-    pub(crate) fn fresh(time_scale: f64, seed: u64, catalog: Catalog) -> Self {
+    pub(crate) fn fresh(time_scale: f64, seed: u64, offer: Offer) -> Self {
         Sim::new(
-            World::seed(chrono::Utc::now().timestamp_millis(), &catalog),
+            World::seed(
+                chrono::Utc::now().timestamp_millis(),
+                &offer.catalog,
+                &offer.limits,
+            ),
             time_scale,
             seed,
-            catalog,
+            offer,
         )
     }
 
@@ -73,7 +87,7 @@ impl Sim {
     /// Empties the account (seed stock and balance); the clock keeps running.
     pub(crate) fn reset(&mut self) {
         let now = self.clock.now();
-        let mut world = World::seed(self.world.epoch_unix_ms, &self.catalog);
+        let mut world = World::seed(self.world.epoch_unix_ms, &self.catalog, &self.limits);
         world.saved_at_ms = now;
         self.world = world;
         self.dirty = true;

@@ -12,14 +12,11 @@ use barrack_wire::Catalog;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::SimMs;
+use crate::limits::Limits;
 use crate::meter::Meter;
 
 /// Version of the state file's layout.
 pub(crate) const FORMAT_VERSION: u32 = 1;
-/// GPUs of each model in each region at seed time.
-pub(crate) const SEED_STOCK_PER_MODEL: u32 = 64;
-/// Balance at seed time, USD.
-pub(crate) const SEED_BALANCE: f64 = 10_000.0;
 
 /// A transition scheduled for a resource: at `at`, move to status `to`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,8 +118,9 @@ pub(crate) struct World {
 }
 
 impl World {
-    /// An empty account with seed stock and balance.
-    pub(crate) fn seed(epoch_unix_ms: i64, catalog: &Catalog) -> Self {
+    /// An empty account with the stock and balance of `limits`.
+    pub(crate) fn seed(epoch_unix_ms: i64, catalog: &Catalog, limits: &Limits) -> Self {
+        let per_model = limits.gpu_stock;
         let stock = catalog
             .regions
             .iter()
@@ -130,8 +128,8 @@ impl World {
                 catalog.gpu_models.iter().map(move |model| GpuStock {
                     region: region.clone(),
                     gpu_model: model.name.clone(),
-                    available: SEED_STOCK_PER_MODEL,
-                    total: SEED_STOCK_PER_MODEL,
+                    available: per_model,
+                    total: per_model,
                 })
             })
             .collect();
@@ -142,7 +140,7 @@ impl World {
             next_id: 1,
             next_seq: 1,
             next_deployment: 1_000_001,
-            initial_balance: SEED_BALANCE,
+            initial_balance: limits.balance,
             closed_bills: 0.0,
             stock,
             os_images: crate::seed::all_os_images(catalog),

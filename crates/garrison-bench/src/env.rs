@@ -30,7 +30,15 @@ impl Env {
     /// A fresh emulator (`time_scale`, no latency, no rate limit) and a client that polls
     /// every `poll_max` at most.
     pub(crate) async fn start(time_scale: f64, poll_max: Duration) -> Result<Env, String> {
-        let sim = barrack_sim::spawn(garrison_testkit::sim::quiet(time_scale))
+        Env::with_sim(garrison_testkit::sim::quiet(time_scale), poll_max).await
+    }
+
+    /// [`Env::start`] on an emulator configured by `sim` (its limits raised, say).
+    pub(crate) async fn with_sim(
+        sim: barrack_sim::SimConfig,
+        poll_max: Duration,
+    ) -> Result<Env, String> {
+        let sim = barrack_sim::spawn(sim)
             .await
             .map_err(|e| format!("starting the emulator: {e}"))?;
         let mut config = ClientConfig::new(sim.base_url(), sim.api_key());

@@ -3,6 +3,7 @@
 //! `cargo run --release -p garrison-bench [-- --json] [--only b1,b2,...]`. Each scenario
 //! prints `name value unit baseline ratio`; see `docs/performance.md`.
 
+mod alloc;
 mod b1;
 mod b2;
 mod b3;
@@ -61,7 +62,7 @@ fn main() -> ExitCode {
     for scenario in &args.only {
         let result = match scenario.as_str() {
             "b1" => b1::run(&[1_000, 10_000, 100_000]),
-            "b2" => b2::run(10_000),
+            "b2" => b2::run(&sizes("GARRISON_BENCH_B2_SIZES", &[10_000]), b2_runs()),
             "b3" => b3::run(500),
             "b5" => b5::run(500),
             "b5-limits" => b5_limits::run(&limits_sizes()),
@@ -95,11 +96,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// Sizes from the environment variable `var` (`10000,100000`), else `default`.
+fn sizes(var: &str, default: &[usize]) -> Vec<usize> {
+    std::env::var(var)
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| default.to_vec())
+}
+
+/// B2's runs per size (`GARRISON_BENCH_B2_RUNS`, default 5): the lines are their medians.
+fn b2_runs() -> usize {
+    std::env::var("GARRISON_BENCH_B2_RUNS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(b2::RUNS)
+}
+
 /// B5-limits' fleet sizes: `GARRISON_BENCH_LIMITS_SIZES=120,600` to run fewer (each size
 /// applies three times; 2,000 resources take minutes under the limit).
 fn limits_sizes() -> Vec<usize> {
-    std::env::var("GARRISON_BENCH_LIMITS_SIZES")
-        .ok()
-        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![120, 600, 2_000])
+    sizes("GARRISON_BENCH_LIMITS_SIZES", &[120, 600, 2_000])
 }

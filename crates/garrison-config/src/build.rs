@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use kdl::{KdlEntry, KdlNode};
+use crate::tree::{KdlEntry, KdlNode};
 use serde_json::Value;
 
 use crate::collect::{name_span, span, suggest};

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 
 use crate::diagnostic::{Code, ConfigDiagnostic, Label, Level, Sources};
 use crate::model::Span;

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde_json::{json, Map, Value};
 
 use crate::collect::{name_span, span, suggest};

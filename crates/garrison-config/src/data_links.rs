@@ -2,7 +2,7 @@
 //! (ref)"data.volume.dataset"` (or `.id`) names the object by its remote id instead of a
 //! resource of the config (docs/language.md, "Data sources").
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde_json::Value;
 
 use crate::build::Builder;

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use kdl::{KdlEntry, KdlNode};
+use crate::tree::{KdlEntry, KdlNode};
 use serde_json::Value;
 
 use crate::collect::{header_span, span, suggest};

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use kdl::{KdlEntry, KdlNode, KdlValue};
+use crate::tree::{KdlEntry, KdlNode, KdlValue};
 use serde_json::Value;
 
 use crate::collect::{did_you_mean, span, suggest, Diags};
@@ -1351,7 +1351,7 @@ fn is_plain_reference(text: &str, scope: &Scope) -> bool {
 /// without escapes, or a raw string (`#"..."#`). The entry's span ends with the value.
 fn expr_base(e: &KdlEntry, text: &str) -> Option<usize> {
     let end = e.span().offset() + e.span().len();
-    let repr = e.format().map(|f| f.value_repr.as_str()).unwrap_or("");
+    let repr = e.value_repr().unwrap_or("");
     let closing = if repr.starts_with('#') {
         let hashes = repr.len() - repr.trim_start_matches('#').len();
         (repr.len() == text.len() + 2 + 2 * hashes).then_some(hashes + 1)

@@ -1,6 +1,6 @@
 //! A fast path for loading: a hand-written parser for the common subset of KDL v2 that
-//! config files use, building the same `kdl` nodes (values, type annotations, spans) as the
-//! `kdl` crate's parser, about 10x faster.
+//! config files use, building the loader's tree (`tree.rs`: the same values, type annotations
+//! and spans as the `kdl` crate's parser gives), about 10x faster.
 //!
 //! It accepts only what it fully understands: bare identifiers and quoted strings (simple
 //! escapes), decimal integers, `#true`/`#false`/`#null`, `(type)` annotations, properties,
@@ -12,7 +12,7 @@
 //! before the `kdl` crate recurses into them). A test checks both parsers agree wherever this one
 //! accepts a file. `garrison fmt` always uses the `kdl` crate (it needs formatting details).
 
-use kdl::{KdlDocument, KdlEntry, KdlIdentifier, KdlNode, KdlValue};
+use crate::tree::{KdlDocument, KdlEntry, KdlIdentifier, KdlNode, KdlValue};
 
 /// The document, or `None` when the text is outside the fast subset.
 pub fn parse(text: &str) -> Option<KdlDocument> {
@@ -95,7 +95,7 @@ impl Parser<'_> {
     }
 
     fn nodes(&mut self, in_children: bool) -> Option<KdlDocument> {
-        let mut doc = KdlDocument::new();
+        let mut nodes = Vec::new();
         loop {
             self.skip_line_space()?;
             match self.peek() {
@@ -105,14 +105,13 @@ impl Parser<'_> {
                 Some(b'}') => return None,
                 Some(_) => {
                     let node = self.node()?;
-                    doc.nodes_mut().push(node);
+                    nodes.push(node);
                 }
             }
         }
-        // A node is several hundred bytes: the slack of a doubled Vec is most of a config's
-        // memory at 100k resources (docs/performance.md, B1).
-        doc.nodes_mut().shrink_to_fit();
-        Some(doc)
+        // The nodes are boxed to their length: the slack of a doubled Vec was most of a
+        // config's memory at 100k resources (docs/performance.md, B1).
+        Some(KdlDocument::new(nodes))
     }
 
     fn node(&mut self) -> Option<KdlNode> {
@@ -123,10 +122,8 @@ impl Parser<'_> {
             None
         };
         let name = self.identifier()?;
-        let mut node = KdlNode::new(name);
-        if let Some(ty) = ty {
-            node.set_ty(ty);
-        }
+        let mut entries = Vec::new();
+        let mut children = None;
         loop {
             let had_space = self.skip_ws();
             match self.peek() {
@@ -139,13 +136,13 @@ impl Parser<'_> {
                     }
                     self.i += 1;
                     self.depth += 1;
-                    let children = self.nodes(true)?;
+                    let block = self.nodes(true)?;
                     self.depth -= 1;
                     if self.peek() != Some(b'}') {
                         return None;
                     }
                     self.i += 1;
-                    node.set_children(children);
+                    children = Some(block);
                     self.skip_ws();
                     match self.peek() {
                         None | Some(b'\n' | b';' | b'}') => break,
@@ -156,13 +153,12 @@ impl Parser<'_> {
                 }
                 Some(_) if had_space => {
                     let entry = self.entry()?;
-                    node.entries_mut().push(entry);
+                    entries.push(entry);
                 }
                 Some(_) => return None,
             }
         }
-        node.entries_mut().shrink_to_fit();
-        node.set_span((start, self.i - start));
+        let node = KdlNode::new(name, ty, entries, children, start, self.i - start);
         match self.peek() {
             Some(b';' | b'\n') => self.i += 1,
             Some(b'\r') => self.i += 2,
@@ -184,13 +180,10 @@ impl Parser<'_> {
 
     fn entry(&mut self) -> Option<KdlEntry> {
         let start = self.i;
-        let mut entry = match self.peek()? {
+        let (name, ty, value) = match self.peek()? {
             b'(' => {
                 let ty = self.ty()?;
-                let value = self.value()?;
-                let mut e = KdlEntry::new(value);
-                e.set_ty(ty);
-                e
+                (None, Some(ty), self.value()?)
             }
             b'"' | b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 let key = self.identifier()?;
@@ -201,21 +194,15 @@ impl Parser<'_> {
                     } else {
                         None
                     };
-                    let value = self.value()?;
-                    let mut e = KdlEntry::new_prop(key, value);
-                    if let Some(ty) = ty {
-                        e.set_ty(ty);
-                    }
-                    e
+                    (Some(key), ty, self.value()?)
                 } else {
                     self.terminated()?;
-                    KdlEntry::new(KdlValue::String(key.value().to_owned()))
+                    (None, None, KdlValue::String(key.value().to_owned()))
                 }
             }
-            _ => KdlEntry::new(self.value()?),
+            _ => (None, None, self.value()?),
         };
-        entry.set_span((start, self.i - start));
-        Some(entry)
+        Some(KdlEntry::new(name, ty, value, start, self.i - start))
     }
 
     /// A value followed by a value terminator.
@@ -249,9 +236,7 @@ impl Parser<'_> {
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.bare()?.to_owned(),
             _ => return None,
         };
-        let mut ident = KdlIdentifier::from(value);
-        ident.set_span((start, self.i - start));
-        Some(ident)
+        Some(KdlIdentifier::new(value, start, self.i - start))
     }
 
     /// A bare identifier of ASCII letters, digits, `-`, `_`, `.`; not a v1 keyword.

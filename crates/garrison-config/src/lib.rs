@@ -47,6 +47,7 @@ mod source;
 mod state_node;
 mod state_only;
 mod timeouts;
+pub mod tree;
 mod vars;
 mod workspace_file;
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use kdl::{KdlNode, KdlValue};
+use crate::tree::{KdlNode, KdlValue};
 use serde_json::Value;
 
 use crate::collect::span;

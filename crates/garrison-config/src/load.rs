@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -198,6 +198,7 @@ fn load_files(
     let policy = crate::policy::guardrails(&mut ev, &top.policies);
     resources.extend(crate::modules::resources(&mut ev));
     resources.sort_by(|a, b| a.address.cmp(&b.address));
+    resources.shrink_to_fit();
     let day_two = crate::day_two::blocks(&mut ev, &top.day_two, &resources, &keys);
     crate::checks::check(&resources, &mut ev.diags);
     crate::cycle::check(&resources, &mut ev.diags);
@@ -839,7 +840,7 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBac
         let Some((kind, ksp)) = label(node, file, &mut ev.diags, "state") else {
             continue;
         };
-        let props: BTreeMap<&str, (&kdl::KdlEntry, Span)> = node
+        let props: BTreeMap<&str, (&crate::tree::KdlEntry, Span)> = node
             .entries()
             .iter()
             .filter_map(|e| e.name().map(|n| (n.value(), (e, span(file, e.span())))))

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde_json::Value;
 
 use crate::collect::span;

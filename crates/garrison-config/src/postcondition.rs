@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 use serde_json::Value;
 
 use crate::build::{Builder, Children};
@@ -64,8 +64,8 @@ pub(crate) fn expansion(
     ev: &mut Eval<'_>,
     file: &std::path::Path,
     addr: &str,
-    count: Option<&kdl::KdlEntry>,
-    each: Option<&kdl::KdlEntry>,
+    count: Option<&crate::tree::KdlEntry>,
+    each: Option<&crate::tree::KdlEntry>,
 ) -> Expansion {
     match (count, each) {
         (None, None) => Expansion::Single,

@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use kdl::KdlNode;
+use crate::tree::KdlNode;
 
 use crate::build::Builder;
 use crate::catalog::{DIRECTIONS, ETHERTYPES};

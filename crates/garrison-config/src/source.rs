@@ -9,6 +9,7 @@ use crate::collect::{Diags, Raw};
 use crate::diagnostic::{Code, Label, Level};
 use crate::fileread::{Refusal, Root};
 use crate::model::Span;
+use crate::tree;
 
 /// One parsed config file.
 #[derive(Debug)]
@@ -16,7 +17,7 @@ pub(crate) struct SourceFile {
     /// Relative to the config dir.
     pub(crate) rel: PathBuf,
     /// `None` when it did not parse (diagnostics already reported).
-    pub(crate) doc: Option<KdlDocument>,
+    pub(crate) doc: Option<tree::KdlDocument>,
 }
 
 /// Errors listing or reading the directory itself (not its content).
@@ -96,14 +97,18 @@ pub(crate) fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, ReadError> 
 /// Parses a file's text as loading does (the fast path, else the `kdl` crate within its
 /// time budget and nesting limit), for tools that need the nodes and their spans (the
 /// language server); `None` when it does not parse (loading reports why).
-pub fn parse_document(text: &str) -> Option<KdlDocument> {
+pub fn parse_document(text: &str) -> Option<tree::KdlDocument> {
     parse_for_load(Path::new("buffer.kdl"), text, &mut Diags::default())
 }
 
 /// Parses one file for loading: the fast path when the file is within its subset, else
 /// [`parse`]. (The nodes carry no formatting details: `fmt` uses [`parse`].)
-pub(crate) fn parse_for_load(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocument> {
-    crate::fastkdl::parse(text).or_else(|| parse(rel, text, diags))
+pub(crate) fn parse_for_load(
+    rel: &Path,
+    text: &str,
+    diags: &mut Diags,
+) -> Option<tree::KdlDocument> {
+    crate::fastkdl::parse(text).or_else(|| parse(rel, text, diags).map(|d| tree::from_kdl(&d)))
 }
 
 /// How long the `kdl` crate may spend on one file. Its error recovery can take exponential

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use kdl::KdlEntry;
+use crate::tree::KdlEntry;
 use serde_json::Value;
 
 use crate::diagnostic::Code;

@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use kdl::{KdlDocument, KdlNode};
+use crate::tree::{KdlDocument, KdlNode};
 use serde_json::Value;
 
 use crate::collect::{name_span, span, suggest, Diags};

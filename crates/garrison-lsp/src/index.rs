@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use garrison_config::tree::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 use garrison_core::Kind;
-use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 
 /// Something an address names.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

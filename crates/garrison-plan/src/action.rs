@@ -1,5 +1,7 @@
 //! The plan's vocabulary: what happens to each resource, attribute by attribute.
 
+use std::borrow::Cow;
+
 use garrison_config::model::{Kind, StateKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -66,7 +68,9 @@ pub enum After {
 /// One attribute that differs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttrChange {
-    pub name: String,
+    /// The attribute's name: borrowed from the schema when the planner makes it (a plan of
+    /// 100k creates held a million copies), owned when read back.
+    pub name: Cow<'static, str>,
     /// `None` on create.
     pub before: Option<Value>,
     /// `None` on delete.

@@ -24,7 +24,7 @@ pub(crate) fn settings_change(
         return;
     }
     change.attrs.push(AttrChange {
-        name: PROTECT.to_string(),
+        name: PROTECT.into(),
         before: Some(json!(rs.protect)),
         after: Some(After::Known(json!(resource.protect))),
         forces_replacement: false,

@@ -23,7 +23,7 @@ fn attr(
     forces: bool,
 ) -> AttrChange {
     AttrChange {
-        name: name.into(),
+        name: name.to_owned().into(),
         before,
         after: after.map(After::Known),
         forces_replacement: forces,

@@ -140,9 +140,21 @@ pub fn fleet(vms: usize, firewalls: usize) -> String {
 /// [`scaled`] (keys, scripts, firewalls, volumes -> VMs -> snapshots -> images), with the
 /// bulk in volumes and scripts. For the benchmarks that apply (B2, B4).
 pub fn account(n: usize) -> String {
+    account_with(n, VMS_PER_CELL)
+}
+
+/// One (region, GPU model) cell of [`account_with`]: how many one-GPU VMs it holds at most.
+pub fn account_cell(n: usize) -> usize {
+    (n / 16).div_ceil(3 * ALL_GPUS.len())
+}
+
+/// [`account`] with up to `vms_per_cell` one-GPU VMs per region and GPU model (one VM in 16
+/// resources at most): [`account_cell`]`(n)` of them need an emulator whose GPU stock
+/// holds that many (`barrack_sim::Limits::gpu_stock`). For B2 at 100k resources.
+pub fn account_with(n: usize, vms_per_cell: usize) -> String {
     let keys = 3 * (n / 300).clamp(1, 8);
     let firewalls = 3 * (n / 600).clamp(1, 8);
-    let vms = (n / 16).min(VMS_PER_CELL * 3 * ALL_GPUS.len());
+    let vms = (n / 16).min(vms_per_cell * 3 * ALL_GPUS.len());
     let snapshots = vms / 2;
     let rest = n.saturating_sub(keys + firewalls + vms + 2 * snapshots);
     let volumes = rest / 2;

@@ -43,6 +43,29 @@ fn account_configs_validate_and_fit_the_emulator() {
 }
 
 #[test]
+fn large_accounts_hold_one_vm_in_16_within_their_cells_stock() {
+    for n in [40_000] {
+        let cell = synth::account_cell(n);
+        let text = synth::account_with(n, cell);
+        assert_eq!(count(&text), n, "n={n}");
+        let vms = text.matches("\nvm \"").count();
+        assert_eq!(vms, n / 16, "n={n}");
+        // Each (region, GPU model) cell of one-GPU VMs fits a stock of `cell`.
+        let mut cells = std::collections::BTreeMap::new();
+        for vm in text.split("\nvm \"").skip(1) {
+            let mut lines = vm.lines().skip(1).map(str::trim);
+            let key = (lines.next(), lines.next());
+            *cells.entry(key).or_insert(0) += 1;
+        }
+        assert_eq!(cells.len(), 24, "n={n}");
+        assert!(cells.values().all(|&c| c <= cell), "n={n}: {cells:?}");
+        assert!(cell > 64, "n={n}: cell {cell} fits the contract's stock");
+        assert!(text.matches("ssh-key \"").count() <= 25);
+        assert!(text.matches("firewall \"").count() <= 25);
+    }
+}
+
+#[test]
 fn random_dags_are_seeded_valid_and_chain_through_images() {
     let (a, shape) = synth::random_dag(500, 7);
     let (b, _) = synth::random_dag(500, 7);

@@ -4,6 +4,7 @@
 #[macro_use]
 mod console;
 
+mod alloc;
 mod classify;
 mod cli;
 mod commands;

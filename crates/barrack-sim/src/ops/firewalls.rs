@@ -1,8 +1,8 @@
 //! Firewall operations: CRUD, rules, attachments (which REPLACE the set), protocols.
 
 use barrack_wire::wire::{
-    self, firewall_status, instance_status as st, keys, AttachFirewallRequest,
-    CreateFirewallRequest, Firewall, FirewallAttachment, Instance, RuleRequest,
+    firewall_status, instance_status as st, keys, AttachFirewallRequest, CreateFirewallRequest,
+    Firewall, FirewallAttachment, Instance, RuleRequest,
 };
 use barrack_wire::Id;
 
@@ -69,10 +69,10 @@ impl Sim {
         }
         validate::region(&self.catalog, &body.region)?;
         validate::description(&body.description)?;
-        if self.world.firewalls.len() >= wire::MAX_FIREWALLS {
+        if self.world.firewalls.len() >= self.limits.firewalls {
             return Err(ApiError::bad_request(format!(
                 "limit reached: {} firewalls per account",
-                wire::MAX_FIREWALLS
+                self.limits.firewalls
             )));
         }
         let id = self.world.new_id();

@@ -1,7 +1,7 @@
 //! SSH key operations: list, create (import or generate), get, delete. Keys are
 //! account-wide: each is in every region.
 
-use barrack_wire::wire::{self, keys, CreateSshKeyRequest, SshKey};
+use barrack_wire::wire::{keys, CreateSshKeyRequest, SshKey};
 use barrack_wire::Id;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
@@ -58,10 +58,10 @@ impl Sim {
             )));
         }
         // Every key is copied to all regions, so 25 per region is 25 per account.
-        if self.world.ssh_keys.len() >= wire::MAX_SSH_KEYS {
+        if self.world.ssh_keys.len() >= self.limits.ssh_keys {
             return Err(ApiError::bad_request(format!(
                 "limit reached: {} ssh keys per region (every key is in every region)",
-                wire::MAX_SSH_KEYS
+                self.limits.ssh_keys
             )));
         }
         let (public_key, blob, private_key) = match &body.public_key {

@@ -120,7 +120,12 @@ fn count_instance(ev: &mut Eval<'_>, place: &Place, header: &Span) -> bool {
 }
 
 /// The inputs of a call (its children), each evaluated in the caller's scope.
-fn inputs(ev: &mut Eval<'_>, node: &kdl::KdlNode, file: &std::path::Path, scope: &Scope) -> Given {
+fn inputs(
+    ev: &mut Eval<'_>,
+    node: &crate::tree::KdlNode,
+    file: &std::path::Path,
+    scope: &Scope,
+) -> Given {
     let mut given = Given::new();
     for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
         let input = c.name().value().to_owned();

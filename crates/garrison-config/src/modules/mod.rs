@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use kdl::{KdlEntry, KdlNode};
+use crate::tree::{KdlEntry, KdlNode};
 
 use crate::collect::{header_span, span, suggest};
 use crate::diagnostic::Code;

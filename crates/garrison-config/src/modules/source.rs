@@ -5,7 +5,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use kdl::KdlEntry;
+use crate::tree::KdlEntry;
 
 use super::Place;
 use crate::collect::span;

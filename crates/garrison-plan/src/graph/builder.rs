@@ -27,6 +27,15 @@ pub(super) struct Builder {
 }
 
 impl Builder {
+    /// A builder for about `steps` steps (one per change, most plans): sized once, as a
+    /// plan of 100k creates holds 100k steps (docs/performance.md, B1).
+    pub(super) fn with_capacity(steps: usize) -> Self {
+        Builder {
+            steps: Vec::with_capacity(steps),
+            index: HashMap::with_capacity(steps),
+        }
+    }
+
     pub(super) fn add(&mut self, address: &StateKey, kind: Kind, role: Role, op: StepOp) -> usize {
         let id = self.steps.len();
         self.steps.push(Step {

@@ -50,7 +50,7 @@ pub(crate) fn steps(
         outside,
         moves,
     };
-    let mut b = Builder::default();
+    let mut b = Builder::with_capacity(changes.len());
     // Moves first: everything else at the new address uses the moved state entry.
     for (to, from) in moves {
         if let Some(change) = changes.get(to) {

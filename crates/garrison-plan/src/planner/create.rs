@@ -15,7 +15,7 @@ pub(super) fn create_change(
     reasons: Vec<String>,
 ) -> (ResourceChange, Decision) {
     let kind = resource.address.kind;
-    let attrs = schema::attrs(kind)
+    let mut attrs: Vec<AttrChange> = schema::attrs(kind)
         .iter()
         .filter_map(|spec| {
             let after = if spec.update == Update::Computed {
@@ -27,7 +27,7 @@ pub(super) fn create_change(
                 }
             };
             Some(AttrChange {
-                name: spec.name.to_string(),
+                name: spec.name.into(),
                 before: None,
                 after: Some(after),
                 forces_replacement: false,
@@ -37,6 +37,8 @@ pub(super) fn create_change(
             })
         })
         .collect();
+    // A plan of 100k creates holds every one of these: no growth slack (docs/performance.md).
+    attrs.shrink_to_fit();
     (
         ResourceChange {
             address: resource.address.clone().into(),

@@ -113,7 +113,7 @@ fn leaving_attrs(kind: Kind, before: Option<&Attrs>, cur: &Current<'_>) -> Vec<A
                     b.get(s.name)
                         .filter(|v| !v.is_null() && *v != &json!([]))
                         .map(|v| AttrChange {
-                            name: s.name.to_string(),
+                            name: s.name.into(),
                             before: Some(v.clone()),
                             after: None,
                             forces_replacement: false,

@@ -188,7 +188,7 @@ fn diff_attr(diff: &mut Diff, spec: &AttrSpec, inputs: &Inputs<'_>, errors: &mut
         After::Known(want.clone())
     };
     diff.attrs.push(AttrChange {
-        name: spec.name.to_string(),
+        name: spec.name.into(),
         before: have.cloned(),
         after: Some(after),
         forces_replacement: forces,

@@ -490,7 +490,7 @@ pub struct VmSpec {
     pub data_links: Vec<DataLink>,
     /// `ready-when`: a local command that must succeed before the VM counts as created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ready_when: Option<crate::readiness::Readiness>,
+    pub ready_when: Option<Box<crate::readiness::Readiness>>,
 }
 
 /// An existing object a resource uses by id, found by a data source (`data.KIND.LABEL`).

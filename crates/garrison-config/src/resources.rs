@@ -649,7 +649,10 @@ fn vm<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>, label: &Span) -> Option<VmS
         }
         None => vec![],
     };
-    let ready_when = c.get("ready-when").and_then(|n| b.readiness(n));
+    let ready_when = c
+        .get("ready-when")
+        .and_then(|n| b.readiness(n))
+        .map(Box::new);
     let public_ip = c.get("public-ip").and_then(|n| b.bool(n)).unwrap_or(false);
     let power = match c.get("power") {
         Some(n) => {

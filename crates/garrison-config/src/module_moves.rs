@@ -2,7 +2,7 @@
 //! `from="module.a" to="module.a[0]"` when the call gains `count`): it stands for one move per
 //! resource instance the config declares under `to`, from the same address under `from`.
 
-use garrison_core::{parse_module_path, ModuleStep};
+use garrison_core::{module_path_text, parse_module_path, ModuleStep};
 
 use crate::diagnostic::Code;
 use crate::eval::Eval;
@@ -26,13 +26,7 @@ pub(crate) fn expand(
     span: &Span,
     resources: &[Resource],
 ) -> Vec<Moved> {
-    let shown = |path: &[ModuleStep]| {
-        path.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(".")
-    };
-    let (from_text, to_text) = (shown(&from), shown(&to));
+    let (from_text, to_text) = (module_path_text(&from), module_path_text(&to));
     let under = |path: &[ModuleStep], r: &&Resource| r.address.module.starts_with(path);
     if from == to || resources.iter().any(|r| under(&from, &r)) {
         ev.diags.error(

@@ -123,6 +123,12 @@ impl Address {
         }
     }
 
+    /// Whether `self`, as written in a `--target`/`--replace`, names the instance
+    /// `instance`: itself, or every instance of a block address.
+    pub fn names(&self, instance: &Address) -> bool {
+        self == instance || (self.index.is_none() && instance.block() == *self)
+    }
+
     /// Whether `self` and `other` name the same block (module path, kind and name).
     pub fn same_block(&self, other: &Address) -> bool {
         self.kind == other.kind && self.name == other.name && self.module == other.module
@@ -140,6 +146,12 @@ impl fmt::Display for Address {
         }
         Ok(())
     }
+}
+
+/// A module path as written: `module.a[0].module.b` (empty at the root).
+pub fn module_path_text(path: &[ModuleStep]) -> String {
+    let steps: Vec<String> = path.iter().map(ToString::to_string).collect();
+    steps.join(".")
 }
 
 /// A module instance's path alone (`module.a`, `module.a[0].module.b["k"]`), as a whole-module

@@ -17,7 +17,8 @@ pub mod target;
 pub mod workspace;
 
 pub use address::{
-    is_label_char, parse_module_path, Address, Index, ModuleStep, ParseAddressError,
+    is_label_char, module_path_text, parse_module_path, Address, Index, ModuleStep,
+    ParseAddressError,
 };
 pub use journal::{JournalAction, ParseJournalActionError};
 pub use kind::{Kind, KindInfo, OpDurations};

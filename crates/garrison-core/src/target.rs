@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::address::{parse_module_path, Address, ModuleStep, ParseAddressError};
+use crate::address::{module_path_text, parse_module_path, Address, ModuleStep, ParseAddressError};
 
 /// A `--target` / `--exclude` argument.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -42,10 +42,7 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Target::Resource(a) => write!(f, "{a}"),
-            Target::Module(path) => {
-                let steps: Vec<String> = path.iter().map(ToString::to_string).collect();
-                write!(f, "{}", steps.join("."))
-            }
+            Target::Module(path) => write!(f, "{}", module_path_text(path)),
         }
     }
 }

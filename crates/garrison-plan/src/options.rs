@@ -35,8 +35,7 @@ impl PlanOptions {
 
     /// Whether `address` is named by `list` (a block address names all its instances).
     pub fn names(list: &[Address], address: &Address) -> bool {
-        list.iter()
-            .any(|a| a == address || (a.index.is_none() && address.block() == *a))
+        list.iter().any(|a| a.names(address))
     }
 
     /// Whether `address` is covered by `list` (`--target`, `--exclude`).

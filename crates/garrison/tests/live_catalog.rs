@@ -46,6 +46,16 @@ async fn env_with_b200() -> Env {
     }
 }
 
+/// `garrison import --all` into an empty directory: the run and the file it wrote.
+async fn import_all(env: &Env) -> (Run, String) {
+    let empty = garrison_testkit::dir::temp_dir();
+    let mut cmd = env.command(&["import", "--all", "--out", "imported.kdl"]);
+    cmd.current_dir(empty.path());
+    let imported = Run::from(cmd.output().await.expect("runs")).expect_code(0);
+    let text = std::fs::read_to_string(empty.path().join("imported.kdl")).expect("written");
+    (imported, text)
+}
+
 /// `garrison validate` in `dir` (no API needed).
 async fn validate(env: &Env, dir: &Path) -> Run {
     let mut cmd = env.command(&["validate"]);
@@ -126,11 +136,7 @@ async fn a_model_only_the_emulators_catalog_knows_is_planned_applied_and_cached(
     assert!(!fresh.path().join(".garrison/catalog.json").exists());
 
     // `import --all` writes the model the API runs, whatever Garrison knows of it.
-    let empty = garrison_testkit::dir::temp_dir();
-    let mut cmd = env.command(&["import", "--all", "--out", "imported.kdl"]);
-    cmd.current_dir(empty.path());
-    let imported = Run::from(cmd.output().await.expect("runs")).expect_code(0);
-    let text = std::fs::read_to_string(empty.path().join("imported.kdl")).expect("written");
+    let (imported, text) = import_all(&env).await;
     assert!(
         text.contains(r#"gpu "B200" count=8"#),
         "{}\n{text}",
@@ -269,11 +275,7 @@ volume "scratch" {
     );
     env.run(&["apply", "--auto-approve"]).await.expect_code(0);
 
-    let empty = garrison_testkit::dir::temp_dir();
-    let mut cmd = env.command(&["import", "--all", "--out", "imported.kdl"]);
-    cmd.current_dir(empty.path());
-    let imported = Run::from(cmd.output().await.expect("runs")).expect_code(0);
-    let text = std::fs::read_to_string(empty.path().join("imported.kdl")).expect("written");
+    let (imported, text) = import_all(&env).await;
     assert!(
         text.contains(r#"region "MARS-1""#) && text.contains(r#"type "NVMe-Ultra""#),
         "{}\n{text}",

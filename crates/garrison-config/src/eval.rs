@@ -101,6 +101,16 @@ pub(crate) enum Expansion {
 
 impl Expansion {
     /// (index, each.value) of every instance.
+    /// How many instances [`Expansion::instances`] gives.
+    pub(crate) fn count(&self) -> usize {
+        match self {
+            Expansion::Single => 1,
+            Expansion::Count(n) => *n as usize,
+            Expansion::Each(m) => m.len(),
+            Expansion::Failed | Expansion::Pending => 0,
+        }
+    }
+
     pub(crate) fn instances(&self) -> Vec<(Option<Index>, Option<Value>)> {
         match self {
             Expansion::Single => vec![(None, None)],

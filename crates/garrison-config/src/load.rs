@@ -418,7 +418,13 @@ pub(crate) fn evaluate<'a>(
     }
     crate::modules::expand(ev);
     // resources
-    let mut resources = Vec::new();
+    // Sized once: at 100k resources, growing by doubling held two copies at the peak.
+    let instances = keys
+        .iter()
+        .filter_map(|k| ev.blocks.get(k))
+        .map(|b| b.expansion.count())
+        .sum();
+    let mut resources = Vec::with_capacity(instances);
     for key in &keys {
         let Some(b) = ev.blocks.get(key) else {
             continue;

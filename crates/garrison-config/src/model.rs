@@ -429,7 +429,7 @@ pub struct Edge {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Spec {
     /// `vm`.
-    Vm(VmSpec),
+    Vm(Box<VmSpec>),
     /// `volume`.
     Volume(VolumeSpec),
     /// `firewall`.

@@ -291,7 +291,7 @@ pub(crate) fn build(
         .map(|n| lifecycle(&mut b, n, kind))
         .unwrap_or_default();
     let spec = match kind {
-        Kind::Vm => vm(&mut b, &c, &label_span).map(Spec::Vm),
+        Kind::Vm => vm(&mut b, &c, &label_span).map(|v| Spec::Vm(Box::new(v))),
         Kind::Volume => volume(&mut b, &c, &label_span).map(Spec::Volume),
         Kind::Firewall => firewall(&mut b, &c).map(Spec::Firewall),
         Kind::SshKey => ssh_key(&mut b, &c, &label_span).map(Spec::SshKey),

@@ -28,15 +28,15 @@ pub(crate) struct Builder<'e, 'a> {
 
 /// The child nodes of a resource, by name (repeatable ones listed in order).
 pub(crate) struct Children<'a> {
-    pub(crate) one: BTreeMap<&'a str, &'a KdlNode>,
-    pub(crate) many: BTreeMap<&'a str, Vec<&'a KdlNode>>,
+    pub(crate) one: BTreeMap<&'a str, KdlNode<'a>>,
+    pub(crate) many: BTreeMap<&'a str, Vec<KdlNode<'a>>>,
 }
 
 impl<'a> Children<'a> {
-    pub(crate) fn get(&self, name: &str) -> Option<&'a KdlNode> {
+    pub(crate) fn get(&self, name: &str) -> Option<KdlNode<'a>> {
         self.one.get(name).copied()
     }
-    pub(crate) fn all(&self, name: &str) -> Vec<&'a KdlNode> {
+    pub(crate) fn all(&self, name: &str) -> Vec<KdlNode<'a>> {
         self.many.get(name).cloned().unwrap_or_default()
     }
 }
@@ -80,13 +80,13 @@ impl<'e, 'a> Builder<'e, 'a> {
     }
 
     /// Splits children by name; reports unknown names (with did-you-mean) and duplicates.
-    pub(crate) fn children(&mut self, node: &'a KdlNode, allowed: &[&str]) -> Children<'a> {
+    pub(crate) fn children(&mut self, node: KdlNode<'a>, allowed: &[&str]) -> Children<'a> {
         let mut c = Children {
             one: BTreeMap::new(),
             many: BTreeMap::new(),
         };
         let Some(doc) = node.children() else { return c };
-        for child in doc.nodes() {
+        for child in doc {
             let name = child.name().value();
             if !allowed.contains(&name) {
                 let owner = node.name().value();
@@ -146,7 +146,7 @@ impl<'e, 'a> Builder<'e, 'a> {
     }
 
     /// Reports properties of `node` not in `allowed`.
-    pub(crate) fn check_props(&mut self, node: &KdlNode, allowed: &[&str]) {
+    pub(crate) fn check_props(&mut self, node: KdlNode<'_>, allowed: &[&str]) {
         for e in node.entries() {
             if let Some(n) = e.name() {
                 if !allowed.contains(&n.value()) {
@@ -163,7 +163,7 @@ impl<'e, 'a> Builder<'e, 'a> {
     }
 
     /// The positional arguments of `node`.
-    pub(crate) fn args(node: &'a KdlNode) -> Vec<&'a KdlEntry> {
+    pub(crate) fn args(node: KdlNode<'a>) -> Vec<KdlEntry<'a>> {
         node.entries()
             .iter()
             .filter(|e| e.name().is_none())
@@ -171,13 +171,13 @@ impl<'e, 'a> Builder<'e, 'a> {
     }
 
     /// Exactly one positional argument, evaluated.
-    pub(crate) fn one(&mut self, node: &'a KdlNode, props: &[&str]) -> Option<(Ev, Span)> {
+    pub(crate) fn one(&mut self, node: KdlNode<'a>, props: &[&str]) -> Option<(Ev, Span)> {
         self.check_props(node, props);
         let args = Self::args(node);
         let name = node.name().value();
         match args.as_slice() {
             [e] => {
-                let ev = self.ev.entry(self.file, e, &self.scope);
+                let ev = self.ev.entry(self.file, *e, &self.scope);
                 if ev.sensitive {
                     self.sensitive.insert(name.to_owned());
                     self.sensitive_spans.insert(self.sp(e.span()));
@@ -355,7 +355,7 @@ impl<'e, 'a> Builder<'e, 'a> {
     }
 
     /// All positional arguments of `node` as links of `kind`.
-    pub(crate) fn links(&mut self, node: &'a KdlNode, kind: Kind) -> Vec<Address> {
+    pub(crate) fn links(&mut self, node: KdlNode<'a>, kind: Kind) -> Vec<Address> {
         self.check_props(node, &[]);
         let name = node.name().value().to_owned();
         let mut out = Vec::new();
@@ -377,7 +377,7 @@ impl<'e, 'a> Builder<'e, 'a> {
     }
 
     /// One link of `kind`.
-    pub(crate) fn link(&mut self, node: &'a KdlNode, kind: Kind) -> Option<Address> {
+    pub(crate) fn link(&mut self, node: KdlNode<'a>, kind: Kind) -> Option<Address> {
         let (ev, sp) = self.one(node, &[])?;
         let name = node.name().value().to_owned();
         let v = self.want_links(ev, &sp, &name, kind);
@@ -395,27 +395,27 @@ impl<'e, 'a> Builder<'e, 'a> {
     }
 
     /// A string attribute.
-    pub(crate) fn string(&mut self, node: &'a KdlNode) -> Option<(String, Span)> {
+    pub(crate) fn string(&mut self, node: KdlNode<'a>) -> Option<(String, Span)> {
         let (ev, sp) = self.one(node, &[])?;
         let s = self.want_string(ev, &sp, node.name().value())?;
         Some((s, sp))
     }
 
     /// An integer attribute.
-    pub(crate) fn int(&mut self, node: &'a KdlNode) -> Option<(i64, Span)> {
+    pub(crate) fn int(&mut self, node: KdlNode<'a>) -> Option<(i64, Span)> {
         let (ev, sp) = self.one(node, &[])?;
         let n = self.want_int(ev, &sp, node.name().value())?;
         Some((n, sp))
     }
 
     /// A bool attribute.
-    pub(crate) fn bool(&mut self, node: &'a KdlNode) -> Option<bool> {
+    pub(crate) fn bool(&mut self, node: KdlNode<'a>) -> Option<bool> {
         let (ev, sp) = self.one(node, &[])?;
         self.want_bool(ev, &sp, node.name().value())
     }
 
     /// A property of `node` evaluated.
-    pub(crate) fn prop(&mut self, node: &'a KdlNode, name: &str) -> Option<(Ev, Span)> {
+    pub(crate) fn prop(&mut self, node: KdlNode<'a>, name: &str) -> Option<(Ev, Span)> {
         let e = node
             .entries()
             .iter()

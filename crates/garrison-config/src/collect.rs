@@ -152,12 +152,12 @@ pub(crate) fn span(file: &Path, s: miette::SourceSpan) -> Span {
 }
 
 /// The span of a node's name (for "unknown attribute" labels).
-pub(crate) fn name_span(file: &Path, node: &KdlNode) -> Span {
+pub(crate) fn name_span(file: &Path, node: KdlNode<'_>) -> Span {
     span(file, node.name().span())
 }
 
 /// The first line of a node: its name and entries, without children.
-pub(crate) fn header_span(file: &Path, node: &KdlNode) -> Span {
+pub(crate) fn header_span(file: &Path, node: KdlNode<'_>) -> Span {
     let start = node.span().offset();
     let name_end = node.name().span().offset() + node.name().span().len();
     let end = node

@@ -23,7 +23,7 @@ struct Outcome {
 }
 
 /// Evaluates `node` in `scope`; `None` when it is malformed (reported).
-fn condition(ev: &mut Eval<'_>, file: &Path, node: &KdlNode, scope: &Scope) -> Option<Outcome> {
+fn condition(ev: &mut Eval<'_>, file: &Path, node: KdlNode<'_>, scope: &Scope) -> Option<Outcome> {
     let what = node.name().value().to_owned();
     let mut args = node.entries().iter().filter(|e| e.name().is_none());
     let Some(cond) = args.next() else {
@@ -84,7 +84,7 @@ fn condition(ev: &mut Eval<'_>, file: &Path, node: &KdlNode, scope: &Scope) -> O
 fn message(
     ev: &mut Eval<'_>,
     file: &Path,
-    node: &KdlNode,
+    node: KdlNode<'_>,
     scope: &Scope,
     what: &str,
 ) -> Option<String> {
@@ -129,7 +129,7 @@ fn message(
 }
 
 /// `node`'s outcome when its condition is decided and false (malformed: reported, `None`).
-fn failed(ev: &mut Eval<'_>, file: &Path, node: &KdlNode, scope: &Scope) -> Option<Outcome> {
+fn failed(ev: &mut Eval<'_>, file: &Path, node: KdlNode<'_>, scope: &Scope) -> Option<Outcome> {
     condition(ev, file, node, scope).filter(|o| !o.holds)
 }
 
@@ -138,12 +138,12 @@ fn failed(ev: &mut Eval<'_>, file: &Path, node: &KdlNode, scope: &Scope) -> Opti
 pub(crate) fn preconditions(
     ev: &mut Eval<'_>,
     file: &Path,
-    nodes: &[&KdlNode],
+    nodes: &[KdlNode<'_>],
     scope: &Scope,
     owner: &str,
 ) {
     for node in nodes {
-        if let Some(o) = failed(ev, file, node, scope) {
+        if let Some(o) = failed(ev, file, *node, scope) {
             ev.diags.error(
                 Code::PreconditionFailed,
                 &o.at,
@@ -156,7 +156,7 @@ pub(crate) fn preconditions(
 }
 
 /// `check "NAME" { assert CONDITION message="..." ... }`: a false assert is a warning.
-pub(crate) fn check_block(ev: &mut Eval<'_>, file: &Path, node: &KdlNode) {
+pub(crate) fn check_block(ev: &mut Eval<'_>, file: &Path, node: KdlNode<'_>) {
     let name = node
         .entries()
         .iter()
@@ -164,7 +164,7 @@ pub(crate) fn check_block(ev: &mut Eval<'_>, file: &Path, node: &KdlNode) {
         .and_then(|e| e.value().as_string())
         .unwrap_or("?")
         .to_owned();
-    let children = node.children().map(|d| d.nodes()).unwrap_or_default();
+    let children = node.children().unwrap_or_default();
     for c in children {
         if c.name().value() != "assert" {
             ev.diags.error(
@@ -189,12 +189,12 @@ pub(crate) fn check_block(ev: &mut Eval<'_>, file: &Path, node: &KdlNode) {
 }
 
 /// A variable's `validation` children, once its value is known: a false one refuses it.
-pub(crate) fn validations(ev: &mut Eval<'_>, name: &str, file: &Path, nodes: &[&KdlNode]) {
+pub(crate) fn validations(ev: &mut Eval<'_>, name: &str, file: &Path, nodes: &[KdlNode<'_>]) {
     if !ev.vars.contains_key(name) {
         return; // no value (reported)
     }
     for node in nodes {
-        if let Some(o) = failed(ev, file, node, &Scope::default()) {
+        if let Some(o) = failed(ev, file, *node, &Scope::default()) {
             ev.diags.error(
                 Code::ValidationFailed,
                 &o.at,

@@ -32,7 +32,7 @@ pub(crate) const KINDS: &[&str] = &[
 const CATALOG_KINDS: &[&str] = &["pricing", "os-images", "gpu-models", "regions"];
 
 /// Evaluates every `data` node into `ev.data` (`KIND.LABEL` -> its value).
-pub(crate) fn sources(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) {
+pub(crate) fn sources(ev: &mut Eval<'_>, nodes: &[(KdlNode<'_>, &Path)]) {
     for (node, file) in nodes {
         let args: Vec<_> = node
             .entries()
@@ -45,7 +45,7 @@ pub(crate) fn sources(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) {
         ) else {
             ev.diags.error(
                 Code::MissingAttribute,
-                &name_span(file, node),
+                &name_span(file, *node),
                 "a data source needs a kind and a label",
                 "kind or label missing",
                 Some("write `data \"pricing\" \"now\"`".to_owned()),
@@ -65,9 +65,9 @@ pub(crate) fn sources(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) {
         }
         let key = format!("{kind}.{label}");
         let value = if CATALOG_KINDS.contains(&kind) {
-            read(ev, file, node, kind)
+            read(ev, file, *node, kind)
         } else {
-            crate::data_objects::read(ev, file, node, kind, &key, &kind_span)
+            crate::data_objects::read(ev, file, *node, kind, &key, &kind_span)
         };
         match value {
             Some(value) => {
@@ -83,8 +83,8 @@ pub(crate) fn sources(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) {
 
 /// The value of one catalog data source; its only setting is an optional `region` filter
 /// for `os-images` (every stock image is offered in every region).
-fn read(ev: &mut Eval<'_>, file: &Path, node: &KdlNode, kind: &str) -> Option<Value> {
-    for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+fn read(ev: &mut Eval<'_>, file: &Path, node: KdlNode<'_>, kind: &str) -> Option<Value> {
+    for c in node.children().unwrap_or_default() {
         let name = c.name().value();
         if !(kind == "os-images" && name == "region") {
             ev.diags.error(

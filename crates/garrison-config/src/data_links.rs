@@ -41,7 +41,7 @@ impl<'a> Builder<'_, 'a> {
     /// existing objects data sources found.
     pub(crate) fn links_or_data(
         &mut self,
-        node: &'a KdlNode,
+        node: KdlNode<'a>,
         kind: Kind,
     ) -> (Vec<Address>, Vec<DataLink>) {
         let name = node.name().value().to_owned();
@@ -54,7 +54,7 @@ impl<'a> Builder<'_, 'a> {
         let mut links = Vec::new();
         let mut existing = Vec::new();
         for e in &args {
-            let ev = self.ev.entry(self.file, e, &self.scope);
+            let ev = self.ev.entry(self.file, *e, &self.scope);
             let sp = self.sp(e.span());
             let (found, link) = self.link_or_data(ev, &sp, &name, kind);
             links.extend(found);

@@ -31,7 +31,7 @@ struct Filter {
 pub(crate) fn read(
     ev: &mut Eval<'_>,
     file: &Path,
-    node: &KdlNode,
+    node: KdlNode<'_>,
     kind: &str,
     key: &str,
     kind_span: &Span,
@@ -65,13 +65,13 @@ pub(crate) fn read(
 fn settings(
     ev: &mut Eval<'_>,
     file: &Path,
-    node: &KdlNode,
+    node: KdlNode<'_>,
     kind: &str,
     object_kind: Option<Kind>,
 ) -> Option<Filter> {
     let mut filter = Filter::default();
     let mut ok = true;
-    for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+    for c in node.children().unwrap_or_default() {
         let setting = c.name().value();
         let allowed = match setting {
             "name" => object_kind.is_some(),
@@ -117,7 +117,7 @@ fn settings(
 }
 
 /// One string setting's value (plan-time; reported otherwise).
-fn string_setting(ev: &mut Eval<'_>, file: &Path, c: &KdlNode) -> Option<String> {
+fn string_setting(ev: &mut Eval<'_>, file: &Path, c: KdlNode<'_>) -> Option<String> {
     let Some(first) = c.entries().iter().find(|e| e.name().is_none()) else {
         ev.diags.error(
             Code::MissingAttribute,

@@ -39,7 +39,7 @@ impl Declared<'_> {
 /// Parses and checks every `import`, `moved` and `removed` node.
 pub(crate) fn blocks(
     ev: &mut Eval<'_>,
-    nodes: &[(&KdlNode, &Path)],
+    nodes: &[(KdlNode<'_>, &Path)],
     resources: &[Resource],
     blocks: &[(Kind, String)],
 ) -> DayTwo {
@@ -79,7 +79,7 @@ struct Props<'n> {
     what: &'static str,
     node_span: Span,
     file: &'n Path,
-    entries: BTreeMap<&'n str, (&'n KdlEntry, Span)>,
+    entries: BTreeMap<&'n str, (KdlEntry<'n>, Span)>,
 }
 
 impl<'n> Props<'n> {
@@ -115,7 +115,7 @@ impl<'n> Props<'n> {
         if node.children().is_some() {
             ev.diags.error(
                 Code::UnknownAttribute,
-                &header_span(file, node),
+                &header_span(file, *node),
                 format!("`{what}` takes no children"),
                 "unexpected block",
                 Some(example(what).to_owned()),
@@ -123,7 +123,7 @@ impl<'n> Props<'n> {
         }
         Props {
             what,
-            node_span: header_span(file, node),
+            node_span: header_span(file, *node),
             file,
             entries,
         }

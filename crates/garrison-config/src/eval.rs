@@ -129,7 +129,7 @@ impl Expansion {
 pub(crate) struct Block<'a> {
     pub(crate) kind: Kind,
     pub(crate) label: String,
-    pub(crate) node: &'a KdlNode,
+    pub(crate) node: KdlNode<'a>,
     pub(crate) file: &'a Path,
     pub(crate) expansion: Expansion,
 }
@@ -137,7 +137,7 @@ pub(crate) struct Block<'a> {
 /// The evaluator state.
 pub(crate) struct Eval<'a> {
     pub(crate) vars: BTreeMap<String, VarValue>,
-    pub(crate) locals: BTreeMap<String, (&'a KdlNode, &'a Path)>,
+    pub(crate) locals: BTreeMap<String, (KdlNode<'a>, &'a Path)>,
     local_cache: BTreeMap<String, Option<(Ev, Vec<Edge>)>>,
     pub(crate) blocks: BTreeMap<(Kind, String), Block<'a>>,
     attr_cache: HashMap<(Address, String), Option<Ev>>,
@@ -271,7 +271,7 @@ impl<'a> Eval<'a> {
     }
 
     /// Evaluates one entry (argument or property value).
-    pub(crate) fn entry(&mut self, file: &Path, e: &KdlEntry, scope: &Scope) -> Ev {
+    pub(crate) fn entry(&mut self, file: &Path, e: KdlEntry<'_>, scope: &Scope) -> Ev {
         let sp = span(file, e.span());
         let value = e.value();
         match e.ty().map(|t| t.value()) {
@@ -280,7 +280,7 @@ impl<'a> Eval<'a> {
                 KdlValue::String(s) if s.len() > crate::limits::VALUE_MAX_BYTES => {
                     self.too_large(s.len(), &sp, "this string")
                 }
-                KdlValue::Integer(i) if i64::try_from(*i).is_err() => {
+                KdlValue::Integer(i) if i64::try_from(i).is_err() => {
                     self.diags.error(
                         Code::InvalidValue,
                         &sp,
@@ -860,8 +860,8 @@ impl<'a> Eval<'a> {
     }
 
     /// The value of a local-like node: one argument, several (a list), or children (a map).
-    pub(crate) fn node_value(&mut self, file: &Path, node: &KdlNode, scope: &Scope) -> Ev {
-        let args: Vec<&KdlEntry> = node
+    pub(crate) fn node_value(&mut self, file: &Path, node: KdlNode<'_>, scope: &Scope) -> Ev {
+        let args: Vec<KdlEntry<'_>> = node
             .entries()
             .iter()
             .filter(|e| e.name().is_none())
@@ -879,7 +879,7 @@ impl<'a> Eval<'a> {
             let mut map = serde_json::Map::new();
             let mut sensitive = false;
             let mut total = 0usize;
-            for c in children.nodes() {
+            for c in children {
                 let ev = self.node_value(file, c, scope);
                 sensitive |= ev.sensitive;
                 match ev.val {
@@ -1227,7 +1227,7 @@ impl<'a> Eval<'a> {
     }
 
     /// The region of the resource a link node points to (snapshot -> vm, image -> snapshot).
-    fn linked_region(&mut self, node: Option<&KdlNode>, file: &Path, scope: &Scope) -> Ev {
+    fn linked_region(&mut self, node: Option<KdlNode<'_>>, file: &Path, scope: &Scope) -> Ev {
         let Some(e) = node.and_then(|n| n.entries().iter().find(|e| e.name().is_none())) else {
             return self
                 .provider_region
@@ -1242,11 +1242,8 @@ impl<'a> Eval<'a> {
     }
 }
 
-fn child_of<'n>(node: &'n KdlNode, name: &str) -> Option<&'n KdlNode> {
-    node.children()?
-        .nodes()
-        .iter()
-        .find(|n| n.name().value() == name)
+fn child_of<'n>(node: KdlNode<'n>, name: &str) -> Option<KdlNode<'n>> {
+    node.children()?.iter().find(|n| n.name().value() == name)
 }
 
 /// The default cloud-side name: NAME, NAME-<index>, or NAME-<key>.
@@ -1359,7 +1356,7 @@ fn is_plain_reference(text: &str, scope: &Scope) -> bool {
 /// The byte offset in its file of the first character of the string value of `(expr)`
 /// entry `e` holding `text`, when the value is written as it reads: a quoted string
 /// without escapes, or a raw string (`#"..."#`). The entry's span ends with the value.
-fn expr_base(e: &KdlEntry, text: &str) -> Option<usize> {
+fn expr_base(e: KdlEntry<'_>, text: &str) -> Option<usize> {
     let end = e.span().offset() + e.span().len();
     let repr = e.value_repr().unwrap_or("");
     let closing = if repr.starts_with('#') {

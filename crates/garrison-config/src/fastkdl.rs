@@ -12,7 +12,9 @@
 //! before the `kdl` crate recurses into them). A test checks both parsers agree wherever this one
 //! accepts a file. `garrison fmt` always uses the `kdl` crate (it needs formatting details).
 
-use crate::tree::{KdlDocument, KdlEntry, KdlIdentifier, KdlNode, KdlValue};
+use std::borrow::Cow;
+
+use crate::tree::{Builder, Ident, KdlDocument, NewEntry, NewNode, NodeRec, Run, Val};
 
 /// The document, or `None` when the text is outside the fast subset.
 pub fn parse(text: &str) -> Option<KdlDocument> {
@@ -30,9 +32,11 @@ pub fn parse_or_position(text: &str) -> Result<KdlDocument, usize> {
         b: text.as_bytes(),
         i: 0,
         depth: 0,
+        out: Builder::for_text(text),
+        pending: Vec::new(),
     };
     match p.nodes(false) {
-        Some(doc) if p.i == p.b.len() => Ok(doc),
+        Some(root) if p.i == p.b.len() => Ok(p.out.finish(root)),
         _ => Err(p.i.min(text.len())),
     }
 }
@@ -43,9 +47,14 @@ struct Parser<'a> {
     i: usize,
     /// How many `{` blocks are open.
     depth: usize,
+    /// The document being built.
+    out: Builder,
+    /// The nodes of the open blocks, innermost last (a block's are moved to the document,
+    /// contiguous, when it closes).
+    pending: Vec<NodeRec>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
@@ -94,8 +103,8 @@ impl Parser<'_> {
         Some(())
     }
 
-    fn nodes(&mut self, in_children: bool) -> Option<KdlDocument> {
-        let mut nodes = Vec::new();
+    fn nodes(&mut self, in_children: bool) -> Option<Run> {
+        let mark = self.pending.len();
         loop {
             self.skip_line_space()?;
             match self.peek() {
@@ -105,16 +114,14 @@ impl Parser<'_> {
                 Some(b'}') => return None,
                 Some(_) => {
                     let node = self.node()?;
-                    nodes.push(node);
+                    self.pending.push(node);
                 }
             }
         }
-        // The nodes are boxed to their length: the slack of a doubled Vec was most of a
-        // config's memory at 100k resources (docs/performance.md, B1).
-        Some(KdlDocument::new(nodes))
+        Some(self.out.block(self.pending.drain(mark..)))
     }
 
-    fn node(&mut self) -> Option<KdlNode> {
+    fn node(&mut self) -> Option<NodeRec> {
         let start = self.i;
         let ty = if self.peek() == Some(b'(') {
             Some(self.ty()?)
@@ -122,7 +129,8 @@ impl Parser<'_> {
             None
         };
         let name = self.identifier()?;
-        let mut entries = Vec::new();
+        let mark = self.out.entries_mark();
+        let mut entries = None;
         let mut children = None;
         loop {
             let had_space = self.skip_ws();
@@ -136,6 +144,7 @@ impl Parser<'_> {
                     }
                     self.i += 1;
                     self.depth += 1;
+                    entries = Some(self.out.entries_since(mark));
                     let block = self.nodes(true)?;
                     self.depth -= 1;
                     if self.peek() != Some(b'}') {
@@ -151,14 +160,18 @@ impl Parser<'_> {
                         _ => return None,
                     }
                 }
-                Some(_) if had_space => {
-                    let entry = self.entry()?;
-                    entries.push(entry);
-                }
+                Some(_) if had_space => self.entry()?,
                 Some(_) => return None,
             }
         }
-        let node = KdlNode::new(name, ty, entries, children, start, self.i - start);
+        let node = Builder::node(NewNode {
+            name,
+            ty,
+            entries: entries.unwrap_or_else(|| self.out.entries_since(mark)),
+            children,
+            offset: start,
+            len: self.i - start,
+        });
         match self.peek() {
             Some(b';' | b'\n') => self.i += 1,
             Some(b'\r') => self.i += 2,
@@ -168,7 +181,7 @@ impl Parser<'_> {
     }
 
     /// `(name)` with nothing inside but the name.
-    fn ty(&mut self) -> Option<KdlIdentifier> {
+    fn ty(&mut self) -> Option<Ident> {
         self.i += 1; // (
         let ident = self.identifier()?;
         if self.peek() != Some(b')') {
@@ -178,7 +191,7 @@ impl Parser<'_> {
         Some(ident)
     }
 
-    fn entry(&mut self) -> Option<KdlEntry> {
+    fn entry(&mut self) -> Option<()> {
         let start = self.i;
         let (name, ty, value) = match self.peek()? {
             b'(' => {
@@ -197,21 +210,35 @@ impl Parser<'_> {
                     (Some(key), ty, self.value()?)
                 } else {
                     self.terminated()?;
-                    (None, None, KdlValue::String(key.value().to_owned()))
+                    (None, None, Val::String(key.text()))
                 }
             }
             _ => (None, None, self.value()?),
         };
-        Some(KdlEntry::new(name, ty, value, start, self.i - start))
+        self.out.entry(NewEntry {
+            name,
+            ty,
+            value,
+            offset: start,
+            len: self.i - start,
+            repr: None,
+        });
+        Some(())
     }
 
     /// A value followed by a value terminator.
-    fn value(&mut self) -> Option<KdlValue> {
+    fn value(&mut self) -> Option<Val> {
         let value = match self.peek()? {
-            b'"' => KdlValue::String(self.quoted()?.1),
+            b'"' => {
+                let s = self.quoted()?.1;
+                self.out.string_value(&s)
+            }
             b'#' => self.keyword()?,
             b'0'..=b'9' | b'-' | b'+' => self.integer()?,
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => KdlValue::String(self.bare()?.to_owned()),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                let s = self.bare()?;
+                self.out.string_value(s)
+            }
             _ => return None,
         };
         self.terminated()?;
@@ -229,18 +256,18 @@ impl Parser<'_> {
     }
 
     /// A node name, property key or type name: a bare identifier or a quoted string.
-    fn identifier(&mut self) -> Option<KdlIdentifier> {
+    fn identifier(&mut self) -> Option<Ident> {
         let start = self.i;
         let value = match self.peek()? {
             b'"' => self.quoted()?.1,
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => self.bare()?.to_owned(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => Cow::Borrowed(self.bare()?),
             _ => return None,
         };
-        Some(KdlIdentifier::new(value, start, self.i - start))
+        Some(self.out.ident(&value, start, self.i - start))
     }
 
     /// A bare identifier of ASCII letters, digits, `-`, `_`, `.`; not a v1 keyword.
-    fn bare(&mut self) -> Option<&str> {
+    fn bare(&mut self) -> Option<&'a str> {
         let start = self.i;
         while matches!(
             self.peek(),
@@ -263,8 +290,9 @@ impl Parser<'_> {
         }
     }
 
-    /// A quoted single-line string with simple escapes: `(start, value)`.
-    fn quoted(&mut self) -> Option<(usize, String)> {
+    /// A quoted single-line string with simple escapes: `(start, value)`, borrowed from
+    /// the text when it has no escapes.
+    fn quoted(&mut self) -> Option<(usize, Cow<'a, str>)> {
         let start = self.i;
         self.i += 1; // "
         let mut out = String::new();
@@ -272,9 +300,15 @@ impl Parser<'_> {
         loop {
             match self.peek()? {
                 b'"' => {
-                    out.push_str(&self.s[run..self.i]);
+                    let s = self.s;
+                    let value = if out.is_empty() && run == start + 1 {
+                        Cow::Borrowed(&s[run..self.i])
+                    } else {
+                        out.push_str(&s[run..self.i]);
+                        Cow::Owned(out)
+                    };
                     self.i += 1;
-                    return Some((start, out));
+                    return Some((start, value));
                 }
                 b'\\' => {
                     out.push_str(&self.s[run..self.i]);
@@ -314,14 +348,14 @@ impl Parser<'_> {
     }
 
     /// `#true`, `#false`, `#null`.
-    fn keyword(&mut self) -> Option<KdlValue> {
+    fn keyword(&mut self) -> Option<Val> {
         let rest = &self.s[self.i..];
         let (value, len) = if rest.starts_with("#true") {
-            (KdlValue::Bool(true), 5)
+            (Val::Bool(true), 5)
         } else if rest.starts_with("#false") {
-            (KdlValue::Bool(false), 6)
+            (Val::Bool(false), 6)
         } else if rest.starts_with("#null") {
-            (KdlValue::Null, 5)
+            (Val::Null, 5)
         } else {
             return None;
         };
@@ -332,7 +366,7 @@ impl Parser<'_> {
     /// A decimal integer (`_` separators allowed); floats and other radixes are left to the
     /// full parser. Like the `kdl` crate, the magnitude must fit in an `i128` before the
     /// sign is applied (so `i128::MIN` is declined).
-    fn integer(&mut self) -> Option<KdlValue> {
+    fn integer(&mut self) -> Option<Val> {
         let negative = self.peek() == Some(b'-');
         if matches!(self.peek(), Some(b'-' | b'+')) {
             self.i += 1;
@@ -349,6 +383,6 @@ impl Parser<'_> {
             .filter(|c| *c != '_')
             .collect();
         let n: i128 = digits.parse().ok()?;
-        Some(KdlValue::Integer(if negative { -n } else { n }))
+        Some(self.out.integer(if negative { -n } else { n }))
     }
 }

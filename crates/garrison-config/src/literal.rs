@@ -10,21 +10,21 @@ use crate::collect::span;
 use crate::model::Span;
 
 /// A KDL scalar as JSON (floats outside JSON become null).
-pub(crate) fn scalar(v: &KdlValue) -> Value {
+pub(crate) fn scalar(v: KdlValue<'_>) -> Value {
     match v {
-        KdlValue::String(s) => Value::String(s.clone()),
-        KdlValue::Integer(i) => i64::try_from(*i).map_or(Value::Null, Value::from),
-        KdlValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        KdlValue::Bool(b) => Value::Bool(*b),
+        KdlValue::String(s) => Value::String(s.to_owned()),
+        KdlValue::Integer(i) => i64::try_from(i).map_or(Value::Null, Value::from),
+        KdlValue::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        KdlValue::Bool(b) => Value::Bool(b),
         KdlValue::Null => Value::Null,
     }
 }
 
 /// `Err(message)` for an integer JSON cannot hold as a 64-bit integer (which [`scalar`]
 /// would turn into null).
-pub(crate) fn in_range(v: &KdlValue) -> Result<(), String> {
+pub(crate) fn in_range(v: KdlValue<'_>) -> Result<(), String> {
     match v {
-        KdlValue::Integer(i) if i64::try_from(*i).is_err() => Err(format!(
+        KdlValue::Integer(i) if i64::try_from(i).is_err() => Err(format!(
             "integer out of range: `{i}` does not fit in 64 bits"
         )),
         _ => Ok(()),
@@ -33,7 +33,7 @@ pub(crate) fn in_range(v: &KdlValue) -> Result<(), String> {
 
 /// The value of `node`: one argument = scalar, several = list, children = map.
 /// Errors name the offending span.
-pub(crate) fn node_value(file: &Path, node: &KdlNode) -> Result<Value, (Span, String)> {
+pub(crate) fn node_value(file: &Path, node: KdlNode<'_>) -> Result<Value, (Span, String)> {
     for e in node.entries() {
         if let Some(name) = e.name() {
             return Err((
@@ -61,7 +61,7 @@ pub(crate) fn node_value(file: &Path, node: &KdlNode) -> Result<Value, (Span, St
             ));
         }
         let mut map = serde_json::Map::new();
-        for c in children.nodes() {
+        for c in children {
             map.insert(c.name().value().to_owned(), node_value(file, c)?);
         }
         return Ok(Value::Object(map));

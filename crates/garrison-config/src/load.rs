@@ -120,23 +120,23 @@ pub fn load_str_with(
 
 #[derive(Default)]
 pub(crate) struct Top<'a> {
-    providers: Vec<(&'a KdlNode, &'a Path)>,
-    states: Vec<(&'a KdlNode, &'a Path)>,
-    timeouts: Vec<(&'a KdlNode, &'a Path)>,
-    outputs: BTreeMap<String, (&'a KdlNode, &'a Path)>,
+    providers: Vec<(KdlNode<'a>, &'a Path)>,
+    states: Vec<(KdlNode<'a>, &'a Path)>,
+    timeouts: Vec<(KdlNode<'a>, &'a Path)>,
+    outputs: BTreeMap<String, (KdlNode<'a>, &'a Path)>,
     decls: BTreeMap<String, VarDecl>,
     /// `policy` nodes (one allowed).
-    policies: Vec<(&'a KdlNode, &'a Path)>,
+    policies: Vec<(KdlNode<'a>, &'a Path)>,
     /// `import`, `moved` and `removed` nodes.
-    day_two: Vec<(&'a KdlNode, &'a Path)>,
+    day_two: Vec<(KdlNode<'a>, &'a Path)>,
     /// `check` blocks.
-    checks: Vec<(&'a KdlNode, &'a Path)>,
+    checks: Vec<(KdlNode<'a>, &'a Path)>,
     /// `data` sources.
-    data: Vec<(&'a KdlNode, &'a Path)>,
+    data: Vec<(KdlNode<'a>, &'a Path)>,
     /// Each variable's `validation` nodes.
-    validations: Vec<(String, &'a KdlNode, &'a Path)>,
+    validations: Vec<(String, KdlNode<'a>, &'a Path)>,
     /// `module` calls.
-    modules: Vec<(&'a KdlNode, &'a Path)>,
+    modules: Vec<(KdlNode<'a>, &'a Path)>,
     /// Where each variable is declared.
     decl_spans: BTreeMap<String, Span>,
     /// Where each local is defined.
@@ -150,7 +150,7 @@ impl<'a> Top<'a> {
     }
 
     /// The `output` nodes by name.
-    pub(crate) fn outputs(&self) -> &BTreeMap<String, (&'a KdlNode, &'a Path)> {
+    pub(crate) fn outputs(&self) -> &BTreeMap<String, (KdlNode<'a>, &'a Path)> {
         &self.outputs
     }
 }
@@ -286,7 +286,7 @@ pub(crate) fn declare<'a>(
                 }
                 "variable" => {
                     if let Some(d) = crate::vars::parse_decl(file, node, &mut ev.diags) {
-                        for v in node.children().map(|c| c.nodes()).unwrap_or_default() {
+                        for v in node.children().unwrap_or_default() {
                             if v.name().value() == "validation" {
                                 top.validations.push((d.name.clone(), v, file));
                             }
@@ -306,7 +306,7 @@ pub(crate) fn declare<'a>(
                 }
                 "locals" => {
                     no_entries(node, file, &mut ev.diags);
-                    for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+                    for c in node.children().unwrap_or_default() {
                         let ln = c.name().value().to_owned();
                         let sp = name_span(file, c);
                         if let Some(first) = local_spans.get(&ln) {
@@ -386,7 +386,7 @@ pub(crate) fn declare<'a>(
 pub(crate) fn prelude(ev: &mut Eval<'_>, top: &Top<'_>) {
     crate::data::sources(ev, &top.data);
     for (name, node, file) in &top.validations {
-        crate::conditions::validations(ev, name, file, &[node]);
+        crate::conditions::validations(ev, name, file, &[*node]);
     }
 }
 
@@ -436,7 +436,7 @@ pub(crate) fn evaluate<'a>(
         }
     }
     for (node, file) in &top.checks {
-        crate::conditions::check_block(ev, file, node);
+        crate::conditions::check_block(ev, file, *node);
     }
     (keys, resources)
 }
@@ -482,7 +482,7 @@ fn mentioned(sources: &Sources, name: &str) -> bool {
 }
 
 /// `locals` and `timeouts` take children only.
-fn no_entries(node: &KdlNode, file: &Path, diags: &mut Diags) {
+fn no_entries(node: KdlNode<'_>, file: &Path, diags: &mut Diags) {
     for e in node.entries() {
         let name = node.name().value();
         diags.error(
@@ -517,7 +517,7 @@ pub(crate) fn duplicate(diags: &mut Diags, what: &str, again: &Span, first: &Spa
 
 /// The string label of `KIND "LABEL"` / `output "NAME"`.
 pub(crate) fn label(
-    node: &KdlNode,
+    node: KdlNode<'_>,
     file: &Path,
     diags: &mut Diags,
     what: &str,
@@ -549,7 +549,7 @@ pub(crate) fn label(
     }
 }
 
-fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String> {
+fn provider(ev: &mut Eval<'_>, providers: &[(KdlNode<'_>, &Path)]) -> Option<String> {
     let mut region = None;
     for (i, (node, file)) in providers.iter().enumerate() {
         if i > 0 {
@@ -562,7 +562,7 @@ fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String
             );
             continue;
         }
-        let Some((pname, psp)) = label(node, file, &mut ev.diags, "provider") else {
+        let Some((pname, psp)) = label(*node, file, &mut ev.diags, "provider") else {
             continue;
         };
         if pname != "barrack" {
@@ -574,7 +574,7 @@ fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String
                 Some("the only provider is `barrack`".to_owned()),
             );
         }
-        for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+        for c in node.children().unwrap_or_default() {
             let sp = name_span(file, c);
             match c.name().value() {
                 "region" => {
@@ -637,7 +637,7 @@ fn provider(ev: &mut Eval<'_>, providers: &[(&KdlNode, &Path)]) -> Option<String
 }
 
 /// `rate-limit N`: the API's requests per minute the client keeps under (0 turns it off).
-fn rate_limit(ev: &mut Eval<'_>, node: &KdlNode, sp: &Span) {
+fn rate_limit(ev: &mut Eval<'_>, node: KdlNode<'_>, sp: &Span) {
     let value = node.entries().first().and_then(|e| e.value().as_integer());
     match value.and_then(|n| u32::try_from(n).ok()) {
         Some(n) => ev.provider_rate_limit = Some(n),
@@ -651,10 +651,10 @@ fn rate_limit(ev: &mut Eval<'_>, node: &KdlNode, sp: &Span) {
     }
 }
 
-fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (&KdlNode, &Path)>) -> Vec<Output> {
+fn outputs(ev: &mut Eval<'_>, outs: &BTreeMap<String, (KdlNode<'_>, &Path)>) -> Vec<Output> {
     let mut result = Vec::new();
     for (name, (node, file)) in outs {
-        let Some(out) = output_value(ev, name, node, file) else {
+        let Some(out) = output_value(ev, name, *node, file) else {
             continue;
         };
         let (value, sensitive, node_span) = (out.value, out.sensitive, out.span);
@@ -710,7 +710,7 @@ pub(crate) struct OutputValue {
 pub(crate) fn output_value(
     ev: &mut Eval<'_>,
     name: &str,
-    node: &KdlNode,
+    node: KdlNode<'_>,
     file: &Path,
 ) -> Option<OutputValue> {
     let node_span = crate::collect::header_span(file, node);
@@ -749,18 +749,17 @@ pub(crate) fn output_value(
     let value = if !args.is_empty() {
         let evs = args
             .iter()
-            .map(|e| ev.entry(file, e, &Scope::default()))
+            .map(|e| ev.entry(file, *e, &Scope::default()))
             .collect();
         Some(ev.combine(evs, &node_span))
     } else if let Some(children) = node.children() {
         let mut v = None;
-        let post: Vec<&KdlNode> = children
-            .nodes()
+        let post: Vec<KdlNode<'_>> = children
             .iter()
             .filter(|c| c.name().value() == "postcondition")
             .collect();
         postconditions = crate::postcondition::collect(ev, file, &post);
-        for c in children.nodes() {
+        for c in children {
             match c.name().value() {
                 "value" => v = Some(ev.node_value(file, c, &Scope::default())),
                 "sensitive" => {
@@ -831,7 +830,7 @@ pub(crate) fn output_value(
     })
 }
 
-pub(crate) fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBackend {
+pub(crate) fn state(ev: &mut Eval<'_>, states: &[(KdlNode<'_>, &Path)]) -> StateBackend {
     let mut backend = StateBackend::default();
     for (i, (node, file)) in states.iter().enumerate() {
         if i > 0 {
@@ -843,10 +842,10 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBac
             );
             continue;
         }
-        let Some((kind, ksp)) = label(node, file, &mut ev.diags, "state") else {
+        let Some((kind, ksp)) = label(*node, file, &mut ev.diags, "state") else {
             continue;
         };
-        let props: BTreeMap<&str, (&crate::tree::KdlEntry, Span)> = node
+        let props: BTreeMap<&str, (crate::tree::KdlEntry<'_>, Span)> = node
             .entries()
             .iter()
             .filter_map(|e| e.name().map(|n| (n.value(), (e, span(file, e.span())))))
@@ -878,7 +877,7 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBac
         }
         let string_prop = |ev: &mut Eval<'_>, key: &str| -> Option<String> {
             let (e, sp) = props.get(key)?;
-            match crate::state_node::value(ev, file, e, sp)? {
+            match crate::state_node::value(ev, file, *e, sp)? {
                 Value::String(s) if !s.is_empty() => Some(s),
                 _ => {
                     ev.diags.error(
@@ -906,11 +905,11 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(&KdlNode, &Path)]) -> StateBac
     backend
 }
 
-fn timeouts(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) -> Timeouts {
+fn timeouts(ev: &mut Eval<'_>, nodes: &[(KdlNode<'_>, &Path)]) -> Timeouts {
     let mut t = Timeouts::default();
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     for (node, file) in nodes {
-        for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+        for c in node.children().unwrap_or_default() {
             let kname = c.name().value();
             let Ok(kind) = kname.parse::<Kind>() else {
                 ev.diags.error(

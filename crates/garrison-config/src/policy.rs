@@ -22,22 +22,22 @@ const SETTINGS: &[&str] = &[
 ];
 
 /// The guardrails of the (single) `policy` block, if any.
-pub(crate) fn guardrails(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) -> Option<Guardrails> {
+pub(crate) fn guardrails(ev: &mut Eval<'_>, nodes: &[(KdlNode<'_>, &Path)]) -> Option<Guardrails> {
     let (node, file) = nodes.first()?;
     for (extra, efile) in nodes.iter().skip(1) {
         ev.diags.error(
             Code::Duplicate,
-            &header_span(efile, extra),
+            &header_span(efile, *extra),
             "the `policy` block is defined twice",
             "defined again here",
             Some("keep one `policy` block per config".into()),
         );
     }
     let mut g = Guardrails {
-        span: header_span(file, node),
+        span: header_span(file, *node),
         ..Guardrails::default()
     };
-    for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+    for c in node.children().unwrap_or_default() {
         let values = values(ev, file, c);
         let sp = name_span(file, c);
         match c.name().value() {
@@ -82,7 +82,7 @@ pub(crate) fn guardrails(ev: &mut Eval<'_>, nodes: &[(&KdlNode, &Path)]) -> Opti
 }
 
 /// The evaluated arguments of a setting (errors already reported are left out).
-fn values(ev: &mut Eval<'_>, file: &Path, c: &KdlNode) -> Vec<Value> {
+fn values(ev: &mut Eval<'_>, file: &Path, c: KdlNode<'_>) -> Vec<Value> {
     let mut out = Vec::new();
     for e in c.entries().iter().filter(|e| e.name().is_none()) {
         match ev.entry(file, e, &Scope::default()).val {

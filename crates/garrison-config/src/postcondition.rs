@@ -28,10 +28,10 @@ pub struct Postcondition {
 }
 
 /// The `postcondition` children of a resource or an output: syntax and message checked.
-pub(crate) fn collect(ev: &mut Eval<'_>, file: &Path, nodes: &[&KdlNode]) -> Vec<Postcondition> {
+pub(crate) fn collect(ev: &mut Eval<'_>, file: &Path, nodes: &[KdlNode<'_>]) -> Vec<Postcondition> {
     let found: Vec<Postcondition> = nodes
         .iter()
-        .filter_map(|node| one(&mut ev.diags, file, node))
+        .filter_map(|node| one(&mut ev.diags, file, *node))
         .collect();
     for p in &found {
         ev.mention_vars(&p.condition);
@@ -40,7 +40,7 @@ pub(crate) fn collect(ev: &mut Eval<'_>, file: &Path, nodes: &[&KdlNode]) -> Vec
     found
 }
 
-fn one(diags: &mut Diags, file: &Path, node: &KdlNode) -> Option<Postcondition> {
+fn one(diags: &mut Diags, file: &Path, node: KdlNode<'_>) -> Option<Postcondition> {
     let cond = node.entries().iter().find(|e| e.name().is_none());
     let text = cond.filter(|e| e.ty().map(|t| t.value()) == Some("expr"));
     let Some((entry, text)) = text.and_then(|e| Some((e, e.value().as_string()?))) else {
@@ -70,7 +70,7 @@ fn one(diags: &mut Diags, file: &Path, node: &KdlNode) -> Option<Postcondition> 
     })
 }
 
-fn message(diags: &mut Diags, file: &Path, node: &KdlNode) -> Option<String> {
+fn message(diags: &mut Diags, file: &Path, node: KdlNode<'_>) -> Option<String> {
     let mut found = None;
     for e in node.entries() {
         match e.name().map(|n| n.value()) {

@@ -69,7 +69,7 @@ pub fn command(
 
 impl<'a> Builder<'_, 'a> {
     /// `ready-when` of a VM: strings only (filled in at apply), an argv or `shell=`.
-    pub(crate) fn readiness(&mut self, node: &'a KdlNode) -> Option<Readiness> {
+    pub(crate) fn readiness(&mut self, node: KdlNode<'a>) -> Option<Readiness> {
         self.check_props(node, &["shell", "interval", "timeout"]);
         let at = self.sp(node.name().span());
         let mut argv = Vec::new();
@@ -140,7 +140,7 @@ impl<'a> Builder<'_, 'a> {
     /// `NAME="5s"` of `node`, or `default`.
     fn duration(
         &mut self,
-        node: &KdlNode,
+        node: KdlNode<'_>,
         name: &str,
         default: Duration,
         at: &Span,

@@ -64,8 +64,8 @@ pub(crate) fn expansion(
     ev: &mut Eval<'_>,
     file: &std::path::Path,
     addr: &str,
-    count: Option<&crate::tree::KdlEntry>,
-    each: Option<&crate::tree::KdlEntry>,
+    count: Option<crate::tree::KdlEntry<'_>>,
+    each: Option<crate::tree::KdlEntry<'_>>,
 ) -> Expansion {
     match (count, each) {
         (None, None) => Expansion::Single,
@@ -406,7 +406,7 @@ fn required<'a>(
     attr: &str,
     sp: &Span,
     example: &str,
-) -> Option<&'a KdlNode> {
+) -> Option<KdlNode<'a>> {
     let n = c.get(attr);
     // `size-gbb` was reported with "did you mean `size-gb`?": that is the one mistake.
     let misspelt = b.misspelt.iter().any(|m| m == attr);
@@ -429,7 +429,7 @@ fn description<'a>(b: &mut Builder<'_, 'a>, c: &Children<'a>) -> String {
         .unwrap_or_default()
 }
 
-fn depends_on<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode) -> Vec<Edge> {
+fn depends_on<'a>(b: &mut Builder<'_, 'a>, node: KdlNode<'a>) -> Vec<Edge> {
     let mut out = Vec::new();
     b.check_props(node, NODE_PROPS_NONE);
     // explicit dependencies are not implicit references: keep them out of `refs`
@@ -466,7 +466,7 @@ fn depends_on<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode) -> Vec<Edge> {
 
 /// `replace-triggered-by (ref)"KIND.NAME" ...`: resources (any kind, an instance or every
 /// instance of a block) whose planned change replaces this resource.
-fn triggers<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode) -> Vec<Address> {
+fn triggers<'a>(b: &mut Builder<'_, 'a>, node: KdlNode<'a>) -> Vec<Address> {
     let mut out = Vec::new();
     for e in Builder::args(node) {
         let sp = b.sp(e.span());
@@ -487,7 +487,7 @@ fn triggers<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode) -> Vec<Address> {
     out
 }
 
-fn lifecycle<'a>(b: &mut Builder<'_, 'a>, node: &'a KdlNode, kind: Kind) -> Lifecycle {
+fn lifecycle<'a>(b: &mut Builder<'_, 'a>, node: KdlNode<'a>, kind: Kind) -> Lifecycle {
     let mut l = Lifecycle::default();
     b.check_props(node, &["create-before-destroy"]);
     if let Some((ev, sp)) = b.prop(node, "create-before-destroy") {

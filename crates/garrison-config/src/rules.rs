@@ -74,7 +74,7 @@ fn parse_range(s: &str) -> Option<(i64, i64)> {
 
 impl<'a> Builder<'_, 'a> {
     /// A `rule` / `security-rule` node.
-    pub(crate) fn rule(&mut self, node: &'a KdlNode) -> Option<RuleSpec> {
+    pub(crate) fn rule(&mut self, node: KdlNode<'a>) -> Option<RuleSpec> {
         self.check_props(node, RULE_PROPS);
         let whole = name_span(self.file, node);
         if let Some(extra) = Self::args(node).first() {

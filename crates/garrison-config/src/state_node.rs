@@ -13,7 +13,7 @@ use crate::model::Span;
 use crate::refs::{is_template, parse_template, Piece};
 
 /// The value of one `state` property; `None` when it was reported as wrong.
-pub(crate) fn value(ev: &mut Eval<'_>, file: &Path, e: &KdlEntry, sp: &Span) -> Option<Value> {
+pub(crate) fn value(ev: &mut Eval<'_>, file: &Path, e: KdlEntry<'_>, sp: &Span) -> Option<Value> {
     let refs: Vec<String> = match (e.ty().map(|t| t.value()), e.value().as_string()) {
         (Some("ref"), Some(s)) => vec![s.to_owned()],
         (None, Some(s)) if is_template(s) => match parse_template(s) {

@@ -1,15 +1,21 @@
-//! The parse tree loading works on: a compact copy of the `kdl` crate's nodes (names,
-//! type annotations, entries, children, spans; no formatting), with the same method names.
+//! The parse tree loading works on: every node, entry and string of a file in a few flat
+//! vectors (an arena), read through small copyable handles ([`KdlNode`], [`KdlEntry`],
+//! [`KdlIdentifier`], [`KdlValue`]) with the `kdl` crate's method names.
 //!
-//! A `kdl` crate node is 448 bytes and an entry 384 (formatting and spans kept for
-//! round-tripping); these are 80 and 112. At 100k resources the `kdl` tree was most of an
-//! offline plan's peak memory (docs/performance.md, B1). The fast parser (`fastkdl.rs`)
-//! builds this tree; the `kdl` crate's is converted ([`from_kdl`]). `garrison fmt` keeps
-//! the `kdl` crate's own tree (it needs the formatting).
+//! A `kdl` crate node is 448 bytes and an entry 384 (formatting kept for round-trips); an
+//! owned tree of boxed nodes was still ~1.2 KB per resource. Here a node is 56 bytes and an
+//! entry 64, stored contiguously (a node's children and entries are ranges of the arena), and
+//! every name and string lives in one shared buffer: no allocation per node, entry or string.
+//! At 100k resources the tree was most of loading's peak memory (docs/performance.md, B1).
+//! The fast parser (`fastkdl.rs`) builds it through [`Builder`]; the `kdl` crate's tree is
+//! converted ([`from_kdl`]). `garrison fmt` keeps the `kdl` crate's own tree.
+
+use std::fmt;
 
 use miette::SourceSpan;
 
-pub use kdl::KdlValue;
+/// "Absent" in a `u32` field: no type annotation, no property name, no children block.
+const NONE: u32 = u32::MAX;
 
 /// A byte range of the file, stored small.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -20,11 +26,9 @@ struct Range {
 
 impl Range {
     fn new(offset: usize, len: usize) -> Self {
-        // Files are bounded far below 4 GiB (`fileread.rs`); saturate rather than wrap.
-        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Range {
-            offset: clamp(offset),
-            len: clamp(len),
+            offset: small(offset),
+            len: small(len),
         }
     }
 
@@ -37,142 +41,460 @@ impl Range {
     }
 }
 
-/// A node name, property key or type annotation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KdlIdentifier {
-    value: Box<str>,
+/// Files are bounded far below 4 GiB (`fileread.rs`); saturate rather than wrap.
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(NONE - 1)
+}
+
+/// A run of the arena: a string in its buffer, a node's entries or a block's nodes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Run {
+    start: u32,
+    len: u32,
+}
+
+impl Run {
+    const ABSENT: Run = Run {
+        start: NONE,
+        len: 0,
+    };
+
+    fn present(self) -> bool {
+        self.start != NONE
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+}
+
+/// A name, key or annotation as stored: its text and where it is written.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ident {
+    text: Run,
     range: Range,
 }
 
-impl KdlIdentifier {
-    /// An identifier at `offset..offset + len`.
-    pub fn new(value: impl Into<Box<str>>, offset: usize, len: usize) -> Self {
-        KdlIdentifier {
-            value: value.into(),
+impl Ident {
+    const ABSENT: Ident = Ident {
+        text: Run::ABSENT,
+        range: Range { offset: 0, len: 0 },
+    };
+
+    /// Its text in the buffer (a bare word read as a value reuses it).
+    pub(crate) fn text(self) -> Run {
+        self.text
+    }
+
+    fn or_absent(ident: Option<Ident>) -> Ident {
+        ident.unwrap_or(Ident::ABSENT)
+    }
+}
+
+/// A value as stored (integers beyond `i64` in a side list).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Val {
+    String(Run),
+    Integer(i64),
+    Big(u32),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct EntryRec {
+    name: Ident,
+    ty: Ident,
+    value: Val,
+    range: Range,
+    /// Index into [`Arena::reprs`], or [`NONE`].
+    repr: u32,
+}
+
+/// A node as stored, before or after it joins its block.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NodeRec {
+    name: Ident,
+    ty: Ident,
+    entries: Run,
+    /// [`Run::ABSENT`] when the node has no `{ }` block.
+    children: Run,
+    range: Range,
+}
+
+/// Everything a document holds.
+#[derive(Debug, Default)]
+struct Arena {
+    strings: String,
+    nodes: Vec<NodeRec>,
+    entries: Vec<EntryRec>,
+    bigs: Vec<i128>,
+    reprs: Vec<Box<str>>,
+}
+
+static EMPTY: Arena = Arena {
+    strings: String::new(),
+    nodes: Vec::new(),
+    entries: Vec::new(),
+    bigs: Vec::new(),
+    reprs: Vec::new(),
+};
+
+impl Arena {
+    fn str(&self, run: Run) -> &str {
+        self.strings.get(run.range()).unwrap_or_default()
+    }
+
+    fn ident(&self, ident: Ident) -> Option<KdlIdentifier<'_>> {
+        ident.text.present().then(|| KdlIdentifier {
+            value: self.str(ident.text),
+            range: ident.range,
+        })
+    }
+
+    fn value(&self, value: Val) -> KdlValue<'_> {
+        match value {
+            Val::String(run) => KdlValue::String(self.str(run)),
+            Val::Integer(i) => KdlValue::Integer(i128::from(i)),
+            Val::Big(at) => KdlValue::Integer(self.bigs.get(at as usize).copied().unwrap_or(0)),
+            Val::Float(f) => KdlValue::Float(f),
+            Val::Bool(b) => KdlValue::Bool(b),
+            Val::Null => KdlValue::Null,
+        }
+    }
+
+    fn nodes(&self, run: Run) -> Nodes<'_> {
+        Nodes {
+            arena: self,
+            recs: self.nodes.get(run.range()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Builds a document: strings, entries and blocks are appended as the parser meets them.
+#[derive(Debug, Default)]
+pub(crate) struct Builder {
+    arena: Arena,
+}
+
+impl Builder {
+    /// A builder sized for `text`: configs write a node per line (with about as many
+    /// entries), and names and strings are at most the text. Sized once, the vectors are
+    /// never copied while they grow; capacity never written is never resident.
+    pub(crate) fn for_text(text: &str) -> Self {
+        let lines = text.bytes().filter(|b| *b == b'\n').count() + 1;
+        let mut arena = Arena::default();
+        arena.nodes.reserve(lines);
+        arena.entries.reserve(lines + lines / 4);
+        arena.strings.reserve(text.len());
+        Builder { arena }
+    }
+
+    fn string(&mut self, s: &str) -> Run {
+        let start = small(self.arena.strings.len());
+        self.arena.strings.push_str(s);
+        Run {
+            start,
+            len: small(s.len()),
+        }
+    }
+
+    /// A name, key or annotation `value` written at `offset..offset + len`.
+    pub(crate) fn ident(&mut self, value: &str, offset: usize, len: usize) -> Ident {
+        Ident {
+            text: self.string(value),
             range: Range::new(offset, len),
         }
     }
 
+    /// A string value.
+    pub(crate) fn string_value(&mut self, s: &str) -> Val {
+        Val::String(self.string(s))
+    }
+
+    /// An integer value.
+    pub(crate) fn integer(&mut self, n: i128) -> Val {
+        match i64::try_from(n) {
+            Ok(small) => Val::Integer(small),
+            Err(_) => {
+                self.arena.bigs.push(n);
+                Val::Big(small(self.arena.bigs.len() - 1))
+            }
+        }
+    }
+
+    /// Where the next node's entries start: its entries are appended one by one after.
+    pub(crate) fn entries_mark(&self) -> u32 {
+        small(self.arena.entries.len())
+    }
+
+    /// The entries appended since `mark` (a node's, before its children add theirs).
+    pub(crate) fn entries_since(&self, mark: u32) -> Run {
+        Run {
+            start: mark,
+            len: small(self.arena.entries.len()).saturating_sub(mark),
+        }
+    }
+
+    /// Appends an entry of the node being parsed.
+    pub(crate) fn entry(&mut self, e: NewEntry) {
+        let repr = match e.repr {
+            Some(r) => {
+                self.arena.reprs.push(r.into());
+                small(self.arena.reprs.len() - 1)
+            }
+            None => NONE,
+        };
+        self.arena.entries.push(EntryRec {
+            name: Ident::or_absent(e.name),
+            ty: Ident::or_absent(e.ty),
+            value: e.value,
+            range: Range::new(e.offset, e.len),
+            repr,
+        });
+    }
+
+    /// A node record, to be appended with its block.
+    pub(crate) fn node(n: NewNode) -> NodeRec {
+        NodeRec {
+            name: n.name,
+            ty: Ident::or_absent(n.ty),
+            entries: n.entries,
+            children: n.children.unwrap_or(Run::ABSENT),
+            range: Range::new(n.offset, n.len),
+        }
+    }
+
+    /// Appends a block's nodes (kept contiguous): the block's run.
+    pub(crate) fn block(&mut self, nodes: impl IntoIterator<Item = NodeRec>) -> Run {
+        let start = small(self.arena.nodes.len());
+        self.arena.nodes.extend(nodes);
+        Run {
+            start,
+            len: small(self.arena.nodes.len()).saturating_sub(start),
+        }
+    }
+
+    /// The document whose top-level block is `root`.
+    pub(crate) fn finish(self, root: Run) -> KdlDocument {
+        KdlDocument {
+            arena: self.arena,
+            root,
+        }
+    }
+}
+
+/// An entry for [`Builder::entry`].
+pub(crate) struct NewEntry<'s> {
+    pub(crate) name: Option<Ident>,
+    pub(crate) ty: Option<Ident>,
+    pub(crate) value: Val,
+    pub(crate) offset: usize,
+    pub(crate) len: usize,
+    /// The value as written, when the `kdl` crate parsed it.
+    pub(crate) repr: Option<&'s str>,
+}
+
+/// A node for [`Builder::node`].
+pub(crate) struct NewNode {
+    pub(crate) name: Ident,
+    pub(crate) ty: Option<Ident>,
+    pub(crate) entries: Run,
+    pub(crate) children: Option<Run>,
+    pub(crate) offset: usize,
+    pub(crate) len: usize,
+}
+
+/// A parsed file.
+#[derive(Debug, Default)]
+pub struct KdlDocument {
+    arena: Arena,
+    root: Run,
+}
+
+impl KdlDocument {
+    /// The top-level nodes, in order.
+    pub fn nodes(&self) -> Nodes<'_> {
+        self.arena.nodes(self.root)
+    }
+}
+
+/// A value: the `kdl` crate's variants, strings borrowed from the document.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum KdlValue<'t> {
+    /// A quoted or bare string.
+    String(&'t str),
+    /// An integer.
+    Integer(i128),
+    /// A float.
+    Float(f64),
+    /// `#true` / `#false`.
+    Bool(bool),
+    /// `#null`.
+    Null,
+}
+
+impl<'t> KdlValue<'t> {
+    /// The string, if it is one.
+    pub fn as_string(self) -> Option<&'t str> {
+        match self {
+            KdlValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, if it is one.
+    pub fn as_integer(self) -> Option<i128> {
+        match self {
+            KdlValue::Integer(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The float, if it is one.
+    pub fn as_float(self) -> Option<f64> {
+        match self {
+            KdlValue::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if it is one.
+    pub fn as_bool(self) -> Option<bool> {
+        match self {
+            KdlValue::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Whether it is `#null`.
+    pub fn is_null(self) -> bool {
+        matches!(self, KdlValue::Null)
+    }
+}
+
+impl fmt::Display for KdlValue<'_> {
+    /// As KDL writes it (strings quoted and escaped).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KdlValue::String(s) => write!(f, "{:?}", s),
+            KdlValue::Integer(i) => write!(f, "{i}"),
+            KdlValue::Float(x) => write!(f, "{x:?}"),
+            KdlValue::Bool(b) => write!(f, "#{b}"),
+            KdlValue::Null => f.write_str("#null"),
+        }
+    }
+}
+
+/// A node name, property key or type annotation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdlIdentifier<'t> {
+    value: &'t str,
+    range: Range,
+}
+
+impl<'t> KdlIdentifier<'t> {
     /// Its text (escapes resolved).
-    pub fn value(&self) -> &str {
-        &self.value
+    pub fn value(self) -> &'t str {
+        self.value
     }
 
     /// Where it is written.
-    pub fn span(&self) -> SourceSpan {
+    pub fn span(self) -> SourceSpan {
         self.range.span()
     }
 }
 
 /// An argument (`name` is `None`) or a property of a node.
-#[derive(Clone, Debug, PartialEq)]
-pub struct KdlEntry {
-    name: Option<KdlIdentifier>,
-    ty: Option<KdlIdentifier>,
-    value: KdlValue,
-    range: Range,
-    /// The value as written, when the `kdl` crate parsed it (the fast path only accepts
-    /// values whose text is what they read).
-    repr: Option<Box<str>>,
+#[derive(Clone, Copy)]
+pub struct KdlEntry<'t> {
+    arena: &'t Arena,
+    rec: &'t EntryRec,
 }
 
-impl KdlEntry {
-    /// An entry `name=value` (or an argument without `name`) at `offset..offset + len`.
-    pub fn new(
-        name: Option<KdlIdentifier>,
-        ty: Option<KdlIdentifier>,
-        value: KdlValue,
-        offset: usize,
-        len: usize,
-    ) -> Self {
-        KdlEntry {
-            name,
-            ty,
-            value,
-            range: Range::new(offset, len),
-            repr: None,
-        }
-    }
-
+impl<'t> KdlEntry<'t> {
     /// The property key; `None` for an argument.
-    pub fn name(&self) -> Option<&KdlIdentifier> {
-        self.name.as_ref()
+    pub fn name(self) -> Option<KdlIdentifier<'t>> {
+        self.arena.ident(self.rec.name)
     }
 
     /// The type annotation, `(ref)` in `(ref)"vm.x"`.
-    pub fn ty(&self) -> Option<&KdlIdentifier> {
-        self.ty.as_ref()
+    pub fn ty(self) -> Option<KdlIdentifier<'t>> {
+        self.arena.ident(self.rec.ty)
     }
 
     /// The value.
-    pub fn value(&self) -> &KdlValue {
-        &self.value
+    pub fn value(self) -> KdlValue<'t> {
+        self.arena.value(self.rec.value)
     }
 
     /// The whole entry (key, annotation and value).
-    pub fn span(&self) -> SourceSpan {
-        self.range.span()
+    pub fn span(self) -> SourceSpan {
+        self.rec.range.span()
     }
 
     /// The value as written in the file, when it differs in form from a plain quoted
     /// string (a raw string `#"..."#`, say); `None` from the fast path.
-    pub fn value_repr(&self) -> Option<&str> {
-        self.repr.as_deref()
+    pub fn value_repr(self) -> Option<&'t str> {
+        self.arena.reprs.get(self.rec.repr as usize).map(|r| &**r)
+    }
+}
+
+impl fmt::Debug for KdlEntry<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KdlEntry")
+            .field("name", &self.name())
+            .field("ty", &self.ty())
+            .field("value", &self.value())
+            .finish()
     }
 }
 
 /// A node: name, annotation, entries and children.
-#[derive(Clone, Debug, PartialEq)]
-pub struct KdlNode {
-    name: KdlIdentifier,
-    ty: Option<KdlIdentifier>,
-    entries: Box<[KdlEntry]>,
-    children: Option<Box<KdlDocument>>,
-    range: Range,
+#[derive(Clone, Copy)]
+pub struct KdlNode<'t> {
+    arena: &'t Arena,
+    rec: &'t NodeRec,
 }
 
-impl KdlNode {
-    /// A node at `offset..offset + len`.
-    pub fn new(
-        name: KdlIdentifier,
-        ty: Option<KdlIdentifier>,
-        entries: Vec<KdlEntry>,
-        children: Option<KdlDocument>,
-        offset: usize,
-        len: usize,
-    ) -> Self {
-        KdlNode {
-            name,
-            ty,
-            entries: entries.into_boxed_slice(),
-            children: children.map(Box::new),
-            range: Range::new(offset, len),
-        }
-    }
-
+impl<'t> KdlNode<'t> {
     /// The node's name.
-    pub fn name(&self) -> &KdlIdentifier {
-        &self.name
+    pub fn name(self) -> KdlIdentifier<'t> {
+        self.arena.ident(self.rec.name).unwrap_or(KdlIdentifier {
+            value: "",
+            range: self.rec.name.range,
+        })
     }
 
     /// The type annotation before the name.
-    pub fn ty(&self) -> Option<&KdlIdentifier> {
-        self.ty.as_ref()
+    pub fn ty(self) -> Option<KdlIdentifier<'t>> {
+        self.arena.ident(self.rec.ty)
     }
 
     /// Arguments and properties, in order.
-    pub fn entries(&self) -> &[KdlEntry] {
-        &self.entries
+    pub fn entries(self) -> Entries<'t> {
+        Entries {
+            arena: self.arena,
+            recs: self
+                .arena
+                .entries
+                .get(self.rec.entries.range())
+                .unwrap_or_default(),
+        }
     }
 
-    /// The `{ ... }` block.
-    pub fn children(&self) -> Option<&KdlDocument> {
-        self.children.as_deref()
+    /// The nodes of the `{ ... }` block.
+    pub fn children(self) -> Option<Nodes<'t>> {
+        self.rec
+            .children
+            .present()
+            .then(|| self.arena.nodes(self.rec.children))
     }
 
     /// The value of property `key` (the last one when repeated, as in KDL).
-    pub fn get(&self, key: &str) -> Option<&KdlValue> {
-        self.entries
+    pub fn get(self, key: &str) -> Option<KdlValue<'t>> {
+        self.entries()
             .iter()
             .rev()
             .find(|e| e.name().is_some_and(|n| n.value() == key))
@@ -180,62 +502,260 @@ impl KdlNode {
     }
 
     /// The whole node.
-    pub fn span(&self) -> SourceSpan {
-        self.range.span()
+    pub fn span(self) -> SourceSpan {
+        self.rec.range.span()
     }
 }
 
-/// A file, or the inside of a `{ ... }` block.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct KdlDocument {
-    nodes: Box<[KdlNode]>,
+impl fmt::Debug for KdlNode<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KdlNode")
+            .field("name", &self.name().value())
+            .field("span", &self.span())
+            .finish_non_exhaustive()
+    }
 }
 
-impl KdlDocument {
-    /// A document of `nodes`.
-    pub fn new(nodes: Vec<KdlNode>) -> Self {
-        KdlDocument {
-            nodes: nodes.into_boxed_slice(),
+/// A block's nodes (or a file's top-level nodes), in order.
+#[derive(Clone, Copy)]
+pub struct Nodes<'t> {
+    arena: &'t Arena,
+    recs: &'t [NodeRec],
+}
+
+impl Default for Nodes<'_> {
+    fn default() -> Self {
+        Nodes {
+            arena: &EMPTY,
+            recs: &[],
+        }
+    }
+}
+
+impl<'t> Nodes<'t> {
+    /// The nodes, in order.
+    pub fn iter(self) -> NodesIter<'t> {
+        NodesIter {
+            arena: self.arena,
+            inner: self.recs.iter(),
         }
     }
 
-    /// The nodes, in order.
-    pub fn nodes(&self) -> &[KdlNode] {
-        &self.nodes
+    /// How many.
+    pub fn len(self) -> usize {
+        self.recs.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// The node at `i`.
+    pub fn get(self, i: usize) -> Option<KdlNode<'t>> {
+        self.recs.get(i).map(|rec| KdlNode {
+            arena: self.arena,
+            rec,
+        })
+    }
+
+    /// The first node.
+    pub fn first(self) -> Option<KdlNode<'t>> {
+        self.get(0)
+    }
+
+    /// The last node.
+    pub fn last(self) -> Option<KdlNode<'t>> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+}
+
+/// The iterator of [`Nodes`].
+#[derive(Clone)]
+pub struct NodesIter<'t> {
+    arena: &'t Arena,
+    inner: std::slice::Iter<'t, NodeRec>,
+}
+
+impl<'t> Iterator for NodesIter<'t> {
+    type Item = KdlNode<'t>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let arena = self.arena;
+        self.inner.next().map(|rec| KdlNode { arena, rec })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for NodesIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let arena = self.arena;
+        self.inner.next_back().map(|rec| KdlNode { arena, rec })
+    }
+}
+
+impl ExactSizeIterator for NodesIter<'_> {}
+
+impl<'t> IntoIterator for Nodes<'t> {
+    type Item = KdlNode<'t>;
+    type IntoIter = NodesIter<'t>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for Nodes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// A node's entries, in order.
+#[derive(Clone, Copy)]
+pub struct Entries<'t> {
+    arena: &'t Arena,
+    recs: &'t [EntryRec],
+}
+
+impl<'t> Entries<'t> {
+    /// The entries, in order.
+    pub fn iter(self) -> EntriesIter<'t> {
+        EntriesIter {
+            arena: self.arena,
+            inner: self.recs.iter(),
+        }
+    }
+
+    /// How many.
+    pub fn len(self) -> usize {
+        self.recs.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(self) -> bool {
+        self.recs.is_empty()
+    }
+
+    /// The entry at `i`.
+    pub fn get(self, i: usize) -> Option<KdlEntry<'t>> {
+        self.recs.get(i).map(|rec| KdlEntry {
+            arena: self.arena,
+            rec,
+        })
+    }
+
+    /// The first entry.
+    pub fn first(self) -> Option<KdlEntry<'t>> {
+        self.get(0)
+    }
+
+    /// The last entry.
+    pub fn last(self) -> Option<KdlEntry<'t>> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+}
+
+/// The iterator of [`Entries`].
+#[derive(Clone)]
+pub struct EntriesIter<'t> {
+    arena: &'t Arena,
+    inner: std::slice::Iter<'t, EntryRec>,
+}
+
+impl<'t> Iterator for EntriesIter<'t> {
+    type Item = KdlEntry<'t>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let arena = self.arena;
+        self.inner.next().map(|rec| KdlEntry { arena, rec })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for EntriesIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let arena = self.arena;
+        self.inner.next_back().map(|rec| KdlEntry { arena, rec })
+    }
+}
+
+impl ExactSizeIterator for EntriesIter<'_> {}
+
+impl<'t> IntoIterator for Entries<'t> {
+    type Item = KdlEntry<'t>;
+    type IntoIter = EntriesIter<'t>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl fmt::Debug for Entries<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
 /// The `kdl` crate's document as this tree (every name, value, annotation and span).
 pub fn from_kdl(doc: &kdl::KdlDocument) -> KdlDocument {
-    KdlDocument {
-        nodes: doc.nodes().iter().map(node).collect(),
+    let mut b = Builder::default();
+    let root = block(&mut b, doc);
+    b.finish(root)
+}
+
+fn block(b: &mut Builder, doc: &kdl::KdlDocument) -> Run {
+    let nodes: Vec<NodeRec> = doc.nodes().iter().map(|n| node(b, n)).collect();
+    b.block(nodes)
+}
+
+fn ident(b: &mut Builder, i: &kdl::KdlIdentifier) -> Ident {
+    let range = Range::of(i.span());
+    Ident {
+        text: b.string(i.value()),
+        range,
     }
 }
 
-fn ident(i: &kdl::KdlIdentifier) -> KdlIdentifier {
-    KdlIdentifier {
-        value: i.value().into(),
-        range: Range::of(i.span()),
+fn node(b: &mut Builder, n: &kdl::KdlNode) -> NodeRec {
+    let mark = b.entries_mark();
+    for e in n.entries() {
+        let new = NewEntry {
+            name: e.name().map(|i| ident(b, i)),
+            ty: e.ty().map(|i| ident(b, i)),
+            value: value(b, e.value()),
+            offset: e.span().offset(),
+            len: e.span().len(),
+            repr: e.format().map(|f| f.value_repr.as_str()),
+        };
+        b.entry(new);
     }
+    let entries = b.entries_since(mark);
+    let children = n.children().map(|d| block(b, d));
+    let new = NewNode {
+        name: ident(b, n.name()),
+        ty: n.ty().map(|i| ident(b, i)),
+        entries,
+        children,
+        offset: n.span().offset(),
+        len: n.span().len(),
+    };
+    Builder::node(new)
 }
 
-fn node(n: &kdl::KdlNode) -> KdlNode {
-    KdlNode {
-        name: ident(n.name()),
-        ty: n.ty().map(ident),
-        entries: n.entries().iter().map(entry).collect(),
-        children: n.children().map(|d| Box::new(from_kdl(d))),
-        range: Range::of(n.span()),
-    }
-}
-
-fn entry(e: &kdl::KdlEntry) -> KdlEntry {
-    KdlEntry {
-        name: e.name().map(ident),
-        ty: e.ty().map(ident),
-        value: e.value().clone(),
-        range: Range::of(e.span()),
-        repr: e.format().map(|f| f.value_repr.as_str().into()),
+fn value(b: &mut Builder, v: &kdl::KdlValue) -> Val {
+    match v {
+        kdl::KdlValue::String(s) => b.string_value(s),
+        kdl::KdlValue::Integer(i) => b.integer(*i),
+        kdl::KdlValue::Float(f) => Val::Float(*f),
+        kdl::KdlValue::Bool(x) => Val::Bool(*x),
+        kdl::KdlValue::Null => Val::Null,
     }
 }
 
@@ -246,26 +766,43 @@ mod tests {
     #[test]
     fn nodes_and_entries_stay_small() {
         let sizes = (
-            std::mem::size_of::<KdlNode>(),
-            std::mem::size_of::<KdlEntry>(),
+            std::mem::size_of::<NodeRec>(),
+            std::mem::size_of::<EntryRec>(),
         );
-        assert!(sizes.0 <= 80 && sizes.1 <= 112, "{sizes:?}");
+        assert!(sizes.0 <= 56 && sizes.1 <= 64, "{sizes:?}");
     }
 
     #[test]
     fn the_kdl_crates_tree_converts_with_its_spans_and_raw_values() {
-        let text = "vm \"a\" {\n    content #\"x\"#\n    (ref)n k=1\n}\n";
+        let text = "vm \"a\" {\n    content #\"x\"#\n    (ref)n k=1 big=170141183460469231731687303715884105727\n}\nlast\n";
         let doc = kdl::KdlDocument::parse_v2(text).expect("valid KDL");
         let tree = from_kdl(&doc);
-        let vm = &tree.nodes()[0];
+        let vm = tree.nodes().first().expect("a node");
         assert_eq!(vm.name().value(), "vm");
         assert_eq!(vm.span(), doc.nodes()[0].span());
-        let children = vm.children().expect("a block").nodes();
-        assert_eq!(children[0].entries()[0].value_repr(), Some("#\"x\"#"));
-        assert_eq!(children[1].ty().map(KdlIdentifier::value), Some("ref"));
-        let k = &children[1].entries()[0];
+        assert_eq!(
+            vm.entries().first().map(KdlEntry::value),
+            Some(KdlValue::String("a"))
+        );
+        let children = vm.children().expect("a block");
+        let content = children.first().expect("content");
+        assert_eq!(
+            content
+                .entries()
+                .iter()
+                .next()
+                .and_then(KdlEntry::value_repr),
+            Some("#\"x\"#")
+        );
+        let n = children.get(1).expect("n");
+        assert_eq!(n.ty().map(KdlIdentifier::value), Some("ref"));
+        let k = n.entries().first().expect("k");
         assert_eq!(k.name().map(KdlIdentifier::value), Some("k"));
-        assert_eq!(k.value(), &KdlValue::Integer(1));
+        assert_eq!(k.value(), KdlValue::Integer(1));
+        assert_eq!(n.get("big"), Some(KdlValue::Integer(i128::MAX)));
         assert_eq!(&text[k.span().offset()..][..k.span().len()], "k=1");
+        assert!(n.children().is_none());
+        assert_eq!(tree.nodes().last().map(|l| l.name().value()), Some("last"));
+        assert_eq!(tree.nodes().len(), 2);
     }
 }

@@ -190,7 +190,7 @@ const VAR_SETTINGS: &[&str] = &[
 ];
 
 /// Parses a `variable "NAME" ...` node.
-pub(crate) fn parse_decl(file: &Path, node: &KdlNode, diags: &mut Diags) -> Option<VarDecl> {
+pub(crate) fn parse_decl(file: &Path, node: KdlNode<'_>, diags: &mut Diags) -> Option<VarDecl> {
     let mut args = node.entries().iter().filter(|e| e.name().is_none());
     let Some(name_entry) = args.next() else {
         diags.error(
@@ -244,7 +244,7 @@ pub(crate) fn parse_decl(file: &Path, node: &KdlNode, diags: &mut Diags) -> Opti
         }
     }
     if let Some(children) = node.children() {
-        for c in children.nodes() {
+        for c in children {
             let key = c.name().value().to_owned();
             if key == "validation" {
                 continue; // evaluated once the value is known (conditions.rs)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use garrison_config::fastkdl;
 use garrison_config::tree::{self, KdlDocument, KdlNode};
 
-fn dump_node(node: &KdlNode, depth: usize, out: &mut String) {
+fn dump_node(node: KdlNode<'_>, depth: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
     out.push_str(&format!(
         "{pad}node {:?} name={:?}@{:?} ty={:?} span={:?}\n",
@@ -30,7 +30,7 @@ fn dump_node(node: &KdlNode, depth: usize, out: &mut String) {
     }
     if let Some(children) = node.children() {
         out.push_str(&format!("{pad}  {{\n"));
-        for child in children.nodes() {
+        for child in children {
             dump_node(child, depth + 2, out);
         }
         out.push_str(&format!("{pad}  }}\n"));

@@ -120,7 +120,7 @@ impl Walk<'_> {
             match name {
                 "variable" => self.define_by_label(node, Target::Var),
                 "locals" => {
-                    for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+                    for c in node.children().unwrap_or_default() {
                         let sp = c.name().span();
                         self.out.defs.push(Def {
                             target: Target::Local(c.name().value().to_owned()),
@@ -140,7 +140,7 @@ impl Walk<'_> {
         }
     }
 
-    fn define_by_label(&mut self, node: &KdlNode, target: impl Fn(String) -> Target) {
+    fn define_by_label(&mut self, node: KdlNode<'_>, target: impl Fn(String) -> Target) {
         let Some(e) = node.entries().iter().find(|e| e.name().is_none()) else {
             return;
         };
@@ -164,7 +164,7 @@ impl Walk<'_> {
         }
     }
 
-    fn uses(&mut self, node: &KdlNode, depth: usize) {
+    fn uses(&mut self, node: KdlNode<'_>, depth: usize) {
         if depth > garrison_config::limits::MAX_NESTING {
             return;
         }
@@ -172,12 +172,12 @@ impl Walk<'_> {
         for e in node.entries() {
             self.entry(node_name, e);
         }
-        for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+        for c in node.children().unwrap_or_default() {
             self.uses(c, depth + 1);
         }
     }
 
-    fn entry(&mut self, node: &str, e: &KdlEntry) {
+    fn entry(&mut self, node: &str, e: KdlEntry<'_>) {
         let KdlValue::String(s) = e.value() else {
             return;
         };
@@ -211,7 +211,7 @@ impl Walk<'_> {
 /// Whether a plain string entry of `node` is an address: `depends-on "vm.x"`, and the
 /// `to` of `moved` and `import` (a rename keeps them pointing at the block; a `moved`
 /// block's `from` names an address that is gone, and stays).
-fn names_an_address(node: &str, e: &KdlEntry) -> bool {
+fn names_an_address(node: &str, e: KdlEntry<'_>) -> bool {
     let prop = e.name().map(|n| n.value());
     matches!(
         (node, prop),

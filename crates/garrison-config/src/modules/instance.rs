@@ -122,12 +122,12 @@ fn count_instance(ev: &mut Eval<'_>, place: &Place, header: &Span) -> bool {
 /// The inputs of a call (its children), each evaluated in the caller's scope.
 fn inputs(
     ev: &mut Eval<'_>,
-    node: &crate::tree::KdlNode,
+    node: crate::tree::KdlNode<'_>,
     file: &std::path::Path,
     scope: &Scope,
 ) -> Given {
     let mut given = Given::new();
-    for c in node.children().map(|d| d.nodes()).unwrap_or_default() {
+    for c in node.children().unwrap_or_default() {
         let input = c.name().value().to_owned();
         let sp = name_span(file, c);
         ev.begin_refs();
@@ -172,7 +172,7 @@ fn run(
     let (_, mut resources) = crate::load::evaluate(&mut child, &top);
     let mut outputs = BTreeMap::new();
     for (name, (node, file)) in top.outputs() {
-        let out = crate::load::output_value(&mut child, name, node, file);
+        let out = crate::load::output_value(&mut child, name, *node, file);
         outputs.insert(name.clone(), out.map(|o| (o.value, o.edges)));
     }
     resources.extend(super::resources(&mut child));

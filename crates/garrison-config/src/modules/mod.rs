@@ -61,7 +61,7 @@ impl Place {
 
 /// One `module` call as declared.
 pub(crate) struct Call<'a> {
-    node: &'a KdlNode,
+    node: KdlNode<'a>,
     file: &'a Path,
     /// The resolved source directory (`None`: refused, reported).
     source: Option<Place>,
@@ -69,8 +69,8 @@ pub(crate) struct Call<'a> {
     span: Span,
     /// `Pending` until [`expand`] (a reference meanwhile is from a `count` or `for-each`).
     pub(crate) expansion: Expansion,
-    count: Option<&'a KdlEntry>,
-    each: Option<&'a KdlEntry>,
+    count: Option<KdlEntry<'a>>,
+    each: Option<KdlEntry<'a>>,
     instances: BTreeMap<Option<Index>, Instance>,
 }
 
@@ -90,9 +90,9 @@ pub(crate) type OutputVal = Option<(Ev, Vec<Edge>)>;
 
 /// Declares the `module` calls `nodes`: name, `source`, inputs; [`expand`] evaluates their
 /// `count` / `for-each` next. Instances are evaluated on first use.
-pub(crate) fn calls<'a>(ev: &mut Eval<'a>, nodes: &[(&'a KdlNode, &'a Path)]) {
+pub(crate) fn calls<'a>(ev: &mut Eval<'a>, nodes: &[(KdlNode<'a>, &'a Path)]) {
     for (node, file) in nodes {
-        let Some((name, name_span)) = crate::load::label(node, file, &mut ev.diags, "module")
+        let Some((name, name_span)) = crate::load::label(*node, file, &mut ev.diags, "module")
         else {
             continue;
         };
@@ -106,14 +106,14 @@ pub(crate) fn calls<'a>(ev: &mut Eval<'a>, nodes: &[(&'a KdlNode, &'a Path)]) {
             );
             continue;
         }
-        let header = header_span(file, node);
+        let header = header_span(file, *node);
         if let Some(first) = ev.calls.get(&name) {
             let first = first.span.clone();
             let what = format!("module `{name}`");
             crate::load::duplicate(&mut ev.diags, &what, &header, &first);
             continue;
         }
-        let call = call(ev, node, file, &name, header);
+        let call = call(ev, *node, file, &name, header);
         ev.calls.insert(name, call);
     }
 }
@@ -121,7 +121,7 @@ pub(crate) fn calls<'a>(ev: &mut Eval<'a>, nodes: &[(&'a KdlNode, &'a Path)]) {
 /// One call's properties.
 fn call<'a>(
     ev: &mut Eval<'a>,
-    node: &'a KdlNode,
+    node: KdlNode<'a>,
     file: &'a Path,
     name: &str,
     header: Span,
@@ -241,7 +241,7 @@ fn sources_in(files: &[(PathBuf, String)]) -> Vec<String> {
 }
 
 /// Refuses a node a module may not hold (`load::ROOT_ONLY`).
-pub(crate) fn root_only(ev: &mut Eval<'_>, node: &KdlNode, file: &Path) {
+pub(crate) fn root_only(ev: &mut Eval<'_>, node: KdlNode<'_>, file: &Path) {
     let name = node.name().value();
     ev.diags.error(
         Code::RootOnly,

@@ -17,7 +17,7 @@ use crate::model::Span;
 const HELP: &str = "a module source is a directory relative to the calling config's directory, inside the root config directory, e.g. `source=\"./modules/trainer-node\"`";
 
 /// The directory `e` (the `source=` entry in `file`) names, checked.
-pub(crate) fn resolve(ev: &mut Eval<'_>, file: &Path, e: &KdlEntry) -> Option<Place> {
+pub(crate) fn resolve(ev: &mut Eval<'_>, file: &Path, e: KdlEntry<'_>) -> Option<Place> {
     let sp = span(file, e.span());
     let Some(text) = e.value().as_string().filter(|_| e.ty().is_none()) else {
         ev.diags.error(

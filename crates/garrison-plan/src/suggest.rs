@@ -77,7 +77,7 @@ fn same_object(from: &ResourceChange, to: &ResourceChange) -> bool {
         from.attrs
             .iter()
             .find(|a| a.name == name)
-            .and_then(|a| a.before.clone())
+            .and_then(|a| a.before.as_deref().cloned())
     };
     let after = |name: &str| {
         to.attrs

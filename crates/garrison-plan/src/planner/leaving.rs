@@ -114,7 +114,7 @@ fn leaving_attrs(kind: Kind, before: Option<&Attrs>, cur: &Current<'_>) -> Vec<A
                         .filter(|v| !v.is_null() && *v != &json!([]))
                         .map(|v| AttrChange {
                             name: s.name.into(),
-                            before: Some(v.clone()),
+                            before: Some(Box::new(v.clone())),
                             after: None,
                             forces_replacement: false,
                             sensitive: rs
@@ -122,7 +122,7 @@ fn leaving_attrs(kind: Kind, before: Option<&Attrs>, cur: &Current<'_>) -> Vec<A
                                 .get(s.name)
                                 .is_some_and(crate::seal::is_sealed),
                             multiline: s.multiline,
-                            replaced: Vec::new(),
+                            replaced: Box::default(),
                         })
                 })
         })

@@ -40,16 +40,16 @@ impl<'a> Run<'a> {
                     self.state,
                     None,
                 ));
-                create_change(resource, &desired, Vec::new())
+                create_change(resource, desired, Vec::new())
             }
             Some(Current {
                 observed: None,
                 state: rs,
-            }) => self.created_again(resource, &desired, rs),
+            }) => self.created_again(resource, desired, rs),
             Some(Current {
                 observed: Some(observed),
                 state: rs,
-            }) => self.existing(resource, &desired, rs, observed, moved_from.as_deref()),
+            }) => self.existing(resource, desired, rs, observed, moved_from.as_deref()),
         };
         let mut change = change;
         if let Some(remote_id) = self.imports.get(&address).cloned() {
@@ -151,7 +151,7 @@ impl<'a> Run<'a> {
     fn created_again(
         &mut self,
         resource: &Resource,
-        desired: &Attrs,
+        desired: Attrs,
         rs: &ResourceState,
     ) -> (ResourceChange, Decision) {
         // D5: "create again" collides like any create (e.g. a restored older state).
@@ -180,7 +180,7 @@ impl<'a> Run<'a> {
     fn existing(
         &mut self,
         resource: &Resource,
-        desired: &Attrs,
+        desired: Attrs,
         rs: &ResourceState,
         observed: &Attrs,
         moved_from: Option<&str>,
@@ -188,7 +188,7 @@ impl<'a> Run<'a> {
         let address = resource.address.to_string();
         let (change, decision) = update_change(
             resource,
-            desired,
+            &desired,
             rs,
             observed,
             &self.ids,

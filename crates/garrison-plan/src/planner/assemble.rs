@@ -50,6 +50,7 @@ impl Run<'_> {
         let steps = graph::steps(
             self.model,
             &self.wanted,
+            &self.deps,
             &self.current,
             &self.changes,
             &self.decisions,

@@ -80,7 +80,7 @@ pub fn plan(
     run.imports = imports.pending.clone();
     run.errors = errors;
     run.scope = scope::scope(&run.options, &run.wanted, state, &mut run.errors);
-    let order = match graph::config_order(&run.wanted) {
+    let order = match graph::config_order(&run.wanted, &run.deps) {
         Ok(order) => order,
         Err(cycle) => {
             return Err(PlanFailure {
@@ -108,6 +108,8 @@ struct Run<'a> {
     options: PlanOptions,
     current: BTreeMap<&'a str, Current<'a>>,
     wanted: Vec<&'a Resource>,
+    /// `wanted` by address, and each one's dependencies among them.
+    deps: graph::Deps<'a>,
     /// New address -> old address of the objects kept under a new address.
     moves: BTreeMap<String, String>,
     /// Second state entries of one object (an interrupted move) -> the address kept.
@@ -163,6 +165,7 @@ impl<'a> Run<'a> {
         });
         let duplicates = crate::moves::duplicates(&wanted, state);
         let ids = IdIndex::new(state).moved(&moves);
+        let deps = graph::Deps::new(&wanted);
         Run {
             model,
             state,
@@ -170,6 +173,7 @@ impl<'a> Run<'a> {
             options,
             current,
             wanted,
+            deps,
             moves,
             duplicates,
             ids,

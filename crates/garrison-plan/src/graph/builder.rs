@@ -30,10 +30,11 @@ pub(crate) enum Role {
 /// How many roles there are.
 const ROLES: usize = 9;
 
-/// The step of each role at one address (`NONE`: no such step).
-type Slots = [usize; ROLES];
+/// The step of each role at one address (`NONE`: no such step); `u32`, as a plan holds one
+/// of these per wanted resource.
+type Slots = [u32; ROLES];
 
-const NONE: usize = usize::MAX;
+const NONE: u32 = u32::MAX;
 
 /// Step ids by (address, role); the later of two steps of one role at one address wins.
 pub(crate) struct StepIndex<'d, 'a> {
@@ -67,11 +68,15 @@ impl<'d, 'a> StepIndex<'d, 'a> {
             Some(i) => &mut self.at_wanted[i],
             None => self.others.entry(key.to_string()).or_insert([NONE; ROLES]),
         };
-        slots[role as usize] = id;
+        // A plan of four billion steps is not one this index is for: such an id reads as none.
+        slots[role as usize] = u32::try_from(id).unwrap_or(NONE);
     }
 
     fn found(slots: Option<&Slots>, role: Role) -> Option<usize> {
-        slots.map(|s| s[role as usize]).filter(|&id| id != NONE)
+        slots
+            .map(|s| s[role as usize])
+            .filter(|&id| id != NONE)
+            .map(|id| id as usize)
     }
 
     /// Whether any step has this role.

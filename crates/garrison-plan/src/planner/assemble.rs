@@ -63,6 +63,7 @@ impl Run<'_> {
         let notes = crate::notes::notes(&crate::notes::Inputs {
             steps: &steps,
             wanted: &self.wanted,
+            deps: &self.deps,
             current: &self.current,
             changes: &self.changes,
             ids: &self.ids,
@@ -74,6 +75,11 @@ impl Run<'_> {
         hints.extend(suggestions);
         let summary = summary(&self.changes, blocked.len());
         let (model, state, remote) = (self.model, self.state, self.remote);
+        // What only planning needed goes before the plan's largest part is copied out of the
+        // change map (the peak of a plan of 100k creates).
+        drop(std::mem::take(&mut self.decisions));
+        drop(std::mem::take(&mut self.renewed));
+        drop(std::mem::take(&mut self.deps));
         let changes = kept_changes(self.changes);
         let outputs = if self.options.refresh_only {
             Vec::new()

@@ -13,7 +13,7 @@ use crate::protect;
 use crate::schema::{self, Update};
 
 use super::sensitive::redact;
-use super::{Current, Decision, Run};
+use super::{Current, Run};
 
 impl Run<'_> {
     /// Plans every state entry no wanted resource (nor a move) took.
@@ -80,8 +80,6 @@ impl Run<'_> {
                 moved_from: None,
                 imported: None,
             };
-            self.decisions
-                .insert(address.to_string(), Decision { ops: Vec::new() });
             self.changes.insert(address.to_string(), redact(change));
         }
     }

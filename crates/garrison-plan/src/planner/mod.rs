@@ -44,7 +44,8 @@ pub(crate) struct Current<'a> {
     pub(crate) observed: Option<Attrs>,
 }
 
-/// Per-address decisions the step builder needs besides the public change list.
+/// Per-address decisions the step builder needs besides the public change list; an address
+/// without one has none (no ops).
 #[derive(Default)]
 pub(crate) struct Decision {
     pub(crate) ops: Vec<UpdateOp>,

@@ -60,7 +60,10 @@ impl<'a> Run<'a> {
         }
         self.refusals(resource, &change, cur);
         crate::cloud_init::show_text(&mut change, resource, cur.map(|c| c.state));
-        self.decisions.insert(address.clone(), decision);
+        // No ops reads as no decision (a plan of 100k creates held 100k empty ones).
+        if !decision.ops.is_empty() {
+            self.decisions.insert(address.clone(), decision);
+        }
         self.changes.insert(address, redact(change));
         self.current = current;
     }

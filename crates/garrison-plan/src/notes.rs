@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use garrison_config::model::{Kind, Power, Resource, Spec};
 use serde_json::Value;
 
-use crate::action::{Action, ResourceChange};
+use crate::action::Action;
 use crate::cost::hourly;
 use crate::desired::{self, Attrs};
 use crate::planner::{Current, IdIndex};
@@ -35,7 +35,7 @@ pub(crate) struct Inputs<'a> {
     /// `wanted` by address.
     pub(crate) deps: &'a crate::graph::Deps<'a>,
     pub(crate) current: &'a BTreeMap<&'a str, Current<'a>>,
-    pub(crate) changes: &'a BTreeMap<String, ResourceChange>,
+    pub(crate) changes: &'a crate::planner::Changes,
     pub(crate) ids: &'a IdIndex,
     pub(crate) prices: Option<&'a Prices>,
     /// `wanted` by address, built at the first lookup (a scan per lookup made plans of

@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Kind, Resource};
 
-use crate::action::ResourceChange;
 use crate::graph::{Deps, Role, StepIndex};
 use crate::planner::Current;
 use crate::step::{Step, StepOp};
@@ -86,7 +85,7 @@ pub(crate) fn add_edges(
     deps: &Deps<'_>,
     wanted: &[&Resource],
     current: &BTreeMap<&str, Current<'_>>,
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
 ) {
     moves_first(steps, ix, deps, wanted.len());
     same_name(steps, current, changes);
@@ -177,7 +176,7 @@ fn moves_first(steps: &mut [Step], ix: &StepIndex<'_, '_>, deps: &Deps<'_>, want
 fn same_name(
     steps: &mut [Step],
     current: &BTreeMap<&str, Current<'_>>,
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
 ) {
     let deletes = by_text(steps, |op| matches!(op, StepOp::Delete { .. }));
     let mut deleted: BTreeMap<(Kind, &str), Vec<(usize, &str)>> = BTreeMap::new();

@@ -14,7 +14,7 @@ use crate::schema::{self, Update, NAME};
 /// One note per suggested `moved` block (none the config already has: that object is
 /// replaced, not kept).
 pub(crate) fn moved_blocks(
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
     wanted: &[&Resource],
     moved: &[Moved],
 ) -> Vec<String> {

@@ -18,7 +18,7 @@ struct Inputs<'x, 'a> {
     wanted: &'x [&'a Resource],
     deps: &'x Deps<'a>,
     current: &'x BTreeMap<&'a str, Current<'a>>,
-    changes: &'x BTreeMap<String, ResourceChange>,
+    changes: &'x crate::planner::Changes,
     decisions: &'x BTreeMap<String, Decision>,
     ids: &'x IdIndex,
     renewed: &'x BTreeSet<String>,
@@ -35,7 +35,7 @@ pub(crate) fn steps<'a>(
     wanted: &[&'a Resource],
     deps: &Deps<'a>,
     current: &BTreeMap<&str, Current<'_>>,
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
     decisions: &BTreeMap<String, Decision>,
     ids: &IdIndex,
     renewed: &BTreeSet<String>,
@@ -74,7 +74,7 @@ pub(crate) fn steps<'a>(
             b.add(&change.address, change.kind, Role::Move, op);
         }
     }
-    for (address, change) in changes {
+    for (address, change) in changes.iter() {
         change_steps(&mut b, &inputs, address, change);
     }
     firewall_attachments(&mut b, &inputs);

@@ -1,7 +1,7 @@
 //! The last phases of a plan: refusals (fatal, or blocking one resource and what needs it),
 //! stock and costs, steps, notes, and the summary.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::json;
 
@@ -248,20 +248,14 @@ fn partial_note(options: &PlanOptions, outside: usize) -> Option<String> {
     ))
 }
 
-/// The changes a plan shows, in address order: sized once (at 100k creates a doubling
-/// `Vec` of them was a transient 2x of the plan's largest part).
-fn kept_changes(changes: BTreeMap<String, ResourceChange>) -> Vec<ResourceChange> {
-    let mut kept = Vec::with_capacity(changes.len());
-    kept.extend(
-        changes
-            .into_values()
-            .filter(|c| c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some()),
-    );
-    kept
+/// The changes a plan shows, in address order (reordered in place: no second list).
+fn kept_changes(changes: crate::planner::Changes) -> Vec<ResourceChange> {
+    changes
+        .into_sorted(|c| c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some())
 }
 
 /// How many changes of each action, moves and blocked resources.
-fn summary(changes: &BTreeMap<String, ResourceChange>, blocked: usize) -> Summary {
+fn summary(changes: &crate::planner::Changes, blocked: usize) -> Summary {
     let mut summary = Summary::default();
     for change in changes.values() {
         match change.action {

@@ -20,7 +20,7 @@ impl Run<'_> {
     pub(super) fn plan_leaving(&mut self) {
         let moved_sources: BTreeSet<&str> = self.moves.values().map(String::as_str).collect();
         for (address, cur) in &self.current {
-            if self.changes.contains_key(*address) || moved_sources.contains(*address) {
+            if self.changes.contains_key(address) || moved_sources.contains(*address) {
                 continue;
             }
             let rs = cur.state;

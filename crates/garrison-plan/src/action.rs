@@ -71,8 +71,9 @@ pub struct AttrChange {
     /// The attribute's name: borrowed from the schema when the planner makes it (a plan of
     /// 100k creates held a million copies), owned when read back.
     pub name: Cow<'static, str>,
-    /// `None` on create.
-    pub before: Option<Value>,
+    /// `None` on create. Boxed: a plan of 100k creates holds a million of these, all `None`
+    /// (docs/performance.md, "B1 at 100k: the plan phase").
+    pub before: Option<Box<Value>>,
     /// `None` on delete.
     pub after: Option<After>,
     /// This change alone forces the resource to be replaced.
@@ -83,8 +84,9 @@ pub struct AttrChange {
     pub multiline: bool,
     /// Linked resources that keep their address but are replaced by this plan: the link
     /// changes to the new object although the address reads the same.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub replaced: Vec<String>,
+    /// A boxed slice (16 bytes, not a `Vec`'s 24): almost always empty.
+    #[serde(default, skip_serializing_if = "<[String]>::is_empty")]
+    pub replaced: Box<[String]>,
 }
 
 /// An attribute changed outside Garrison since the last apply.

@@ -13,7 +13,7 @@ use garrison_config::model::Resource;
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
 
-use crate::action::{Action, ResourceChange};
+use crate::action::Action;
 use crate::error::PlanError;
 use crate::graph;
 use crate::planner::{Current, Decision};
@@ -64,7 +64,7 @@ pub(crate) fn spread(
     initial: Vec<Blocked>,
     wanted: &[&Resource],
     current: &BTreeMap<&str, Current<'_>>,
-    changes: &mut BTreeMap<String, ResourceChange>,
+    changes: &mut crate::planner::Changes,
     decisions: &mut BTreeMap<String, Decision>,
     renewed: &mut BTreeSet<String>,
 ) -> Vec<Blocked> {

@@ -35,7 +35,7 @@ pub(crate) fn show_text(
             previous.and_then(|p| p.attributes.get(vm::CLOUD_INIT))
         {
             if !is_sealed(recorded) {
-                attr.before = Some(recorded.clone());
+                attr.before = Some(Box::new(recorded.clone()));
             }
         }
     }

@@ -52,7 +52,7 @@ fn round(x: f64) -> f64 {
 /// Fills each change's cost and returns the totals; `None` without prices. `kept`: blocked
 /// addresses, which cost after what they cost now.
 pub(crate) fn apply_costs(
-    changes: &mut BTreeMap<String, ResourceChange>,
+    changes: &mut crate::planner::Changes,
     current: &BTreeMap<&str, Current<'_>>,
     wanted: &[&Resource],
     remote: &RemoteView,
@@ -69,7 +69,7 @@ pub(crate) fn apply_costs(
             if kept.contains(*address) {
                 after += c;
             }
-            if let Some(change) = changes.get_mut(*address) {
+            if let Some(change) = changes.get_mut(address) {
                 change.cost_before = Some(round(c));
             }
         }
@@ -104,7 +104,7 @@ fn gpus(attrs: &Attrs) -> Option<(String, u32)> {
 
 /// Refuses a plan that needs more GPUs than the region has in stock.
 pub(crate) fn check_stock(
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
     current: &BTreeMap<&str, Current<'_>>,
     remote: &RemoteView,
     errors: &mut Vec<PlanError>,

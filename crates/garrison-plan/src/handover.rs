@@ -9,20 +9,16 @@ use garrison_config::model::{Kind, Resource, Spec};
 use crate::planner::{Current, IdIndex};
 use crate::schema::vm;
 
-/// Addresses of the volumes the new VM at `address` wants that its old VM holds now (and
-/// that are not themselves replaced by this plan).
+/// Addresses of the volumes the new VM at `address` (the config's `resource`) wants that
+/// its old VM holds now (and that are not themselves replaced by this plan).
 pub(crate) fn volumes(
     address: &str,
-    wanted: &[&Resource],
+    resource: Option<&Resource>,
     current: &BTreeMap<&str, Current<'_>>,
     ids: &IdIndex,
     renewed: &BTreeSet<String>,
 ) -> Vec<String> {
-    let Some(Spec::Vm(spec)) = wanted
-        .iter()
-        .find(|r| r.address.to_string() == address)
-        .map(|r| &r.spec)
-    else {
+    let Some(Spec::Vm(spec)) = resource.map(|r| &r.spec) else {
         return Vec::new();
     };
     let observed = current.get(address).and_then(|c| c.observed.as_ref());

@@ -31,6 +31,7 @@ pub mod schema;
 pub mod seal;
 pub mod step;
 mod suggest;
+mod text_order;
 pub mod violation;
 
 pub use action::{Action, After, AttrChange, Drift, ResourceChange};

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use garrison_config::model::{Kind, Power, Resource, Spec};
 use serde_json::Value;
 
-use crate::action::{Action, ResourceChange};
+use crate::action::Action;
 use crate::cost::hourly;
 use crate::desired::{self, Attrs};
 use crate::planner::{Current, IdIndex};
@@ -32,8 +32,10 @@ fn power_in(attrs: Option<&Attrs>) -> Option<Power> {
 pub(crate) struct Inputs<'a> {
     pub(crate) steps: &'a [Step],
     pub(crate) wanted: &'a [&'a Resource],
+    /// `wanted` by address.
+    pub(crate) deps: &'a crate::graph::Deps<'a>,
     pub(crate) current: &'a BTreeMap<&'a str, Current<'a>>,
-    pub(crate) changes: &'a BTreeMap<String, ResourceChange>,
+    pub(crate) changes: &'a crate::planner::Changes,
     pub(crate) ids: &'a IdIndex,
     pub(crate) prices: Option<&'a Prices>,
     /// `wanted` by address, built at the first lookup (a scan per lookup made plans of
@@ -95,11 +97,27 @@ impl<'a> Inputs<'a> {
 pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for step in inputs.steps {
+        // Most steps note nothing: found by position, their address is written only for a note.
+        let resource = || {
+            let i = inputs.deps.position(step.address.live()?)?;
+            inputs.wanted.get(i).copied()
+        };
+        match &step.op {
+            StepOp::Create if step.kind != Kind::Snapshot => {
+                after_apply(&step.address, resource(), true, &mut out);
+                continue;
+            }
+            StepOp::Update { .. } if step.kind != Kind::Vm => {
+                after_apply(&step.address, resource(), false, &mut out);
+                continue;
+            }
+            _ => {}
+        }
         let address = step.address.to_string();
         match &step.op {
             StepOp::Update { ops, .. } if step.kind == Kind::Vm => {
                 volume_wake(inputs, &address, ops, &mut out);
-                after_apply(inputs, &address, false, &mut out);
+                after_apply(&address, resource(), false, &mut out);
             }
             StepOp::SyncFirewallAttachments { vms } => {
                 firewall_sync(inputs, &address, vms, &mut out);
@@ -107,12 +125,10 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
             StepOp::HandOverVolumes { volumes, .. } => {
                 hand_over(inputs, &address, volumes, &mut out);
             }
-            StepOp::Create if step.kind == Kind::Snapshot => {
+            StepOp::Create => {
                 snapshot_wake(inputs, &address, &mut out);
-                after_apply(inputs, &address, true, &mut out);
+                after_apply(&address, resource(), true, &mut out);
             }
-            StepOp::Create => after_apply(inputs, &address, true, &mut out),
-            StepOp::Update { .. } => after_apply(inputs, &address, false, &mut out),
             StepOp::Delete { .. } if step.kind == Kind::Firewall => {
                 // VMs deleted by this plan let go of it by themselves first.
                 let attached: BTreeSet<String> = attached(inputs, &address)
@@ -138,10 +154,16 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
     out
 }
 
-/// What a create (`created`) or an update runs locally before it counts as done: a VM's
-/// `ready-when` command (creates only), the resource's postconditions.
-fn after_apply(inputs: &Inputs<'_>, address: &str, created: bool, out: &mut Vec<String>) {
-    let Some(resource) = inputs.resource(address) else {
+/// What a create (`created`) or an update of the config's `resource` at `address` runs
+/// locally before it counts as done: a VM's `ready-when` command (creates only), the
+/// resource's postconditions.
+fn after_apply(
+    address: &dyn std::fmt::Display,
+    resource: Option<&Resource>,
+    created: bool,
+    out: &mut Vec<String>,
+) {
+    let Some(resource) = resource else {
         return;
     };
     if let (true, Spec::Vm(vm)) = (created, &resource.spec) {

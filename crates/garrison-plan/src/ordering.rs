@@ -13,43 +13,32 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use garrison_config::model::{Kind, Resource};
 
-use crate::action::ResourceChange;
-use crate::graph::dependencies;
+use crate::graph::{Deps, Role, StepIndex};
 use crate::planner::Current;
 use crate::step::{Step, StepOp};
 
-/// Step ids by address and what they do.
-#[derive(Default)]
-struct Index {
-    moves: BTreeMap<String, usize>,
-    creates: BTreeMap<String, usize>,
-    deletes: BTreeMap<String, usize>,
-    updates: BTreeMap<String, Vec<usize>>,
-    syncs: Vec<(usize, String, Vec<String>)>,
+/// The updates (and settles) of the wanted resource at position `i`, in step order.
+fn updates<'x>(ix: &'x StepIndex<'_, '_>, i: usize) -> impl Iterator<Item = usize> + 'x {
+    [Role::Release, Role::Update, Role::Settle]
+        .into_iter()
+        .filter_map(move |role| ix.at(i, role))
 }
 
-impl Index {
-    fn new(steps: &[Step]) -> Self {
-        let mut ix = Index::default();
-        for s in steps {
-            let at = s.address.to_string();
-            match &s.op {
-                StepOp::Move { .. } | StepOp::Import { .. } => drop(ix.moves.insert(at, s.id)),
-                StepOp::Create => drop(ix.creates.insert(at, s.id)),
-                StepOp::Delete { .. } => drop(ix.deletes.insert(at, s.id)),
-                StepOp::Update { .. } | StepOp::Settle { .. } => {
-                    ix.updates.entry(at).or_default().push(s.id)
-                }
-                StepOp::SyncFirewallAttachments { vms } => ix.syncs.push((s.id, at, vms.clone())),
-                StepOp::Forget | StepOp::HandOverVolumes { .. } => {}
-            }
-        }
-        ix
-    }
+/// The updates (and settles) at the key written `text`, in step order.
+fn updates_at<'x>(ix: &'x StepIndex<'_, '_>, text: &'x str) -> impl Iterator<Item = usize> + 'x {
+    [Role::Release, Role::Update, Role::Settle]
+        .into_iter()
+        .filter_map(move |role| ix.text(text, role))
+}
 
-    fn updates(&self, address: &str) -> impl Iterator<Item = usize> + '_ {
-        self.updates.get(address).into_iter().flatten().copied()
-    }
+/// The steps whose op matches, by the text of their key (few: moves, deletes), in text order;
+/// the later step wins at one key.
+fn by_text(steps: &[Step], op: impl Fn(&StepOp) -> bool) -> BTreeMap<String, usize> {
+    steps
+        .iter()
+        .filter(|s| op(&s.op))
+        .map(|s| (s.address.to_string(), s.id))
+        .collect()
 }
 
 /// Whether `before` may go before `after` without closing a cycle (`before` must not
@@ -92,37 +81,39 @@ fn deletable_in_use(kind: Kind, dependent: Kind) -> bool {
 /// Adds the edges of the rules above to `steps` (ids are indexes, before renumbering).
 pub(crate) fn add_edges(
     steps: &mut [Step],
+    ix: &StepIndex<'_, '_>,
+    deps: &Deps<'_>,
     wanted: &[&Resource],
     current: &BTreeMap<&str, Current<'_>>,
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
 ) {
-    let ix = Index::new(steps);
-    moves_first(steps, &ix, wanted);
-    same_name(steps, &ix, current, changes);
-    for r in wanted {
-        let address = r.address.to_string();
-        let deps = dependencies(r);
-        if let Some(&create) = ix.creates.get(&address) {
-            for dep in &deps {
-                for update in ix.updates(dep) {
+    moves_first(steps, ix, deps, wanted.len());
+    same_name(steps, current, changes);
+    for (i, r) in wanted.iter().enumerate() {
+        if let Some(create) = ix.at(i, Role::Create) {
+            for &dep in deps.of(i) {
+                for update in updates(ix, dep) {
                     edge(steps, update, create);
                 }
             }
         }
-        let delete_first = changes
-            .get(&address)
-            .is_some_and(|c| !c.create_before_destroy);
-        let (Some(&delete), true) = (ix.deletes.get(&address), delete_first) else {
+        let Some(delete) = ix.at(i, Role::Delete) else {
             continue;
         };
-        for dep in &deps {
-            let Some(&dep_create) = ix.creates.get(dep) else {
+        let delete_first = changes
+            .get(&r.address.to_string())
+            .is_some_and(|c| !c.create_before_destroy);
+        if !delete_first {
+            continue;
+        }
+        for &dep in deps.of(i) {
+            let Some(dep_create) = ix.at(dep, Role::Create) else {
                 continue;
             };
             let dep_kind = steps[dep_create].kind;
             // The old dependency may go before its old dependent where the cloud allows it.
-            let dropped = match ix.deletes.get(dep) {
-                Some(&dep_delete) if deletable_in_use(dep_kind, r.address.kind) => {
+            let dropped = match ix.at(dep, Role::Delete) {
+                Some(dep_delete) if deletable_in_use(dep_kind, r.address.kind) => {
                     let had = steps[dep_delete].after.contains(&delete);
                     steps[dep_delete].after.retain(|&a| a != delete);
                     had.then_some(dep_delete)
@@ -138,32 +129,44 @@ pub(crate) fn add_edges(
     }
 }
 
-fn moves_first(steps: &mut [Step], ix: &Index, wanted: &[&Resource]) {
-    for (to, &mv) in &ix.moves {
-        for update in ix.updates(to) {
+fn moves_first(steps: &mut [Step], ix: &StepIndex<'_, '_>, deps: &Deps<'_>, wanted: usize) {
+    if !ix.any(Role::Move) {
+        return;
+    }
+    let moves = by_text(steps, |op| {
+        matches!(op, StepOp::Move { .. } | StepOp::Import { .. })
+    });
+    for (to, &mv) in &moves {
+        for update in updates_at(ix, to) {
             edge(steps, mv, update);
         }
     }
-    for r in wanted {
-        let address = r.address.to_string();
+    for i in 0..wanted {
         let users: Vec<usize> = ix
-            .creates
-            .get(&address)
-            .copied()
+            .at(i, Role::Create)
             .into_iter()
-            .chain(ix.updates(&address))
+            .chain(updates(ix, i))
             .collect();
-        for dep in dependencies(r) {
-            if let Some(&mv) = ix.moves.get(&dep) {
+        for &dep in deps.of(i) {
+            if let Some(mv) = ix.at(dep, Role::Move) {
                 for &user in &users {
                     edge(steps, mv, user);
                 }
             }
         }
     }
-    for (sync, firewall, vms) in &ix.syncs {
+    let syncs: Vec<(usize, String, Vec<String>)> = steps
+        .iter()
+        .filter_map(|s| match &s.op {
+            StepOp::SyncFirewallAttachments { vms } => {
+                Some((s.id, s.address.to_string(), vms.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    for (sync, firewall, vms) in &syncs {
         for member in vms.iter().chain(std::iter::once(firewall)) {
-            if let Some(&mv) = ix.moves.get(member) {
+            if let Some(&mv) = moves.get(member) {
                 edge(steps, mv, *sync);
             }
         }
@@ -172,12 +175,12 @@ fn moves_first(steps: &mut [Step], ix: &Index, wanted: &[&Resource]) {
 
 fn same_name(
     steps: &mut [Step],
-    ix: &Index,
     current: &BTreeMap<&str, Current<'_>>,
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
 ) {
+    let deletes = by_text(steps, |op| matches!(op, StepOp::Delete { .. }));
     let mut deleted: BTreeMap<(Kind, &str), Vec<(usize, &str)>> = BTreeMap::new();
-    for (address, &delete) in &ix.deletes {
+    for (address, &delete) in &deletes {
         if let Some(cur) = current.get(address.as_str()) {
             deleted
                 .entry((steps[delete].kind, cur.state.name.as_str()))
@@ -185,7 +188,11 @@ fn same_name(
                 .push((delete, address.as_str()));
         }
     }
-    for (address, &create) in &ix.creates {
+    if deleted.is_empty() {
+        return;
+    }
+    let creates = by_text(steps, |op| matches!(op, StepOp::Create));
+    for (address, &create) in &creates {
         let Some(change) = changes.get(address) else {
             continue;
         };

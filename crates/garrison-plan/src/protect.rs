@@ -25,12 +25,12 @@ pub(crate) fn settings_change(
     }
     change.attrs.push(AttrChange {
         name: PROTECT.into(),
-        before: Some(json!(rs.protect)),
+        before: Some(Box::new(json!(rs.protect))),
         after: Some(After::Known(json!(resource.protect))),
         forces_replacement: false,
         sensitive: false,
         multiline: false,
-        replaced: Vec::new(),
+        replaced: Box::default(),
     });
     change.reasons.push(format!(
         "{PROTECT}: {} -> {} (Garrison only, no cloud call)",

@@ -14,7 +14,7 @@ use crate::schema::{self, Update, NAME};
 /// One note per suggested `moved` block (none the config already has: that object is
 /// replaced, not kept).
 pub(crate) fn moved_blocks(
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
     wanted: &[&Resource],
     moved: &[Moved],
 ) -> Vec<String> {
@@ -77,7 +77,7 @@ fn same_object(from: &ResourceChange, to: &ResourceChange) -> bool {
         from.attrs
             .iter()
             .find(|a| a.name == name)
-            .and_then(|a| a.before.clone())
+            .and_then(|a| a.before.as_deref().cloned())
     };
     let after = |name: &str| {
         to.attrs

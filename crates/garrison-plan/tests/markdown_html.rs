@@ -24,12 +24,12 @@ fn attr(
 ) -> AttrChange {
     AttrChange {
         name: name.to_owned().into(),
-        before,
+        before: before.map(Box::new),
         after: after.map(After::Known),
         forces_replacement: forces,
         sensitive: false,
         multiline: false,
-        replaced: Vec::new(),
+        replaced: Box::default(),
     }
 }
 

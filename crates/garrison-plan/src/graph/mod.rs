@@ -1,16 +1,19 @@
 //! The dependency graph (petgraph): config order for planning, and the step graph for apply.
 
 mod builder;
+mod deps;
 mod order;
 mod step_graph;
 mod steps;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use garrison_config::model::Resource;
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 
+pub(crate) use builder::{Role, StepIndex};
+pub(crate) use deps::Deps;
 pub use step_graph::StepGraph;
 pub(crate) use steps::steps;
 
@@ -20,47 +23,41 @@ pub fn dependencies(resource: &Resource) -> BTreeSet<String> {
         .refs
         .iter()
         .chain(&resource.depends_on)
+        .filter(|edge| edge.target != resource.address)
         .map(|edge| edge.target.to_string())
-        .filter(|t| *t != resource.address.to_string())
         .collect()
 }
 
 /// Indexes of `wanted` in dependency order (dependencies first), or the cycle as text
 /// (`a -> b -> a`).
-pub(crate) fn config_order(wanted: &[&Resource]) -> Result<Vec<usize>, String> {
-    let index: HashMap<String, usize> = wanted
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.address.to_string(), i))
-        .collect();
+pub(crate) fn config_order(wanted: &[&Resource], deps: &Deps<'_>) -> Result<Vec<usize>, String> {
     let mut graph = DiGraph::<usize, ()>::with_capacity(wanted.len(), wanted.len() * 2);
     let nodes: Vec<NodeIndex> = (0..wanted.len()).map(|i| graph.add_node(i)).collect();
-    for (i, resource) in wanted.iter().enumerate() {
-        for dep in dependencies(resource) {
-            if let Some(&j) = index.get(&dep) {
-                graph.add_edge(nodes[j], nodes[i], ());
-            }
+    for i in 0..wanted.len() {
+        for &j in deps.of(i) {
+            graph.add_edge(nodes[j], nodes[i], ());
         }
     }
     match toposort(&graph, None) {
         Ok(order) => Ok(order.into_iter().map(|n| graph[n]).collect()),
         Err(cycle) => {
             let start = graph[cycle.node_id()];
-            Err(describe_cycle(wanted, &index, start))
+            Err(describe_cycle(wanted, deps, start))
         }
     }
 }
 
-fn describe_cycle(wanted: &[&Resource], index: &HashMap<String, usize>, start: usize) -> String {
+fn describe_cycle(wanted: &[&Resource], deps: &Deps<'_>, start: usize) -> String {
     // Walk dependencies from `start` until a node repeats.
     let mut path = vec![start];
     let mut seen = BTreeSet::from([start]);
     let mut at = start;
     loop {
-        let next = dependencies(wanted[at])
-            .into_iter()
-            .filter_map(|d| index.get(&d).copied())
-            .find(|&j| reaches(wanted, index, j, start) || j == start);
+        let next = deps
+            .of(at)
+            .iter()
+            .copied()
+            .find(|&j| reaches(deps, j, start) || j == start);
         match next {
             Some(j) if seen.contains(&j) => {
                 path.push(j);
@@ -80,7 +77,7 @@ fn describe_cycle(wanted: &[&Resource], index: &HashMap<String, usize>, start: u
         .join(" -> ")
 }
 
-fn reaches(wanted: &[&Resource], index: &HashMap<String, usize>, from: usize, to: usize) -> bool {
+fn reaches(deps: &Deps<'_>, from: usize, to: usize) -> bool {
     let mut stack = vec![from];
     let mut seen = BTreeSet::new();
     while let Some(at) = stack.pop() {
@@ -88,11 +85,7 @@ fn reaches(wanted: &[&Resource], index: &HashMap<String, usize>, from: usize, to
             return true;
         }
         if seen.insert(at) {
-            stack.extend(
-                dependencies(wanted[at])
-                    .iter()
-                    .filter_map(|d| index.get(d).copied()),
-            );
+            stack.extend(deps.of(at).iter().copied());
         }
     }
     false

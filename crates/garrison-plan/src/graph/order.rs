@@ -1,7 +1,5 @@
 //! The final step order: renumbered topologically.
 
-use std::collections::HashMap;
-
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -20,20 +18,30 @@ pub(super) fn order(steps: Vec<Step>) -> Vec<Step> {
     let Ok(sorted) = toposort(&graph, None) else {
         return steps;
     };
-    let new_id: HashMap<usize, usize> = sorted
-        .iter()
-        .enumerate()
-        .map(|(new, n)| (graph[*n], new))
-        .collect();
+    // Node weights are the step ids, 0..len: the new id of each, by old id.
+    let mut new_id = vec![0; steps.len()];
+    for (new, n) in sorted.iter().enumerate() {
+        new_id[graph[*n]] = new;
+    }
     let mut out: Vec<Step> = steps
         .into_iter()
         .map(|mut s| {
-            s.id = new_id[&s.id];
-            s.after = s.after.iter().map(|a| new_id[a]).collect();
+            s.id = new_id[s.id];
+            s.after = s.after.iter().map(|&a| new_id[a]).collect();
             s.after.sort_unstable();
             s
         })
         .collect();
-    out.sort_by_key(|s| s.id);
+    // The new ids are a permutation of the positions: each swap puts one step in its place
+    // (no sort, no second buffer of steps).
+    for i in 0..out.len() {
+        while out[i].id != i {
+            let j = out[i].id;
+            if out.get(j).is_none_or(|s| s.id == j) {
+                break; // not a permutation: a planner bug, left for the executor to report
+            }
+            out.swap(i, j);
+        }
+    }
     out
 }

@@ -1,9 +1,9 @@
 //! The executable steps of a plan: one or two per change, the firewall attachment sets, and
 //! the edges that order them (references first, deletes after what let go).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use garrison_config::model::{Kind, Model, Resource, Spec, StateKey};
+use garrison_config::model::{Address, Kind, Model, Resource, Spec, StateKey};
 
 use crate::action::{Action, ResourceChange};
 use crate::planner::{Current, Decision, IdIndex};
@@ -11,13 +11,14 @@ use crate::schema::firewall;
 use crate::step::{Step, StepOp, UpdateOp};
 
 use super::builder::{Builder, Role};
-use super::dependencies;
+use super::Deps;
 
 /// What the step phases read.
 struct Inputs<'x, 'a> {
     wanted: &'x [&'a Resource],
+    deps: &'x Deps<'a>,
     current: &'x BTreeMap<&'a str, Current<'a>>,
-    changes: &'x BTreeMap<String, ResourceChange>,
+    changes: &'x crate::planner::Changes,
     decisions: &'x BTreeMap<String, Decision>,
     ids: &'x IdIndex,
     renewed: &'x BTreeSet<String>,
@@ -29,11 +30,12 @@ struct Inputs<'x, 'a> {
 
 /// The executable steps of a plan, in a valid order, with their edges.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn steps(
+pub(crate) fn steps<'a>(
     _model: &Model,
-    wanted: &[&Resource],
+    wanted: &[&'a Resource],
+    deps: &Deps<'a>,
     current: &BTreeMap<&str, Current<'_>>,
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
     decisions: &BTreeMap<String, Decision>,
     ids: &IdIndex,
     renewed: &BTreeSet<String>,
@@ -42,6 +44,7 @@ pub(crate) fn steps(
 ) -> Vec<Step> {
     let inputs = Inputs {
         wanted,
+        deps,
         current,
         changes,
         decisions,
@@ -50,7 +53,7 @@ pub(crate) fn steps(
         outside,
         moves,
     };
-    let mut b = Builder::with_capacity(changes.len());
+    let mut b = Builder::with_capacity(changes.len(), wanted, deps);
     // Moves first: everything else at the new address uses the moved state entry.
     for (to, from) in moves {
         if let Some(change) = changes.get(to) {
@@ -71,20 +74,26 @@ pub(crate) fn steps(
             b.add(&change.address, change.kind, Role::Move, op);
         }
     }
-    for (address, change) in changes {
+    for (address, change) in changes.iter() {
         change_steps(&mut b, &inputs, address, change);
     }
     firewall_attachments(&mut b, &inputs);
-    reference_edges(&mut b, wanted);
+    reference_edges(&mut b, deps, wanted.len());
     delete_edges(&mut b, current);
 
-    let mut steps = b.steps;
-    crate::ordering::add_edges(&mut steps, wanted, current, changes);
+    let Builder { mut steps, index } = b;
+    crate::ordering::add_edges(&mut steps, &index, deps, wanted, current, changes);
+    drop(index);
     super::order::order(steps)
 }
 
 /// The steps of one change.
-fn change_steps(b: &mut Builder, inputs: &Inputs<'_, '_>, address: &str, change: &ResourceChange) {
+fn change_steps(
+    b: &mut Builder<'_, '_>,
+    inputs: &Inputs<'_, '_>,
+    address: &str,
+    change: &ResourceChange,
+) {
     let kind = change.kind;
     let remote_id = change.remote_id.clone().unwrap_or_default();
     match change.action {
@@ -125,13 +134,12 @@ fn change_steps(b: &mut Builder, inputs: &Inputs<'_, '_>, address: &str, change:
 
 /// An update: the ops that let go of other resources first (their own step), then the rest.
 fn update_steps(
-    b: &mut Builder,
+    b: &mut Builder<'_, '_>,
     key: &StateKey,
     kind: Kind,
     remote_id: String,
     ops: Vec<UpdateOp>,
 ) {
-    let address = key.to_string();
     let (release, rest): (Vec<UpdateOp>, Vec<UpdateOp>) =
         ops.into_iter().partition(UpdateOp::is_release);
     if !release.is_empty() {
@@ -156,15 +164,15 @@ fn update_steps(
             },
         );
     }
-    let release = b.get(&address, Role::Release);
-    let update = b.get(&address, Role::Update);
+    let release = b.index.key(key, Role::Release);
+    let update = b.index.key(key, Role::Update);
     b.edge(release, update);
 }
 
 /// A replacement: delete and create, in the order the change decided (with the volumes
 /// handed over between them when the create comes first).
 fn replace_steps(
-    b: &mut Builder,
+    b: &mut Builder<'_, '_>,
     inputs: &Inputs<'_, '_>,
     address: &str,
     change: &ResourceChange,
@@ -183,9 +191,14 @@ fn replace_steps(
         b.steps[create].create_before_destroy = true;
         b.steps[delete].create_before_destroy = true;
         b.edge(Some(create), Some(delete));
+        let resource = change
+            .address
+            .live()
+            .and_then(|a| inputs.deps.position(a))
+            .map(|i| inputs.wanted[i]);
         let volumes = crate::handover::volumes(
             address,
-            inputs.wanted,
+            resource,
             inputs.current,
             inputs.ids,
             inputs.renewed,
@@ -210,104 +223,138 @@ fn replace_steps(
 
 /// Firewall attachment sets: the API replaces the whole set, so one step per firewall
 /// sets it once every VM in it exists.
-fn firewall_attachments(b: &mut Builder, inputs: &Inputs<'_, '_>) {
-    let Inputs {
-        wanted,
-        current,
-        changes,
-        ids,
-        renewed,
-        ..
-    } = *inputs;
-    let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in wanted {
-        let address = r.address.to_string();
-        // Neither recorded nor planned: blocked, it will not exist.
-        if !current.contains_key(address.as_str()) && !changes.contains_key(&address) {
+fn firewall_attachments(b: &mut Builder<'_, '_>, inputs: &Inputs<'_, '_>) {
+    let mut members = members(inputs);
+    for r in inputs
+        .wanted
+        .iter()
+        .filter(|r| r.address.kind == Kind::Firewall)
+    {
+        let joining = members.remove(&r.address).unwrap_or_default();
+        let Some(want) = attachment_set(inputs, r, joining) else {
             continue;
-        }
-        if let Spec::Vm(vm) = &r.spec {
-            for fw in &vm.firewalls {
-                members
-                    .entry(fw.to_string())
-                    .or_default()
-                    .push(r.address.to_string());
-            }
-        }
-    }
-    for r in wanted.iter().filter(|r| r.address.kind == Kind::Firewall) {
-        let fw = r.address.to_string();
-        let mut want: Vec<String> = members.get(&fw).cloned().unwrap_or_default();
-        want.sort();
-        want.dedup();
-        // A firewall moved by this plan is recorded at its old address until the move.
-        let recorded = current.get(fw.as_str()).or_else(|| {
-            let from = inputs.moves.get(&fw)?;
-            current.get(from.as_str())
-        });
-        let observed = recorded.and_then(|c| c.observed.as_ref());
-        // VMs Garrison does not manage stay attached (apply keeps them in the set): only
-        // the managed members are compared.
-        let mut have = ids.managed_addresses_of(
-            Kind::Vm,
-            observed.and_then(|o| o.get(firewall::ATTACHED_VMS)),
-        );
-        have.sort();
-        // A VM deleted by this plan leaves the firewall with its delete: no extra call (U5).
-        have.retain(|vm| {
-            !changes
-                .get(vm)
-                .is_some_and(|c| matches!(c.action, Action::Delete | Action::Forget))
-        });
-        // A partial plan leaves the VMs outside it as they are: attached ones stay
-        // attached, others do not join yet.
-        want.retain(|vm| !inputs.outside.contains(vm));
-        want.extend(
-            have.iter()
-                .filter(|vm| inputs.outside.contains(*vm))
-                .cloned(),
-        );
-        want.sort();
-        want.dedup();
-        let fw_renewed = renewed.contains(&fw);
-        let need = (fw_renewed && !want.is_empty())
-            || (!fw_renewed && want != have)
-            || want.iter().any(|vm| renewed.contains(vm));
-        if !need {
-            continue;
-        }
+        };
+        // A VM of the config is found by position; one only the state names, by its text.
+        let users: Vec<(Option<usize>, Option<usize>)> = want
+            .iter()
+            .map(|(vm, i)| match i {
+                Some(i) => (b.index.at(*i, Role::Create), b.index.at(*i, Role::Update)),
+                None => (
+                    b.index.text(vm, Role::Create),
+                    b.index.text(vm, Role::Update),
+                ),
+            })
+            .collect();
+        let vms = want.into_iter().map(|(vm, _)| vm).collect();
         let attach = b.add(
             &r.address.clone().into(),
             Kind::Firewall,
             Role::Attach,
-            StepOp::SyncFirewallAttachments { vms: want.clone() },
+            StepOp::SyncFirewallAttachments { vms },
         );
-        let fw_create = b.get(&fw, Role::Create);
+        let fw_create = b.index.address(&r.address, Role::Create);
         b.edge(fw_create, Some(attach));
-        for vm in &want {
-            let c = b.get(vm, Role::Create);
-            let u = b.get(vm, Role::Update);
+        for (c, u) in users {
             b.edge(c, Some(attach));
             b.edge(u, Some(attach));
         }
     }
 }
 
-/// Creates and updates wait for what they reference to be created.
-fn reference_edges(b: &mut Builder, wanted: &[&Resource]) {
-    for r in wanted {
+/// The VMs of the config in each firewall (address text, position in `wanted`), by firewall.
+fn members<'a>(inputs: &Inputs<'_, 'a>) -> HashMap<&'a Address, Vec<(String, Option<usize>)>> {
+    let mut members: HashMap<&Address, Vec<(String, Option<usize>)>> = HashMap::new();
+    for (i, r) in inputs.wanted.iter().enumerate() {
+        let Spec::Vm(vm) = &r.spec else {
+            continue;
+        };
+        if vm.firewalls.is_empty() {
+            continue;
+        }
         let address = r.address.to_string();
-        let create = b.get(&address, Role::Create);
-        let update = b.get(&address, Role::Update);
+        // Neither recorded nor planned: blocked, it will not exist.
+        if !inputs.current.contains_key(address.as_str()) && !inputs.changes.contains_key(&address)
+        {
+            continue;
+        }
+        for fw in &vm.firewalls {
+            members
+                .entry(fw)
+                .or_default()
+                .push((address.clone(), Some(i)));
+        }
+    }
+    members
+}
+
+/// The VMs firewall `r` is to be attached to (address text, position in `wanted` when the
+/// config has it), sorted; `None` when its set stays as it is.
+fn attachment_set(
+    inputs: &Inputs<'_, '_>,
+    r: &Resource,
+    mut want: Vec<(String, Option<usize>)>,
+) -> Option<Vec<(String, Option<usize>)>> {
+    let Inputs {
+        current,
+        changes,
+        ids,
+        renewed,
+        ..
+    } = *inputs;
+    let fw = r.address.to_string();
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    want.dedup_by(|a, b| a.0 == b.0);
+    // A firewall moved by this plan is recorded at its old address until the move.
+    let recorded = current.get(fw.as_str()).or_else(|| {
+        let from = inputs.moves.get(&fw)?;
+        current.get(from.as_str())
+    });
+    let observed = recorded.and_then(|c| c.observed.as_ref());
+    // VMs Garrison does not manage stay attached (apply keeps them in the set): only
+    // the managed members are compared.
+    let mut have = ids.managed_addresses_of(
+        Kind::Vm,
+        observed.and_then(|o| o.get(firewall::ATTACHED_VMS)),
+    );
+    have.sort();
+    // A VM deleted by this plan leaves the firewall with its delete: no extra call (U5).
+    have.retain(|vm| {
+        !changes
+            .get(vm)
+            .is_some_and(|c| matches!(c.action, Action::Delete | Action::Forget))
+    });
+    // A partial plan leaves the VMs outside it as they are: attached ones stay
+    // attached, others do not join yet.
+    want.retain(|(vm, _)| !inputs.outside.contains(vm));
+    want.extend(
+        have.iter()
+            .filter(|vm| inputs.outside.contains(*vm))
+            .map(|vm| (vm.clone(), None)),
+    );
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    want.dedup_by(|a, b| a.0 == b.0);
+    let fw_renewed = renewed.contains(&fw);
+    let same = want.len() == have.len() && want.iter().zip(&have).all(|((w, _), h)| w == h);
+    let need = (fw_renewed && !want.is_empty())
+        || (!fw_renewed && !same)
+        || want.iter().any(|(vm, _)| renewed.contains(vm));
+    need.then_some(want)
+}
+
+/// Creates and updates wait for what they reference to be created.
+fn reference_edges(b: &mut Builder<'_, '_>, deps: &Deps<'_>, wanted: usize) {
+    for i in 0..wanted {
+        let create = b.index.at(i, Role::Create);
+        let update = b.index.at(i, Role::Update);
         if create.is_none() && update.is_none() {
             continue;
         }
-        for dep in dependencies(r) {
-            let dep_create = b.get(&dep, Role::Create);
+        for &dep in deps.of(i) {
+            let dep_create = b.index.at(dep, Role::Create);
             b.edge(dep_create, create);
             b.edge(dep_create, update);
             // ... and for what they reference to settle.
-            let dep_settle = b.get(&dep, Role::Settle);
+            let dep_settle = b.index.at(dep, Role::Settle);
             b.edge(dep_settle, create);
             b.edge(dep_settle, update);
         }
@@ -316,16 +363,20 @@ fn reference_edges(b: &mut Builder, wanted: &[&Resource]) {
 
 /// Deletes wait for everything that depended on the deleted resource (per state) to be
 /// deleted or to let go of it.
-fn delete_edges(b: &mut Builder, current: &BTreeMap<&str, Current<'_>>) {
+fn delete_edges(b: &mut Builder<'_, '_>, current: &BTreeMap<&str, Current<'_>>) {
+    if !b.index.any(Role::Delete) {
+        return;
+    }
     for (address, cur) in current {
         for dep in &cur.state.dependencies {
-            let Some(dep_delete) = b.get(dep, Role::Delete) else {
+            let Some(dep_delete) = b.index.text(dep, Role::Delete) else {
                 continue;
             };
             let first = b
-                .get(address, Role::Delete)
-                .or_else(|| b.get(address, Role::Release))
-                .or_else(|| b.get(address, Role::Update));
+                .index
+                .text(address, Role::Delete)
+                .or_else(|| b.index.text(address, Role::Release))
+                .or_else(|| b.index.text(address, Role::Update));
             b.edge(first, Some(dep_delete));
         }
     }

@@ -1,7 +1,7 @@
 //! The last phases of a plan: refusals (fatal, or blocking one resource and what needs it),
 //! stock and costs, steps, notes, and the summary.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::json;
 
@@ -50,6 +50,7 @@ impl Run<'_> {
         let steps = graph::steps(
             self.model,
             &self.wanted,
+            &self.deps,
             &self.current,
             &self.changes,
             &self.decisions,
@@ -62,6 +63,7 @@ impl Run<'_> {
         let notes = crate::notes::notes(&crate::notes::Inputs {
             steps: &steps,
             wanted: &self.wanted,
+            deps: &self.deps,
             current: &self.current,
             changes: &self.changes,
             ids: &self.ids,
@@ -73,6 +75,11 @@ impl Run<'_> {
         hints.extend(suggestions);
         let summary = summary(&self.changes, blocked.len());
         let (model, state, remote) = (self.model, self.state, self.remote);
+        // What only planning needed goes before the plan's largest part is copied out of the
+        // change map (the peak of a plan of 100k creates).
+        drop(std::mem::take(&mut self.decisions));
+        drop(std::mem::take(&mut self.renewed));
+        drop(std::mem::take(&mut self.deps));
         let changes = kept_changes(self.changes);
         let outputs = if self.options.refresh_only {
             Vec::new()
@@ -241,20 +248,14 @@ fn partial_note(options: &PlanOptions, outside: usize) -> Option<String> {
     ))
 }
 
-/// The changes a plan shows, in address order: sized once (at 100k creates a doubling
-/// `Vec` of them was a transient 2x of the plan's largest part).
-fn kept_changes(changes: BTreeMap<String, ResourceChange>) -> Vec<ResourceChange> {
-    let mut kept = Vec::with_capacity(changes.len());
-    kept.extend(
-        changes
-            .into_values()
-            .filter(|c| c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some()),
-    );
-    kept
+/// The changes a plan shows, in address order (reordered in place: no second list).
+fn kept_changes(changes: crate::planner::Changes) -> Vec<ResourceChange> {
+    changes
+        .into_sorted(|c| c.action != Action::NoOp || c.moved_from.is_some() || c.imported.is_some())
 }
 
 /// How many changes of each action, moves and blocked resources.
-fn summary(changes: &BTreeMap<String, ResourceChange>, blocked: usize) -> Summary {
+fn summary(changes: &crate::planner::Changes, blocked: usize) -> Summary {
     let mut summary = Summary::default();
     for change in changes.values() {
         match change.action {

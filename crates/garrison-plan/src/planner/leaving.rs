@@ -13,14 +13,14 @@ use crate::protect;
 use crate::schema::{self, Update};
 
 use super::sensitive::redact;
-use super::{Current, Decision, Run};
+use super::{Current, Run};
 
 impl Run<'_> {
     /// Plans every state entry no wanted resource (nor a move) took.
     pub(super) fn plan_leaving(&mut self) {
         let moved_sources: BTreeSet<&str> = self.moves.values().map(String::as_str).collect();
         for (address, cur) in &self.current {
-            if self.changes.contains_key(*address) || moved_sources.contains(*address) {
+            if self.changes.contains_key(address) || moved_sources.contains(*address) {
                 continue;
             }
             let rs = cur.state;
@@ -80,8 +80,6 @@ impl Run<'_> {
                 moved_from: None,
                 imported: None,
             };
-            self.decisions
-                .insert(address.to_string(), Decision { ops: Vec::new() });
             self.changes.insert(address.to_string(), redact(change));
         }
     }
@@ -114,7 +112,7 @@ fn leaving_attrs(kind: Kind, before: Option<&Attrs>, cur: &Current<'_>) -> Vec<A
                         .filter(|v| !v.is_null() && *v != &json!([]))
                         .map(|v| AttrChange {
                             name: s.name.into(),
-                            before: Some(v.clone()),
+                            before: Some(Box::new(v.clone())),
                             after: None,
                             forces_replacement: false,
                             sensitive: rs
@@ -122,7 +120,7 @@ fn leaving_attrs(kind: Kind, before: Option<&Attrs>, cur: &Current<'_>) -> Vec<A
                                 .get(s.name)
                                 .is_some_and(crate::seal::is_sealed),
                             multiline: s.multiline,
-                            replaced: Vec::new(),
+                            replaced: Box::default(),
                         })
                 })
         })

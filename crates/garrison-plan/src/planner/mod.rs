@@ -5,6 +5,7 @@
 //! (`leaving.rs`), then block, cost, order and summarise (`assemble.rs`).
 
 mod assemble;
+mod changes;
 mod create;
 mod drift;
 mod explicit;
@@ -23,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use garrison_config::model::{Model, Resource};
 use garrison_state::{ResourceState, StateDoc};
 
-use crate::action::{Drift, ResourceChange};
+use crate::action::Drift;
 use crate::desired::Attrs;
 use crate::error::{PlanError, PlanFailure};
 use crate::graph;
@@ -31,6 +32,7 @@ use crate::plan::Plan;
 use crate::remote::{Observed, RemoteView};
 use crate::step::UpdateOp;
 
+pub(crate) use changes::Changes;
 pub(crate) use ids::{id_text, IdIndex};
 pub use names_kept::keep_existing_names;
 pub use sensitive::{is_sensitive, REDACTED};
@@ -44,7 +46,8 @@ pub(crate) struct Current<'a> {
     pub(crate) observed: Option<Attrs>,
 }
 
-/// Per-address decisions the step builder needs besides the public change list.
+/// Per-address decisions the step builder needs besides the public change list; an address
+/// without one has none (no ops).
 #[derive(Default)]
 pub(crate) struct Decision {
     pub(crate) ops: Vec<UpdateOp>,
@@ -80,7 +83,7 @@ pub fn plan(
     run.imports = imports.pending.clone();
     run.errors = errors;
     run.scope = scope::scope(&run.options, &run.wanted, state, &mut run.errors);
-    let order = match graph::config_order(&run.wanted) {
+    let order = match graph::config_order(&run.wanted, &run.deps) {
         Ok(order) => order,
         Err(cycle) => {
             return Err(PlanFailure {
@@ -108,6 +111,8 @@ struct Run<'a> {
     options: PlanOptions,
     current: BTreeMap<&'a str, Current<'a>>,
     wanted: Vec<&'a Resource>,
+    /// `wanted` by address, and each one's dependencies among them.
+    deps: graph::Deps<'a>,
     /// New address -> old address of the objects kept under a new address.
     moves: BTreeMap<String, String>,
     /// Second state entries of one object (an interrupted move) -> the address kept.
@@ -122,7 +127,7 @@ struct Run<'a> {
     imports: BTreeMap<String, String>,
     /// The addresses a partial plan (`--target`, `--exclude`) may change.
     scope: Option<BTreeSet<garrison_config::model::Address>>,
-    changes: BTreeMap<String, ResourceChange>,
+    changes: crate::planner::Changes,
     decisions: BTreeMap<String, Decision>,
     drift: Vec<Drift>,
     /// Addresses whose remote id changes in this plan (created or replaced).
@@ -163,6 +168,8 @@ impl<'a> Run<'a> {
         });
         let duplicates = crate::moves::duplicates(&wanted, state);
         let ids = IdIndex::new(state).moved(&moves);
+        let deps = graph::Deps::new(&wanted);
+        let wanted_len = wanted.len();
         Run {
             model,
             state,
@@ -170,6 +177,7 @@ impl<'a> Run<'a> {
             options,
             current,
             wanted,
+            deps,
             moves,
             duplicates,
             ids,
@@ -177,7 +185,8 @@ impl<'a> Run<'a> {
             replaced_moves: BTreeMap::new(),
             imports: BTreeMap::new(),
             scope: None,
-            changes: BTreeMap::new(),
+            // One per wanted resource and state entry, at most: sized once.
+            changes: Changes::with_capacity(wanted_len + state.resources.len()),
             decisions: BTreeMap::new(),
             drift: Vec::new(),
             renewed: BTreeSet::new(),

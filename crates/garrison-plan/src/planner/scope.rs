@@ -10,7 +10,7 @@ use garrison_config::model::{Address, Resource};
 use garrison_core::Target;
 use garrison_state::StateDoc;
 
-use crate::action::{Action, ResourceChange};
+use crate::action::Action;
 use crate::error::PlanError;
 use crate::options::PlanOptions;
 
@@ -101,7 +101,7 @@ pub(super) fn settle(
     options: &PlanOptions,
     wanted: &[&Resource],
     state: &StateDoc,
-    changes: &BTreeMap<String, ResourceChange>,
+    changes: &crate::planner::Changes,
 ) {
     let deps = dependencies(wanted, state);
     let grow = options.exclude.is_empty();

@@ -189,12 +189,12 @@ fn diff_attr(diff: &mut Diff, spec: &AttrSpec, inputs: &Inputs<'_>, errors: &mut
     };
     diff.attrs.push(AttrChange {
         name: spec.name.into(),
-        before: have.cloned(),
+        before: have.cloned().map(Box::new),
         after: Some(after),
         forces_replacement: forces,
         sensitive: is_sensitive(resource, spec.name),
         multiline: spec.multiline,
-        replaced: relinked.clone(),
+        replaced: relinked.clone().into_boxed_slice(),
     });
     if spec.update == Update::InPlace {
         let change = InPlaceChange {

@@ -40,16 +40,16 @@ impl<'a> Run<'a> {
                     self.state,
                     None,
                 ));
-                create_change(resource, &desired, Vec::new())
+                create_change(resource, desired, Vec::new())
             }
             Some(Current {
                 observed: None,
                 state: rs,
-            }) => self.created_again(resource, &desired, rs),
+            }) => self.created_again(resource, desired, rs),
             Some(Current {
                 observed: Some(observed),
                 state: rs,
-            }) => self.existing(resource, &desired, rs, observed, moved_from.as_deref()),
+            }) => self.existing(resource, desired, rs, observed, moved_from.as_deref()),
         };
         let mut change = change;
         if let Some(remote_id) = self.imports.get(&address).cloned() {
@@ -60,7 +60,10 @@ impl<'a> Run<'a> {
         }
         self.refusals(resource, &change, cur);
         crate::cloud_init::show_text(&mut change, resource, cur.map(|c| c.state));
-        self.decisions.insert(address.clone(), decision);
+        // No ops reads as no decision (a plan of 100k creates held 100k empty ones).
+        if !decision.ops.is_empty() {
+            self.decisions.insert(address.clone(), decision);
+        }
         self.changes.insert(address, redact(change));
         self.current = current;
     }
@@ -151,7 +154,7 @@ impl<'a> Run<'a> {
     fn created_again(
         &mut self,
         resource: &Resource,
-        desired: &Attrs,
+        desired: Attrs,
         rs: &ResourceState,
     ) -> (ResourceChange, Decision) {
         // D5: "create again" collides like any create (e.g. a restored older state).
@@ -180,7 +183,7 @@ impl<'a> Run<'a> {
     fn existing(
         &mut self,
         resource: &Resource,
-        desired: &Attrs,
+        desired: Attrs,
         rs: &ResourceState,
         observed: &Attrs,
         moved_from: Option<&str>,
@@ -188,7 +191,7 @@ impl<'a> Run<'a> {
         let address = resource.address.to_string();
         let (change, decision) = update_change(
             resource,
-            desired,
+            &desired,
             rs,
             observed,
             &self.ids,

@@ -70,7 +70,7 @@ fn change(c: &ResourceChange) -> Value {
     for a in &c.attrs {
         let name = a.name.replace('-', "_");
         if let Some(v) = &a.before {
-            before.insert(name.clone(), v.clone());
+            before.insert(name.clone(), Value::clone(v));
         }
         match &a.after {
             Some(After::Known(v)) => drop(after.insert(name.clone(), v.clone())),

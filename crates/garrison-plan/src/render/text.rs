@@ -344,7 +344,7 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
         return;
     }
     // Multi-line text: a unified diff.
-    let before_text = attr.before.as_ref().and_then(Value::as_str);
+    let before_text = attr.before.as_deref().and_then(Value::as_str);
     let after_text = match &attr.after {
         Some(After::Known(Value::String(s))) => Some(s.as_str()),
         _ => None,
@@ -372,7 +372,7 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
     }
     // Sets (rules, links): only what is added and removed.
     if let (Some(Value::Array(before)), Some(After::Known(Value::Array(after)))) =
-        (&attr.before, &attr.after)
+        (attr.before.as_deref(), &attr.after)
     {
         if matches!(action, Action::Update | Action::Replace) {
             let key = |v: &Value| crate::seal::strip_rule_id(v).to_string();
@@ -434,14 +434,14 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
         Action::Delete | Action::Forget => {
             let before = attr
                 .before
-                .as_ref()
+                .as_deref()
                 .map_or("(none)".to_string(), format_value);
             let _ = writeln!(out, "    {name:width$} = {before}");
         }
         _ => {
             let before = attr
                 .before
-                .as_ref()
+                .as_deref()
                 .map_or("(none)".to_string(), format_value);
             let _ = writeln!(
                 out,

@@ -178,7 +178,7 @@ impl From<&AttrChange> for AttrJson {
         } = attr;
         AttrJson {
             name: name.to_string(),
-            before: before.clone(),
+            before: before.as_deref().cloned(),
             after: after.as_ref().map(AfterJson::from),
             forces_replacement: *forces_replacement,
             sensitive: *sensitive,

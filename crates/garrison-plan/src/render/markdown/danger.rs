@@ -66,7 +66,7 @@ fn value<'a>(c: &'a ResourceChange, name: &str) -> Option<&'a serde_json::Value>
     c.attrs
         .iter()
         .find(|a| a.name == name)
-        .and_then(|a| a.before.as_ref())
+        .and_then(|a| a.before.as_deref())
 }
 
 fn number(c: &ResourceChange, name: &str) -> Option<u64> {

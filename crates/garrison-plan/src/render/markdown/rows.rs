@@ -158,7 +158,7 @@ fn attr(a: &AttrChange, action: Action) -> String {
     format!(
         "`{}`: {} → {}{mark}",
         a.name,
-        show(a.before.as_ref().map(value)),
+        show(a.before.as_deref().map(value)),
         show(after)
     )
 }

@@ -1173,11 +1173,11 @@ impl<'a> Eval<'a> {
     }
 
     fn compute_attr(&mut self, target: &Address, attr: &str) -> Ev {
-        if target.module != self.module {
+        if target.module[..] != self.module[..] {
             // an instance of the caller's, passed in: its value came with the input
             return Ev::poison();
         }
-        let Some(block) = self.blocks.get(&(target.kind, target.name.clone())) else {
+        let Some(block) = self.blocks.get(&(target.kind, target.name.to_string())) else {
             return Ev::poison();
         };
         let (file, label, node) = (block.file, block.label.clone(), block.node);

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -79,20 +80,21 @@ impl fmt::Display for ModuleStep {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Address {
     /// The module instances the resource lives in, outermost first (empty at the root).
-    pub module: Vec<ModuleStep>,
+    pub module: Box<[ModuleStep]>,
     /// The resource kind.
     pub kind: Kind,
-    /// The config-side name (the label in `KIND "NAME" { }`).
-    pub name: String,
+    /// The config-side name (the label in `KIND "NAME" { }`), shared by the address's
+    /// copies (a plan of 100k resources copies each address many times).
+    pub name: Arc<str>,
     /// The instance key, for `count` and `for-each` resources.
     pub index: Option<Index>,
 }
 
 impl Address {
     /// A root address without index.
-    pub fn new(kind: Kind, name: impl Into<String>) -> Self {
+    pub fn new(kind: Kind, name: impl Into<Arc<str>>) -> Self {
         Address {
-            module: Vec::new(),
+            module: Box::default(),
             kind,
             name: name.into(),
             index: None,
@@ -108,8 +110,8 @@ impl Address {
     /// The same address inside the module instance `module` (prefixed to its path).
     pub fn in_module(mut self, module: &[ModuleStep]) -> Self {
         let mut path = module.to_vec();
-        path.append(&mut self.module);
-        self.module = path;
+        path.extend_from_slice(&self.module);
+        self.module = path.into();
         self
     }
 
@@ -188,9 +190,9 @@ impl FromStr for Address {
             return Err(malformed());
         }
         Ok(Address {
-            module,
+            module: module.into(),
             kind,
-            name,
+            name: name.into(),
             index,
         })
     }

@@ -658,7 +658,7 @@ async fn config_for_imports_the_unmanaged_key_a_target_uses() {
     let laptop = generated
         .imports
         .iter()
-        .find(|(a, _)| a.kind == Kind::SshKey && a.name == "laptop")
+        .find(|(a, _)| a.kind == Kind::SshKey && &*a.name == "laptop")
         .expect("the unmanaged key is imported");
     assert_eq!(laptop.1.as_str(), made.key_laptop.as_str());
     assert!(!generated

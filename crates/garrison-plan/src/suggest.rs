@@ -97,7 +97,7 @@ fn same_object(from: &ResourceChange, to: &ResourceChange) -> bool {
 /// The cloud name a resource gets when `name` is not written.
 fn default_name(address: &Address) -> String {
     match &address.index {
-        None => address.name.clone(),
+        None => address.name.to_string(),
         Some(Index::Int(i)) => format!("{}-{i}", address.name),
         Some(Index::Key(k)) => format!("{}-{k}", address.name),
     }

@@ -152,7 +152,7 @@ fn assign(
                 .map(|rs| rs.address.address()),
         )
         .chain(entries.iter().filter_map(|e| e.fixed.as_ref()))
-        .map(|a| (a.kind, a.name.clone()));
+        .map(|a| (a.kind, a.name.to_string()));
     let mut labels = Labels::new(reserved);
     let mut open: Vec<(usize, &Entry)> = entries
         .iter()

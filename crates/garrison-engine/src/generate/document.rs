@@ -67,7 +67,7 @@ fn block_text(block: &Block<'_>, origin: Origin) -> Vec<String> {
     }
     out.push(format!("{} {} {{", address.kind, quoted(&address.name)));
     let name = block.entry.object.name();
-    if name != address.name {
+    if *name != *address.name {
         out.push(format!("{INDENT}name {}", string(name)));
     }
     if let Some(region) = &block.body.region {

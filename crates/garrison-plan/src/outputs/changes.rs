@@ -102,7 +102,7 @@ impl<'a> Moving<'a> {
         for c in changes.iter().filter(|c| c.action != Action::NoOp) {
             let address = c.address.address();
             moving.instances.insert(address, c);
-            let block = (address.kind, address.name.as_str());
+            let block = (address.kind, &*address.name);
             moving.blocks.entry(block).or_default().push(c);
         }
         moving

@@ -98,7 +98,7 @@ pub(crate) fn eval(expr: &Expr, model: &Model, state: &StateDoc) -> Value {
                 .filter(|r| {
                     r.address.module.is_empty()
                         && r.address.kind == *kind
-                        && r.address.name == *name
+                        && *r.address.name == **name
                 })
                 .map(|r| read(state, &r.address.to_string(), *kind, attr))
                 .collect(),

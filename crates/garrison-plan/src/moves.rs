@@ -11,6 +11,10 @@ use garrison_state::StateDoc;
 
 /// Arriving address -> leaving address, for every pair with one kind and one cloud name.
 pub(crate) fn detect(wanted: &[&Resource], state: &StateDoc) -> BTreeMap<String, String> {
+    // Nothing recorded, nothing to keep (a first plan writes no address here).
+    if state.resources.is_empty() {
+        return BTreeMap::new();
+    }
     let wanted_addresses: BTreeSet<String> = wanted.iter().map(|r| r.address.to_string()).collect();
     // (kind, name) -> leaving addresses; deposed entries (not config addresses) never move.
     let mut leaving: BTreeMap<(Kind, String), Vec<&str>> = BTreeMap::new();
@@ -44,6 +48,9 @@ pub(crate) fn detect(wanted: &[&Resource], state: &StateDoc) -> BTreeMap<String,
 /// interrupted between recording the new address and dropping the old one. They are dropped
 /// from the state, never deleted: deleting would destroy the kept object.
 pub(crate) fn duplicates(wanted: &[&Resource], state: &StateDoc) -> BTreeMap<String, String> {
+    if state.resources.is_empty() {
+        return BTreeMap::new();
+    }
     let kept: BTreeMap<(Kind, &RemoteId), &StateKey> = wanted
         .iter()
         .filter_map(|r| state.resources.get(&r.address.to_string()))

@@ -126,7 +126,7 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
                 hand_over(inputs, &address, volumes, &mut out);
             }
             StepOp::Create => {
-                snapshot_wake(inputs, &address, &mut out);
+                snapshot_wake(inputs, &address, resource(), &mut out);
                 after_apply(&address, resource(), true, &mut out);
             }
             StepOp::Delete { .. } if step.kind == Kind::Firewall => {
@@ -264,19 +264,37 @@ fn firewall_sync(inputs: &Inputs<'_>, fw: &str, vms: &[String], out: &mut Vec<St
             .get(vm_address)
             .is_some_and(|c| matches!(c.action, Action::Create | Action::Replace));
         let now = power_in(inputs.observed(vm_address)).filter(|p| *p != Power::Running);
-        if let (false, Some(now), Some(_)) = (created, now, inputs.asleep_after(vm_address)) {
+        // Asked only of a sleeping VM: a lookup by address text indexes every resource.
+        let Some(now) = now.filter(|_| !created) else {
+            continue;
+        };
+        if inputs.asleep_after(vm_address).is_some() {
             out.push(inputs.wake(vm_address, now, &format!("to join {fw}")));
         }
     }
 }
 
-fn snapshot_wake(inputs: &Inputs<'_>, snapshot: &str, out: &mut Vec<String>) {
-    let Some(Spec::Snapshot(spec)) = inputs.resource(snapshot).map(|r| &r.spec) else {
+/// The snapshot `resource` at `snapshot` wakes its VM when the VM stays asleep.
+fn snapshot_wake(
+    inputs: &Inputs<'_>,
+    snapshot: &str,
+    resource: Option<&Resource>,
+    out: &mut Vec<String>,
+) {
+    let Some(Spec::Snapshot(spec)) = resource.map(|r| &r.spec) else {
         return;
     };
-    let vm_address = spec.vm.to_string();
-    if let Some(power) = inputs.asleep_after(&vm_address) {
-        out.push(inputs.wake(&vm_address, power, &format!("for {snapshot}")));
+    // The VM by position: its address is written only for a note.
+    let vm = inputs
+        .deps
+        .position(&spec.vm)
+        .and_then(|i| inputs.wanted.get(i));
+    let Some(Spec::Vm(vm)) = vm.map(|r| &r.spec) else {
+        return;
+    };
+    if vm.power != Power::Running {
+        let vm_address = spec.vm.to_string();
+        out.push(inputs.wake(&vm_address, vm.power, &format!("for {snapshot}")));
     }
 }
 

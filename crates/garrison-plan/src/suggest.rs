@@ -18,15 +18,19 @@ pub(crate) fn moved_blocks(
     wanted: &[&Resource],
     moved: &[Moved],
 ) -> Vec<String> {
-    let defaulted: BTreeMap<String, &Resource> = wanted
-        .iter()
-        .filter(|r| r.default_name)
-        .map(|r| (r.address.to_string(), *r))
-        .collect();
     let deleted: Vec<&ResourceChange> = changes
         .values()
         .filter(|c| c.action == Action::Delete)
         .filter(|c| c.address.live().is_some_and(|a| c.name == default_name(a)))
+        .collect();
+    // Nothing destroyed, nothing to keep (a plan of creates writes no address here).
+    if deleted.is_empty() {
+        return Vec::new();
+    }
+    let defaulted: BTreeMap<String, &Resource> = wanted
+        .iter()
+        .filter(|r| r.default_name)
+        .map(|r| (r.address.to_string(), *r))
         .collect();
     let created: Vec<&ResourceChange> = changes
         .values()

@@ -38,12 +38,13 @@ pub fn output_changes(
     changes: &[ResourceChange],
     destroy: bool,
 ) -> Vec<OutputChange> {
-    let moving = Moving::of(changes);
-    let mut out: Vec<OutputChange> = Vec::new();
     let wanted = if destroy { &[][..] } else { &model.outputs[..] };
+    // Only the outputs read the changes: without any, none is indexed (100k at 100k creates).
+    let moving = (!wanted.is_empty()).then(|| Moving::of(changes));
+    let mut out: Vec<OutputChange> = Vec::new();
     for output in wanted {
         let before = state.outputs.get(&output.name);
-        let after = if moving.read_by(&output.value) {
+        let after = if moving.as_ref().is_some_and(|m| m.read_by(&output.value)) {
             After::Unknown
         } else if output.sensitive {
             After::Known(json!(REDACTED))

@@ -13,6 +13,10 @@ use crate::remote::{ImportFound, RemoteView};
 /// The model with every defaulted name set to its existing object's name, when any
 /// differs; `None` when nothing changes (the common case: no copy).
 pub fn keep_existing_names(model: &Model, state: &StateDoc, remote: &RemoteView) -> Option<Model> {
+    // No existing object, no name to keep (a first plan writes no address here).
+    if state.resources.is_empty() && remote.imports.is_empty() {
+        return None;
+    }
     let moves = super::explicit::moves(model, state, &mut Vec::new());
     let existing = |address: &str| -> Option<String> {
         let at = |a: &str| state.resources.get(a).map(|rs| rs.name.clone());

@@ -249,10 +249,9 @@ impl<'a> Run<'a> {
         change: &ResourceChange,
         cur: Option<&Current<'_>>,
     ) {
-        let address = change.address.to_string();
         if change.action == Action::Replace && resource.protect {
             self.errors.push(PlanError::Protected {
-                address: address.clone(),
+                address: change.address.to_string(),
                 verb: "replaced",
                 detail: format!(" ({})", change.reasons.join("; ")),
                 src: None,
@@ -265,7 +264,7 @@ impl<'a> Run<'a> {
             let old_name = cur.map(|c| c.state.name.as_str()).unwrap_or_default();
             if old_name == resource.name {
                 self.errors.push(PlanError::CreateBeforeDestroyName {
-                    address: address.clone(),
+                    address: change.address.to_string(),
                     name: resource.name.clone(),
                     src: None,
                     at: None,

@@ -35,6 +35,14 @@ pub(crate) fn on_cycles<'g>(
     out
 }
 
+/// Whether a graph given as successor lists has a cycle (a component of two or more, or a
+/// self-loop).
+pub(crate) fn has_cycle(succ: &[Vec<usize>]) -> bool {
+    tarjan(succ)
+        .iter()
+        .any(|comp| comp.len() > 1 || comp.iter().any(|v| succ[*v].contains(v)))
+}
+
 /// The strongly connected components of a graph given as successor lists.
 fn tarjan(succ: &[Vec<usize>]) -> Vec<Vec<usize>> {
     const NONE: usize = usize::MAX;

@@ -19,8 +19,9 @@ pub enum StateKey {
     /// An old object moved aside by a create-before-destroy replacement of `address`
     /// (`vm.x (deposed 42)`): not a config address, so a plan destroys whatever is left there.
     Deposed {
-        /// The address it was replaced at.
-        address: Address,
+        /// The address it was replaced at (boxed: deposed keys are rare, and a key sits in
+        /// every change and step of a plan, 88 bytes unboxed against 64).
+        address: Box<Address>,
         /// Its remote id.
         remote_id: RemoteId,
     },
@@ -29,13 +30,17 @@ pub enum StateKey {
 impl StateKey {
     /// The deposed key of the object `remote_id` replaced at `address`.
     pub fn deposed(address: Address, remote_id: RemoteId) -> Self {
-        StateKey::Deposed { address, remote_id }
+        StateKey::Deposed {
+            address: Box::new(address),
+            remote_id,
+        }
     }
 
     /// The address: the live one, or the one a deposed object was replaced at.
     pub fn address(&self) -> &Address {
         match self {
-            StateKey::Live(address) | StateKey::Deposed { address, .. } => address,
+            StateKey::Live(address) => address,
+            StateKey::Deposed { address, .. } => address,
         }
     }
 
@@ -84,7 +89,7 @@ impl FromStr for StateKey {
             .filter(|(_, id)| !id.is_empty());
         match deposed {
             Some((address, remote_id)) => Ok(StateKey::Deposed {
-                address: address.parse()?,
+                address: Box::new(address.parse()?),
                 remote_id: RemoteId::new(remote_id),
             }),
             None => s.parse().map(StateKey::Live),

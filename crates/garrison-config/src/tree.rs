@@ -516,192 +516,125 @@ impl fmt::Debug for KdlNode<'_> {
     }
 }
 
-/// A block's nodes (or a file's top-level nodes), in order.
-#[derive(Clone, Copy)]
-pub struct Nodes<'t> {
-    arena: &'t Arena,
-    recs: &'t [NodeRec],
-}
-
-impl Default for Nodes<'_> {
-    fn default() -> Self {
-        Nodes {
-            arena: &EMPTY,
-            recs: &[],
+/// A run of arena records read as handles: the sequence type (`Copy`, with the slice
+/// methods the loader uses) and its iterator. Nodes and entries are both such runs.
+macro_rules! sequence {
+    ($(#[$doc:meta])* $seq:ident, $iter:ident, $handle:ident, $rec:ty) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $seq<'t> {
+            arena: &'t Arena,
+            recs: &'t [$rec],
         }
-    }
-}
 
-impl<'t> Nodes<'t> {
-    /// The nodes, in order.
-    pub fn iter(self) -> NodesIter<'t> {
-        NodesIter {
-            arena: self.arena,
-            inner: self.recs.iter(),
+        impl Default for $seq<'_> {
+            fn default() -> Self {
+                $seq {
+                    arena: &EMPTY,
+                    recs: &[],
+                }
+            }
         }
-    }
 
-    /// How many.
-    pub fn len(self) -> usize {
-        self.recs.len()
-    }
+        impl<'t> $seq<'t> {
+            /// In order.
+            pub fn iter(self) -> $iter<'t> {
+                $iter {
+                    arena: self.arena,
+                    inner: self.recs.iter(),
+                }
+            }
 
-    /// Whether there are none.
-    pub fn is_empty(self) -> bool {
-        self.recs.is_empty()
-    }
+            /// How many.
+            pub fn len(self) -> usize {
+                self.recs.len()
+            }
 
-    /// The node at `i`.
-    pub fn get(self, i: usize) -> Option<KdlNode<'t>> {
-        self.recs.get(i).map(|rec| KdlNode {
-            arena: self.arena,
-            rec,
-        })
-    }
+            /// Whether there are none.
+            pub fn is_empty(self) -> bool {
+                self.recs.is_empty()
+            }
 
-    /// The first node.
-    pub fn first(self) -> Option<KdlNode<'t>> {
-        self.get(0)
-    }
+            /// The one at `i`.
+            pub fn get(self, i: usize) -> Option<$handle<'t>> {
+                self.recs.get(i).map(|rec| $handle {
+                    arena: self.arena,
+                    rec,
+                })
+            }
 
-    /// The last node.
-    pub fn last(self) -> Option<KdlNode<'t>> {
-        self.len().checked_sub(1).and_then(|i| self.get(i))
-    }
-}
+            /// The first.
+            pub fn first(self) -> Option<$handle<'t>> {
+                self.get(0)
+            }
 
-/// The iterator of [`Nodes`].
-#[derive(Clone)]
-pub struct NodesIter<'t> {
-    arena: &'t Arena,
-    inner: std::slice::Iter<'t, NodeRec>,
-}
-
-impl<'t> Iterator for NodesIter<'t> {
-    type Item = KdlNode<'t>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let arena = self.arena;
-        self.inner.next().map(|rec| KdlNode { arena, rec })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-
-impl DoubleEndedIterator for NodesIter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        let arena = self.arena;
-        self.inner.next_back().map(|rec| KdlNode { arena, rec })
-    }
-}
-
-impl ExactSizeIterator for NodesIter<'_> {}
-
-impl<'t> IntoIterator for Nodes<'t> {
-    type Item = KdlNode<'t>;
-    type IntoIter = NodesIter<'t>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-impl fmt::Debug for Nodes<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-/// A node's entries, in order.
-#[derive(Clone, Copy)]
-pub struct Entries<'t> {
-    arena: &'t Arena,
-    recs: &'t [EntryRec],
-}
-
-impl<'t> Entries<'t> {
-    /// The entries, in order.
-    pub fn iter(self) -> EntriesIter<'t> {
-        EntriesIter {
-            arena: self.arena,
-            inner: self.recs.iter(),
+            /// The last.
+            pub fn last(self) -> Option<$handle<'t>> {
+                self.len().checked_sub(1).and_then(|i| self.get(i))
+            }
         }
-    }
 
-    /// How many.
-    pub fn len(self) -> usize {
-        self.recs.len()
-    }
+        #[doc = concat!("The iterator of [`", stringify!($seq), "`].")]
+        #[derive(Clone)]
+        pub struct $iter<'t> {
+            arena: &'t Arena,
+            inner: std::slice::Iter<'t, $rec>,
+        }
 
-    /// Whether there are none.
-    pub fn is_empty(self) -> bool {
-        self.recs.is_empty()
-    }
+        impl<'t> Iterator for $iter<'t> {
+            type Item = $handle<'t>;
 
-    /// The entry at `i`.
-    pub fn get(self, i: usize) -> Option<KdlEntry<'t>> {
-        self.recs.get(i).map(|rec| KdlEntry {
-            arena: self.arena,
-            rec,
-        })
-    }
+            fn next(&mut self) -> Option<Self::Item> {
+                let arena = self.arena;
+                self.inner.next().map(|rec| $handle { arena, rec })
+            }
 
-    /// The first entry.
-    pub fn first(self) -> Option<KdlEntry<'t>> {
-        self.get(0)
-    }
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                self.inner.size_hint()
+            }
+        }
 
-    /// The last entry.
-    pub fn last(self) -> Option<KdlEntry<'t>> {
-        self.len().checked_sub(1).and_then(|i| self.get(i))
-    }
+        impl DoubleEndedIterator for $iter<'_> {
+            fn next_back(&mut self) -> Option<Self::Item> {
+                let arena = self.arena;
+                self.inner.next_back().map(|rec| $handle { arena, rec })
+            }
+        }
+
+        impl ExactSizeIterator for $iter<'_> {}
+
+        impl<'t> IntoIterator for $seq<'t> {
+            type Item = $handle<'t>;
+            type IntoIter = $iter<'t>;
+
+            fn into_iter(self) -> Self::IntoIter {
+                self.iter()
+            }
+        }
+
+        impl fmt::Debug for $seq<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list().entries(self.iter()).finish()
+            }
+        }
+    };
 }
 
-/// The iterator of [`Entries`].
-#[derive(Clone)]
-pub struct EntriesIter<'t> {
-    arena: &'t Arena,
-    inner: std::slice::Iter<'t, EntryRec>,
-}
+sequence!(
+    /// A block's nodes (or a file's top-level nodes), in order.
+    Nodes,
+    NodesIter,
+    KdlNode,
+    NodeRec
+);
 
-impl<'t> Iterator for EntriesIter<'t> {
-    type Item = KdlEntry<'t>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let arena = self.arena;
-        self.inner.next().map(|rec| KdlEntry { arena, rec })
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-
-impl DoubleEndedIterator for EntriesIter<'_> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        let arena = self.arena;
-        self.inner.next_back().map(|rec| KdlEntry { arena, rec })
-    }
-}
-
-impl ExactSizeIterator for EntriesIter<'_> {}
-
-impl<'t> IntoIterator for Entries<'t> {
-    type Item = KdlEntry<'t>;
-    type IntoIter = EntriesIter<'t>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-impl fmt::Debug for Entries<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
+sequence!(
+    /// A node's entries, in order.
+    Entries,
+    EntriesIter,
+    KdlEntry,
+    EntryRec
+);
 
 /// The `kdl` crate's document as this tree (every name, value, annotation and span).
 pub fn from_kdl(doc: &kdl::KdlDocument) -> KdlDocument {

@@ -1,5 +1,5 @@
 //! A fast path for loading: a hand-written parser for the common subset of KDL v2 that
-//! config files use, building the loader's tree (`tree.rs`: the same values, type annotations
+//! config files use, building the loader's tree (`tree/`: the same values, type annotations
 //! and spans as the `kdl` crate's parser gives), about 10x faster.
 //!
 //! It accepts only what it fully understands: bare identifiers and quoted strings (simple

@@ -126,7 +126,7 @@ fn mutate(text: &str, mutations: &[Mutation]) -> String {
 fn spans_inside(d: &ConfigDiagnostic, text: &str, what: &str) -> Result<(), String> {
     for l in &d.labels {
         let (start, end) = (l.span.offset, l.span.offset + l.span.len);
-        if l.span.file != Path::new(NAME)
+        if *l.span.file != *Path::new(NAME)
             || end > text.len()
             || !text.is_char_boundary(start)
             || !text.is_char_boundary(end)

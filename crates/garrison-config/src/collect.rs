@@ -126,7 +126,7 @@ impl Diags {
             let in_hidden = d
                 .labels
                 .first()
-                .is_some_and(|l| hidden.contains_key(&l.span.file));
+                .is_some_and(|l| hidden.contains_key(&*l.span.file));
             let diag = if in_hidden {
                 ConfigDiagnostic::build(d.code, d.level, d.message, d.labels, d.help, hidden)
                     .without_snippet()
@@ -145,7 +145,7 @@ impl Diags {
 /// A [`Span`] in `file` from a kdl span.
 pub(crate) fn span(file: &Path, s: miette::SourceSpan) -> Span {
     Span {
-        file: file.to_path_buf(),
+        file: crate::model::span_file(file),
         offset: s.offset(),
         len: s.len(),
     }
@@ -166,7 +166,7 @@ pub(crate) fn header_span(file: &Path, node: KdlNode<'_>) -> Span {
         .map(|e| e.span().offset() + e.span().len())
         .fold(name_end, usize::max);
     Span {
-        file: file.to_path_buf(),
+        file: crate::model::span_file(file),
         offset: start,
         len: end.saturating_sub(start),
     }

@@ -149,9 +149,9 @@ impl ConfigDiagnostic {
     ) -> Self {
         let mut by_file: Vec<(PathBuf, Vec<Label>)> = Vec::new();
         for l in labels {
-            match by_file.iter_mut().find(|(f, _)| *f == l.span.file) {
+            match by_file.iter_mut().find(|(f, _)| **f == *l.span.file) {
                 Some((_, v)) => v.push(l),
-                None => by_file.push((l.span.file.clone(), vec![l])),
+                None => by_file.push((l.span.file.to_path_buf(), vec![l])),
             }
         }
         let mut groups = by_file.into_iter();
@@ -217,7 +217,7 @@ impl ConfigDiagnostic {
 
     /// The file of the primary label, if any.
     pub fn file(&self) -> Option<&std::path::Path> {
-        self.labels.first().map(|l| l.span.file.as_path())
+        self.labels.first().map(|l| &*l.span.file)
     }
 
     /// A machine-readable form (for `garrison validate --json`): code, level, message,

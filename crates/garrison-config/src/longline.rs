@@ -62,7 +62,7 @@ mod tests {
     fn label(offset: usize, len: usize) -> Label {
         Label {
             span: Span {
-                file: "m.kdl".into(),
+                file: std::path::Path::new("m.kdl").into(),
                 offset,
                 len,
             },

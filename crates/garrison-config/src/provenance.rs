@@ -81,7 +81,7 @@ fn note(d: &mut Raw, name: &str, decl: &VarDecl, vars: &Vars<'_>, sources: &Sour
         Origin::Default => match &decl.default_span {
             Some(sp) => {
                 let line = sources
-                    .get(&sp.file)
+                    .get(&*sp.file)
                     .map_or(0, |t| line_col(t, sp.offset).0);
                 format!(
                     "the default of `var.{name}` at `{}:{line}`",

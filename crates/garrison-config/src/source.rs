@@ -156,7 +156,7 @@ pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocu
             diags.error(
                 Code::Limit,
                 &Span {
-                    file: rel.to_path_buf(),
+                    file: crate::model::span_file(rel),
                     offset: 0,
                     len: 0,
                 },
@@ -176,7 +176,7 @@ pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocu
         diags.error(
             Code::Syntax,
             &Span {
-                file: rel.to_path_buf(),
+                file: crate::model::span_file(rel),
                 offset: at,
                 len,
             },
@@ -198,7 +198,7 @@ pub(crate) fn parse(rel: &Path, text: &str, diags: &mut Diags) -> Option<KdlDocu
             }
             for d in err.diagnostics {
                 let span = Span {
-                    file: rel.to_path_buf(),
+                    file: crate::model::span_file(rel),
                     offset: d.span.offset(),
                     len: d.span.len(),
                 };
@@ -221,7 +221,7 @@ fn too_deep(rel: &Path, at: usize, diags: &mut Diags) {
     diags.error(
         Code::Limit,
         &Span {
-            file: rel.to_path_buf(),
+            file: crate::model::span_file(rel),
             offset: at,
             len: 1,
         },
@@ -242,7 +242,7 @@ fn detect_v1(rel: &Path, text: &str) -> Option<Raw> {
         .iter()
         .map(|(off, len, v2)| Label {
             span: Span {
-                file: rel.to_path_buf(),
+                file: crate::model::span_file(rel),
                 offset: *off,
                 len: *len,
             },

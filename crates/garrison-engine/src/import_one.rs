@@ -58,11 +58,7 @@ pub async fn import_one(
         span: model
             .resource(&to)
             .map(|r| r.span.clone())
-            .unwrap_or(garrison_config::model::Span {
-                file: Default::default(),
-                offset: 0,
-                len: 0,
-            }),
+            .unwrap_or_default(),
         to: to.clone(),
         by: ImportBy::Id(id.clone()),
     }];

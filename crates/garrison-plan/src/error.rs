@@ -219,7 +219,7 @@ impl PlanError {
             PlanError::Cycle { .. } | PlanError::UnknownAddress { .. } => None,
         };
         let Some(span) = span else { return };
-        let Some(text) = model.sources.0.get(&span.file) else {
+        let Some(text) = model.sources.0.get(&*span.file) else {
             return;
         };
         let (src, at) = match self {

@@ -27,7 +27,7 @@ fn source(model: &Model, g: &Guardrails) -> String {
     let line = model
         .sources
         .0
-        .get(&g.span.file)
+        .get(&*g.span.file)
         .and_then(|text| text.get(..g.span.offset))
         .map_or(0, |before| before.matches('\n').count() + 1);
     format!("policy block ({}:{line})", g.span.file.display())

@@ -8,13 +8,10 @@ mod support;
 
 use std::time::Duration;
 
-use barrack_api::wire::{
-    CreateImageRequest, CreateSnapshotRequest, CreateSshKeyRequest, CreateVolumeRequest,
-    DeploymentRequest,
-};
-use barrack_api::{Client, Id};
+use barrack_api::wire::{CreateImageRequest, CreateSnapshotRequest, DeploymentRequest};
+use barrack_api::Id;
 use serde_json::Value;
-use support::{Env, API_KEY};
+use support::{api, Env};
 
 const PUBLIC_KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f k";
@@ -45,38 +42,12 @@ output "dataset-gb" {
 }
 "#;
 
-fn api(env: &Env) -> Client {
-    garrison_testkit::client::fast_client(&env.sim.base_url(), API_KEY)
-}
-
 /// A volume and a key made with the API; their ids.
 async fn hand_made(env: &Env) -> (String, String) {
     let api = api(env);
-    let volume = api
-        .create_volume(&CreateVolumeRequest {
-            name: "imagenet".into(),
-            region: "NORWAY-1".into(),
-            size: 300,
-            volume_type: "Cloud-SSD".into(),
-            bootable: false,
-            image_name: None,
-            description: String::new(),
-        })
-        .await
-        .expect("volume created")
-        .value;
-    api.wait_volume_status(&volume.id, &["available"], Duration::from_secs(20))
-        .await
-        .expect("volume available");
-    let key = api
-        .create_ssh_key(&CreateSshKeyRequest {
-            name: "team-key".into(),
-            public_key: Some(PUBLIC_KEY.into()),
-        })
-        .await
-        .expect("key created")
-        .value;
-    (volume.id.to_string(), key.id.to_string())
+    let volume = support::hand_made_volume(&api, "imagenet", 300).await;
+    let key = support::hand_made_key(&api, "team-key", PUBLIC_KEY).await;
+    (volume, key)
 }
 
 /// The emulator's object of `kind` named `name`, if any.

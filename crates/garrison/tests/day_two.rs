@@ -8,10 +8,10 @@ mod support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use barrack_api::wire::{CreateSshKeyRequest, CreateVolumeRequest, DeploymentRequest};
+use barrack_api::wire::DeploymentRequest;
 use barrack_api::{Client, Id};
 use serde_json::{json, Value};
-use support::{Env, Run, API_KEY};
+use support::{api, hand_made_volume, Env, Run};
 
 const PUBLIC_KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f k";
@@ -134,39 +134,8 @@ async fn clean(env: &Env) {
 
 // --- hand-made objects (made with the API, unknown to Garrison) -----------------------
 
-fn api(env: &Env) -> Client {
-    garrison_testkit::client::fast_client(&env.sim.base_url(), API_KEY)
-}
-
 async fn hand_made_key(api: &Client, name: &str) -> String {
-    let key = api
-        .create_ssh_key(&CreateSshKeyRequest {
-            name: name.into(),
-            public_key: Some(PUBLIC_KEY.into()),
-        })
-        .await
-        .expect("key created");
-    key.value.id.to_string()
-}
-
-async fn hand_made_volume(api: &Client, name: &str, size: u64) -> String {
-    let volume = api
-        .create_volume(&CreateVolumeRequest {
-            name: name.into(),
-            region: "NORWAY-1".into(),
-            size,
-            volume_type: "Cloud-SSD".into(),
-            bootable: false,
-            image_name: None,
-            description: String::new(),
-        })
-        .await
-        .expect("volume created")
-        .value;
-    api.wait_volume_status(&volume.id, &["available"], Duration::from_secs(20))
-        .await
-        .expect("volume available");
-    volume.id.to_string()
+    support::hand_made_key(api, name, PUBLIC_KEY).await
 }
 
 async fn hand_made_vm(api: &Client, name: &str, key: &str) -> String {

@@ -136,3 +136,45 @@ impl Env {
         serde_json::from_str(&self.state_text()).unwrap_or(Value::Null)
     }
 }
+
+/// A client of `env`'s emulator with the test key (objects made "by hand", not by Garrison).
+pub fn api(env: &Env) -> barrack_api::Client {
+    garrison_testkit::client::fast_client(&env.sim.base_url(), API_KEY)
+}
+
+/// A 'NORWAY-1' Cloud-SSD volume made through the API, once available: its id.
+pub async fn hand_made_volume(api: &barrack_api::Client, name: &str, size: u64) -> String {
+    let volume = api
+        .create_volume(&barrack_api::wire::CreateVolumeRequest {
+            name: name.into(),
+            region: "NORWAY-1".into(),
+            size,
+            volume_type: "Cloud-SSD".into(),
+            bootable: false,
+            image_name: None,
+            description: String::new(),
+        })
+        .await
+        .expect("volume created")
+        .value;
+    api.wait_volume_status(
+        &volume.id,
+        &["available"],
+        std::time::Duration::from_secs(20),
+    )
+    .await
+    .expect("volume available");
+    volume.id.to_string()
+}
+
+/// An SSH key made through the API: its id.
+pub async fn hand_made_key(api: &barrack_api::Client, name: &str, public_key: &str) -> String {
+    let key = api
+        .create_ssh_key(&barrack_api::wire::CreateSshKeyRequest {
+            name: name.into(),
+            public_key: Some(public_key.into()),
+        })
+        .await
+        .expect("key created");
+    key.value.id.to_string()
+}

@@ -25,8 +25,7 @@ pub(crate) fn on_cycles<'g>(
     let components = tarjan(&succ);
     let mut out = BTreeMap::new();
     for (id, comp) in components.iter().enumerate() {
-        let cyclic = comp.len() > 1 || comp.iter().any(|v| succ[*v].contains(v));
-        if cyclic {
+        if cyclic(comp, &succ) {
             for v in comp {
                 out.insert(nodes[*v], id);
             }
@@ -38,9 +37,12 @@ pub(crate) fn on_cycles<'g>(
 /// Whether a graph given as successor lists has a cycle (a component of two or more, or a
 /// self-loop).
 pub(crate) fn has_cycle(succ: &[Vec<usize>]) -> bool {
-    tarjan(succ)
-        .iter()
-        .any(|comp| comp.len() > 1 || comp.iter().any(|v| succ[*v].contains(v)))
+    tarjan(succ).iter().any(|comp| cyclic(comp, succ))
+}
+
+/// Whether a component is a cycle: two or more nodes, or one with an edge to itself.
+fn cyclic(comp: &[usize], succ: &[Vec<usize>]) -> bool {
+    comp.len() > 1 || comp.iter().any(|v| succ[*v].contains(v))
 }
 
 /// The strongly connected components of a graph given as successor lists.

@@ -41,13 +41,18 @@ pub(crate) fn blocks(
     ev: &mut Eval<'_>,
     nodes: &[(KdlNode<'_>, &Path)],
     resources: &[Resource],
-    blocks: &[(Kind, String)],
+    blocks: &[(Kind, &str)],
 ) -> DayTwo {
+    // The index of every declared address is for checking these blocks: most configs have
+    // none, and at 100k resources it cost 24 MB at the load phase's peak.
+    if nodes.is_empty() {
+        return DayTwo::default();
+    }
     let declared = Declared {
         instances: resources.iter().map(|r| &r.address).collect(),
         blocks: blocks
             .iter()
-            .map(|(k, l)| Address::new(*k, l.clone()))
+            .map(|(k, l)| Address::new(*k, *l))
             .chain(resources.iter().map(|r| r.address.block()))
             .collect(),
     };

@@ -128,7 +128,8 @@ impl Expansion {
 #[derive(Debug)]
 pub(crate) struct Block<'a> {
     pub(crate) kind: Kind,
-    pub(crate) label: String,
+    /// Shared by the addresses of the block's instances.
+    pub(crate) label: Arc<str>,
     pub(crate) node: KdlNode<'a>,
     pub(crate) file: &'a Path,
     pub(crate) expansion: Expansion,
@@ -139,7 +140,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) vars: BTreeMap<String, VarValue>,
     pub(crate) locals: BTreeMap<String, (KdlNode<'a>, &'a Path)>,
     local_cache: BTreeMap<String, Option<(Ev, Vec<Edge>)>>,
-    pub(crate) blocks: BTreeMap<(Kind, String), Block<'a>>,
+    /// Keyed by the label as written in the parse tree: no copy per block or per lookup.
+    pub(crate) blocks: BTreeMap<(Kind, &'a str), Block<'a>>,
     attr_cache: HashMap<(Address, String), Option<Ev>>,
     pub(crate) provider_region: Option<String>,
     /// `provider "barrack" { rehearse #false }`.
@@ -934,12 +936,12 @@ impl<'a> Eval<'a> {
         let Some(Seg::Field(name)) = segs.next() else {
             return self.bad(sp, &format!("`{kind}` needs a name: `{kind}.NAME`"));
         };
-        let Some(block) = self.blocks.get(&(kind, name.clone())) else {
+        let Some(block) = self.blocks.get(&(kind, name.as_str())) else {
             let same_kind: Vec<&str> = self
                 .blocks
                 .keys()
                 .filter(|(k, _)| *k == kind)
-                .map(|(_, n)| n.as_str())
+                .map(|(_, n)| *n)
                 .collect();
             let other_kind = self
                 .blocks
@@ -1177,7 +1179,7 @@ impl<'a> Eval<'a> {
             // an instance of the caller's, passed in: its value came with the input
             return Ev::poison();
         }
-        let Some(block) = self.blocks.get(&(target.kind, target.name.to_string())) else {
+        let Some(block) = self.blocks.get(&(target.kind, &*target.name)) else {
             return Ev::poison();
         };
         let (file, label, node) = (block.file, block.label.clone(), block.node);

@@ -318,7 +318,9 @@ pub(crate) fn declare<'a>(
                     }
                 }
                 "output" => {
-                    let Some((oname, osp)) = label(node, file, &mut ev.diags, "output") else {
+                    let Some((oname, osp)) = label(node, file, &mut ev.diags, "output")
+                        .map(|(l, sp)| (l.to_owned(), sp))
+                    else {
                         continue;
                     };
                     if let Some((first, ffile)) = top.outputs.get(&oname) {
@@ -344,7 +346,7 @@ pub(crate) fn declare<'a>(
                             );
                             continue;
                         }
-                        let key = (kind, lbl.clone());
+                        let key = (kind, lbl);
                         if let Some(first) = ev.blocks.get(&key) {
                             let fsp = crate::collect::header_span(first.file, first.node);
                             duplicate(
@@ -359,7 +361,7 @@ pub(crate) fn declare<'a>(
                             key,
                             Block {
                                 kind,
-                                label: lbl,
+                                label: lbl.into(),
                                 node,
                                 file,
                                 expansion: Expansion::Pending,
@@ -396,17 +398,17 @@ pub(crate) fn prelude(ev: &mut Eval<'_>, top: &Top<'_>) {
 pub(crate) fn evaluate<'a>(
     ev: &mut Eval<'a>,
     top: &Top<'a>,
-) -> (Vec<(Kind, String)>, Vec<Resource>) {
+) -> (Vec<(Kind, &'a str)>, Vec<Resource>) {
     crate::modules::calls(ev, &top.modules);
     // expansion
-    let keys: Vec<(Kind, String)> = ev.blocks.keys().cloned().collect();
+    let keys: Vec<(Kind, &'a str)> = ev.blocks.keys().copied().collect();
     for key in &keys {
         let Some(b) = ev.blocks.get(key) else {
             continue;
         };
         let tmp = Block {
             kind: b.kind,
-            label: b.label.clone(),
+            label: Arc::clone(&b.label),
             node: b.node,
             file: b.file,
             expansion: Expansion::Pending,
@@ -516,15 +518,15 @@ pub(crate) fn duplicate(diags: &mut Diags, what: &str, again: &Span, first: &Spa
 }
 
 /// The string label of `KIND "LABEL"` / `output "NAME"`.
-pub(crate) fn label(
-    node: KdlNode<'_>,
+pub(crate) fn label<'t>(
+    node: KdlNode<'t>,
     file: &Path,
     diags: &mut Diags,
     what: &str,
-) -> Option<(String, Span)> {
+) -> Option<(&'t str, Span)> {
     match node.entries().iter().find(|e| e.name().is_none()) {
         Some(e) => match e.value().as_string() {
-            Some(s) if e.ty().is_none() => Some((s.to_owned(), span(file, e.span()))),
+            Some(s) if e.ty().is_none() => Some((s, span(file, e.span()))),
             _ => {
                 diags.error(
                     Code::WrongType,
@@ -562,7 +564,9 @@ fn provider(ev: &mut Eval<'_>, providers: &[(KdlNode<'_>, &Path)]) -> Option<Str
             );
             continue;
         }
-        let Some((pname, psp)) = label(*node, file, &mut ev.diags, "provider") else {
+        let Some((pname, psp)) =
+            label(*node, file, &mut ev.diags, "provider").map(|(l, sp)| (l.to_owned(), sp))
+        else {
             continue;
         };
         if pname != "barrack" {
@@ -842,7 +846,9 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(KdlNode<'_>, &Path)]) -> State
             );
             continue;
         }
-        let Some((kind, ksp)) = label(*node, file, &mut ev.diags, "state") else {
+        let Some((kind, ksp)) =
+            label(*node, file, &mut ev.diags, "state").map(|(l, sp)| (l.to_owned(), sp))
+        else {
             continue;
         };
         let props: BTreeMap<&str, (crate::tree::KdlEntry<'_>, Span)> = node

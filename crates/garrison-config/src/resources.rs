@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::tree::KdlNode;
 use serde_json::Value;
@@ -200,13 +201,13 @@ const NODE_PROPS_NONE: &[&str] = &[];
 /// Builds one instance of `block`.
 pub(crate) fn build(
     ev: &mut Eval<'_>,
-    block_key: &(Kind, String),
+    block_key: &(Kind, &str),
     index: Option<Index>,
     each_value: Option<Value>,
 ) -> Option<Resource> {
     let block = ev.blocks.get(block_key)?;
     let (kind, node, file) = (block.kind, block.node, block.file);
-    let addr = Address::new(kind, block.label.clone())
+    let addr = Address::new(kind, Arc::clone(&block.label))
         .with_index(index.clone())
         .in_module(&ev.module);
     let scope = Scope::for_index(&index, each_value);

@@ -93,6 +93,7 @@ pub(crate) type OutputVal = Option<(Ev, Vec<Edge>)>;
 pub(crate) fn calls<'a>(ev: &mut Eval<'a>, nodes: &[(KdlNode<'a>, &'a Path)]) {
     for (node, file) in nodes {
         let Some((name, name_span)) = crate::load::label(*node, file, &mut ev.diags, "module")
+            .map(|(l, sp)| (l.to_owned(), sp))
         else {
             continue;
         };

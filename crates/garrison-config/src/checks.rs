@@ -1,25 +1,27 @@
 //! Checks across resources: unique cloud names, account limits, and regions that must
 //! match between linked resources.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use crate::catalog;
 use crate::collect::Diags;
 use crate::diagnostic::{Code, Label};
 use crate::model::{Address, BootSource, Edge, Kind, Resource, Spec};
+use crate::positions::Positions;
 
 /// Runs every cross-resource check.
-pub(crate) fn check(resources: &[Resource], diags: &mut Diags) {
+pub(crate) fn check(resources: &[Resource], positions: &Positions<'_>, diags: &mut Diags) {
     unique_names(resources, diags);
     limits(resources, diags);
-    regions(resources, diags);
+    regions(resources, positions, diags);
     single_attachment(resources, diags);
 }
 
 /// A volume attaches to one VM at a time (the API's `available -> in-use`), and a boot
 /// volume boots one VM.
 fn single_attachment(resources: &[Resource], diags: &mut Diags) {
-    let mut users: BTreeMap<&Address, Vec<&Resource>> = BTreeMap::new();
+    // Diagnostics are sorted when reported: the map's order does not reach the user.
+    let mut users: FxHashMap<&Address, Vec<&Resource>> = FxHashMap::default();
     for r in resources {
         if let Spec::Vm(vm) = &r.spec {
             let boot = match &vm.boot {
@@ -65,7 +67,7 @@ fn single_attachment(resources: &[Resource], diags: &mut Diags) {
 }
 
 fn unique_names(resources: &[Resource], diags: &mut Diags) {
-    let mut seen: BTreeMap<(Kind, &str), &Resource> = BTreeMap::new();
+    let mut seen: FxHashMap<(Kind, &str), &Resource> = FxHashMap::default();
     for r in resources {
         if let Some(first) = seen.get(&(r.address.kind, r.name.as_str())) {
             if first.address.block() == r.address.block() {
@@ -135,9 +137,7 @@ fn limits(resources: &[Resource], diags: &mut Diags) {
     }
 }
 
-fn regions(resources: &[Resource], diags: &mut Diags) {
-    let region_of: BTreeMap<&Address, &Resource> =
-        resources.iter().map(|r| (&r.address, r)).collect();
+fn regions(resources: &[Resource], positions: &Positions<'_>, diags: &mut Diags) {
     let edge_to = |r: &Resource, a: &Address| -> Option<Edge> {
         r.refs.iter().find(|e| &e.target == a).cloned()
     };
@@ -156,7 +156,7 @@ fn regions(resources: &[Resource], diags: &mut Diags) {
             _ => vec![],
         };
         for a in linked {
-            let Some(other) = region_of.get(a) else {
+            let Some(other) = positions.get(a).and_then(|i| resources.get(i)) else {
                 continue;
             };
             if other.region == r.region {

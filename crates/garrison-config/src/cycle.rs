@@ -2,15 +2,16 @@
 //! Iterative throughout (strongly connected components first, then a path search inside
 //! one), so a chain of 100k resources costs linear time and no stack.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::collect::Diags;
 use crate::diagnostic::{Code, Label};
 use crate::model::{Address, Edge, Resource};
+use crate::positions::Positions;
 
 /// Reports each dependency cycle once (per strongly connected component).
-pub(crate) fn check(resources: &[Resource], diags: &mut Diags) {
-    if acyclic(resources) {
+pub(crate) fn check(resources: &[Resource], positions: &Positions<'_>, diags: &mut Diags) {
+    if acyclic(resources, positions) {
         return;
     }
     report(resources, diags);
@@ -19,12 +20,9 @@ pub(crate) fn check(resources: &[Resource], diags: &mut Diags) {
 /// Whether the graph certainly has no cycle: checked on positions, with no address
 /// compared (the usual case, and at 100k resources the ordered maps of [`report`] cost
 /// more than the rest of validation). Unsure (an address declared twice): `false`.
-fn acyclic(resources: &[Resource]) -> bool {
-    let mut position: HashMap<&Address, usize> = HashMap::with_capacity(resources.len());
-    for (i, r) in resources.iter().enumerate() {
-        if position.insert(&r.address, i).is_some() {
-            return false;
-        }
+fn acyclic(resources: &[Resource], positions: &Positions<'_>) -> bool {
+    if !positions.unique() {
+        return false;
     }
     let succ: Vec<Vec<usize>> = resources
         .iter()
@@ -32,7 +30,7 @@ fn acyclic(resources: &[Resource]) -> bool {
             r.refs
                 .iter()
                 .chain(&r.depends_on)
-                .filter_map(|e| position.get(&e.target).copied())
+                .filter_map(|e| positions.get(&e.target))
                 .collect()
         })
         .collect();

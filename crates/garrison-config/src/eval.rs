@@ -2,9 +2,11 @@
 //! known attributes of other resource instances. Records every resource reference as an
 //! [`Edge`] of the instance being built.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::tree::{KdlEntry, KdlNode, KdlValue};
 use serde_json::Value;
@@ -142,7 +144,7 @@ pub(crate) struct Eval<'a> {
     local_cache: BTreeMap<String, Option<(Ev, Vec<Edge>)>>,
     /// Keyed by the label as written in the parse tree: no copy per block or per lookup.
     pub(crate) blocks: BTreeMap<(Kind, &'a str), Block<'a>>,
-    attr_cache: HashMap<(Address, String), Option<Ev>>,
+    attr_cache: FxHashMap<(Address, String), Option<Ev>>,
     pub(crate) provider_region: Option<String>,
     /// `provider "barrack" { rehearse #false }`.
     pub(crate) provider_rehearse: Option<bool>,
@@ -225,7 +227,7 @@ impl<'a> Eval<'a> {
             locals: BTreeMap::new(),
             local_cache: BTreeMap::new(),
             blocks: BTreeMap::new(),
-            attr_cache: HashMap::new(),
+            attr_cache: FxHashMap::default(),
             provider_region: None,
             provider_rehearse: None,
             provider_rate_limit: None,

@@ -35,6 +35,7 @@ mod module_moves;
 mod modules;
 mod offered;
 mod policy;
+mod positions;
 pub mod postcondition;
 mod provenance;
 pub mod readiness;

@@ -200,8 +200,10 @@ fn load_files(
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     resources.shrink_to_fit();
     let day_two = crate::day_two::blocks(&mut ev, &top.day_two, &resources, &keys);
-    crate::checks::check(&resources, &mut ev.diags);
-    crate::cycle::check(&resources, &mut ev.diags);
+    let positions = crate::positions::Positions::new(&resources);
+    crate::checks::check(&resources, &positions, &mut ev.diags);
+    crate::cycle::check(&resources, &positions, &mut ev.diags);
+    drop(positions);
     unused(&mut ev, &top, &sources);
     sources.append(&mut ev.module_sources);
     let config_hash = hash(&sources, &ev.files_read, &ev.vars, &ev.workspace);

@@ -51,7 +51,8 @@ impl<'a> Builder<'_, 'a> {
             return (self.links(node, kind), vec![]);
         }
         self.check_props(node, &[]);
-        let mut links = Vec::new();
+        // Sized for one address per argument (see `links`).
+        let mut links = Vec::with_capacity(args.len());
         let mut existing = Vec::new();
         for e in &args {
             let ev = self.ev.entry(self.file, *e, &self.scope);

@@ -262,7 +262,10 @@ impl<'a> Eval<'a> {
 
     /// Stops collecting and returns the references seen since [`Self::begin_refs`].
     pub(crate) fn end_refs(&mut self) -> Vec<Edge> {
-        self.collectors.pop().unwrap_or_default()
+        let mut refs = self.collectors.pop().unwrap_or_default();
+        // Kept in the model: a snapshot's one reference held room for four.
+        refs.shrink_to_fit();
+        refs
     }
 
     pub(crate) fn edge(&mut self, target: Address, sp: &Span) {

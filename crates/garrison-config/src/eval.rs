@@ -143,7 +143,9 @@ pub(crate) struct Eval<'a> {
     pub(crate) locals: BTreeMap<String, (KdlNode<'a>, &'a Path)>,
     local_cache: BTreeMap<String, Option<(Ev, Vec<Edge>)>>,
     /// Keyed by the label as written in the parse tree: no copy per block or per lookup.
-    pub(crate) blocks: BTreeMap<(Kind, &'a str), Block<'a>>,
+    /// Hashed (a 100k-resource config looks a block up for every reference); whoever
+    /// needs an order sorts the keys.
+    pub(crate) blocks: FxHashMap<(Kind, &'a str), Block<'a>>,
     attr_cache: FxHashMap<(Address, String), Option<Ev>>,
     pub(crate) provider_region: Option<String>,
     /// `provider "barrack" { rehearse #false }`.
@@ -226,7 +228,7 @@ impl<'a> Eval<'a> {
             vars: BTreeMap::new(),
             locals: BTreeMap::new(),
             local_cache: BTreeMap::new(),
-            blocks: BTreeMap::new(),
+            blocks: FxHashMap::default(),
             attr_cache: FxHashMap::default(),
             provider_region: None,
             provider_rehearse: None,
@@ -942,17 +944,19 @@ impl<'a> Eval<'a> {
             return self.bad(sp, &format!("`{kind}` needs a name: `{kind}.NAME`"));
         };
         let Some(block) = self.blocks.get(&(kind, name.as_str())) else {
-            let same_kind: Vec<&str> = self
+            let mut same_kind: Vec<&str> = self
                 .blocks
                 .keys()
                 .filter(|(k, _)| *k == kind)
                 .map(|(_, n)| *n)
                 .collect();
+            same_kind.sort_unstable();
             let other_kind = self
                 .blocks
                 .keys()
-                .find(|(k, n)| *n == name && *k != kind)
-                .map(|(k, _)| *k);
+                .filter(|(k, n)| *n == name && *k != kind)
+                .map(|(k, _)| *k)
+                .min();
             let help = match (did_you_mean(&name, same_kind), other_kind) {
                 (Some(c), _) => Some(format!("did you mean `{kind}.{c}`?")),
                 (None, Some(k)) => Some(format!("there is a `{k}` named `{name}`: `{k}.{name}`")),

@@ -403,7 +403,8 @@ pub(crate) fn evaluate<'a>(
 ) -> (Vec<(Kind, &'a str)>, Vec<Resource>) {
     crate::modules::calls(ev, &top.modules);
     // expansion
-    let keys: Vec<(Kind, &'a str)> = ev.blocks.keys().copied().collect();
+    let mut keys: Vec<(Kind, &'a str)> = ev.blocks.keys().copied().collect();
+    keys.sort_unstable();
     for key in &keys {
         let Some(b) = ev.blocks.get(key) else {
             continue;

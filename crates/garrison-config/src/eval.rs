@@ -142,10 +142,8 @@ pub(crate) struct Eval<'a> {
     pub(crate) vars: BTreeMap<String, VarValue>,
     pub(crate) locals: BTreeMap<String, (KdlNode<'a>, &'a Path)>,
     local_cache: BTreeMap<String, Option<(Ev, Vec<Edge>)>>,
-    /// Keyed by the label as written in the parse tree: no copy per block or per lookup.
-    /// Hashed (a 100k-resource config looks a block up for every reference); whoever
-    /// needs an order sorts the keys.
-    pub(crate) blocks: FxHashMap<(Kind, &'a str), Block<'a>>,
+    /// The resource blocks, keyed by the label as written in the parse tree.
+    pub(crate) blocks: crate::blocks::Blocks<'a>,
     attr_cache: FxHashMap<(Address, String), Option<Ev>>,
     pub(crate) provider_region: Option<String>,
     /// `provider "barrack" { rehearse #false }`.
@@ -228,7 +226,7 @@ impl<'a> Eval<'a> {
             vars: BTreeMap::new(),
             locals: BTreeMap::new(),
             local_cache: BTreeMap::new(),
-            blocks: FxHashMap::default(),
+            blocks: crate::blocks::Blocks::default(),
             attr_cache: FxHashMap::default(),
             provider_region: None,
             provider_rehearse: None,
@@ -943,19 +941,19 @@ impl<'a> Eval<'a> {
         let Some(Seg::Field(name)) = segs.next() else {
             return self.bad(sp, &format!("`{kind}` needs a name: `{kind}.NAME`"));
         };
-        let Some(block) = self.blocks.get(&(kind, name.as_str())) else {
+        let Some(block) = self.blocks.get(kind, &name) else {
             let mut same_kind: Vec<&str> = self
                 .blocks
                 .keys()
                 .filter(|(k, _)| *k == kind)
-                .map(|(_, n)| *n)
+                .map(|(_, n)| n)
                 .collect();
             same_kind.sort_unstable();
             let other_kind = self
                 .blocks
                 .keys()
                 .filter(|(k, n)| *n == name && *k != kind)
-                .map(|(k, _)| *k)
+                .map(|(k, _)| k)
                 .min();
             let help = match (did_you_mean(&name, same_kind), other_kind) {
                 (Some(c), _) => Some(format!("did you mean `{kind}.{c}`?")),
@@ -1188,7 +1186,7 @@ impl<'a> Eval<'a> {
             // an instance of the caller's, passed in: its value came with the input
             return Ev::poison();
         }
-        let Some(block) = self.blocks.get(&(target.kind, &*target.name)) else {
+        let Some(block) = self.blocks.get(target.kind, &target.name) else {
             return Ev::poison();
         };
         let (file, label, node) = (block.file, block.label.clone(), block.node);

@@ -7,6 +7,7 @@
 
 mod account;
 pub mod attr_docs;
+mod blocks;
 mod budget;
 mod build;
 pub mod catalog;

@@ -348,8 +348,7 @@ pub(crate) fn declare<'a>(
                             );
                             continue;
                         }
-                        let key = (kind, lbl);
-                        if let Some(first) = ev.blocks.get(&key) {
+                        if let Some(first) = ev.blocks.get(kind, lbl) {
                             let fsp = crate::collect::header_span(first.file, first.node);
                             duplicate(
                                 &mut ev.diags,
@@ -359,8 +358,8 @@ pub(crate) fn declare<'a>(
                             );
                             continue;
                         }
-                        ev.blocks.insert(
-                            key,
+                        ev.blocks.push(
+                            lbl,
                             Block {
                                 kind,
                                 label: lbl.into(),
@@ -403,10 +402,9 @@ pub(crate) fn evaluate<'a>(
 ) -> (Vec<(Kind, &'a str)>, Vec<Resource>) {
     crate::modules::calls(ev, &top.modules);
     // expansion
-    let mut keys: Vec<(Kind, &'a str)> = ev.blocks.keys().copied().collect();
-    keys.sort_unstable();
-    for key in &keys {
-        let Some(b) = ev.blocks.get(key) else {
+    // In declaration order, by position: a walk of the list, not a search per block.
+    for position in 0..ev.blocks.len() {
+        let Some(b) = ev.blocks.at(position) else {
             continue;
         };
         let tmp = Block {
@@ -417,25 +415,21 @@ pub(crate) fn evaluate<'a>(
             expansion: Expansion::Pending,
         };
         let exp = crate::resources::expand(ev, &tmp);
-        if let Some(b) = ev.blocks.get_mut(key) {
+        if let Some(b) = ev.blocks.at_mut(position) {
             b.expansion = exp;
         }
     }
     crate::modules::expand(ev);
     // resources
     // Sized once: at 100k resources, growing by doubling held two copies at the peak.
-    let instances = keys
-        .iter()
-        .filter_map(|k| ev.blocks.get(k))
-        .map(|b| b.expansion.count())
-        .sum();
+    let instances = ev.blocks.iter().map(|b| b.expansion.count()).sum();
     let mut resources = Vec::with_capacity(instances);
-    for key in &keys {
-        let Some(b) = ev.blocks.get(key) else {
+    for position in 0..ev.blocks.len() {
+        let Some(b) = ev.blocks.at(position) else {
             continue;
         };
         for (index, each) in b.expansion.instances() {
-            if let Some(r) = crate::resources::build(ev, key, index, each) {
+            if let Some(r) = crate::resources::build(ev, position, index, each) {
                 resources.push(r);
             }
         }
@@ -443,7 +437,7 @@ pub(crate) fn evaluate<'a>(
     for (node, file) in &top.checks {
         crate::conditions::check_block(ev, file, *node);
     }
-    (keys, resources)
+    (ev.blocks.keys().collect(), resources)
 }
 
 /// Warns about unused variables and evaluates the locals nothing used (for their errors).

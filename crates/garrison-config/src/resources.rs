@@ -201,11 +201,11 @@ const NODE_PROPS_NONE: &[&str] = &[];
 /// Builds one instance of `block`.
 pub(crate) fn build(
     ev: &mut Eval<'_>,
-    block_key: &(Kind, &str),
+    position: usize,
     index: Option<Index>,
     each_value: Option<Value>,
 ) -> Option<Resource> {
-    let block = ev.blocks.get(block_key)?;
+    let block = ev.blocks.at(position)?;
     let (kind, node, file) = (block.kind, block.node, block.file);
     let addr = Address::new(kind, Arc::clone(&block.label))
         .with_index(index.clone())

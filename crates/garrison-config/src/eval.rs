@@ -970,6 +970,9 @@ impl<'a> Eval<'a> {
             return Ev::poison();
         };
         let expansion = block.expansion.clone();
+        // The block's own label: one name shared by every address of the block (a
+        // 100k-resource config makes 300k references), equal by pointer.
+        let label = Arc::clone(&block.label);
         let mut rest: Vec<Seg> = segs.collect();
         let index_seg = match rest.first() {
             Some(Seg::Index(_) | Seg::Key(_) | Seg::Splat) => Some(rest.remove(0)),
@@ -986,7 +989,7 @@ impl<'a> Eval<'a> {
                 "references stop at the attribute: `KIND.NAME[INDEX].ATTR`",
             );
         }
-        let block_addr = Address::new(kind, name.clone()).in_module(&self.module);
+        let block_addr = Address::new(kind, label).in_module(&self.module);
         let mut splat = false;
         let targets: Vec<Address> = match (&expansion, index_seg) {
             (Expansion::Failed, _) => {

@@ -49,6 +49,14 @@ impl<'a> Blocks<'a> {
         self.list.iter()
     }
 
+    /// The positions of the blocks in `(kind, label)` order: the order of their addresses.
+    pub(crate) fn sorted(&self) -> Vec<usize> {
+        let mut keys: Vec<((Kind, &'a str), usize)> =
+            self.index.iter().map(|(k, i)| (*k, *i)).collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|(_, i)| i).collect()
+    }
+
     /// Every `(kind, label)`, in no particular order.
     pub(crate) fn keys(&self) -> impl Iterator<Item = (Kind, &'a str)> + '_ {
         self.index.keys().copied()

@@ -424,7 +424,9 @@ pub(crate) fn evaluate<'a>(
     // Sized once: at 100k resources, growing by doubling held two copies at the peak.
     let instances = ev.blocks.iter().map(|b| b.expansion.count()).sum();
     let mut resources = Vec::with_capacity(instances);
-    for position in 0..ev.blocks.len() {
+    // Built in address order, so sorting the resources afterwards finds them sorted
+    // (moving 100k resources of 400 bytes through a sort cost 0.06 s).
+    for position in ev.blocks.sorted() {
         let Some(b) = ev.blocks.at(position) else {
             continue;
         };

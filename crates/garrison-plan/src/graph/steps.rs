@@ -53,7 +53,7 @@ pub(crate) fn steps<'a>(
         outside,
         moves,
     };
-    let mut b = Builder::with_capacity(changes.len(), wanted, deps);
+    let mut b = Builder::with_capacity(capacity(&inputs), wanted, deps);
     // Moves first: everything else at the new address uses the moved state entry.
     for (to, from) in moves {
         if let Some(change) = changes.get(to) {
@@ -85,6 +85,31 @@ pub(crate) fn steps<'a>(
     crate::ordering::add_edges(&mut steps, &index, deps, wanted, current, changes);
     drop(index);
     super::order::order(steps)
+}
+
+/// How many steps the phases below add at most, so the step list is sized once (a plan of
+/// 100k creates doubled it to room for 200k when the firewall steps came last:
+/// docs/performance.md, "B1 at 100k: the plan phase, second round").
+fn capacity(inputs: &Inputs<'_, '_>) -> usize {
+    let per_change: usize = inputs
+        .changes
+        .values()
+        .map(|c| {
+            let own = match c.action {
+                Action::NoOp => 0,
+                Action::Create | Action::Delete | Action::Forget | Action::Wait => 1,
+                Action::Update => 2,
+                Action::Replace => 3,
+            };
+            own + usize::from(c.imported.is_some())
+        })
+        .sum();
+    let firewalls = inputs
+        .wanted
+        .iter()
+        .filter(|r| r.address.kind == Kind::Firewall)
+        .count();
+    per_change + inputs.moves.len() + firewalls
 }
 
 /// The steps of one change.

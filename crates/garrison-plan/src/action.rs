@@ -1,10 +1,10 @@
 //! The plan's vocabulary: what happens to each resource, attribute by attribute.
 
-use std::borrow::Cow;
-
 use garrison_config::model::{Kind, StateKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use crate::attr_change::AttrChange;
 
 /// What happens to one resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -63,30 +63,6 @@ pub enum After {
     Known(Value),
     /// Known only once applied (ids, addresses, links to resources being created).
     Unknown,
-}
-
-/// One attribute that differs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AttrChange {
-    /// The attribute's name: borrowed from the schema when the planner makes it (a plan of
-    /// 100k creates held a million copies), owned when read back.
-    pub name: Cow<'static, str>,
-    /// `None` on create. Boxed: a plan of 100k creates holds a million of these, all `None`
-    /// (docs/performance.md, "B1 at 100k: the plan phase").
-    pub before: Option<Box<Value>>,
-    /// `None` on delete.
-    pub after: Option<After>,
-    /// This change alone forces the resource to be replaced.
-    pub forces_replacement: bool,
-    /// Never print the values: show `(sensitive)`.
-    pub sensitive: bool,
-    /// Render as a unified diff.
-    pub multiline: bool,
-    /// Linked resources that keep their address but are replaced by this plan: the link
-    /// changes to the new object although the address reads the same.
-    /// A boxed slice (16 bytes, not a `Vec`'s 24): almost always empty.
-    #[serde(default, skip_serializing_if = "<[String]>::is_empty")]
-    pub replaced: Box<[String]>,
 }
 
 /// An attribute changed outside Garrison since the last apply.

@@ -60,10 +60,6 @@ impl Changes {
         self.index.contains_key(address)
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.index.len()
-    }
-
     pub(crate) fn clear(&mut self) {
         self.slots.clear();
         self.index.clear();
@@ -156,7 +152,6 @@ mod tests {
             walked,
             ["script.a[10]", "script.a[2]", "script.b", "script.d"]
         );
-        assert_eq!(changes.len(), 4);
         assert_eq!(
             changes.get("script.b").map(|c| c.action),
             Some(Action::Update)

@@ -19,7 +19,8 @@ pub(super) fn create_change(
     let kind = resource.address.kind;
     let mut attrs: Vec<AttrChange> = schema::attrs(kind)
         .iter()
-        .filter_map(|spec| {
+        .enumerate()
+        .filter_map(|(i, spec)| {
             let after = if spec.update == Update::Computed {
                 After::Unknown
             } else {
@@ -28,15 +29,9 @@ pub(super) fn create_change(
                     _ => return None,
                 }
             };
-            Some(AttrChange {
-                name: spec.name.into(),
-                before: None,
-                after: Some(after),
-                forces_replacement: false,
-                sensitive: is_sensitive(resource, spec.name),
-                multiline: spec.multiline,
-                replaced: Box::default(),
-            })
+            let mut change = AttrChange::of_schema(kind, i, spec, Some(after));
+            change.sensitive = is_sensitive(resource, spec.name);
+            Some(change)
         })
         .collect();
     // A plan of 100k creates holds every one of these: no growth slack (docs/performance.md).

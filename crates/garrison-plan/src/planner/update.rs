@@ -187,15 +187,12 @@ fn diff_attr(diff: &mut Diff, spec: &AttrSpec, inputs: &Inputs<'_>, errors: &mut
     } else {
         After::Known(want.clone())
     };
-    diff.attrs.push(AttrChange {
-        name: spec.name.into(),
-        before: have.cloned().map(Box::new),
-        after: Some(after),
-        forces_replacement: forces,
-        sensitive: is_sensitive(resource, spec.name),
-        multiline: spec.multiline,
-        replaced: relinked.clone().into_boxed_slice(),
-    });
+    let mut change = AttrChange::named(spec.name, have.cloned(), Some(after));
+    change.forces_replacement = forces;
+    change.sensitive = is_sensitive(resource, spec.name);
+    change.multiline = spec.multiline;
+    change.set_replaced(relinked.clone());
+    diff.attrs.push(change);
     if spec.update == Update::InPlace {
         let change = InPlaceChange {
             want,

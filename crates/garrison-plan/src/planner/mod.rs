@@ -133,6 +133,8 @@ struct Run<'a> {
     /// Addresses whose remote id changes in this plan (created or replaced).
     renewed: BTreeSet<String>,
     errors: Vec<PlanError>,
+    /// Where a create gathers its attribute changes before they get a list of their own.
+    scratch: Vec<crate::action::AttrChange>,
 }
 
 impl<'a> Run<'a> {
@@ -191,6 +193,7 @@ impl<'a> Run<'a> {
             drift: Vec::new(),
             renewed: BTreeSet::new(),
             errors: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 }

@@ -40,7 +40,7 @@ impl<'a> Run<'a> {
                     self.state,
                     None,
                 ));
-                create_change(resource, desired, Vec::new())
+                create_change(resource, desired, Vec::new(), &mut self.scratch)
             }
             Some(Current {
                 observed: None,
@@ -176,6 +176,7 @@ impl<'a> Run<'a> {
             resource,
             desired,
             vec!["deleted outside Garrison: it will be created again".into()],
+            &mut self.scratch,
         )
     }
 
@@ -210,7 +211,7 @@ impl<'a> Run<'a> {
                     .insert(address.clone(), from.to_string());
                 let mut reasons = vec![crate::moves::replaced_reason(from, &rs.name)];
                 reasons.extend(change.reasons);
-                create_change(resource, desired, reasons)
+                create_change(resource, desired, reasons, &mut self.scratch)
             }
             Some(from) => {
                 let mut reasons = if self.declared_moves.contains(&address) {

@@ -21,7 +21,6 @@ struct Inputs<'x, 'a> {
     changes: &'x crate::planner::Changes,
     decisions: &'x BTreeMap<String, Decision>,
     ids: &'x IdIndex,
-    renewed: &'x BTreeSet<String>,
     /// Addresses a partial plan leaves as they are.
     outside: &'x BTreeSet<String>,
     /// `moved` blocks: new address -> old address.
@@ -38,7 +37,6 @@ pub(crate) fn steps<'a>(
     changes: &crate::planner::Changes,
     decisions: &BTreeMap<String, Decision>,
     ids: &IdIndex,
-    renewed: &BTreeSet<String>,
     moves: &BTreeMap<String, String>,
     outside: &BTreeSet<String>,
 ) -> Vec<Step> {
@@ -49,7 +47,6 @@ pub(crate) fn steps<'a>(
         changes,
         decisions,
         ids,
-        renewed,
         outside,
         moves,
     };
@@ -226,7 +223,7 @@ fn replace_steps(
             resource,
             inputs.current,
             inputs.ids,
-            inputs.renewed,
+            inputs.changes,
         );
         if !volumes.is_empty() {
             let hand_over = b.add(
@@ -323,7 +320,6 @@ fn attachment_set(
         current,
         changes,
         ids,
-        renewed,
         ..
     } = *inputs;
     let fw = r.address.to_string();
@@ -358,11 +354,11 @@ fn attachment_set(
     );
     want.sort_by(|a, b| a.0.cmp(&b.0));
     want.dedup_by(|a, b| a.0 == b.0);
-    let fw_renewed = renewed.contains(&fw);
+    let fw_renewed = changes.renewed(&fw);
     let same = want.len() == have.len() && want.iter().zip(&have).all(|((w, _), h)| w == h);
     let need = (fw_renewed && !want.is_empty())
         || (!fw_renewed && !same)
-        || want.iter().any(|(vm, _)| renewed.contains(vm));
+        || want.iter().any(|(vm, _)| changes.renewed(vm));
     need.then_some(want)
 }
 

@@ -56,6 +56,17 @@ impl Changes {
         self.slots[i].as_mut()
     }
 
+    /// Whether the object at `address` gets a new remote id in this plan (created or
+    /// replaced).
+    pub(crate) fn renewed(&self, address: &str) -> bool {
+        self.get(address).is_some_and(|c| {
+            matches!(
+                c.action,
+                crate::action::Action::Create | crate::action::Action::Replace
+            )
+        })
+    }
+
     pub(crate) fn contains_key(&self, address: &str) -> bool {
         self.index.contains_key(address)
     }

@@ -55,9 +55,6 @@ impl<'a> Run<'a> {
         if let Some(remote_id) = self.imports.get(&address).cloned() {
             self.imported(&mut change, &remote_id);
         }
-        if matches!(change.action, Action::Create | Action::Replace) {
-            self.renewed.insert(address.clone());
-        }
         self.refusals(resource, &change, cur);
         crate::cloud_init::show_text(&mut change, resource, cur.map(|c| c.state));
         // No ops reads as no decision (a plan of 100k creates held 100k empty ones).
@@ -196,7 +193,7 @@ impl<'a> Run<'a> {
             rs,
             observed,
             &self.ids,
-            &self.renewed,
+            &self.changes,
             &mut self.errors,
         );
         // Before the move is decided: an object replaced is not kept under its new address.

@@ -66,7 +66,7 @@ pub(crate) fn steps<'a>(
     for change in changes.values() {
         if let Some(remote_id) = &change.imported {
             let op = StepOp::Import {
-                remote_id: remote_id.clone(),
+                remote_id: remote_id.to_string(),
             };
             b.add(&change.address, change.kind, Role::Move, op);
         }
@@ -117,7 +117,7 @@ fn change_steps(
     change: &ResourceChange,
 ) {
     let kind = change.kind;
-    let remote_id = change.remote_id.clone().unwrap_or_default();
+    let remote_id = change.remote_id.as_deref().unwrap_or_default().to_string();
     match change.action {
         Action::NoOp => {}
         Action::Create => {

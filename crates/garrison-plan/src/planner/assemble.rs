@@ -217,7 +217,7 @@ impl Run<'_> {
 
 /// A moved resource's change without what would follow the move (updates, a wait).
 fn only_the_move(mut change: ResourceChange) -> ResourceChange {
-    let from = change.moved_from.clone().unwrap_or_default();
+    let from = change.moved_from.as_deref().unwrap_or_default().to_string();
     change.action = Action::NoOp;
     change.attrs.clear();
     change.reasons.retain(|r| r.contains(&from));

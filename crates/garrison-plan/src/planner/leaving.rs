@@ -71,7 +71,7 @@ impl Run<'_> {
                 action,
                 name: rs.name.clone(),
                 region: rs.region.clone(),
-                remote_id: Some(rs.remote_id.to_string()),
+                remote_id: Some(rs.remote_id.to_string().into()),
                 attrs,
                 reasons,
                 create_before_destroy: false,

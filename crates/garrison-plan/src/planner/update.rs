@@ -100,7 +100,7 @@ pub(super) fn update_change(
             action,
             name: resource.name.clone(),
             region: resource.region.clone(),
-            remote_id: Some(rs.remote_id.to_string()),
+            remote_id: Some(rs.remote_id.to_string().into()),
             attrs,
             reasons,
             create_before_destroy: resource.lifecycle.create_before_destroy

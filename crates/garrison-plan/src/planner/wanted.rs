@@ -123,7 +123,7 @@ impl<'a> Run<'a> {
     /// An `import` brings the object in; a plan that would then replace it is refused
     /// (importing must never destroy what it adopts).
     fn imported(&mut self, change: &mut ResourceChange, remote_id: &str) {
-        change.imported = Some(remote_id.to_string());
+        change.imported = Some(remote_id.into());
         change.reasons.insert(
             0,
             format!(
@@ -218,7 +218,7 @@ impl<'a> Run<'a> {
                 };
                 reasons.append(&mut change.reasons);
                 change.reasons = reasons;
-                change.moved_from = Some(from.to_string());
+                change.moved_from = Some(from.into());
                 protect::settings_change(resource, rs, &mut change);
                 (change, decision)
             }

@@ -160,7 +160,7 @@ impl From<&ResourceChange> for ChangeJson {
             cost_before: *cost_before,
             cost_after: *cost_after,
             moved_from: moved_from.as_ref().map(ToString::to_string),
-            imported: imported.clone(),
+            imported: imported.as_ref().map(ToString::to_string),
         }
     }
 }

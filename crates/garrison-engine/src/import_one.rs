@@ -78,7 +78,7 @@ pub async fn import_one(
         already,
         then: change.map_or(Action::NoOp, |c| c.action),
         differences: change
-            .map(|c| c.attrs.iter().map(|a| a.name.to_string()).collect())
+            .map(|c| c.attrs.iter().map(|a| a.name().to_string()).collect())
             .unwrap_or_default(),
     };
     let key = to.clone().into();

@@ -1,10 +1,10 @@
 //! The plan's vocabulary: what happens to each resource, attribute by attribute.
 
-use std::borrow::Cow;
-
 use garrison_config::model::{Kind, StateKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+pub use crate::attr_change::AttrChange;
 
 /// What happens to one resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -65,30 +65,6 @@ pub enum After {
     Unknown,
 }
 
-/// One attribute that differs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AttrChange {
-    /// The attribute's name: borrowed from the schema when the planner makes it (a plan of
-    /// 100k creates held a million copies), owned when read back.
-    pub name: Cow<'static, str>,
-    /// `None` on create. Boxed: a plan of 100k creates holds a million of these, all `None`
-    /// (docs/performance.md, "B1 at 100k: the plan phase").
-    pub before: Option<Box<Value>>,
-    /// `None` on delete.
-    pub after: Option<After>,
-    /// This change alone forces the resource to be replaced.
-    pub forces_replacement: bool,
-    /// Never print the values: show `(sensitive)`.
-    pub sensitive: bool,
-    /// Render as a unified diff.
-    pub multiline: bool,
-    /// Linked resources that keep their address but are replaced by this plan: the link
-    /// changes to the new object although the address reads the same.
-    /// A boxed slice (16 bytes, not a `Vec`'s 24): almost always empty.
-    #[serde(default, skip_serializing_if = "<[String]>::is_empty")]
-    pub replaced: Box<[String]>,
-}
-
 /// An attribute changed outside Garrison since the last apply.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Drift {
@@ -110,8 +86,9 @@ pub struct ResourceChange {
     /// Cloud name.
     pub name: String,
     pub region: String,
-    /// Remote id, when it exists now.
-    pub remote_id: Option<String>,
+    /// Remote id, when it exists now. Boxed strings here and below (16 bytes, not 24): a
+    /// plan of 100k creates holds 100k of these, all `None`.
+    pub remote_id: Option<Box<str>>,
     /// Only the attributes that change (all non-computed ones on create and delete).
     pub attrs: Vec<AttrChange>,
     /// Why: e.g. "deleted outside Garrison", "`gpu-model` forces replacement".
@@ -124,9 +101,20 @@ pub struct ResourceChange {
     /// The state address this resource was at: the same cloud object (same kind and cloud
     /// name) left the config there and arrived here; it is kept, not recreated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub moved_from: Option<String>,
+    pub moved_from: Option<Box<str>>,
     /// The remote id of the existing object an `import` block brings under this address
     /// (recorded in the state by apply, then changed as the rest of the change says).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub imported: Option<String>,
+    pub imported: Option<Box<str>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan of 100k creates holds 100k changes (docs/performance.md, "B1 at 100k").
+    #[test]
+    fn a_change_stays_small() {
+        assert!(std::mem::size_of::<ResourceChange>() <= 248);
+    }
 }

@@ -7,7 +7,7 @@
 //! blocked delete or replace also blocks the deletes and replaces of what it uses per the
 //! state (the API refuses to delete an ssh key or volume a live VM still holds).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use garrison_config::model::Resource;
 use miette::Diagnostic;
@@ -59,14 +59,13 @@ pub(crate) fn is_per_resource(error: &PlanError) -> Option<&str> {
 }
 
 /// Spreads `initial` over the dependency graph and takes every blocked resource out of the
-/// plan's changes, decisions and renewed set. Returns all blocks, sorted by address.
+/// plan's changes and decisions. Returns all blocks, sorted by address.
 pub(crate) fn spread(
     initial: Vec<Blocked>,
     wanted: &[&Resource],
     current: &BTreeMap<&str, Current<'_>>,
     changes: &mut crate::planner::Changes,
     decisions: &mut BTreeMap<String, Decision>,
-    renewed: &mut BTreeSet<String>,
 ) -> Vec<Blocked> {
     // Each resource's own refusal first; then what cannot happen without them.
     let mut blocked: BTreeMap<String, Blocked> = BTreeMap::new();
@@ -126,7 +125,6 @@ pub(crate) fn spread(
     for address in blocked.keys() {
         changes.remove(address);
         decisions.remove(address);
-        renewed.remove(address);
     }
     blocked.into_values().collect()
 }

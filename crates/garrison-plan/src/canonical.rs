@@ -14,9 +14,9 @@ pub(crate) fn rules(change: &mut ResourceChange) {
     for attr in change
         .attrs
         .iter_mut()
-        .filter(|a| a.name == firewall::RULES || a.name == vm::SECURITY_RULES)
+        .filter(|a| a.name() == firewall::RULES || a.name() == vm::SECURITY_RULES)
     {
-        if let Some(before) = attr.before.as_mut() {
+        if let Some(before) = attr.before_mut() {
             canonical(before);
         }
         if let Some(After::Known(after)) = attr.after.as_mut() {

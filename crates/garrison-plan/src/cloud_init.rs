@@ -24,18 +24,18 @@ pub(crate) fn show_text(
     if is_sensitive(resource, vm::CLOUD_INIT) {
         return;
     }
-    let Some(attr) = change.attrs.iter_mut().find(|a| a.name == vm::CLOUD_INIT) else {
+    let Some(attr) = change.attrs.iter_mut().find(|a| a.name() == vm::CLOUD_INIT) else {
         return;
     };
     if let (Some(text), Some(After::Known(_))) = (&spec.cloud_init, &attr.after) {
         attr.after = Some(After::Known(json!(text)));
     }
-    if attr.before.is_some() {
+    if attr.before().is_some() {
         if let Some(recorded @ Value::String(_)) =
             previous.and_then(|p| p.attributes.get(vm::CLOUD_INIT))
         {
             if !is_sealed(recorded) {
-                attr.before = Some(Box::new(recorded.clone()));
+                attr.set_before(Some(recorded.clone()));
             }
         }
     }

@@ -122,7 +122,7 @@ pub(crate) fn check_stock(
             let mut attrs = observed.cloned().unwrap_or_default();
             for a in &change.attrs {
                 if let Some(crate::action::After::Known(v)) = &a.after {
-                    attrs.insert(a.name.to_string(), v.clone());
+                    attrs.insert(a.name().to_string(), v.clone());
                 }
             }
             if let Some((model, count)) = gpus(&attrs) {

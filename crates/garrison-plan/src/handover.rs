@@ -16,7 +16,7 @@ pub(crate) fn volumes(
     resource: Option<&Resource>,
     current: &BTreeMap<&str, Current<'_>>,
     ids: &IdIndex,
-    renewed: &BTreeSet<String>,
+    changes: &crate::planner::Changes,
 ) -> Vec<String> {
     let Some(Spec::Vm(spec)) = resource.map(|r| &r.spec) else {
         return Vec::new();
@@ -30,7 +30,7 @@ pub(crate) fn volumes(
         .volumes
         .iter()
         .map(ToString::to_string)
-        .filter(|v| held.contains(v) && !renewed.contains(v))
+        .filter(|v| held.contains(v) && !changes.renewed(v))
         .collect();
     out.sort();
     out.dedup();

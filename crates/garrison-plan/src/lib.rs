@@ -2,6 +2,7 @@
 //! and its rendering as text, JSON and Markdown. No IO.
 
 pub mod action;
+mod attr_change;
 pub mod blocked;
 mod canonical;
 mod cloud_init;

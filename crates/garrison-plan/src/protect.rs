@@ -23,15 +23,11 @@ pub(crate) fn settings_change(
     if resource.protect == rs.protect || change.action == Action::Replace {
         return;
     }
-    change.attrs.push(AttrChange {
-        name: PROTECT.into(),
-        before: Some(Box::new(json!(rs.protect))),
-        after: Some(After::Known(json!(resource.protect))),
-        forces_replacement: false,
-        sensitive: false,
-        multiline: false,
-        replaced: Box::default(),
-    });
+    change.attrs.push(AttrChange::named(
+        PROTECT,
+        Some(json!(rs.protect)),
+        Some(After::Known(json!(resource.protect))),
+    ));
     change.reasons.push(format!(
         "{PROTECT}: {} -> {} (Garrison only, no cloud call)",
         rs.protect, resource.protect

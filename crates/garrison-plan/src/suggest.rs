@@ -80,13 +80,13 @@ fn same_object(from: &ResourceChange, to: &ResourceChange) -> bool {
     let before = |name: &str| {
         from.attrs
             .iter()
-            .find(|a| a.name == name)
-            .and_then(|a| a.before.as_deref().cloned())
+            .find(|a| a.name() == name)
+            .and_then(|a| a.before().cloned())
     };
     let after = |name: &str| {
         to.attrs
             .iter()
-            .find(|a| a.name == name)
+            .find(|a| a.name() == name)
             .and_then(|a| match &a.after {
                 Some(After::Known(v)) => Some(v.clone()),
                 _ => None,

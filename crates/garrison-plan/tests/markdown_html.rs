@@ -22,15 +22,9 @@ fn attr(
     after: Option<serde_json::Value>,
     forces: bool,
 ) -> AttrChange {
-    AttrChange {
-        name: name.to_owned().into(),
-        before: before.map(Box::new),
-        after: after.map(After::Known),
-        forces_replacement: forces,
-        sensitive: false,
-        multiline: false,
-        replaced: Box::default(),
-    }
+    let mut change = AttrChange::named(name, before, after.map(After::Known));
+    change.forces_replacement = forces;
+    change
 }
 
 fn change(

@@ -67,7 +67,7 @@ fn catalog(g: &Guardrails, plan: &Plan) -> Vec<String> {
         let gpu = c
             .attrs
             .iter()
-            .find(|a| a.name == "gpu-model")
+            .find(|a| a.name() == "gpu-model")
             .and_then(|a| match &a.after {
                 Some(After::Known(v)) => v.as_str().map(str::to_string),
                 _ => None,

@@ -130,8 +130,8 @@ pub(super) struct Builder<'d, 'a> {
 }
 
 impl<'d, 'a> Builder<'d, 'a> {
-    /// A builder for about `steps` steps (one per change, most plans): sized once, as a
-    /// plan of 100k creates holds 100k steps (docs/performance.md, B1).
+    /// A builder for at most `steps` steps: sized once, as a plan of 100k creates holds 100k
+    /// steps (docs/performance.md, B1).
     pub(super) fn with_capacity(
         steps: usize,
         wanted: &'d [&'a Resource],

@@ -21,7 +21,6 @@ struct Inputs<'x, 'a> {
     changes: &'x crate::planner::Changes,
     decisions: &'x BTreeMap<String, Decision>,
     ids: &'x IdIndex,
-    renewed: &'x BTreeSet<String>,
     /// Addresses a partial plan leaves as they are.
     outside: &'x BTreeSet<String>,
     /// `moved` blocks: new address -> old address.
@@ -38,7 +37,6 @@ pub(crate) fn steps<'a>(
     changes: &crate::planner::Changes,
     decisions: &BTreeMap<String, Decision>,
     ids: &IdIndex,
-    renewed: &BTreeSet<String>,
     moves: &BTreeMap<String, String>,
     outside: &BTreeSet<String>,
 ) -> Vec<Step> {
@@ -49,11 +47,10 @@ pub(crate) fn steps<'a>(
         changes,
         decisions,
         ids,
-        renewed,
         outside,
         moves,
     };
-    let mut b = Builder::with_capacity(changes.len(), wanted, deps);
+    let mut b = Builder::with_capacity(capacity(&inputs), wanted, deps);
     // Moves first: everything else at the new address uses the moved state entry.
     for (to, from) in moves {
         if let Some(change) = changes.get(to) {
@@ -69,7 +66,7 @@ pub(crate) fn steps<'a>(
     for change in changes.values() {
         if let Some(remote_id) = &change.imported {
             let op = StepOp::Import {
-                remote_id: remote_id.clone(),
+                remote_id: remote_id.to_string(),
             };
             b.add(&change.address, change.kind, Role::Move, op);
         }
@@ -87,6 +84,31 @@ pub(crate) fn steps<'a>(
     super::order::order(steps)
 }
 
+/// How many steps the phases below add at most, so the step list is sized once (a plan of
+/// 100k creates doubled it to room for 200k when the firewall steps came last:
+/// docs/performance.md, "B1 at 100k: the plan phase, second round").
+fn capacity(inputs: &Inputs<'_, '_>) -> usize {
+    let per_change: usize = inputs
+        .changes
+        .values()
+        .map(|c| {
+            let own = match c.action {
+                Action::NoOp => 0,
+                Action::Create | Action::Delete | Action::Forget | Action::Wait => 1,
+                Action::Update => 2,
+                Action::Replace => 3,
+            };
+            own + usize::from(c.imported.is_some())
+        })
+        .sum();
+    let firewalls = inputs
+        .wanted
+        .iter()
+        .filter(|r| r.address.kind == Kind::Firewall)
+        .count();
+    per_change + inputs.moves.len() + firewalls
+}
+
 /// The steps of one change.
 fn change_steps(
     b: &mut Builder<'_, '_>,
@@ -95,7 +117,7 @@ fn change_steps(
     change: &ResourceChange,
 ) {
     let kind = change.kind;
-    let remote_id = change.remote_id.clone().unwrap_or_default();
+    let remote_id = change.remote_id.as_deref().unwrap_or_default().to_string();
     match change.action {
         Action::NoOp => {}
         Action::Create => {
@@ -201,7 +223,7 @@ fn replace_steps(
             resource,
             inputs.current,
             inputs.ids,
-            inputs.renewed,
+            inputs.changes,
         );
         if !volumes.is_empty() {
             let hand_over = b.add(
@@ -298,7 +320,6 @@ fn attachment_set(
         current,
         changes,
         ids,
-        renewed,
         ..
     } = *inputs;
     let fw = r.address.to_string();
@@ -333,11 +354,11 @@ fn attachment_set(
     );
     want.sort_by(|a, b| a.0.cmp(&b.0));
     want.dedup_by(|a, b| a.0 == b.0);
-    let fw_renewed = renewed.contains(&fw);
+    let fw_renewed = changes.renewed(&fw);
     let same = want.len() == have.len() && want.iter().zip(&have).all(|((w, _), h)| w == h);
     let need = (fw_renewed && !want.is_empty())
         || (!fw_renewed && !same)
-        || want.iter().any(|(vm, _)| renewed.contains(vm));
+        || want.iter().any(|(vm, _)| changes.renewed(vm));
     need.then_some(want)
 }
 

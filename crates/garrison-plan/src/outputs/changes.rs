@@ -137,5 +137,5 @@ fn changes_attr(change: &ResourceChange, attr: &str) -> bool {
         return true;
     }
     let name = attribute_name(change.kind, attr);
-    change.attrs.iter().any(|a| a.name == name)
+    change.attrs.iter().any(|a| a.name() == name)
 }

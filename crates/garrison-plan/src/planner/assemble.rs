@@ -55,7 +55,6 @@ impl Run<'_> {
             &self.changes,
             &self.decisions,
             &self.ids,
-            &self.renewed,
             &self.moves,
             &outside_set,
         );
@@ -78,7 +77,6 @@ impl Run<'_> {
         // What only planning needed goes before the plan's largest part is copied out of the
         // change map (the peak of a plan of 100k creates).
         drop(std::mem::take(&mut self.decisions));
-        drop(std::mem::take(&mut self.renewed));
         drop(std::mem::take(&mut self.deps));
         let changes = kept_changes(self.changes);
         let outputs = if self.options.refresh_only {
@@ -118,7 +116,6 @@ impl Run<'_> {
         self.errors.clear();
         self.changes.clear();
         self.decisions.clear();
-        self.renewed.clear();
         self.moves.clear();
         self.imports.clear();
     }
@@ -153,7 +150,6 @@ impl Run<'_> {
                     left_out += usize::from(c.action != Action::NoOp);
                     self.changes.insert(address.clone(), only_the_move(c));
                     self.decisions.insert(address.clone(), Decision::default());
-                    self.renewed.remove(address);
                     continue;
                 }
                 if c.action != Action::NoOp || c.imported.is_some() {
@@ -161,7 +157,6 @@ impl Run<'_> {
                 }
             }
             self.decisions.remove(address);
-            self.renewed.remove(address);
             self.moves.remove(address);
             self.imports.remove(address);
         }
@@ -210,7 +205,6 @@ impl Run<'_> {
             &self.current,
             &mut self.changes,
             &mut self.decisions,
-            &mut self.renewed,
         );
         cost::check_stock(&self.changes, &self.current, self.remote, &mut errors);
         if !errors.is_empty() {
@@ -223,7 +217,7 @@ impl Run<'_> {
 
 /// A moved resource's change without what would follow the move (updates, a wait).
 fn only_the_move(mut change: ResourceChange) -> ResourceChange {
-    let from = change.moved_from.clone().unwrap_or_default();
+    let from = change.moved_from.as_deref().unwrap_or_default().to_string();
     change.action = Action::NoOp;
     change.attrs.clear();
     change.reasons.retain(|r| r.contains(&from));

@@ -56,12 +56,19 @@ impl Changes {
         self.slots[i].as_mut()
     }
 
-    pub(crate) fn contains_key(&self, address: &str) -> bool {
-        self.index.contains_key(address)
+    /// Whether the object at `address` gets a new remote id in this plan (created or
+    /// replaced).
+    pub(crate) fn renewed(&self, address: &str) -> bool {
+        self.get(address).is_some_and(|c| {
+            matches!(
+                c.action,
+                crate::action::Action::Create | crate::action::Action::Replace
+            )
+        })
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.index.len()
+    pub(crate) fn contains_key(&self, address: &str) -> bool {
+        self.index.contains_key(address)
     }
 
     pub(crate) fn clear(&mut self) {
@@ -156,7 +163,6 @@ mod tests {
             walked,
             ["script.a[10]", "script.a[2]", "script.b", "script.d"]
         );
-        assert_eq!(changes.len(), 4);
         assert_eq!(
             changes.get("script.b").map(|c| c.action),
             Some(Action::Update)

@@ -71,7 +71,7 @@ impl Run<'_> {
                 action,
                 name: rs.name.clone(),
                 region: rs.region.clone(),
-                remote_id: Some(rs.remote_id.to_string()),
+                remote_id: Some(rs.remote_id.to_string().into()),
                 attrs,
                 reasons,
                 create_before_destroy: false,
@@ -110,17 +110,14 @@ fn leaving_attrs(kind: Kind, before: Option<&Attrs>, cur: &Current<'_>) -> Vec<A
                 .filter_map(|s| {
                     b.get(s.name)
                         .filter(|v| !v.is_null() && *v != &json!([]))
-                        .map(|v| AttrChange {
-                            name: s.name.into(),
-                            before: Some(Box::new(v.clone())),
-                            after: None,
-                            forces_replacement: false,
-                            sensitive: rs
+                        .map(|v| {
+                            let mut change = AttrChange::named(s.name, Some(v.clone()), None);
+                            change.sensitive = rs
                                 .attributes
                                 .get(s.name)
-                                .is_some_and(crate::seal::is_sealed),
-                            multiline: s.multiline,
-                            replaced: Box::default(),
+                                .is_some_and(crate::seal::is_sealed);
+                            change.multiline = s.multiline;
+                            change
                         })
                 })
         })

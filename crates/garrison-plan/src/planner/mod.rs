@@ -130,9 +130,9 @@ struct Run<'a> {
     changes: crate::planner::Changes,
     decisions: BTreeMap<String, Decision>,
     drift: Vec<Drift>,
-    /// Addresses whose remote id changes in this plan (created or replaced).
-    renewed: BTreeSet<String>,
     errors: Vec<PlanError>,
+    /// Where a create gathers its attribute changes before they get a list of their own.
+    scratch: Vec<crate::action::AttrChange>,
 }
 
 impl<'a> Run<'a> {
@@ -189,8 +189,8 @@ impl<'a> Run<'a> {
             changes: Changes::with_capacity(wanted_len + state.resources.len()),
             decisions: BTreeMap::new(),
             drift: Vec::new(),
-            renewed: BTreeSet::new(),
             errors: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 }

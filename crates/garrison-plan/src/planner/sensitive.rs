@@ -13,7 +13,9 @@ pub const REDACTED: &str = "(sensitive)";
 pub(super) fn redact(mut change: ResourceChange) -> ResourceChange {
     crate::canonical::rules(&mut change);
     for attr in change.attrs.iter_mut().filter(|a| a.sensitive) {
-        attr.before = attr.before.as_ref().map(|_| Box::new(json!(REDACTED)));
+        if let Some(before) = attr.before_mut() {
+            *before = json!(REDACTED);
+        }
         attr.after = match &attr.after {
             Some(After::Known(_)) => Some(After::Known(json!(REDACTED))),
             other => other.clone(),

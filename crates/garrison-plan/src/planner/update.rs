@@ -1,7 +1,7 @@
 //! The change of a resource the state holds and the config still wants: update, replace,
 //! wait or nothing.
 
-use std::collections::BTreeSet;
+use super::Changes;
 
 use garrison_config::model::{Kind, Resource};
 use garrison_state::ResourceState;
@@ -35,7 +35,7 @@ pub(super) fn update_change(
     rs: &ResourceState,
     observed_raw: &Attrs,
     ids: &IdIndex,
-    renewed: &BTreeSet<String>,
+    renewed: &Changes,
     errors: &mut Vec<PlanError>,
 ) -> (ResourceChange, Decision) {
     let kind = resource.address.kind;
@@ -100,7 +100,7 @@ pub(super) fn update_change(
             action,
             name: resource.name.clone(),
             region: resource.region.clone(),
-            remote_id: Some(rs.remote_id.to_string()),
+            remote_id: Some(rs.remote_id.to_string().into()),
             attrs,
             reasons,
             create_before_destroy: resource.lifecycle.create_before_destroy
@@ -143,7 +143,7 @@ struct Inputs<'a> {
     observed: &'a Attrs,
     observed_raw: &'a Attrs,
     ids: &'a IdIndex,
-    renewed: &'a BTreeSet<String>,
+    renewed: &'a Changes,
     address: &'a str,
 }
 
@@ -187,15 +187,12 @@ fn diff_attr(diff: &mut Diff, spec: &AttrSpec, inputs: &Inputs<'_>, errors: &mut
     } else {
         After::Known(want.clone())
     };
-    diff.attrs.push(AttrChange {
-        name: spec.name.into(),
-        before: have.cloned().map(Box::new),
-        after: Some(after),
-        forces_replacement: forces,
-        sensitive: is_sensitive(resource, spec.name),
-        multiline: spec.multiline,
-        replaced: relinked.clone().into_boxed_slice(),
-    });
+    let mut change = AttrChange::named(spec.name, have.cloned(), Some(after));
+    change.forces_replacement = forces;
+    change.sensitive = is_sensitive(resource, spec.name);
+    change.multiline = spec.multiline;
+    change.set_replaced(relinked.clone());
+    diff.attrs.push(change);
     if spec.update == Update::InPlace {
         let change = InPlaceChange {
             want,
@@ -210,12 +207,12 @@ fn diff_attr(diff: &mut Diff, spec: &AttrSpec, inputs: &Inputs<'_>, errors: &mut
 }
 
 /// Links to resources that get a new id in this plan change even if the address is the same.
-fn relinked(spec: &AttrSpec, want: &Value, renewed: &BTreeSet<String>) -> Vec<String> {
+fn relinked(spec: &AttrSpec, want: &Value, renewed: &Changes) -> Vec<String> {
     match spec.link {
         Link::None => Vec::new(),
         Link::One(_) => want
             .as_str()
-            .filter(|a| renewed.contains(*a))
+            .filter(|a| renewed.renewed(a))
             .map(|a| vec![a.to_string()])
             .unwrap_or_default(),
         Link::Many(_) => want
@@ -223,7 +220,7 @@ fn relinked(spec: &AttrSpec, want: &Value, renewed: &BTreeSet<String>) -> Vec<St
             .into_iter()
             .flatten()
             .filter_map(Value::as_str)
-            .filter(|a| renewed.contains(*a))
+            .filter(|a| renewed.renewed(a))
             .map(str::to_string)
             .collect(),
     }

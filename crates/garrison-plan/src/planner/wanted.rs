@@ -40,7 +40,7 @@ impl<'a> Run<'a> {
                     self.state,
                     None,
                 ));
-                create_change(resource, desired, Vec::new())
+                create_change(resource, desired, Vec::new(), &mut self.scratch)
             }
             Some(Current {
                 observed: None,
@@ -54,9 +54,6 @@ impl<'a> Run<'a> {
         let mut change = change;
         if let Some(remote_id) = self.imports.get(&address).cloned() {
             self.imported(&mut change, &remote_id);
-        }
-        if matches!(change.action, Action::Create | Action::Replace) {
-            self.renewed.insert(address.clone());
         }
         self.refusals(resource, &change, cur);
         crate::cloud_init::show_text(&mut change, resource, cur.map(|c| c.state));
@@ -126,7 +123,7 @@ impl<'a> Run<'a> {
     /// An `import` brings the object in; a plan that would then replace it is refused
     /// (importing must never destroy what it adopts).
     fn imported(&mut self, change: &mut ResourceChange, remote_id: &str) {
-        change.imported = Some(remote_id.to_string());
+        change.imported = Some(remote_id.into());
         change.reasons.insert(
             0,
             format!(
@@ -176,6 +173,7 @@ impl<'a> Run<'a> {
             resource,
             desired,
             vec!["deleted outside Garrison: it will be created again".into()],
+            &mut self.scratch,
         )
     }
 
@@ -195,7 +193,7 @@ impl<'a> Run<'a> {
             rs,
             observed,
             &self.ids,
-            &self.renewed,
+            &self.changes,
             &mut self.errors,
         );
         // Before the move is decided: an object replaced is not kept under its new address.
@@ -210,7 +208,7 @@ impl<'a> Run<'a> {
                     .insert(address.clone(), from.to_string());
                 let mut reasons = vec![crate::moves::replaced_reason(from, &rs.name)];
                 reasons.extend(change.reasons);
-                create_change(resource, desired, reasons)
+                create_change(resource, desired, reasons, &mut self.scratch)
             }
             Some(from) => {
                 let mut reasons = if self.declared_moves.contains(&address) {
@@ -220,7 +218,7 @@ impl<'a> Run<'a> {
                 };
                 reasons.append(&mut change.reasons);
                 change.reasons = reasons;
-                change.moved_from = Some(from.to_string());
+                change.moved_from = Some(from.into());
                 protect::settings_change(resource, rs, &mut change);
                 (change, decision)
             }

@@ -68,8 +68,8 @@ fn change(c: &ResourceChange) -> Value {
     let (mut before, mut after, mut unknown) = (Map::new(), Map::new(), Map::new());
     let (mut before_sensitive, mut after_sensitive) = (Map::new(), Map::new());
     for a in &c.attrs {
-        let name = a.name.replace('-', "_");
-        if let Some(v) = &a.before {
+        let name = a.name().replace('-', "_");
+        if let Some(v) = a.before() {
             before.insert(name.clone(), Value::clone(v));
         }
         match &a.after {

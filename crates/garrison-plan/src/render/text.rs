@@ -300,7 +300,12 @@ fn render_change(out: &mut String, change: &ResourceChange, p: &Painter) {
     for reason in &change.reasons {
         let _ = writeln!(out, "    # {reason}");
     }
-    let width = change.attrs.iter().map(|a| a.name.len()).max().unwrap_or(0);
+    let width = change
+        .attrs
+        .iter()
+        .map(|a| a.name().len())
+        .max()
+        .unwrap_or(0);
     for attr in &change.attrs {
         render_attr(out, change.action, attr, width, p);
     }
@@ -333,7 +338,7 @@ fn show_after(after: &Option<After>) -> String {
 }
 
 fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize, p: &Painter) {
-    let name = &attr.name;
+    let name = attr.name();
     let note = if attr.forces_replacement {
         p.paint(MAGENTA, "  # forces replacement")
     } else {
@@ -344,7 +349,7 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
         return;
     }
     // Multi-line text: a unified diff.
-    let before_text = attr.before.as_deref().and_then(Value::as_str);
+    let before_text = attr.before().and_then(Value::as_str);
     let after_text = match &attr.after {
         Some(After::Known(Value::String(s))) => Some(s.as_str()),
         _ => None,
@@ -372,7 +377,7 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
     }
     // Sets (rules, links): only what is added and removed.
     if let (Some(Value::Array(before)), Some(After::Known(Value::Array(after)))) =
-        (attr.before.as_deref(), &attr.after)
+        (attr.before(), &attr.after)
     {
         if matches!(action, Action::Update | Action::Replace) {
             let key = |v: &Value| crate::seal::strip_rule_id(v).to_string();
@@ -381,7 +386,7 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
             let _ = writeln!(out, "    {name}:{note}");
             let replaced = |v: &Value| {
                 v.as_str()
-                    .is_some_and(|a| attr.replaced.iter().any(|r| r == a))
+                    .is_some_and(|a| attr.replaced().iter().any(|r| r == a))
             };
             for item in after
                 .iter()
@@ -432,17 +437,11 @@ fn render_attr(out: &mut String, action: Action, attr: &AttrChange, width: usize
             let _ = writeln!(out, "    {name:width$} = {}", show_after(&attr.after));
         }
         Action::Delete | Action::Forget => {
-            let before = attr
-                .before
-                .as_deref()
-                .map_or("(none)".to_string(), format_value);
+            let before = attr.before().map_or("(none)".to_string(), format_value);
             let _ = writeln!(out, "    {name:width$} = {before}");
         }
         _ => {
-            let before = attr
-                .before
-                .as_deref()
-                .map_or("(none)".to_string(), format_value);
+            let before = attr.before().map_or("(none)".to_string(), format_value);
             let _ = writeln!(
                 out,
                 "    {name:width$}   {before} -> {}{note}",

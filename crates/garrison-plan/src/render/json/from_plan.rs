@@ -160,30 +160,21 @@ impl From<&ResourceChange> for ChangeJson {
             cost_before: *cost_before,
             cost_after: *cost_after,
             moved_from: moved_from.as_ref().map(ToString::to_string),
-            imported: imported.clone(),
+            imported: imported.as_ref().map(ToString::to_string),
         }
     }
 }
 
 impl From<&AttrChange> for AttrJson {
     fn from(attr: &AttrChange) -> Self {
-        let AttrChange {
-            name,
-            before,
-            after,
-            forces_replacement,
-            sensitive,
-            multiline,
-            replaced,
-        } = attr;
         AttrJson {
-            name: name.to_string(),
-            before: before.as_deref().cloned(),
-            after: after.as_ref().map(AfterJson::from),
-            forces_replacement: *forces_replacement,
-            sensitive: *sensitive,
-            multiline: *multiline,
-            replaced: replaced.iter().map(ToString::to_string).collect(),
+            name: attr.name().to_string(),
+            before: attr.before().cloned(),
+            after: attr.after.as_ref().map(AfterJson::from),
+            forces_replacement: attr.forces_replacement,
+            sensitive: attr.sensitive,
+            multiline: attr.multiline,
+            replaced: attr.replaced().iter().map(ToString::to_string).collect(),
         }
     }
 }

@@ -65,8 +65,8 @@ fn line(c: &ResourceChange) -> Option<String> {
 fn value<'a>(c: &'a ResourceChange, name: &str) -> Option<&'a serde_json::Value> {
     c.attrs
         .iter()
-        .find(|a| a.name == name)
-        .and_then(|a| a.before.as_deref())
+        .find(|a| a.name() == name)
+        .and_then(|a| a.before())
 }
 
 fn number(c: &ResourceChange, name: &str) -> Option<u64> {

@@ -153,12 +153,12 @@ fn attr(a: &AttrChange, action: Action) -> String {
     };
     let mark = if a.forces_replacement { " ⚠️" } else { "" };
     if action == Action::Create {
-        return format!("`{}` = {}", a.name, show(after));
+        return format!("`{}` = {}", a.name(), show(after));
     }
     format!(
         "`{}`: {} → {}{mark}",
-        a.name,
-        show(a.before.as_deref().map(value)),
+        a.name(),
+        show(a.before().map(value)),
         show(after)
     )
 }

@@ -1158,6 +1158,12 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// Frees the attributes computed so far (12 MB at 100k resources); a later reference
+    /// computes its attribute again. Call between evaluations, never inside one.
+    pub(crate) fn forget_attributes(&mut self) {
+        self.attr_cache = FxHashMap::default();
+    }
+
     /// A plan-time attribute of instance `target` (evaluated once, lazily).
     pub(crate) fn static_attr(&mut self, target: &Address, attr: &str, sp: &Span) -> Ev {
         let key = (target.clone(), attr.to_owned());

@@ -197,7 +197,12 @@ fn load_files(
     let timeouts = timeouts(&mut ev, &top.timeouts);
     let policy = crate::policy::guardrails(&mut ev, &top.policies);
     resources.extend(crate::modules::resources(&mut ev));
-    resources.sort_by(|a, b| a.address.cmp(&b.address));
+    ev.forget_attributes();
+    // Built in address order (modules' instances aside): a sort would copy half the list
+    // into scratch space (20 MB at 100k resources) to find it sorted.
+    if !resources.is_sorted_by(|a, b| a.address <= b.address) {
+        resources.sort_by(|a, b| a.address.cmp(&b.address));
+    }
     resources.shrink_to_fit();
     let day_two = crate::day_two::blocks(&mut ev, &top.day_two, &resources, &keys);
     let positions = crate::positions::Positions::new(&resources);

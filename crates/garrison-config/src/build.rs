@@ -36,7 +36,10 @@ pub(crate) struct Children<'a> {
 
 impl<'a> Children<'a> {
     pub(crate) fn get(&self, name: &str) -> Option<KdlNode<'a>> {
-        self.one.iter().find(|(n, _)| *n == name).map(|(_, node)| *node)
+        self.one
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, node)| *node)
     }
     pub(crate) fn all(&self, name: &str) -> Vec<KdlNode<'a>> {
         self.many.get(name).cloned().unwrap_or_default()

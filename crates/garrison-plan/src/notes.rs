@@ -96,19 +96,22 @@ impl<'a> Inputs<'a> {
 /// The notes of a plan, in step order.
 pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
     let mut out = Vec::new();
+    // One scan of the config instead of a lookup per created or updated resource.
+    let checks_after = inputs.wanted.iter().any(|r| checked_after_apply(r));
     for step in inputs.steps {
         // Most steps note nothing: found by position, their address is written only for a note.
         let resource = || {
             let i = inputs.deps.position(step.address.live()?)?;
             inputs.wanted.get(i).copied()
         };
+        let checked = || if checks_after { resource() } else { None };
         match &step.op {
             StepOp::Create if step.kind != Kind::Snapshot => {
-                after_apply(&step.address, resource(), true, &mut out);
+                after_apply(&step.address, checked(), true, &mut out);
                 continue;
             }
             StepOp::Update { .. } if step.kind != Kind::Vm => {
-                after_apply(&step.address, resource(), false, &mut out);
+                after_apply(&step.address, checked(), false, &mut out);
                 continue;
             }
             _ => {}
@@ -117,7 +120,7 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
         match &step.op {
             StepOp::Update { ops, .. } if step.kind == Kind::Vm => {
                 volume_wake(inputs, &address, ops, &mut out);
-                after_apply(&address, resource(), false, &mut out);
+                after_apply(&address, checked(), false, &mut out);
             }
             StepOp::SyncFirewallAttachments { vms } => {
                 firewall_sync(inputs, &address, vms, &mut out);
@@ -127,7 +130,7 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
             }
             StepOp::Create => {
                 snapshot_wake(inputs, &address, resource(), &mut out);
-                after_apply(&address, resource(), true, &mut out);
+                after_apply(&address, checked(), true, &mut out);
             }
             StepOp::Delete { .. } if step.kind == Kind::Firewall => {
                 // VMs deleted by this plan let go of it by themselves first.
@@ -157,6 +160,12 @@ pub(crate) fn notes(inputs: &Inputs<'_>) -> Vec<String> {
 /// What a create (`created`) or an update of the config's `resource` at `address` runs
 /// locally before it counts as done: a VM's `ready-when` command (creates only), the
 /// resource's postconditions.
+/// Whether `resource` is checked after its create or update (the notes of [`after_apply`]).
+fn checked_after_apply(resource: &Resource) -> bool {
+    !resource.postconditions.is_empty()
+        || matches!(&resource.spec, Spec::Vm(vm) if vm.ready_when.is_some())
+}
+
 fn after_apply(
     address: &dyn std::fmt::Display,
     resource: Option<&Resource>,
@@ -263,9 +272,12 @@ fn firewall_sync(inputs: &Inputs<'_>, fw: &str, vms: &[String], out: &mut Vec<St
             .changes
             .get(vm_address)
             .is_some_and(|c| matches!(c.action, Action::Create | Action::Replace));
-        let now = power_in(inputs.observed(vm_address)).filter(|p| *p != Power::Running);
+        if created {
+            continue;
+        }
         // Asked only of a sleeping VM: a lookup by address text indexes every resource.
-        let Some(now) = now.filter(|_| !created) else {
+        let Some(now) = power_in(inputs.observed(vm_address)).filter(|p| *p != Power::Running)
+        else {
             continue;
         };
         if inputs.asleep_after(vm_address).is_some() {

@@ -39,6 +39,12 @@ impl<'a> Blocks<'a> {
         self.list.push(block);
     }
 
+    /// Room for `more` blocks (a file's top-level node count bounds its blocks).
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.list.reserve(more);
+        self.index.reserve(more);
+    }
+
     /// How many blocks.
     pub(crate) fn len(&self) -> usize {
         self.list.len()

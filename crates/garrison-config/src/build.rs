@@ -179,18 +179,20 @@ impl<'e, 'a> Builder<'e, 'a> {
     /// Exactly one positional argument, evaluated.
     pub(crate) fn one(&mut self, node: KdlNode<'a>, props: &[&str]) -> Option<(Ev, Span)> {
         self.check_props(node, props);
-        let args = Self::args(node);
+        // The first two positional arguments, without a list per attribute (a million
+        // attributes at 100k resources).
+        let mut args = node.entries().iter().filter(|e| e.name().is_none());
         let name = node.name().value();
-        match args.as_slice() {
-            [e] => {
-                let ev = self.ev.entry(self.file, *e, &self.scope);
+        match [args.next(), args.next()] {
+            [Some(e), None] => {
+                let ev = self.ev.entry(self.file, e, &self.scope);
                 if ev.sensitive {
                     self.sensitive.insert(name.to_owned());
                     self.sensitive_spans.insert(self.sp(e.span()));
                 }
                 Some((ev, self.sp(e.span())))
             }
-            [] => {
+            [None, _] => {
                 self.ev.diags.error(
                     Code::MissingAttribute,
                     &name_span(self.file, node),
@@ -200,7 +202,7 @@ impl<'e, 'a> Builder<'e, 'a> {
                 );
                 None
             }
-            [_, extra, ..] => {
+            [Some(_), Some(extra)] => {
                 self.ev.diags.error(
                     Code::WrongType,
                     &self.sp(extra.span()),

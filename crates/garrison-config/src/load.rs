@@ -273,6 +273,7 @@ pub(crate) fn declare<'a>(
     for f in parsed {
         let Some(doc) = &f.doc else { continue };
         let file = f.rel.as_path();
+        ev.blocks.reserve(doc.nodes().len());
         for node in doc.nodes() {
             let name = node.name().value();
             if in_module && ROOT_ONLY.contains(&name) {

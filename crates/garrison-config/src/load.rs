@@ -569,9 +569,7 @@ fn provider(ev: &mut Eval<'_>, providers: &[(KdlNode<'_>, &Path)]) -> Option<Str
             );
             continue;
         }
-        let Some((pname, psp)) =
-            label(*node, file, &mut ev.diags, "provider").map(|(l, sp)| (l.to_owned(), sp))
-        else {
+        let Some((pname, psp)) = label(*node, file, &mut ev.diags, "provider") else {
             continue;
         };
         if pname != "barrack" {
@@ -851,9 +849,7 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(KdlNode<'_>, &Path)]) -> State
             );
             continue;
         }
-        let Some((kind, ksp)) =
-            label(*node, file, &mut ev.diags, "state").map(|(l, sp)| (l.to_owned(), sp))
-        else {
+        let Some((kind, ksp)) = label(*node, file, &mut ev.diags, "state") else {
             continue;
         };
         let props: BTreeMap<&str, (crate::tree::KdlEntry<'_>, Span)> = node
@@ -861,7 +857,7 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(KdlNode<'_>, &Path)]) -> State
             .iter()
             .filter_map(|e| e.name().map(|n| (n.value(), (e, span(file, e.span())))))
             .collect();
-        let allowed: &[&str] = match kind.as_str() {
+        let allowed: &[&str] = match kind {
             "local" => &["path"],
             "postgres" => &["url-env", "workspace"],
             _ => {
@@ -870,7 +866,7 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(KdlNode<'_>, &Path)]) -> State
                     &ksp,
                     format!("unknown state backend `{kind}`"),
                     "not a backend",
-                    suggest(&kind, &["local", "postgres"]),
+                    suggest(kind, &["local", "postgres"]),
                 );
                 continue;
             }
@@ -902,7 +898,7 @@ pub(crate) fn state(ev: &mut Eval<'_>, states: &[(KdlNode<'_>, &Path)]) -> State
                 }
             }
         };
-        backend = match kind.as_str() {
+        backend = match kind {
             "local" => StateBackend::Local {
                 path: string_prop(ev, "path")
                     .map_or_else(|| PathBuf::from(".garrison/state.json"), PathBuf::from),
